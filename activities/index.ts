@@ -1,0 +1,237 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { QueryTypes, Transaction } from 'sequelize';
+import type { Database } from '../db';
+import type { Mailer } from '../mail/mailer';
+import type { createRenderer } from '../mail/render';
+import {
+  AuditRecord,
+  CommentRecord,
+  Contact,
+  NotificationKind,
+  STATUS_LABELS,
+  TicketState,
+  normalizeEmail,
+} from '../domain/ticket';
+import { hashPublicToken, publicToken, ticketUrl } from '../security/public-token';
+import { messageIdDomain, notificationKey, notificationMessageId, threadMessageId } from '../mail/threading';
+
+export interface ActivityDeps {
+  db: Database;
+  mailer: Mailer;
+  render: ReturnType<typeof createRenderer>;
+  secretKey: string;
+  publicUrl: string;
+  mailFrom: string;
+}
+
+export interface PersistInput {
+  state: TicketState;
+  audit: AuditRecord;
+  comment: CommentRecord | null;
+}
+
+export interface NotificationInput {
+  ticketNumber: number;
+  seq: number;
+  kind: NotificationKind;
+  recipient: 'customer' | 'assignee';
+}
+
+export const NON_RETRYABLE = { ticketNotFound: 'TicketNotFound' } as const;
+
+/**
+ * Every activity here is idempotent: it may run again after a crash or a timeout and
+ * leaves the same rows and sends the same mail once.
+ */
+export function createActivities({ db, mailer, render, secretKey, publicUrl, mailFrom }: ActivityDeps) {
+  const { sequelize } = db;
+  const domain = messageIdDomain(mailFrom);
+
+  return {
+    /** Writes the ticket row, its audit record and its comment in one transaction. */
+    async persistTicketChange({ state, audit, comment }: PersistInput): Promise<void> {
+      await sequelize.transaction(async (transaction) => {
+        const tokenHash = hashPublicToken(publicToken(secretKey, state.number, 1));
+        // A retry or an out-of-order replay never moves the row backwards.
+        await sequelize.query(
+          `INSERT INTO tickets (number, public_token_hash, token_version, subject, status, priority, source,
+             assignee_id, customer_id, contact_email, contact_phone, contact_first_name, contact_last_name,
+             external_id, event_seq, comment_count, created_at, updated_at, closed_at)
+           VALUES (:number, :tokenHash, 1, :subject, :status, :priority, :source, :assigneeId, :customerId,
+             :email, :phone, :firstName, :lastName, :externalId, :eventSeq, :commentCount, :createdAt, :updatedAt, :closedAt)
+           ON CONFLICT (number) DO UPDATE SET
+             subject = EXCLUDED.subject, status = EXCLUDED.status, priority = EXCLUDED.priority,
+             assignee_id = EXCLUDED.assignee_id, customer_id = EXCLUDED.customer_id,
+             event_seq = EXCLUDED.event_seq, comment_count = EXCLUDED.comment_count,
+             updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at
+           WHERE tickets.event_seq < EXCLUDED.event_seq`,
+          {
+            transaction,
+            replacements: {
+              number: state.number,
+              tokenHash,
+              subject: state.subject,
+              status: state.status,
+              priority: state.priority,
+              source: state.source,
+              assigneeId: state.assigneeId,
+              customerId: state.customerId,
+              ...state.contact,
+              eventSeq: state.eventSeq,
+              commentCount: state.commentCount,
+              createdAt: state.createdAt,
+              updatedAt: state.updatedAt,
+              closedAt: state.closedAt,
+            },
+          },
+        );
+        await sequelize.query(
+          `INSERT INTO ticket_events (ticket_number, seq, type, actor_kind, actor_id, changes, created_at)
+           VALUES (:number, :seq, :type, :actorKind, :actorId, :changes, :at)
+           ON CONFLICT (ticket_number, seq) DO NOTHING`,
+          {
+            transaction,
+            replacements: {
+              number: state.number,
+              seq: audit.seq,
+              type: audit.type,
+              actorKind: audit.actor.kind,
+              actorId: audit.actor.kind === 'operator' ? audit.actor.id : null,
+              changes: JSON.stringify(audit.changes),
+              at: audit.at,
+            },
+          },
+        );
+        if (comment) await insertComment(transaction, state.number, audit, comment);
+      });
+    },
+
+    /** The persisted state, to start a new run of a ticket whose workflow had ended. */
+    async loadTicketState(ticketNumber: number): Promise<TicketState> {
+      const row = await db.Ticket.findByPk(ticketNumber);
+      if (!row) {
+        throw ApplicationFailure.nonRetryable(`Ticket #${ticketNumber} is not in the database`, NON_RETRYABLE.ticketNotFound);
+      }
+      const keys = await db.Comment.findAll({
+        attributes: ['messageKey'],
+        where: { ticketNumber, authorKind: 'customer' },
+        order: [['eventSeq', 'DESC']],
+        limit: 200,
+      });
+      return {
+        number: row.number,
+        subject: row.subject,
+        status: row.status,
+        priority: row.priority,
+        source: row.source,
+        assigneeId: row.assigneeId,
+        customerId: row.customerId,
+        contact: {
+          email: row.contactEmail,
+          phone: row.contactPhone,
+          firstName: row.contactFirstName,
+          lastName: row.contactLastName,
+          externalId: row.externalId,
+        },
+        eventSeq: row.eventSeq,
+        commentCount: row.commentCount,
+        createdAt: row.createdAt.toISOString(),
+        updatedAt: row.updatedAt.toISOString(),
+        closedAt: row.closedAt ? row.closedAt.toISOString() : null,
+        recentMessageKeys: keys.map((k) => k.messageKey).filter((k): k is string => k !== null).reverse(),
+      };
+    },
+
+    /** The CRM customer a ticket belongs to: by external ID first, then by email. */
+    async findCrmCustomer(contact: Contact): Promise<number | null> {
+      if (contact.externalId) {
+        const byExternalId = await db.Customer.findOne({ where: { externalId: contact.externalId } });
+        if (byExternalId) return byExternalId.id;
+      }
+      if (contact.email) {
+        const [byEmail] = await sequelize.query<{ id: number }>(
+          'SELECT id FROM customers WHERE lower(email) = :email LIMIT 1',
+          { type: QueryTypes.SELECT, replacements: { email: normalizeEmail(contact.email) } },
+        );
+        if (byEmail) return byEmail.id;
+      }
+      return null;
+    },
+
+    /**
+     * Sends one notification at most once per event and recipient. The row is claimed
+     * before sending and marked after; the Message-ID is derived from the same key, so
+     * even the one unavoidable duplicate (a crash between the SMTP "250" and the mark)
+     * carries the same Message-ID and mail clients fold it.
+     */
+    async sendNotification({ ticketNumber, seq, kind, recipient }: NotificationInput): Promise<'sent' | 'already_sent' | 'skipped'> {
+      const key = notificationKey(ticketNumber, seq, kind, recipient);
+      const existing = await db.Notification.findByPk(key);
+      if (existing && existing.status !== 'sending') return existing.status === 'sent' ? 'already_sent' : 'skipped';
+
+      const ticket = await db.Ticket.findByPk(ticketNumber);
+      if (!ticket) throw ApplicationFailure.nonRetryable(`Ticket #${ticketNumber} is not in the database`, NON_RETRYABLE.ticketNotFound);
+      const comment = await db.Comment.findOne({ where: { ticketNumber, eventSeq: seq } });
+      const to = recipient === 'customer' ? ticket.contactEmail : await assigneeEmail(ticket.assigneeId);
+      const thread = threadMessageId(ticket.number, domain);
+      // The acknowledgement starts the thread; every later mail answers it.
+      const startsThread = kind === 'ticket_created';
+      const messageId = startsThread ? thread : notificationMessageId(key, domain);
+      if (!to || (comment && comment.visibility !== 'public')) {
+        // Internal notes never mail the customer, whatever asked for it.
+        await db.Notification.upsert({ key, ticketNumber, kind, recipient: to ?? '', messageId, status: 'skipped', sentAt: null });
+        return 'skipped';
+      }
+      await db.Notification.upsert({
+        key, ticketNumber, kind, recipient: to, messageId, status: 'sending',
+        attempts: (existing?.attempts ?? 0) + 1, sentAt: null,
+      });
+
+      const author = comment?.authorKind === 'operator' && comment.authorId !== null
+        ? (await db.Operator.findByPk(comment.authorId))?.name ?? null
+        : null;
+      const customerName = [ticket.contactFirstName, ticket.contactLastName].filter(Boolean).join(' ') || null;
+      const mail = render(kind, {
+        number: ticket.number,
+        subject: ticket.subject,
+        status: STATUS_LABELS[ticket.status],
+        name: recipient === 'customer' ? customerName : customerName ?? ticket.contactEmail,
+        body: comment?.body ?? null,
+        author,
+        ticket_url: ticketUrl(publicUrl, publicToken(secretKey, ticket.number, ticket.tokenVersion)),
+        admin_url: `${publicUrl}/admin/tickets/${ticket.number}`,
+      });
+      await mailer.send({
+        key,
+        from: mailFrom,
+        to,
+        ...mail,
+        messageId,
+        ...(startsThread ? {} : { inReplyTo: thread, references: [thread] }),
+        // RFC 3834: mail no human wrote says so, so other robots don't answer it.
+        headers: kind === 'public_reply' ? {} : { 'Auto-Submitted': 'auto-generated' },
+      });
+      await db.Notification.update({ status: 'sent', sentAt: new Date() }, { where: { key } });
+      return 'sent';
+    },
+  };
+
+  async function assigneeEmail(assigneeId: number | null): Promise<string | null> {
+    if (assigneeId === null) return null;
+    return (await db.Operator.findByPk(assigneeId))?.email ?? null;
+  }
+
+  async function insertComment(transaction: Transaction, ticketNumber: number, audit: AuditRecord, comment: CommentRecord) {
+    await sequelize.query(
+      `INSERT INTO comments (ticket_number, event_seq, visibility, author_kind, author_id, body, channel, message_key, created_at)
+       VALUES (:ticketNumber, :seq, :visibility, :authorKind, :authorId, :body, :channel, :messageKey, :at)
+       ON CONFLICT DO NOTHING`,
+      {
+        transaction,
+        replacements: { ticketNumber, seq: audit.seq, at: audit.at, ...comment },
+      },
+    );
+  }
+}
+
+export type TicketActivities = ReturnType<typeof createActivities>;

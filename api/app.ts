@@ -1,0 +1,102 @@
+import Fastify, { FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Client } from '@temporalio/client';
+import { createHash } from 'node:crypto';
+import type { Config } from '../config';
+import type { Database } from '../db';
+import { registerErrorHandler, ErrorBody } from './errors';
+import auth, { SESSION_COOKIE, CSRF_HEADER } from './plugins/auth';
+import authRoutes from './routes/auth';
+import operatorRoutes from './routes/operators';
+import ticketRoutes from './routes/tickets';
+import publicTicketRoutes from './routes/public-tickets';
+import customerRoutes from './routes/customers';
+import healthRoutes from './routes/health';
+import { TicketCommands } from './tickets/commands';
+import { createTicketQueries } from './tickets/queries';
+import type { App } from './types';
+
+export interface AppDeps {
+  config: Config & { SECRET_KEY: string };
+  db: Database;
+  temporal: Client;
+  /** How long a request waits for a ticket workflow's answer. */
+  workflowTimeoutMs?: number;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the whole HTTP app without listening: `server.ts` listens, tests inject. */
+export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_000, logger = false }: AppDeps): Promise<App> {
+  const app = Fastify({
+    logger,
+    // Only behind a proxy that sets X-Forwarded-For may it be trusted for rate limits.
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const secureCookies = config.PUBLIC_URL.startsWith('https:');
+  const commands = new TicketCommands({
+    client: temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    settings: { reopenWindowMs: config.REOPEN_WINDOW, maxHistoryEvents: config.MAX_HISTORY_EVENTS },
+    timeoutMs: workflowTimeoutMs,
+  });
+  const queries = createTicketQueries(db);
+
+  registerErrorHandler(app);
+  app.addSchema(ErrorBody);
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    // Public ticket links carry their token in the path: never hand it on as a referrer.
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+  });
+
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: true,
+    max: config.RATE_LIMIT_API,
+    timeWindow: '1 minute',
+    // Per operator session where there is one, else per address.
+    keyGenerator: (request) => {
+      const session = request.cookies?.[SESSION_COOKIE];
+      return session ? `session:${createHash('sha256').update(session).digest('hex')}` : `ip:${request.ip}`;
+    },
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: 'rate_limited',
+      message: `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} seconds.`,
+    }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Helpdesk API', version: '0.1.0', description: 'Operators log in with POST /api/auth/login (session cookie) and send the CSRF token from the login answer or GET /api/me in the `x-csrf-token` header on every write. Public routes take the ticket link token instead.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          csrf: { type: 'apiKey', in: 'header', name: CSRF_HEADER },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(auth, { db, sessionTtlMs: config.SESSION_TTL, secureCookies });
+
+  await app.register(healthRoutes, { db, temporal });
+  await app.register(authRoutes, { db, secureCookies, loginRateLimit: config.RATE_LIMIT_LOGIN });
+  await app.register(operatorRoutes, { db });
+  await app.register(ticketRoutes, {
+    db, commands, queries,
+    secretKey: config.SECRET_KEY,
+    publicUrl: config.PUBLIC_URL,
+    temporalUiUrl: config.TEMPORAL_UI_URL,
+    namespace: config.TEMPORAL_NAMESPACE,
+  });
+  await app.register(customerRoutes, { db, queries });
+  await app.register(publicTicketRoutes, { db, commands, queries, rateLimit: config.RATE_LIMIT_PUBLIC });
+  return app;
+}

@@ -1,0 +1,105 @@
+import '@fastify/cookie';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Op } from 'sequelize';
+import type { Database, Operator } from '../../db';
+import { forbidden, unauthorized } from '../errors';
+
+export const SESSION_COOKIE = 'hd_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+export interface AuthenticatedOperator {
+  id: number;
+  email: string;
+  name: string;
+  role: Operator['role'];
+  active: boolean;
+  csrfToken: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    operator: AuthenticatedOperator | null;
+  }
+  interface FastifyInstance {
+    /** preHandler: a logged-in operator, and for writes the session's CSRF token. */
+    requireOperator: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    /** preHandler, after requireOperator: an admin. */
+    requireAdmin: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    sessions: {
+      create(operatorId: number): Promise<{ token: string; csrfToken: string; expiresAt: Date }>;
+      destroy(token: string): Promise<void>;
+    };
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Operator sessions: a random token in an HttpOnly, SameSite=Strict cookie, stored only
+ * hashed. Writes also need the session's CSRF token in a header, which another site's
+ * page can neither read nor set.
+ */
+export default fp<{ db: Database; sessionTtlMs: number; secureCookies: boolean }>(async (app, { db, sessionTtlMs, secureCookies }) => {
+  app.decorateRequest('operator', null);
+
+  app.decorate('sessions', {
+    async create(operatorId: number) {
+      const token = randomBytes(32).toString('base64url');
+      const csrfToken = randomBytes(24).toString('base64url');
+      const expiresAt = new Date(Date.now() + sessionTtlMs);
+      await db.Session.create({ tokenHash: hashToken(token), operatorId, csrfToken, expiresAt });
+      // Expired sessions are swept here rather than by a timer: logins are rare enough.
+      await db.Session.destroy({ where: { expiresAt: { [Op.lt]: new Date() } } });
+      return { token, csrfToken, expiresAt };
+    },
+    async destroy(token: string) {
+      await db.Session.destroy({ where: { tokenHash: hashToken(token) } });
+    },
+  });
+
+  app.decorate('requireOperator', async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (!token) throw unauthorized();
+    const session = await db.Session.findByPk(hashToken(token));
+    if (!session || session.expiresAt.getTime() < Date.now()) throw unauthorized('Your session has ended; log in again.');
+    const operator = await db.Operator.findByPk(session.operatorId);
+    if (!operator || !operator.active) throw unauthorized('This operator account is disabled.');
+    if (!SAFE_METHODS.has(request.method)) {
+      const sent = request.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken)) {
+        throw forbidden(`Missing or wrong ${CSRF_HEADER} header; take it from GET /api/me.`);
+      }
+    }
+    // Sliding expiry, written at most once per half TTL.
+    if (session.expiresAt.getTime() - Date.now() < sessionTtlMs / 2) {
+      const expiresAt = new Date(Date.now() + sessionTtlMs);
+      await session.update({ expiresAt });
+      reply.setCookie(SESSION_COOKIE, token, cookieOptions(secureCookies, expiresAt));
+    }
+    request.operator = {
+      id: operator.id,
+      email: operator.email,
+      name: operator.name,
+      role: operator.role,
+      active: operator.active,
+      csrfToken: session.csrfToken,
+    };
+  });
+
+  app.decorate('requireAdmin', async (request: FastifyRequest) => {
+    if (request.operator?.role !== 'admin') throw forbidden('Only an admin may do this.');
+  });
+}, { name: 'auth', dependencies: ['@fastify/cookie'] });
+
+export function cookieOptions(secure: boolean, expires?: Date) {
+  return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure, ...(expires ? { expires } : {}) };
+}

@@ -1,0 +1,50 @@
+import { Type } from 'typebox';
+import { col, fn, where } from 'sequelize';
+import type { App } from '../types';
+import type { Database } from '../../db';
+import { ErrorBody, unauthorized } from '../errors';
+import { LoginBody, MeView } from '../schemas';
+import { SESSION_COOKIE, cookieOptions } from '../plugins/auth';
+import { verifyPassword } from '../../security/passwords';
+import { operatorView } from './operators';
+
+// Verifying against a real hash when the email is unknown keeps the timing the same.
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Q6wsI6DvXbaUb7m9SqYKaKS2x3RmL8hLBkH0QavKqVo';
+
+export default async function authRoutes(app: App, { db, secureCookies, loginRateLimit }: { db: Database; secureCookies: boolean; loginRateLimit: number }) {
+  app.post('/api/auth/login', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Log in as an operator; sets the session cookie',
+      body: LoginBody,
+      response: { 200: MeView, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
+    },
+    config: { rateLimit: { max: loginRateLimit, timeWindow: '1 minute' } },
+  }, async (request, reply) => {
+    const email = request.body.email.trim().toLowerCase();
+    const record = await db.Operator.findOne({ where: where(fn('lower', col('email')), email) });
+    const valid = await verifyPassword(record?.passwordHash ?? DUMMY_HASH, request.body.password);
+    if (!record || !valid || !record.active) throw unauthorized('Wrong email or password.');
+    const session = await app.sessions.create(record.id);
+    reply.setCookie(SESSION_COOKIE, session.token, cookieOptions(secureCookies, session.expiresAt));
+    return { operator: operatorView(record), csrfToken: session.csrfToken };
+  });
+
+  app.post('/api/auth/logout', {
+    schema: { tags: ['auth'], summary: 'End the session', response: { 204: Type.Null(), 401: ErrorBody, 403: ErrorBody } },
+    preHandler: app.requireOperator,
+  }, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await app.sessions.destroy(token);
+    reply.clearCookie(SESSION_COOKIE, cookieOptions(secureCookies));
+    return reply.code(204).send(null);
+  });
+
+  app.get('/api/me', {
+    schema: { tags: ['auth'], summary: 'The logged-in operator and the CSRF token for writes', response: { 200: MeView, 401: ErrorBody } },
+    preHandler: app.requireOperator,
+  }, async (request) => {
+    const operator = request.operator!;
+    return { operator: operatorView(operator), csrfToken: operator.csrfToken };
+  });
+}

@@ -1,0 +1,81 @@
+import { QueryTypes, UniqueConstraintError } from 'sequelize';
+import type { App } from '../types';
+import type { Database } from '../../db';
+import { ErrorBody, conflict, notFound, unprocessable } from '../errors';
+import { CustomerDetail, CustomerInput, CustomerListQuery, CustomerPage, CustomerView, IdParams } from '../schemas';
+import { customerView, toPrefixQuery, TicketQueries } from '../tickets/queries';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody };
+
+function clean(input: CustomerInput) {
+  const out: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (value !== undefined) out[key] = typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+  }
+  return out;
+}
+
+/** The CRM: customers tickets link to by external ID or email. */
+export default async function customerRoutes(app: App, { db, queries }: { db: Database; queries: TicketQueries }) {
+  app.addHook('preHandler', app.requireOperator);
+
+  async function save(action: () => Promise<unknown>, input: CustomerInput) {
+    try {
+      return await action();
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) {
+        const which = JSON.stringify(error.fields ?? {}).includes('external') ? `external ID ${input.externalId}` : `email ${input.email}`;
+        throw conflict('customer_exists', `A customer with the ${which} already exists.`);
+      }
+      throw error;
+    }
+  }
+
+  app.get('/api/customers', {
+    schema: { tags: ['customers'], summary: 'Search the CRM by name, email, phone, company or external ID', querystring: CustomerListQuery, response: { 200: CustomerPage, ...errors } },
+  }, async (request) => {
+    const page = request.query.page ?? 1;
+    const pageSize = request.query.pageSize ?? 25;
+    const tsquery = request.query.q ? toPrefixQuery(request.query.q) : null;
+    const where = tsquery ? "WHERE search @@ to_tsquery('simple', :tsquery)" : '';
+    const [ids, [{ total } = { total: 0 }]] = await Promise.all([
+      db.sequelize.query<{ id: number }>(`SELECT id FROM customers ${where} ORDER BY lower(coalesce(last_name, email, '')), id LIMIT :limit OFFSET :offset`, {
+        type: QueryTypes.SELECT, replacements: { tsquery, limit: pageSize, offset: (page - 1) * pageSize },
+      }),
+      db.sequelize.query<{ total: number }>(`SELECT count(*)::int AS total FROM customers ${where}`, { type: QueryTypes.SELECT, replacements: { tsquery } }),
+    ]);
+    const rows = await db.Customer.findAll({ where: { id: ids.map((r) => r.id) } });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return { items: ids.map((r) => customerView(byId.get(r.id)!)), total, page, pageSize };
+  });
+
+  app.post('/api/customers', {
+    schema: { tags: ['customers'], summary: 'Add a customer to the CRM', body: CustomerInput, response: { 201: CustomerView, ...errors } },
+  }, async (request, reply) => {
+    const values = clean(request.body);
+    if (!values.email && !values.phone && !values.externalId) throw unprocessable('A customer needs an email, a phone number or an external ID.');
+    const customer = await save(() => db.Customer.create({
+      email: values.email ?? null, externalId: values.externalId ?? null, firstName: values.firstName ?? null,
+      lastName: values.lastName ?? null, phone: values.phone ?? null, company: values.company ?? null,
+    }), request.body) as InstanceType<Database['Customer']>;
+    return reply.code(201).send(customerView(customer));
+  });
+
+  app.get('/api/customers/:id', {
+    schema: { tags: ['customers'], summary: 'A customer with their tickets', params: IdParams, response: { 200: CustomerDetail, ...errors } },
+  }, async (request) => {
+    const customer = await db.Customer.findByPk(request.params.id);
+    if (!customer) throw notFound(`Customer ${request.params.id} does not exist.`);
+    const tickets = await queries.summaries('t.customer_id = :id', { id: customer.id }, 100);
+    return { ...customerView(customer), tickets };
+  });
+
+  app.patch('/api/customers/:id', {
+    schema: { tags: ['customers'], summary: 'Edit a customer', params: IdParams, body: CustomerInput, response: { 200: CustomerView, ...errors } },
+  }, async (request) => {
+    const customer = await db.Customer.findByPk(request.params.id);
+    if (!customer) throw notFound(`Customer ${request.params.id} does not exist.`);
+    await save(() => customer.update(clean(request.body)), request.body);
+    return customerView(customer);
+  });
+}

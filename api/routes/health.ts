@@ -1,0 +1,19 @@
+import type { Client } from '@temporalio/client';
+import type { App } from '../types';
+import type { Database } from '../../db';
+import { Health } from '../schemas';
+
+export default async function healthRoutes(app: App, { db, temporal }: { db: Database; temporal: Client }) {
+  app.get('/healthz', {
+    schema: { tags: ['health'], summary: 'PostgreSQL and Temporal reachable', response: { 200: Health, 503: Health } },
+  }, async (_request, reply) => {
+    const within = <T>(promise: Promise<T>) =>
+      Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(resolve, 3000, false))]).catch(() => false);
+    const [postgres, temporalUp] = await Promise.all([
+      within(db.sequelize.query('SELECT 1')),
+      within(temporal.workflowService.getSystemInfo({})),
+    ]);
+    const ok = postgres && temporalUp;
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', postgres, temporal: temporalUp });
+  });
+}

@@ -1,0 +1,68 @@
+import type { App } from '../types';
+import type { Database } from '../../db';
+import { ErrorBody, notFound, unprocessable } from '../errors';
+import { IdempotencyHeaders, PublicCommentBody, PublicTicket, TokenParams } from '../schemas';
+import type { TicketCommands } from '../tickets/commands';
+import type { TicketQueries } from '../tickets/queries';
+import { hashPublicToken, looksLikePublicToken } from '../../security/public-token';
+import { validateBody } from '../../domain/ticket';
+import { addCustomerMessageUpdate } from '../../workflows/ticket/definitions';
+
+const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody, 503: ErrorBody };
+
+/**
+ * What a customer reaches through the ticket's link, without an account. The token is
+ * the only credential; any lookup that fails answers the same 404, whether the ticket
+ * never existed or the link was rotated.
+ */
+export default async function publicTicketRoutes(app: App, { db, commands, queries, rateLimit }: {
+  db: Database; commands: TicketCommands; queries: TicketQueries; rateLimit: number;
+}) {
+  const limited = { rateLimit: { max: rateLimit, timeWindow: '1 minute' } };
+
+  async function ticketNumberFor(token: string): Promise<number> {
+    if (looksLikePublicToken(token)) {
+      const ticket = await db.Ticket.findOne({ attributes: ['number'], where: { publicTokenHash: hashPublicToken(token) } });
+      if (ticket) return ticket.number;
+    }
+    throw notFound('This ticket link is not valid.');
+  }
+
+  app.get('/api/public/tickets/:token', {
+    schema: {
+      tags: ['public'],
+      summary: 'A ticket as its customer sees it: status and public history',
+      params: TokenParams,
+      response: { 200: PublicTicket, ...errors },
+    },
+    config: limited,
+  }, async (request) => {
+    const view = await queries.publicView(await ticketNumberFor(request.params.token));
+    if (!view) throw notFound('This ticket link is not valid.');
+    return view;
+  });
+
+  app.post('/api/public/tickets/:token/comments', {
+    schema: {
+      tags: ['public'],
+      summary: 'The customer answers; a closed ticket reopens',
+      params: TokenParams,
+      headers: IdempotencyHeaders,
+      body: PublicCommentBody,
+      response: { 201: PublicTicket, ...errors },
+    },
+    config: limited,
+  }, async (request, reply) => {
+    const number = await ticketNumberFor(request.params.token);
+    const problem = validateBody(request.body.body);
+    if (problem) throw unprocessable(problem);
+    const key = request.headers['idempotency-key'];
+    await commands.update(number, addCustomerMessageUpdate, [{
+      body: request.body.body,
+      channel: 'web',
+      messageKey: key ? `web:${key}` : null,
+      automatic: false,
+    }], key ? `public-${key}` : undefined);
+    return reply.code(201).send((await queries.publicView(number))!);
+  });
+}

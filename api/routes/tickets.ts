@@ -1,0 +1,181 @@
+import { Type } from 'typebox';
+import { QueryTypes } from 'sequelize';
+import type { App } from '../types';
+import type { Database } from '../../db';
+import type { Actor, Contact, NewTicket } from '../../domain/ticket';
+import { validateBody, validateContact, validateSubject } from '../../domain/ticket';
+import { ErrorBody, notFound, unprocessable } from '../errors';
+import {
+  AddCommentBody,
+  CommentView,
+  CreateTicketBody,
+  IdempotencyHeaders,
+  PatchTicketBody,
+  TicketDetail,
+  TicketListQuery,
+  TicketNumberParams,
+  TicketPage,
+  TicketSummary,
+} from '../schemas';
+import type { TicketCommands } from '../tickets/commands';
+import type { TicketQueries } from '../tickets/queries';
+import { addOperatorCommentUpdate, changeTicketUpdate, ticketWorkflowId } from '../../workflows/ticket/definitions';
+import { publicToken, ticketUrl } from '../../security/public-token';
+
+export interface TicketRouteDeps {
+  db: Database;
+  commands: TicketCommands;
+  queries: TicketQueries;
+  secretKey: string;
+  publicUrl: string;
+  temporalUiUrl: string;
+  namespace: string;
+}
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody, 503: ErrorBody };
+
+export function contactFrom(input: { email?: string | null; phone?: string | null; firstName?: string | null; lastName?: string | null; externalId?: string | null }): Contact {
+  const clean = (value: string | null | undefined) => (value && value.trim() !== '' ? value.trim() : null);
+  return {
+    email: clean(input.email),
+    phone: clean(input.phone),
+    firstName: clean(input.firstName),
+    lastName: clean(input.lastName),
+    externalId: clean(input.externalId),
+  };
+}
+
+export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
+  const { db, commands, queries } = deps;
+
+  const actorOf = (request: { operator: { id: number } | null }): Actor => ({ kind: 'operator', id: request.operator!.id });
+
+  async function detailOrThrow(number: number) {
+    const detail = await queries.detail(number);
+    if (!detail) throw notFound(`Ticket #${number} does not exist.`);
+    const { tokenVersion, ...rest } = detail;
+    const workflowId = ticketWorkflowId(number);
+    return {
+      ...rest,
+      publicUrl: ticketUrl(deps.publicUrl, publicToken(deps.secretKey, number, tokenVersion)),
+      workflow: {
+        id: workflowId,
+        temporalWebUrl: `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${workflowId}`,
+      },
+    };
+  }
+
+  async function ensureExists(number: number) {
+    const exists = await db.Ticket.count({ where: { number } });
+    if (!exists) throw notFound(`Ticket #${number} does not exist.`);
+  }
+
+  async function ensureActiveOperator(id: number | null | undefined) {
+    if (id === null || id === undefined) return;
+    const operator = await db.Operator.findByPk(id);
+    if (!operator || !operator.active) throw unprocessable(`There is no active operator with ID ${id}.`);
+  }
+
+  async function ensureCustomer(id: number | null | undefined) {
+    if (id === null || id === undefined) return;
+    if (!(await db.Customer.findByPk(id))) throw unprocessable(`There is no CRM customer with ID ${id}.`);
+  }
+
+  app.addHook('preHandler', app.requireOperator);
+
+  app.get('/api/tickets', {
+    schema: {
+      tags: ['tickets'],
+      summary: 'List, filter, search and page tickets',
+      description: '`assignee` is an operator ID, `me` or `none`; `q` matches the start of words in the subject, the customer and every comment, or a ticket number (`#1042`).',
+      querystring: TicketListQuery,
+      response: { 200: TicketPage, ...errors },
+    },
+  }, async (request) => {
+    const { assignee, ...rest } = request.query;
+    return queries.list({ ...rest, assignee: assignee === 'me' ? request.operator!.id : assignee });
+  });
+
+  app.post('/api/tickets', {
+    schema: {
+      tags: ['tickets'],
+      summary: 'Open a ticket for a customer (source "admin")',
+      body: CreateTicketBody,
+      response: { 201: TicketDetail, ...errors },
+    },
+  }, async (request, reply) => {
+    const contact = contactFrom(request.body.customer);
+    const problem = validateSubject(request.body.subject) ?? validateBody(request.body.body) ?? validateContact(contact);
+    if (problem) throw unprocessable(problem);
+    await ensureActiveOperator(request.body.assigneeId);
+    const [{ number } = { number: 0 }] = await db.sequelize.query<{ number: number }>(
+      "SELECT nextval('ticket_number_seq')::int AS number", { type: QueryTypes.SELECT },
+    );
+    const ticket: NewTicket = {
+      number,
+      subject: request.body.subject,
+      body: request.body.body,
+      priority: request.body.priority ?? 'normal',
+      source: 'admin',
+      contact,
+      createdBy: request.operator!.id,
+      assigneeId: request.body.assigneeId ?? null,
+      messageKey: null,
+      suppressAcknowledgement: false,
+    };
+    await commands.create(ticket);
+    return reply.code(201).send(await detailOrThrow(number));
+  });
+
+  app.get('/api/tickets/:number', {
+    schema: {
+      tags: ['tickets'],
+      summary: 'A ticket with its customer panel, full thread (internal notes marked) and audit trail',
+      params: TicketNumberParams,
+      response: { 200: TicketDetail, ...errors },
+    },
+  }, async (request) => detailOrThrow(request.params.number));
+
+  app.patch('/api/tickets/:number', {
+    schema: {
+      tags: ['tickets'],
+      summary: 'Assign, set status or priority, link or unlink the CRM customer',
+      description: 'All given fields change together or none does. Invalid transitions answer 409 with the reason.',
+      params: TicketNumberParams,
+      headers: IdempotencyHeaders,
+      body: PatchTicketBody,
+      response: { 200: TicketDetail, ...errors },
+    },
+  }, async (request) => {
+    const { number } = request.params;
+    await ensureExists(number);
+    await ensureActiveOperator(request.body.assigneeId);
+    await ensureCustomer(request.body.customerId);
+    const key = request.headers['idempotency-key'];
+    await commands.update(number, changeTicketUpdate, [request.body, actorOf(request)],
+      key ? `change-${request.operator!.id}-${key}` : undefined);
+    return detailOrThrow(number);
+  });
+
+  app.post('/api/tickets/:number/comments', {
+    schema: {
+      tags: ['tickets'],
+      summary: 'Write an internal note or a public reply (the customer gets an email)',
+      params: TicketNumberParams,
+      headers: IdempotencyHeaders,
+      body: AddCommentBody,
+      response: { 201: Type.Object({ comment: Type.Union([CommentView, Type.Null()]), ticket: TicketSummary }), ...errors },
+    },
+  }, async (request, reply) => {
+    const { number } = request.params;
+    const problem = validateBody(request.body.body);
+    if (problem) throw unprocessable(problem);
+    await ensureExists(number);
+    const key = request.headers['idempotency-key'];
+    const result = await commands.update(number, addOperatorCommentUpdate, [request.body, actorOf(request)],
+      key ? `comment-${request.operator!.id}-${key}` : undefined);
+    const [comment] = result.seq === null ? [] : await queries.comments(number, 'all', result.seq);
+    const { tokenVersion: _, ...summary } = (await queries.summary(number))!;
+    return reply.code(201).send({ comment: comment ?? null, ticket: summary });
+  });
+}

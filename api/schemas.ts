@@ -1,0 +1,232 @@
+/**
+ * The HTTP contract: every request and response shape, one definition each. Routes
+ * validate and serialise with these (responses are serialised through them too, so a
+ * field that is not declared here never leaves the server), OpenAPI is generated from
+ * them, and the UIs import the inferred types.
+ */
+import { Type, Static, TSchema } from 'typebox';
+import {
+  COMMENT_CHANNELS,
+  COMMENT_VISIBILITIES,
+  MAX_BODY_LENGTH,
+  MAX_SUBJECT_LENGTH,
+  TICKET_PRIORITIES,
+  TICKET_SOURCES,
+  TICKET_STATUSES,
+} from '../domain/ticket';
+import { MIN_PASSWORD_LENGTH, OPERATOR_ROLES } from '../domain/operator';
+
+const literals = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+
+export const Status = literals(TICKET_STATUSES);
+export const Priority = literals(TICKET_PRIORITIES);
+export const Source = literals(TICKET_SOURCES);
+export const Visibility = literals(COMMENT_VISIBILITIES);
+export const Channel = literals(COMMENT_CHANNELS);
+export const Role = literals(OPERATOR_ROLES);
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const DateTime = Type.String({ format: 'date-time' });
+const Email = Type.String({ format: 'email', maxLength: 254 });
+const ShortText = (max = 200) => Type.String({ maxLength: max });
+
+export const TicketNumberParams = Type.Object({ number: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+export const TokenParams = Type.Object({ token: Type.String({ maxLength: 100 }) });
+
+export const OperatorView = Type.Object({
+  id: Type.Integer(),
+  email: Type.String(),
+  name: Type.String(),
+  role: Role,
+  active: Type.Boolean(),
+});
+export type OperatorView = Static<typeof OperatorView>;
+
+export const OperatorRef = Nullable(Type.Object({ id: Type.Integer(), name: Type.String() }));
+
+export const LoginBody = Type.Object({
+  email: Type.String({ minLength: 1, maxLength: 254 }),
+  password: Type.String({ minLength: 1, maxLength: 1000 }),
+}, { additionalProperties: false });
+
+export const MeView = Type.Object({ operator: OperatorView, csrfToken: Type.String() });
+
+export const ContactInput = Type.Object({
+  email: Type.Optional(Nullable(Email)),
+  phone: Type.Optional(Nullable(ShortText(50))),
+  firstName: Type.Optional(Nullable(ShortText())),
+  lastName: Type.Optional(Nullable(ShortText())),
+  externalId: Type.Optional(Nullable(ShortText())),
+}, { additionalProperties: false });
+
+export const ContactView = Type.Object({
+  email: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  firstName: Nullable(Type.String()),
+  lastName: Nullable(Type.String()),
+  externalId: Nullable(Type.String()),
+});
+
+export const CustomerInput = Type.Object({
+  email: Type.Optional(Nullable(Email)),
+  phone: Type.Optional(Nullable(ShortText(50))),
+  firstName: Type.Optional(Nullable(ShortText())),
+  lastName: Type.Optional(Nullable(ShortText())),
+  externalId: Type.Optional(Nullable(ShortText())),
+  company: Type.Optional(Nullable(ShortText())),
+}, { additionalProperties: false });
+export type CustomerInput = Static<typeof CustomerInput>;
+
+export const CustomerView = Type.Object({
+  id: Type.Integer(),
+  email: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  firstName: Nullable(Type.String()),
+  lastName: Nullable(Type.String()),
+  externalId: Nullable(Type.String()),
+  company: Nullable(Type.String()),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+export type CustomerView = Static<typeof CustomerView>;
+
+export const TicketSummary = Type.Object({
+  number: Type.Integer(),
+  subject: Type.String(),
+  status: Status,
+  priority: Priority,
+  source: Source,
+  assignee: OperatorRef,
+  customerId: Nullable(Type.Integer()),
+  contact: ContactView,
+  commentCount: Type.Integer(),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+  closedAt: Nullable(DateTime),
+});
+export type TicketSummary = Static<typeof TicketSummary>;
+
+export const CommentView = Type.Object({
+  id: Type.String(),
+  visibility: Visibility,
+  author: Type.Object({ kind: literals(['operator', 'customer', 'system'] as const), id: Nullable(Type.Integer()), name: Nullable(Type.String()) }),
+  body: Type.String(),
+  channel: Channel,
+  createdAt: DateTime,
+});
+export type CommentView = Static<typeof CommentView>;
+
+export const AuditView = Type.Object({
+  seq: Type.Integer(),
+  type: Type.String(),
+  actor: Type.Object({ kind: Type.String(), id: Nullable(Type.Integer()), name: Nullable(Type.String()) }),
+  changes: Type.Record(Type.String(), Type.Object({ from: Type.Unknown(), to: Type.Unknown() })),
+  at: DateTime,
+});
+
+export const TicketDetail = Type.Interface([TicketSummary], {
+    publicUrl: Type.String({ description: 'The customer’s link ({{ticket_url}}), to copy and send.' }),
+    workflow: Type.Object({ id: Type.String(), temporalWebUrl: Type.String() }),
+    customerPanel: Type.Object({
+      contact: ContactView,
+      externalId: Nullable(Type.String()),
+      crm: Nullable(CustomerView),
+      previousTickets: Type.Array(TicketSummary),
+    }),
+    comments: Type.Array(CommentView),
+    events: Type.Array(AuditView),
+});
+export type TicketDetail = Static<typeof TicketDetail>;
+
+export const SORTS = ['updated_desc', 'updated_asc', 'created_desc', 'created_asc', 'priority_desc', 'number_desc', 'number_asc'] as const;
+
+export const TicketListQuery = Type.Object({
+  status: Type.Optional(Status),
+  priority: Type.Optional(Priority),
+  source: Type.Optional(Source),
+  assignee: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Literal('me'), Type.Literal('none')])),
+  customer: Type.Optional(Type.Integer({ minimum: 1, description: 'CRM customer ID' })),
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
+  sort: Type.Optional(literals(SORTS)),
+}, { additionalProperties: false });
+export type TicketListQuery = Static<typeof TicketListQuery>;
+
+export const TicketPage = Type.Object({
+  items: Type.Array(TicketSummary),
+  total: Type.Integer(),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+  countsByStatus: Type.Record(Type.String(), Type.Integer()),
+});
+
+export const CreateTicketBody = Type.Object({
+  subject: Type.String({ minLength: 1, maxLength: MAX_SUBJECT_LENGTH }),
+  body: Type.String({ minLength: 1, maxLength: MAX_BODY_LENGTH }),
+  priority: Type.Optional(Priority),
+  assigneeId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  customer: ContactInput,
+}, { additionalProperties: false });
+export type CreateTicketBody = Static<typeof CreateTicketBody>;
+
+export const PatchTicketBody = Type.Object({
+  status: Type.Optional(Status),
+  priority: Type.Optional(Priority),
+  assigneeId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  customerId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+}, { additionalProperties: false, minProperties: 1 });
+export type PatchTicketBody = Static<typeof PatchTicketBody>;
+
+export const AddCommentBody = Type.Object({
+  body: Type.String({ minLength: 1, maxLength: MAX_BODY_LENGTH }),
+  visibility: Visibility,
+}, { additionalProperties: false });
+
+export const PublicCommentBody = Type.Object({
+  body: Type.String({ minLength: 1, maxLength: MAX_BODY_LENGTH }),
+}, { additionalProperties: false });
+
+export const PublicTicket = Type.Object({
+  number: Type.Integer(),
+  subject: Type.String(),
+  status: Status,
+  statusLabel: Type.String(),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+  comments: Type.Array(Type.Object({
+    id: Type.String(),
+    author: Type.Object({ kind: literals(['operator', 'customer'] as const), name: Nullable(Type.String()) }),
+    body: Type.String(),
+    createdAt: DateTime,
+  })),
+});
+export type PublicTicket = Static<typeof PublicTicket>;
+
+export const CustomerListQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
+}, { additionalProperties: false });
+
+export const CustomerPage = Type.Object({ items: Type.Array(CustomerView), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
+
+export const CustomerDetail = Type.Interface([CustomerView], { tickets: Type.Array(TicketSummary) });
+
+export const CreateOperatorBody = Type.Object({
+  email: Email,
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 1000 }),
+  role: Role,
+}, { additionalProperties: false });
+
+export const Health = Type.Object({
+  status: literals(['ok', 'degraded'] as const),
+  postgres: Type.Boolean(),
+  temporal: Type.Boolean(),
+});
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Repeat a request with the same key and it takes effect once.' })),
+});

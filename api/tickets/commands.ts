@@ -1,0 +1,93 @@
+import { Client, WithStartWorkflowOperation, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { NewTicket, TicketState } from '../../domain/ticket';
+import {
+  SEARCH_ATTRIBUTES,
+  TICKET_WORKFLOW_TYPE,
+  TicketWorkflowInput,
+  TicketWorkflowSettings,
+  createTicketUpdate,
+  ticketWorkflowId,
+} from '../../workflows/ticket/definitions';
+import { HttpError } from '../errors';
+
+export interface TicketCommandsOptions {
+  client: Client;
+  taskQueue: string;
+  settings: TicketWorkflowSettings;
+  /** How long an HTTP request waits for the ticket's workflow to answer. */
+  timeoutMs: number;
+}
+
+/**
+ * How the API talks to ticket workflows. Every change is an Update-with-Start: when the
+ * ticket's run has ended (closed past its reopen window), the same call starts a new run
+ * that loads the ticket from the database, so a ticket can be changed at any age.
+ */
+export class TicketCommands {
+  constructor(private readonly options: TicketCommandsOptions) {}
+
+  async create(ticket: NewTicket): Promise<TicketState> {
+    const input: TicketWorkflowInput = { ticketNumber: ticket.number, settings: this.options.settings };
+    const start = new WithStartWorkflowOperation(TICKET_WORKFLOW_TYPE, {
+      workflowId: ticketWorkflowId(ticket.number),
+      taskQueue: this.options.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'FAIL',
+      typedSearchAttributes: [
+        { key: SEARCH_ATTRIBUTES.number, value: ticket.number },
+        { key: SEARCH_ATTRIBUTES.status, value: 'new' },
+        { key: SEARCH_ATTRIBUTES.priority, value: ticket.priority },
+        { key: SEARCH_ATTRIBUTES.source, value: ticket.source },
+      ],
+    });
+    return this.withTimeout(() =>
+      this.options.client.workflow.executeUpdateWithStart(createTicketUpdate, {
+        args: [ticket],
+        updateId: `create-${ticket.number}`,
+        startWorkflowOperation: start,
+      }),
+    );
+  }
+
+  /**
+   * Sends an update to an existing ticket. `updateId` makes a repeated request (a
+   * double click, a client retry with the same Idempotency-Key) take effect once.
+   */
+  async update<Ret, Args extends unknown[]>(
+    ticketNumber: number,
+    definition: UpdateDefinition<Ret, Args>,
+    args: Args,
+    updateId?: string,
+  ): Promise<Ret> {
+    const input: TicketWorkflowInput = { ticketNumber, settings: this.options.settings, resume: true };
+    const start = new WithStartWorkflowOperation(TICKET_WORKFLOW_TYPE, {
+      workflowId: ticketWorkflowId(ticketNumber),
+      taskQueue: this.options.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.number, value: ticketNumber }],
+    });
+    return this.withTimeout(() =>
+      this.options.client.workflow.executeUpdateWithStart(definition, {
+        args,
+        ...(updateId ? { updateId } : {}),
+        startWorkflowOperation: start,
+      }),
+    );
+  }
+
+  private async withTimeout<T>(call: () => Promise<T>): Promise<T> {
+    const deadline = AbortSignal.timeout(this.options.timeoutMs);
+    try {
+      return await this.options.client.withAbortSignal(deadline, call);
+    } catch (error) {
+      if (deadline.aborted || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+        // The change was handed to Temporal and will be applied when a worker is back;
+        // the same request with the same Idempotency-Key is safe to repeat.
+        throw new HttpError(503, 'workflow_unavailable', 'The ticket service did not answer in time; try again in a moment.');
+      }
+      throw error;
+    }
+  }
+}

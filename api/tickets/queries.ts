@@ -1,0 +1,284 @@
+import { QueryTypes } from 'sequelize';
+import type { Database } from '../../db';
+import { STATUS_LABELS, TICKET_STATUSES, TicketStatus } from '../../domain/ticket';
+import type {
+  CommentView,
+  CustomerView,
+  PublicTicket,
+  TicketDetail,
+  TicketListQuery,
+  TicketSummary,
+} from '../schemas';
+import { SORTS } from '../schemas';
+
+interface TicketRow {
+  number: number;
+  subject: string;
+  status: TicketStatus;
+  priority: TicketSummary['priority'];
+  source: TicketSummary['source'];
+  assignee_id: number | null;
+  assignee_name: string | null;
+  customer_id: number | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  contact_first_name: string | null;
+  contact_last_name: string | null;
+  external_id: string | null;
+  comment_count: number;
+  token_version: number;
+  created_at: Date;
+  updated_at: Date;
+  closed_at: Date | null;
+}
+
+const TICKET_COLUMNS = `t.number, t.subject, t.status, t.priority, t.source, t.assignee_id, o.name AS assignee_name,
+  t.customer_id, t.contact_email, t.contact_phone, t.contact_first_name, t.contact_last_name, t.external_id,
+  t.comment_count, t.token_version, t.created_at, t.updated_at, t.closed_at`;
+
+const ORDER_BY: Record<(typeof SORTS)[number], string> = {
+  updated_desc: 't.updated_at DESC, t.number DESC',
+  updated_asc: 't.updated_at ASC, t.number ASC',
+  created_desc: 't.created_at DESC, t.number DESC',
+  created_asc: 't.created_at ASC, t.number ASC',
+  priority_desc: "array_position(ARRAY['urgent','high','normal','low'], t.priority), t.updated_at DESC",
+  number_desc: 't.number DESC',
+  number_asc: 't.number ASC',
+};
+
+export function toSummary(row: TicketRow): TicketSummary {
+  return {
+    number: row.number,
+    subject: row.subject,
+    status: row.status,
+    priority: row.priority,
+    source: row.source,
+    assignee: row.assignee_id === null ? null : { id: row.assignee_id, name: row.assignee_name ?? '' },
+    customerId: row.customer_id,
+    contact: {
+      email: row.contact_email,
+      phone: row.contact_phone,
+      firstName: row.contact_first_name,
+      lastName: row.contact_last_name,
+      externalId: row.external_id,
+    },
+    commentCount: row.comment_count,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    closedAt: row.closed_at ? row.closed_at.toISOString() : null,
+  };
+}
+
+/**
+ * Turns what an operator types into a prefix-matching full-text query: every word must
+ * match the start of a word in the subject, the customer or a comment.
+ */
+export function toPrefixQuery(q: string): string | null {
+  const words = q
+    .split(/\s+/)
+    .map((w) => w.replace(/[^\p{L}\p{N}@._+-]/gu, ''))
+    .filter((w) => w.length > 0)
+    .slice(0, 8);
+  return words.length ? words.map((w) => `'${w}':*`).join(' & ') : null;
+}
+
+export interface ListFilter extends Omit<TicketListQuery, 'assignee'> {
+  assignee?: number | 'none';
+}
+
+/** Builds the WHERE clause; `skipStatus` for the per-status counts beside the list. */
+function whereClause(filter: ListFilter, skipStatus = false) {
+  const conditions: string[] = [];
+  const replacements: Record<string, unknown> = {};
+  if (filter.status && !skipStatus) {
+    conditions.push('t.status = :status');
+    replacements.status = filter.status;
+  }
+  if (filter.priority) {
+    conditions.push('t.priority = :priority');
+    replacements.priority = filter.priority;
+  }
+  if (filter.source) {
+    conditions.push('t.source = :source');
+    replacements.source = filter.source;
+  }
+  if (filter.assignee === 'none') conditions.push('t.assignee_id IS NULL');
+  else if (filter.assignee !== undefined) {
+    conditions.push('t.assignee_id = :assignee');
+    replacements.assignee = filter.assignee;
+  }
+  if (filter.customer !== undefined) {
+    conditions.push('t.customer_id = :customer');
+    replacements.customer = filter.customer;
+  }
+  const q = filter.q?.trim();
+  if (q) {
+    const byNumber = /^#?(\d{1,9})$/.exec(q);
+    const tsquery = toPrefixQuery(q);
+    const parts: string[] = [];
+    if (byNumber) {
+      parts.push('t.number = :qNumber');
+      replacements.qNumber = Number(byNumber[1]);
+    }
+    if (tsquery) {
+      parts.push(`t.search @@ to_tsquery('simple', :tsquery)`,
+        `t.number IN (SELECT c.ticket_number FROM comments c WHERE c.search @@ to_tsquery('simple', :tsquery))`);
+      replacements.tsquery = tsquery;
+    }
+    conditions.push(parts.length ? `(${parts.join(' OR ')})` : 'false');
+  }
+  return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', replacements };
+}
+
+export function createTicketQueries(db: Database) {
+  const { sequelize } = db;
+
+  return {
+    async list(filter: ListFilter) {
+      const page = filter.page ?? 1;
+      const pageSize = filter.pageSize ?? 25;
+      const where = whereClause(filter);
+      const [rows, [{ total } = { total: 0 }], counts] = await Promise.all([
+        sequelize.query<TicketRow>(
+          `SELECT ${TICKET_COLUMNS} FROM tickets t LEFT JOIN operators o ON o.id = t.assignee_id
+           ${where.sql} ORDER BY ${ORDER_BY[filter.sort ?? 'updated_desc']} LIMIT :limit OFFSET :offset`,
+          { type: QueryTypes.SELECT, replacements: { ...where.replacements, limit: pageSize, offset: (page - 1) * pageSize } },
+        ),
+        sequelize.query<{ total: number }>(`SELECT count(*)::int AS total FROM tickets t ${where.sql}`, {
+          type: QueryTypes.SELECT,
+          replacements: where.replacements,
+        }),
+        this.countByStatus(filter),
+      ]);
+      return { items: rows.map(toSummary), total, page, pageSize, countsByStatus: counts };
+    },
+
+    async countByStatus(filter: ListFilter): Promise<Record<string, number>> {
+      const where = whereClause(filter, true);
+      const rows = await sequelize.query<{ status: string; count: number }>(
+        `SELECT t.status, count(*)::int AS count FROM tickets t ${where.sql} GROUP BY t.status`,
+        { type: QueryTypes.SELECT, replacements: where.replacements },
+      );
+      const counts: Record<string, number> = Object.fromEntries(TICKET_STATUSES.map((s) => [s, 0]));
+      for (const row of rows) counts[row.status] = row.count;
+      return counts;
+    },
+
+    async summary(number: number): Promise<(TicketSummary & { tokenVersion: number }) | null> {
+      const [row] = await sequelize.query<TicketRow>(
+        `SELECT ${TICKET_COLUMNS} FROM tickets t LEFT JOIN operators o ON o.id = t.assignee_id WHERE t.number = :number`,
+        { type: QueryTypes.SELECT, replacements: { number } },
+      );
+      return row ? { ...toSummary(row), tokenVersion: row.token_version } : null;
+    },
+
+    async summaries(where: string, replacements: Record<string, unknown>, limit = 50): Promise<TicketSummary[]> {
+      const rows = await sequelize.query<TicketRow>(
+        `SELECT ${TICKET_COLUMNS} FROM tickets t LEFT JOIN operators o ON o.id = t.assignee_id
+         WHERE ${where} ORDER BY t.created_at DESC LIMIT ${Number(limit)}`,
+        { type: QueryTypes.SELECT, replacements },
+      );
+      return rows.map(toSummary);
+    },
+
+    /** Everything the operator's ticket view shows, internal notes included. */
+    async detail(number: number): Promise<Omit<TicketDetail, 'publicUrl' | 'workflow'> & { tokenVersion: number } | null> {
+      const ticket = await this.summary(number);
+      if (!ticket) return null;
+      const [comments, events, crm] = await Promise.all([
+        this.comments(number, 'all'),
+        sequelize.query<{ seq: number; type: string; actor_kind: string; actor_id: number | null; actor_name: string | null; changes: Record<string, { from: unknown; to: unknown }>; created_at: Date }>(
+          `SELECT e.seq, e.type, e.actor_kind, e.actor_id, o.name AS actor_name, e.changes, e.created_at
+           FROM ticket_events e LEFT JOIN operators o ON o.id = e.actor_id WHERE e.ticket_number = :number ORDER BY e.seq`,
+          { type: QueryTypes.SELECT, replacements: { number } },
+        ),
+        ticket.customerId === null ? null : db.Customer.findByPk(ticket.customerId),
+      ]);
+      // Earlier tickets: of the linked CRM customer, or else of the same email address.
+      const previousTickets = ticket.customerId !== null
+        ? await this.summaries('t.customer_id = :customerId AND t.number <> :number', { customerId: ticket.customerId, number }, 20)
+        : ticket.contact.email
+          ? await this.summaries('lower(t.contact_email) = lower(:email) AND t.number <> :number', { email: ticket.contact.email, number }, 20)
+          : [];
+      return {
+        ...ticket,
+        customerPanel: {
+          contact: ticket.contact,
+          externalId: ticket.contact.externalId,
+          crm: crm ? customerView(crm) : null,
+          previousTickets,
+        },
+        comments,
+        events: events.map((e) => ({
+          seq: e.seq,
+          type: e.type,
+          actor: { kind: e.actor_kind, id: e.actor_id, name: e.actor_name },
+          changes: e.changes,
+          at: e.created_at.toISOString(),
+        })),
+      };
+    },
+
+    async comments(number: number, which: 'all' | 'public', onlySeq?: number): Promise<CommentView[]> {
+      const rows = await sequelize.query<{ id: string; visibility: CommentView['visibility']; author_kind: CommentView['author']['kind']; author_id: number | null; author_name: string | null; body: string; channel: CommentView['channel']; created_at: Date }>(
+        `SELECT c.id::text AS id, c.visibility, c.author_kind, c.author_id, o.name AS author_name, c.body, c.channel, c.created_at
+         FROM comments c LEFT JOIN operators o ON o.id = c.author_id AND c.author_kind = 'operator'
+         WHERE c.ticket_number = :number ${which === 'public' ? "AND c.visibility = 'public'" : ''}
+         ${onlySeq === undefined ? '' : 'AND c.event_seq = :onlySeq'}
+         ORDER BY c.event_seq`,
+        { type: QueryTypes.SELECT, replacements: { number, onlySeq } },
+      );
+      return rows.map((c) => ({
+        id: c.id,
+        visibility: c.visibility,
+        author: { kind: c.author_kind, id: c.author_id, name: c.author_name },
+        body: c.body,
+        channel: c.channel,
+        createdAt: c.created_at.toISOString(),
+      }));
+    },
+
+    /** What a customer with the link may see: public comments only, no operator details. */
+    async publicView(number: number): Promise<PublicTicket | null> {
+      const ticket = await this.summary(number);
+      if (!ticket) return null;
+      const comments = await this.comments(number, 'public');
+      const customerName = [ticket.contact.firstName, ticket.contact.lastName].filter(Boolean).join(' ') || null;
+      return {
+        number: ticket.number,
+        subject: ticket.subject,
+        status: ticket.status,
+        statusLabel: STATUS_LABELS[ticket.status],
+        createdAt: ticket.createdAt,
+        updatedAt: ticket.updatedAt,
+        comments: comments.map((c) => ({
+          id: c.id,
+          author: c.author.kind === 'operator'
+            ? { kind: 'operator' as const, name: c.author.name }
+            : { kind: 'customer' as const, name: customerName },
+          body: c.body,
+          createdAt: c.createdAt,
+        })),
+      };
+    },
+  };
+}
+
+export type TicketQueries = ReturnType<typeof createTicketQueries>;
+
+export function customerView(c: {
+  id: number; email: string | null; phone: string | null; firstName: string | null; lastName: string | null;
+  externalId: string | null; company: string | null; createdAt: Date; updatedAt: Date;
+}): CustomerView {
+  return {
+    id: c.id,
+    email: c.email,
+    phone: c.phone,
+    firstName: c.firstName,
+    lastName: c.lastName,
+    externalId: c.externalId,
+    company: c.company,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * Every setting of the helpdesk, read from environment variables once at start and
+ * validated together so a misconfiguration is reported in one message. Leaf modules
+ * receive the parsed `Config`; none of them reads `process.env`.
+ */
+
+type Parser<T> = (raw: string, name: string) => T;
+
+interface Setting<T> {
+  default: string;
+  doc: string;
+  parse: Parser<T>;
+}
+
+class ConfigProblem extends Error {}
+
+const text: Parser<string> = (raw) => raw;
+
+const optionalText: Parser<string | null> = (raw) => (raw === '' ? null : raw);
+
+const integer = (min: number, max: number): Parser<number> => (raw, name) => {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigProblem(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+};
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "500ms", "30s", "5m", "12h", "14d" to milliseconds. */
+export function parseDuration(raw: string, name = 'duration'): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(raw.trim());
+  if (!match) throw new ConfigProblem(`${name} must be a duration like 500ms, 30s, 5m, 12h or 14d, got "${raw}"`);
+  return Number(match[1]) * UNITS[match[2] as string]!;
+}
+
+const duration: Parser<number> = (raw, name) => parseDuration(raw, name);
+
+const url = (protocols: string[]): Parser<string> => (raw, name) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigProblem(`${name} must be a URL, got "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigProblem(`${name} must start with ${protocols.join(' or ')}, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+};
+
+const optional = <T>(parse: Parser<T>): Parser<T | null> => (raw, name) => (raw === '' ? null : parse(raw, name));
+
+const oneOf = <T extends string>(values: readonly T[]): Parser<T> => (raw, name) => {
+  if (!values.includes(raw as T)) throw new ConfigProblem(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+  return raw as T;
+};
+
+const secret: Parser<string | null> = (raw, name) => {
+  if (raw === '') return null;
+  if (raw.length < 32) throw new ConfigProblem(`${name} must be at least 32 characters long`);
+  return raw;
+};
+
+/** The settings, their defaults and what they do. `.env.example` lists exactly these. */
+export const SETTINGS = {
+  HOST: { default: '127.0.0.1', doc: 'Interface the API listens on (0.0.0.0 in containers).', parse: text },
+  PORT: { default: '3000', doc: 'Port of the API, the admin UI and the public pages.', parse: integer(1, 65535) },
+  PUBLIC_URL: {
+    default: 'http://localhost:3000',
+    doc: 'Address customers reach the helpdesk at; {{ticket_url}} is PUBLIC_URL/t/<token>.',
+    parse: url(['http:', 'https:']),
+  },
+  LOG_LEVEL: { default: 'info', doc: 'fatal, error, warn, info, debug or trace.', parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const) },
+  DATA_DIR: { default: '.data', doc: 'Where `npm start` keeps Temporal, embedded PostgreSQL, the outbox and the generated secret.', parse: text },
+  DATABASE_URL: {
+    default: '',
+    doc: 'PostgreSQL connection URL. Empty: `npm start` runs an embedded PostgreSQL under DATA_DIR; `npm run api`/`worker` require it.',
+    parse: optional(url(['postgres:', 'postgresql:'])),
+  },
+  EMBEDDED_POSTGRES_PORT: { default: '54329', doc: 'Port of the embedded PostgreSQL that `npm start` runs when DATABASE_URL is empty.', parse: integer(1, 65535) },
+  TEMPORAL_ADDRESS: {
+    default: '',
+    doc: 'host:port of the Temporal frontend. Empty: `npm start` runs `temporal server start-dev` on TEMPORAL_DEV_PORT; `npm run api`/`worker` use localhost:7233.',
+    parse: optionalText,
+  },
+  TEMPORAL_NAMESPACE: { default: 'default', doc: 'Temporal namespace of the ticket workflows.', parse: text },
+  TEMPORAL_TASK_QUEUE: { default: 'helpdesk-tickets', doc: 'Task queue the worker polls and the API starts workflows on.', parse: text },
+  TEMPORAL_UI_URL: { default: 'http://localhost:8233', doc: 'Temporal Web, for "open in Temporal Web" links.', parse: url(['http:', 'https:']) },
+  TEMPORAL_DEV_PORT: { default: '7233', doc: 'Port of the Temporal dev server that `npm start` runs.', parse: integer(1, 65535) },
+  TEMPORAL_DEV_UI_PORT: { default: '8233', doc: 'Port of Temporal Web of the dev server that `npm start` runs.', parse: integer(1, 65535) },
+  SECRET_KEY: {
+    default: '',
+    doc: 'At least 32 characters; signs public ticket links. Empty: `npm start` generates one into DATA_DIR; `npm run api`/`worker` require it.',
+    parse: secret,
+  },
+  SESSION_TTL: { default: '12h', doc: 'How long an operator stays logged in without activity.', parse: duration },
+  SMTP_URL: {
+    default: '',
+    doc: 'smtp:// or smtps:// URL of the mail relay. Empty: every mail is written as an .eml file into OUTBOX_DIR.',
+    parse: optional(url(['smtp:', 'smtps:'])),
+  },
+  MAIL_FROM: { default: 'Helpdesk <support@localhost>', doc: 'Sender of the notification mail.', parse: text },
+  OUTBOX_DIR: { default: '', doc: 'Folder for .eml files when SMTP_URL is empty (default DATA_DIR/outbox).', parse: optionalText },
+  ADMIN_EMAIL: { default: '', doc: 'First operator (admin), created at start when no operator exists.', parse: optionalText },
+  ADMIN_PASSWORD: { default: '', doc: 'Password of the first operator; empty: one is generated and printed once.', parse: optionalText },
+  ADMIN_NAME: { default: 'Administrator', doc: 'Name of the first operator.', parse: text },
+  REOPEN_WINDOW: {
+    default: '14d',
+    doc: "How long a closed ticket's workflow stays running; a later customer message starts a new run from the database.",
+    parse: duration,
+  },
+  MAX_HISTORY_EVENTS: {
+    default: '2000',
+    doc: "A ticket's workflow continues as new when its history grows past this many events.",
+    parse: integer(100, 50_000),
+  },
+  WORKER_MAX_CACHED_WORKFLOWS: { default: '1000', doc: 'Ticket workflows the worker keeps in memory; others are replayed on demand.', parse: integer(1, 100_000) },
+  RATE_LIMIT_LOGIN: { default: '10', doc: 'Login attempts per minute per IP address.', parse: integer(1, 100_000) },
+  RATE_LIMIT_PUBLIC: { default: '60', doc: 'Requests per minute per IP address to the public ticket pages.', parse: integer(1, 100_000) },
+  RATE_LIMIT_API: { default: '1200', doc: 'Requests per minute per operator session or IP address to the operator API.', parse: integer(1, 1_000_000) },
+} satisfies Record<string, Setting<unknown>>;
+
+type Settings = typeof SETTINGS;
+export type Config = { [K in keyof Settings]: ReturnType<Settings[K]['parse']> };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}\nSee .env.example for every setting and its default.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses every setting; reports all problems at once. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const problems: string[] = [];
+  const config: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(SETTINGS) as Array<[string, Setting<unknown>]>) {
+    const raw = (env[name] ?? setting.default).trim();
+    try {
+      config[name] = setting.parse(raw, name);
+    } catch (error) {
+      if (!(error instanceof ConfigProblem)) throw error;
+      problems.push(error.message);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config as Config;
+}
+
+/** What a long-running API or worker process cannot start without. */
+export function requireForServer(config: Config): asserts config is Config & { DATABASE_URL: string; SECRET_KEY: string } {
+  const problems: string[] = [];
+  if (!config.DATABASE_URL) problems.push('DATABASE_URL is required (or use `npm start`, which runs an embedded PostgreSQL)');
+  if (!config.SECRET_KEY) problems.push('SECRET_KEY is required: at least 32 random characters, e.g. `openssl rand -base64 48`');
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+export function temporalAddress(config: Config): string {
+  return config.TEMPORAL_ADDRESS ?? 'localhost:7233';
+}

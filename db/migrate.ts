@@ -1,0 +1,25 @@
+import { Umzug, SequelizeStorage } from 'umzug';
+import type { QueryInterface, Sequelize } from 'sequelize';
+import * as initialSchema from './migrations/0001-initial-schema';
+
+/** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
+const MIGRATIONS = [{ name: '0001-initial-schema', ...initialSchema }];
+
+export function migrator(sequelize: Sequelize) {
+  return new Umzug<QueryInterface>({
+    migrations: MIGRATIONS,
+    context: sequelize.getQueryInterface(),
+    storage: new SequelizeStorage({ sequelize }),
+    logger: undefined,
+  });
+}
+
+/** Applies pending migrations; safe to run from several processes at once. */
+export async function migrate(sequelize: Sequelize): Promise<string[]> {
+  // An advisory lock keeps a worker and an API that start together from racing.
+  return sequelize.transaction(async (transaction) => {
+    await sequelize.query('SELECT pg_advisory_xact_lock(727274)', { transaction });
+    const applied = await migrator(sequelize).up();
+    return applied.map((m) => m.name);
+  });
+}

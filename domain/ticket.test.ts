@@ -1,0 +1,156 @@
+import { decide, createTicket, NewTicket, TicketEvent, TicketState, TicketStatus, Effect, REMEMBERED_MESSAGE_KEYS } from './ticket';
+
+const at = '2026-01-01T10:00:00.000Z';
+const operator = { kind: 'operator' as const, id: 7 };
+
+const newTicket = (over: Partial<NewTicket> = {}): NewTicket => ({
+  number: 1042,
+  subject: 'Printer on fire',
+  body: 'It is on fire.',
+  priority: 'normal',
+  source: 'widget',
+  contact: { email: 'ann@example.com', phone: null, firstName: 'Ann', lastName: 'Lee', externalId: null },
+  createdBy: null,
+  assigneeId: null,
+  messageKey: null,
+  suppressAcknowledgement: false,
+  ...over,
+});
+
+function ticket(over: Partial<TicketState> = {}): TicketState {
+  const created = createTicket({ type: 'create', ticket: newTicket(), at });
+  if (!created.ok) throw new Error(created.message);
+  return { ...created.state, ...over };
+}
+
+const kinds = (effects: Effect[]) => effects.map((e) => (e.type === 'notify' ? `notify:${e.kind}:${e.recipient}` : e.type));
+
+describe('creating a ticket', () => {
+  it('starts New with an acknowledgement, a CRM link and the first public comment', () => {
+    const d = createTicket({ type: 'create', ticket: newTicket(), at });
+    expect(d.ok).toBe(true);
+    if (!d.ok) return;
+    expect(d.state.status).toBe('new');
+    expect(d.state.eventSeq).toBe(1);
+    expect(kinds(d.effects)).toEqual(['persist', 'link_crm', 'notify:ticket_created:customer']);
+    const persist = d.effects[0];
+    expect(persist?.type === 'persist' && persist.comment?.visibility).toBe('public');
+  });
+
+  it('starts In Progress when created already assigned', () => {
+    const d = createTicket({ type: 'create', ticket: newTicket({ assigneeId: 3, source: 'admin', createdBy: 3 }), at });
+    expect(d.ok && d.state.status).toBe('in_progress');
+  });
+
+  it('sends no acknowledgement for automatic mail or without an email address', () => {
+    const auto = createTicket({ type: 'create', ticket: newTicket({ suppressAcknowledgement: true }), at });
+    const phoneOnly = createTicket({
+      type: 'create',
+      ticket: newTicket({ contact: { email: null, phone: '+48 600', firstName: null, lastName: null, externalId: null } }),
+      at,
+    });
+    expect(auto.ok && kinds(auto.effects)).toEqual(['persist', 'link_crm']);
+    expect(phoneOnly.ok && kinds(phoneOnly.effects)).toEqual(['persist', 'link_crm']);
+  });
+
+  it.each([
+    ['an empty subject', { subject: '  ' }],
+    ['an empty body', { body: '' }],
+    ['no way to reach the customer', { contact: { email: null, phone: null, firstName: 'A', lastName: null, externalId: 'x' } }],
+    ['a malformed email', { contact: { email: 'not-an-email', phone: null, firstName: null, lastName: null, externalId: null } }],
+  ])('rejects %s as invalid input', (_name, over) => {
+    const d = createTicket({ type: 'create', ticket: newTicket(over as Partial<NewTicket>), at });
+    expect(d.ok ? 'accepted' : d.reason).toBe('invalid_input');
+  });
+
+  it('cannot create twice', () => {
+    const d = decide(ticket(), { type: 'create', ticket: newTicket(), at });
+    expect(d.ok ? 'accepted' : d.reason).toBe('already_created');
+  });
+});
+
+type Row = [string, TicketStatus, number | null, TicketEvent, TicketStatus | string, string[]];
+const note = (type: 'internal_note' | 'public_reply'): TicketEvent => ({ type, body: 'hello', actor: operator, at });
+const customer = (automatic = false, messageKey: string | null = null): TicketEvent => ({
+  type: 'customer_message', body: 'thanks', channel: 'email', messageKey, automatic, at,
+});
+
+// [name, status before, assignee, event, status after or rejection reason, effects]
+const table: Row[] = [
+  ['customer message reopens a closed unassigned ticket as New', 'closed', null, customer(), 'new', ['persist']],
+  ['customer message reopens a closed assigned ticket as In Progress', 'closed', 7, customer(), 'in_progress', ['persist', 'notify:customer_replied:assignee']],
+  ['customer message moves Waiting to In Progress', 'waiting', 7, customer(), 'in_progress', ['persist', 'notify:customer_replied:assignee']],
+  ['customer message keeps New as New', 'new', null, customer(), 'new', ['persist']],
+  ['customer message keeps In Progress', 'in_progress', 7, customer(), 'in_progress', ['persist', 'notify:customer_replied:assignee']],
+  ['an auto-reply never reopens a closed ticket', 'closed', 7, customer(true), 'closed', ['persist']],
+  ['an auto-reply never moves a waiting ticket', 'waiting', 7, customer(true), 'waiting', ['persist']],
+  ['internal note mails nobody', 'in_progress', 7, note('internal_note'), 'in_progress', ['persist']],
+  ['internal note is allowed on a closed ticket', 'closed', 7, note('internal_note'), 'closed', ['persist']],
+  ['public reply mails the customer', 'waiting', 7, note('public_reply'), 'waiting', ['persist', 'notify:public_reply:customer']],
+  ['first public reply takes a ticket out of New', 'new', null, note('public_reply'), 'in_progress', ['persist', 'notify:public_reply:customer']],
+  ['public reply on a closed ticket is refused', 'closed', 7, note('public_reply'), 'ticket_closed', []],
+  ['set status Waiting', 'in_progress', 7, { type: 'set_status', status: 'waiting', actor: operator, at }, 'waiting', ['persist']],
+  ['set status Closed mails the customer', 'waiting', 7, { type: 'set_status', status: 'closed', actor: operator, at }, 'closed', ['persist', 'notify:ticket_closed:customer']],
+  ['set status on a closed ticket reopens it', 'closed', 7, { type: 'set_status', status: 'in_progress', actor: operator, at }, 'in_progress', ['persist']],
+  ['back to New is refused', 'in_progress', 7, { type: 'set_status', status: 'new', actor: operator, at }, 'invalid_transition', []],
+  ['same status is a silent no-op', 'waiting', 7, { type: 'set_status', status: 'waiting', actor: operator, at }, 'waiting', []],
+  ['close', 'in_progress', 7, { type: 'close', actor: operator, at }, 'closed', ['persist', 'notify:ticket_closed:customer']],
+  ['close twice is refused', 'closed', 7, { type: 'close', actor: operator, at }, 'already_closed', []],
+  ['reopen an assigned ticket', 'closed', 7, { type: 'reopen', actor: operator, at }, 'in_progress', ['persist']],
+  ['reopen an open ticket is refused', 'waiting', 7, { type: 'reopen', actor: operator, at }, 'not_closed', []],
+  ['assign', 'new', null, { type: 'assign', assigneeId: 7, actor: operator, at }, 'new', ['persist']],
+  ['unassign', 'in_progress', 7, { type: 'assign', assigneeId: null, actor: operator, at }, 'in_progress', ['persist']],
+  ['set priority', 'new', null, { type: 'set_priority', priority: 'urgent', actor: operator, at }, 'new', ['persist']],
+  ['link customer', 'new', null, { type: 'link_customer', customerId: 5, actor: operator, at }, 'new', ['persist']],
+  ['empty note is refused', 'new', null, { type: 'internal_note', body: ' ', actor: operator, at }, 'invalid_input', []],
+];
+
+describe('ticket rules', () => {
+  it.each(table)('%s', (_name, status, assigneeId, event, expected, effects) => {
+    const before = ticket({ status, assigneeId, closedAt: status === 'closed' ? at : null });
+    const d = decide(before, event);
+    if (!d.ok) {
+      expect(d.reason).toBe(expected);
+      expect(d.message).toMatch(/\S/);
+      return;
+    }
+    expect(d.state.status).toBe(expected);
+    expect(kinds(d.effects)).toEqual(effects);
+    if (effects.length > 0) expect(d.state.eventSeq).toBe(before.eventSeq + 1);
+    else expect(d.state).toBe(before);
+  });
+
+  it('records who changed what in the audit trail', () => {
+    const d = decide(ticket(), { type: 'set_priority', priority: 'high', actor: operator, at });
+    expect(d.ok && d.effects[0]).toEqual({
+      type: 'persist',
+      comment: null,
+      audit: { seq: 2, type: 'set_priority', actor: operator, at, changes: { priority: { from: 'normal', to: 'high' } } },
+    });
+  });
+
+  it('keeps an internal note internal', () => {
+    const d = decide(ticket(), note('internal_note'));
+    const persist = d.ok ? d.effects[0] : undefined;
+    expect(persist?.type === 'persist' && persist.comment?.visibility).toBe('internal');
+  });
+
+  it('drops a redelivered customer message and forgets old keys', () => {
+    const first = decide(ticket(), customer(false, '<a@example.com>'));
+    if (!first.ok) throw new Error(first.message);
+    const again = decide(first.state, customer(false, '<a@example.com>'));
+    expect(again.ok && again.effects).toEqual([]);
+    let state = first.state;
+    for (let i = 0; i < REMEMBERED_MESSAGE_KEYS + 5; i++) {
+      const d = decide(state, customer(false, `<m${i}@example.com>`));
+      if (!d.ok) throw new Error(d.message);
+      state = d.state;
+    }
+    expect(state.recentMessageKeys).toHaveLength(REMEMBERED_MESSAGE_KEYS);
+  });
+
+  it('refuses every change before the ticket exists', () => {
+    const d = decide(null, note('internal_note'));
+    expect(d.ok ? 'accepted' : d.reason).toBe('not_created');
+  });
+});

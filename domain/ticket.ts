@@ -1,0 +1,370 @@
+/**
+ * The ticket: one definition of its vocabulary and its rules, shared by the workflow,
+ * the API and the UIs. Pure: no I/O, no clock, no randomness, so the Temporal
+ * workflow bundle can import it and tests can drive it without any server.
+ */
+
+export const TICKET_STATUSES = ['new', 'in_progress', 'waiting', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const STATUS_LABELS: Record<TicketStatus, string> = {
+  new: 'New',
+  in_progress: 'In Progress',
+  waiting: 'Waiting',
+  closed: 'Closed',
+};
+
+export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+
+export const TICKET_SOURCES = ['email', 'widget', 'admin'] as const;
+export type TicketSource = (typeof TICKET_SOURCES)[number];
+
+export const COMMENT_VISIBILITIES = ['public', 'internal'] as const;
+export type CommentVisibility = (typeof COMMENT_VISIBILITIES)[number];
+
+/** Where a comment came in: the customer's channel, or the admin UI/API. */
+export const COMMENT_CHANNELS = ['email', 'widget', 'web', 'admin'] as const;
+export type CommentChannel = (typeof COMMENT_CHANNELS)[number];
+
+export const MAX_SUBJECT_LENGTH = 255;
+export const MAX_BODY_LENGTH = 100_000;
+/** How many recent customer message keys a ticket remembers to drop redeliveries. */
+export const REMEMBERED_MESSAGE_KEYS = 200;
+
+/** Contact data exactly as the customer gave it (the CRM record may say otherwise). */
+export interface Contact {
+  email: string | null;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  externalId: string | null;
+}
+
+export type Actor =
+  | { kind: 'operator'; id: number }
+  | { kind: 'customer' }
+  | { kind: 'system' };
+
+export interface TicketState {
+  number: number;
+  subject: string;
+  status: TicketStatus;
+  priority: TicketPriority;
+  source: TicketSource;
+  assigneeId: number | null;
+  /** The CRM customer this ticket is linked to, if any. */
+  customerId: number | null;
+  contact: Contact;
+  /** Sequence number of the last applied event; idempotency keys derive from it. */
+  eventSeq: number;
+  commentCount: number;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  /** Keys (e.g. email Message-IDs) of recent customer messages, to drop redeliveries. */
+  recentMessageKeys: string[];
+}
+
+export interface NewTicket {
+  number: number;
+  subject: string;
+  body: string;
+  priority: TicketPriority;
+  source: TicketSource;
+  contact: Contact;
+  /** Operator who opened it (admin source); null when the customer did. */
+  createdBy: number | null;
+  assigneeId: number | null;
+  /** Key of the message that opened the ticket (e.g. its email Message-ID). */
+  messageKey: string | null;
+  /** Automatic mail (auto-replies, bounces) must never be answered with an acknowledgement. */
+  suppressAcknowledgement: boolean;
+}
+
+export type TicketEvent =
+  | { type: 'create'; ticket: NewTicket; at: string }
+  | { type: 'assign'; assigneeId: number | null; actor: Actor; at: string }
+  | { type: 'set_status'; status: TicketStatus; actor: Actor; at: string }
+  | { type: 'set_priority'; priority: TicketPriority; actor: Actor; at: string }
+  | { type: 'link_customer'; customerId: number | null; actor: Actor; at: string }
+  | { type: 'internal_note'; body: string; actor: Actor; at: string }
+  | { type: 'public_reply'; body: string; actor: Actor; at: string }
+  | {
+      type: 'customer_message';
+      body: string;
+      channel: CommentChannel;
+      messageKey: string | null;
+      /** Automatic mail is recorded but never reopens or moves the ticket. */
+      automatic: boolean;
+      at: string;
+    }
+  | { type: 'close'; actor: Actor; at: string }
+  | { type: 'reopen'; actor: Actor; at: string };
+
+export type TicketEventType = TicketEvent['type'];
+
+export interface CommentRecord {
+  visibility: CommentVisibility;
+  authorKind: Actor['kind'];
+  authorId: number | null;
+  body: string;
+  channel: CommentChannel;
+  messageKey: string | null;
+}
+
+/** One row of the audit trail: who did what, when, and what changed. */
+export interface AuditRecord {
+  seq: number;
+  type: TicketEventType;
+  actor: Actor;
+  at: string;
+  changes: Record<string, { from: unknown; to: unknown }>;
+}
+
+export type NotificationKind = 'ticket_created' | 'public_reply' | 'ticket_closed' | 'customer_replied';
+
+export type Effect =
+  /** Write the new state, the audit record and the comment (if any) to the read model. */
+  | { type: 'persist'; audit: AuditRecord; comment: CommentRecord | null }
+  /** Link the ticket to a CRM customer by external ID or email. */
+  | { type: 'link_crm' }
+  | { type: 'notify'; kind: NotificationKind; recipient: 'customer' | 'assignee'; seq: number };
+
+export const REJECTION_REASONS = [
+  'invalid_input',
+  'ticket_closed',
+  'already_closed',
+  'not_closed',
+  'invalid_transition',
+  'not_created',
+  'already_created',
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+export type Decision =
+  | { ok: true; state: TicketState; effects: Effect[] }
+  | { ok: false; reason: RejectionReason; message: string };
+
+const reject = (reason: RejectionReason, message: string): Decision => ({ ok: false, reason, message });
+
+/** A request that changes nothing is accepted and leaves no trace (double clicks, retries). */
+const unchanged = (state: TicketState): Decision => ({ ok: true, state, effects: [] });
+
+export function ticketLabel(number: number): string {
+  return `#${number}`;
+}
+
+export function validateBody(body: string): string | null {
+  if (typeof body !== 'string' || body.trim() === '') return 'The message must not be empty.';
+  if (body.length > MAX_BODY_LENGTH) return `The message is longer than ${MAX_BODY_LENGTH} characters.`;
+  return null;
+}
+
+export function validateSubject(subject: string): string | null {
+  if (typeof subject !== 'string' || subject.trim() === '') return 'The subject must not be empty.';
+  if (subject.length > MAX_SUBJECT_LENGTH) return `The subject is longer than ${MAX_SUBJECT_LENGTH} characters.`;
+  return null;
+}
+
+/** Loose on purpose: the mail server is the judge; this only catches typos and injection. */
+const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+
+export function isValidEmail(email: string): boolean {
+  return email.length <= 254 && EMAIL_PATTERN.test(email);
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function validateContact(contact: Contact): string | null {
+  if (!contact.email && !contact.phone) return 'The customer needs an email address or a phone number.';
+  if (contact.email && !isValidEmail(contact.email)) return `"${contact.email}" is not a valid email address.`;
+  return null;
+}
+
+/** The status a ticket takes when its customer writes in. */
+export function statusAfterCustomerMessage(state: TicketState): TicketStatus {
+  if (state.status === 'closed') return state.assigneeId === null ? 'new' : 'in_progress';
+  if (state.status === 'waiting') return 'in_progress';
+  return state.status;
+}
+
+function diff(before: TicketState, after: TicketState): AuditRecord['changes'] {
+  const changes: AuditRecord['changes'] = {};
+  for (const key of ['status', 'priority', 'assigneeId', 'customerId', 'subject'] as const) {
+    if (before[key] !== after[key]) changes[key] = { from: before[key], to: after[key] };
+  }
+  return changes;
+}
+
+function commit(
+  before: TicketState,
+  event: Exclude<TicketEvent, { type: 'create' }>,
+  after: Omit<TicketState, 'eventSeq' | 'updatedAt'>,
+  comment: CommentRecord | null,
+  notifications: Array<{ kind: NotificationKind; recipient: 'customer' | 'assignee' }> = [],
+): Decision {
+  const seq = before.eventSeq + 1;
+  const state: TicketState = { ...after, eventSeq: seq, updatedAt: event.at };
+  const actor: Actor = 'actor' in event ? event.actor : { kind: 'customer' };
+  const effects: Effect[] = [
+    { type: 'persist', audit: { seq, type: event.type, actor, at: event.at, changes: diff(before, state) }, comment },
+    ...notifications.map((n): Effect => ({ type: 'notify', ...n, seq })),
+  ];
+  return { ok: true, state, effects };
+}
+
+function toClosed(state: TicketState, at: string): Omit<TicketState, 'eventSeq' | 'updatedAt'> {
+  return { ...state, status: 'closed', closedAt: at };
+}
+
+const customerCanBeMailed = (state: TicketState) => state.contact.email !== null;
+
+/** Creates a ticket from nothing: the only event allowed before a ticket exists. */
+export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): Decision {
+  const t = event.ticket;
+  const problem = validateSubject(t.subject) ?? validateBody(t.body) ?? validateContact(t.contact);
+  if (problem) return reject('invalid_input', problem);
+  const state: TicketState = {
+    number: t.number,
+    subject: t.subject.trim(),
+    status: t.assigneeId === null ? 'new' : 'in_progress',
+    priority: t.priority,
+    source: t.source,
+    assigneeId: t.assigneeId,
+    customerId: null,
+    contact: t.contact,
+    eventSeq: 1,
+    commentCount: 1,
+    createdAt: event.at,
+    updatedAt: event.at,
+    closedAt: null,
+    recentMessageKeys: t.messageKey ? [t.messageKey] : [],
+  };
+  const actor: Actor = t.createdBy === null ? { kind: 'customer' } : { kind: 'operator', id: t.createdBy };
+  const channel: CommentChannel = t.source === 'admin' ? 'admin' : t.source;
+  const effects: Effect[] = [
+    {
+      type: 'persist',
+      audit: {
+        seq: 1,
+        type: 'create',
+        actor,
+        at: event.at,
+        changes: {
+          status: { from: null, to: state.status },
+          priority: { from: null, to: state.priority },
+          ...(t.assigneeId !== null ? { assigneeId: { from: null, to: t.assigneeId } } : {}),
+        },
+      },
+      comment: {
+        // What an operator types when opening a ticket for a customer is the customer's
+        // request as they told it, so it is public like any customer message.
+        visibility: 'public',
+        authorKind: actor.kind,
+        authorId: t.createdBy,
+        body: t.body,
+        channel,
+        messageKey: t.messageKey,
+      },
+    },
+    { type: 'link_crm' },
+  ];
+  if (state.contact.email && !t.suppressAcknowledgement) {
+    effects.push({ type: 'notify', kind: 'ticket_created', recipient: 'customer', seq: 1 });
+  }
+  return { ok: true, state, effects };
+}
+
+/** The ticket's rules: given its state and an event, the new state and what must happen. */
+export function decide(state: TicketState | null, event: TicketEvent): Decision {
+  if (event.type === 'create') {
+    return state === null ? createTicket(event) : reject('already_created', `Ticket ${ticketLabel(state.number)} already exists.`);
+  }
+  if (state === null) return reject('not_created', 'The ticket does not exist yet.');
+  const label = ticketLabel(state.number);
+
+  switch (event.type) {
+    case 'assign':
+      if (event.assigneeId === state.assigneeId) return unchanged(state);
+      return commit(state, event, { ...state, assigneeId: event.assigneeId }, null);
+
+    case 'set_priority':
+      if (event.priority === state.priority) return unchanged(state);
+      return commit(state, event, { ...state, priority: event.priority }, null);
+
+    case 'link_customer':
+      if (event.customerId === state.customerId) return unchanged(state);
+      return commit(state, event, { ...state, customerId: event.customerId }, null);
+
+    case 'set_status': {
+      if (event.status === state.status) return unchanged(state);
+      if (event.status === 'closed') return decide(state, { type: 'close', actor: event.actor, at: event.at });
+      if (state.status === 'closed') {
+        return commit(state, event, { ...state, status: event.status, closedAt: null }, null);
+      }
+      if (event.status === 'new') {
+        return reject('invalid_transition', `Ticket ${label} is already being handled; "New" is only for fresh tickets.`);
+      }
+      return commit(state, event, { ...state, status: event.status }, null);
+    }
+
+    case 'close':
+      if (state.status === 'closed') return reject('already_closed', `Ticket ${label} is already closed.`);
+      return commit(state, event, toClosed(state, event.at), null,
+        customerCanBeMailed(state) ? [{ kind: 'ticket_closed', recipient: 'customer' }] : []);
+
+    case 'reopen':
+      if (state.status !== 'closed') return reject('not_closed', `Ticket ${label} is not closed.`);
+      return commit(state, event, { ...state, status: state.assigneeId === null ? 'new' : 'in_progress', closedAt: null }, null);
+
+    case 'internal_note': {
+      const problem = validateBody(event.body);
+      if (problem) return reject('invalid_input', problem);
+      return commit(state, event, { ...state, commentCount: state.commentCount + 1 }, {
+        visibility: 'internal', authorKind: 'operator', authorId: operatorId(event.actor),
+        body: event.body, channel: 'admin', messageKey: null,
+      });
+    }
+
+    case 'public_reply': {
+      const problem = validateBody(event.body);
+      if (problem) return reject('invalid_input', problem);
+      if (state.status === 'closed') {
+        return reject('ticket_closed', `Ticket ${label} is closed; reopen it before replying.`);
+      }
+      // The first answer means someone is on it: a fresh ticket is no longer "New".
+      const status: TicketStatus = state.status === 'new' ? 'in_progress' : state.status;
+      return commit(state, event, { ...state, status, commentCount: state.commentCount + 1 }, {
+        visibility: 'public', authorKind: 'operator', authorId: operatorId(event.actor),
+        body: event.body, channel: 'admin', messageKey: null,
+      }, customerCanBeMailed(state) ? [{ kind: 'public_reply', recipient: 'customer' }] : []);
+    }
+
+    case 'customer_message': {
+      const problem = validateBody(event.body);
+      if (problem) return reject('invalid_input', problem);
+      if (event.messageKey !== null && state.recentMessageKeys.includes(event.messageKey)) return unchanged(state);
+      const recentMessageKeys = event.messageKey === null
+        ? state.recentMessageKeys
+        : [...state.recentMessageKeys, event.messageKey].slice(-REMEMBERED_MESSAGE_KEYS);
+      const status = event.automatic ? state.status : statusAfterCustomerMessage(state);
+      const comment: CommentRecord = {
+        visibility: 'public', authorKind: 'customer', authorId: null,
+        body: event.body, channel: event.channel, messageKey: event.messageKey,
+      };
+      return commit(state, event, {
+        ...state,
+        status,
+        closedAt: status === 'closed' ? state.closedAt : null,
+        commentCount: state.commentCount + 1,
+        recentMessageKeys,
+      }, comment, !event.automatic && state.assigneeId !== null ? [{ kind: 'customer_replied', recipient: 'assignee' }] : []);
+    }
+  }
+}
+
+function operatorId(actor: Actor): number | null {
+  return actor.kind === 'operator' ? actor.id : null;
+}

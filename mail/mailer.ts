@@ -1,0 +1,70 @@
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+
+export interface OutgoingMail {
+  /** Idempotency key: a retried send of the same key writes the same outbox file. */
+  key: string;
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  inReplyTo?: string;
+  references?: string[];
+  replyTo?: string;
+  headers?: Record<string, string>;
+}
+
+export interface Mailer {
+  /** Where mail goes, for the start banner and the logs. */
+  readonly describe: string;
+  send(mail: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
+function message(mail: OutgoingMail) {
+  return {
+    from: mail.from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    messageId: mail.messageId,
+    inReplyTo: mail.inReplyTo,
+    references: mail.references,
+    replyTo: mail.replyTo,
+    headers: mail.headers,
+  };
+}
+
+export function smtpMailer(smtpUrl: string): Mailer {
+  const transport = nodemailer.createTransport(smtpUrl);
+  return {
+    describe: `SMTP ${new URL(smtpUrl).host}`,
+    async send(mail) {
+      await transport.sendMail(message(mail));
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** Without SMTP every mail becomes an .eml file: nothing is lost while setting up. */
+export function outboxMailer(dir: string, log: (line: string) => void = console.log): Mailer {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    describe: `outbox folder ${dir}`,
+    async send(mail) {
+      const file = join(dir, `${mail.key.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`);
+      if (await stat(file).then(() => true, () => false)) return;
+      await mkdir(dir, { recursive: true });
+      const info = await transport.sendMail(message(mail));
+      // Written under a temporary name and renamed, so a reader never sees half a mail.
+      await writeFile(`${file}.tmp`, info.message as Buffer);
+      await rename(`${file}.tmp`, file);
+      log(`mail to ${mail.to} "${mail.subject}" written to ${file}`);
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import type { NotificationKind } from '../domain/ticket';
+
+export interface TemplateData {
+  number: number;
+  subject: string;
+  status: string;
+  name: string | null;
+  body: string | null;
+  author: string | null;
+  /** The customer's public link; always present so every mail can carry it. */
+  ticket_url: string;
+  admin_url: string;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const TEMPLATE_DIR = join(__dirname, 'templates');
+
+/** Handlebars escapes every {{value}}, so nothing a customer typed becomes markup. */
+function compile(name: string) {
+  return Handlebars.compile(readFileSync(join(TEMPLATE_DIR, `${name}.hbs`), 'utf8'), { strict: false });
+}
+
+export function createRenderer() {
+  const layout = compile('layout.html');
+  const cache = new Map<string, Handlebars.TemplateDelegate>();
+  const template = (name: string) => {
+    let compiled = cache.get(name);
+    if (!compiled) cache.set(name, (compiled = compile(name)));
+    return compiled;
+  };
+  return function render(kind: NotificationKind, data: TemplateData): RenderedMail {
+    const viewUrl = kind === 'customer_replied' ? data.admin_url : data.ticket_url;
+    return {
+      subject: `[#${data.number}] ${data.subject}`,
+      text: template(`${kind}.text`)(data),
+      html: layout({ ...data, view_url: viewUrl, content: template(`${kind}.html`)(data) }),
+    };
+  };
+}

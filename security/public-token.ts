@@ -1,0 +1,25 @@
+import { createHash, createHmac } from 'node:crypto';
+
+/**
+ * A ticket's public token is derived, not stored: an HMAC of the ticket number and a
+ * per-ticket version under the server secret. The operator can be shown the link again
+ * at any time, bumping the version rotates it, and the database keeps only a SHA-256 of
+ * it for look-ups, so a leaked database leaks no working link.
+ * 32 bytes of HMAC, base64url: 256 bits, 43 URL-safe characters.
+ */
+export function publicToken(secretKey: string, ticketNumber: number, version: number): string {
+  return createHmac('sha256', secretKey).update(`ticket-public-link:${ticketNumber}:${version}`).digest('base64url');
+}
+
+export function hashPublicToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Cheap shape check before any database look-up. */
+export function looksLikePublicToken(token: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(token);
+}
+
+export function ticketUrl(publicUrl: string, token: string): string {
+  return `${publicUrl}/t/${token}`;
+}

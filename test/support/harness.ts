@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { LightMyRequestResponse } from 'fastify';
+import { loadConfig, Config } from '../../config';
+import { connectDatabase, Database } from '../../db';
+import { smtpMailer } from '../../mail/mailer';
+import { createRenderer } from '../../mail/render';
+import { createTicketWorker } from '../../worker';
+import { buildApp } from '../../api/app';
+import type { App } from '../../api/types';
+import { hashPassword } from '../../security/passwords';
+import { SmtpSink } from './smtp-sink';
+import { testEnv } from './env';
+
+export const TEST_SECRET_KEY = 'test-secret-key-0123456789abcdef0123456789';
+
+export interface Session {
+  operator: { id: number; email: string; name: string; role: 'admin' | 'agent' };
+  password: string;
+  cookie: string;
+  csrfToken: string;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  /** Tests that run their own worker process set this to false. */
+  worker?: boolean;
+}
+
+/**
+ * Everything real but the clock: the jest-wide Temporal dev server and PostgreSQL
+ * database, an SMTP sink, this file's own task queue, worker and API.
+ */
+export async function startHarness(options: HarnessOptions = {}) {
+  const smtp = new SmtpSink();
+  const smtpUrl = await smtp.start();
+  const taskQueue = `test-${randomUUID()}`;
+  const config = loadConfig({
+    DATABASE_URL: testEnv('databaseUrl'),
+    TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SECRET_KEY: TEST_SECRET_KEY,
+    SMTP_URL: smtpUrl,
+    MAIL_FROM: 'Helpdesk <support@helpdesk.test>',
+    PUBLIC_URL: 'http://helpdesk.test',
+    RATE_LIMIT_API: '100000',
+    RATE_LIMIT_PUBLIC: '100000',
+    ...options.env,
+  }) as Config & { SECRET_KEY: string; DATABASE_URL: string };
+
+  const db = connectDatabase(config.DATABASE_URL);
+  const connection = await Connection.connect({ address: testEnv('temporalAddress') });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const mailer = smtpMailer(smtpUrl);
+
+  let worker: Worker | null = null;
+  let workerRun: Promise<void> | null = null;
+  let workerConnection: NativeConnection | null = null;
+  async function startWorker() {
+    workerConnection = await NativeConnection.connect({ address: testEnv('temporalAddress') });
+    worker = await createTicketWorker({
+      connection: workerConnection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue,
+      maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+      workflowBundle: { codePath: testEnv('workflowBundle') },
+      activities: { db, mailer, render: createRenderer(), secretKey: config.SECRET_KEY, publicUrl: config.PUBLIC_URL, mailFrom: config.MAIL_FROM },
+    });
+    workerRun = worker.run();
+  }
+  async function stopWorker() {
+    if (!worker) return;
+    worker.shutdown();
+    await workerRun;
+    await workerConnection?.close();
+    worker = null;
+  }
+  if (options.worker !== false) await startWorker();
+
+  const app: App = await buildApp({ config, db, temporal, workflowTimeoutMs: 60_000 });
+
+  let operatorCount = 0;
+  async function login(role: 'admin' | 'agent' = 'agent', name?: string): Promise<Session> {
+    operatorCount += 1;
+    const email = `${role}-${operatorCount}-${randomUUID().slice(0, 8)}@helpdesk.test`;
+    const password = `pw-${randomUUID()}`;
+    const created = await db.Operator.create({ email, name: name ?? `${role} ${operatorCount}`, role, passwordHash: await hashPassword(password) });
+    const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+    if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`);
+    const cookie = response.cookies.find((c) => c.name === 'hd_session')!;
+    return {
+      operator: { id: created.id, email, name: created.name, role },
+      password,
+      cookie: `hd_session=${cookie.value}`,
+      csrfToken: response.json().csrfToken,
+    };
+  }
+
+  /** A request as the given operator, with the CSRF header a browser client sends. */
+  function request(session: Session | null, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    return app.inject({
+      method,
+      url,
+      ...(payload === undefined ? {} : { payload: payload as object }),
+      headers: session ? { cookie: session.cookie, 'x-csrf-token': session.csrfToken, ...headers } : headers,
+    });
+  }
+
+  return {
+    config, db, temporal, app, smtp, taskQueue, login, request, startWorker, stopWorker,
+    async close() {
+      await stopWorker();
+      await app.close();
+      await connection.close();
+      mailer.close();
+      await smtp.close();
+      await db.sequelize.close();
+    },
+  };
+}
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}

@@ -1,0 +1,56 @@
+import { SMTPServer } from 'smtp-server';
+import { simpleParser, ParsedMail } from 'mailparser';
+
+export interface ReceivedMail {
+  to: string[];
+  raw: string;
+  parsed: ParsedMail;
+}
+
+/** A real SMTP server that keeps every mail it is handed, for tests to look at. */
+export class SmtpSink {
+  readonly mails: ReceivedMail[] = [];
+  private server: SMTPServer;
+  port = 0;
+
+  constructor() {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', async () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          const parsed = await simpleParser(raw);
+          this.mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
+          callback();
+        });
+      },
+    });
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.server.address() as { port: number }).port;
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  to(address: string): ReceivedMail[] {
+    return this.mails.filter((m) => m.to.includes(address));
+  }
+
+  /** Waits until `predicate` holds for the mails received so far. */
+  async waitFor(predicate: (mails: ReceivedMail[]) => boolean, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this.mails)) {
+      if (Date.now() > deadline) throw new Error(`Expected mail did not arrive; got ${this.mails.length}: ${this.mails.map((m) => `${m.to} ${m.parsed.subject}`).join('; ')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * The spec "Ticket handling by the operator", sentence by sentence, against the real
+ * API, worker, Temporal dev server, PostgreSQL and an SMTP server.
+ */
+import { randomUUID } from 'node:crypto';
+import { startHarness, Harness, Session, eventually } from './support/harness';
+import { ticketWorkflowId, ticketStateQuery } from '../workflows/ticket/definitions';
+
+let h: Harness;
+let agent: Session;
+
+beforeAll(async () => {
+  h = await startHarness();
+  agent = await h.login('agent', 'Olivia Operator');
+});
+afterAll(() => h.close());
+
+const uniqueEmail = (name = 'customer') => `${name}-${randomUUID().slice(0, 8)}@example.com`;
+
+async function openTicket(customer: Record<string, string | null> = { email: uniqueEmail() }, extra: Record<string, unknown> = {}) {
+  const response = await h.request(agent, 'POST', '/api/tickets', { subject: 'Printer on fire', body: 'Flames everywhere.', customer, ...extra });
+  expect(response.statusCode).toBe(201);
+  return response.json();
+}
+
+const ticketUrlIn = (text: string) => /http:\/\/helpdesk\.test\/t\/[A-Za-z0-9_-]{43}/.exec(text)?.[0];
+
+describe('Ticket sources', () => {
+  it('Operators can manually create tickets for customers', async () => {
+    const email = uniqueEmail();
+    const ticket = await openTicket({ email, firstName: 'Ann', lastName: 'Lee', phone: '+48 600 100 200' }, { priority: 'high' });
+    expect(ticket).toMatchObject({ source: 'admin', status: 'new', priority: 'high', subject: 'Printer on fire' });
+    expect(ticket.contact).toEqual({ email, firstName: 'Ann', lastName: 'Lee', phone: '+48 600 100 200', externalId: null });
+    expect(ticket.comments).toHaveLength(1);
+    expect(ticket.comments[0]).toMatchObject({ visibility: 'public', body: 'Flames everywhere.' });
+    // The ticket is a workflow named after it, holding the same state.
+    const state = await h.temporal.workflow.getHandle(ticketWorkflowId(ticket.number)).query(ticketStateQuery);
+    expect(state).toMatchObject({ number: ticket.number, status: 'new', priority: 'high' });
+    expect(ticket.workflow.id).toBe(`ticket-${ticket.number}`);
+    expect(ticket.workflow.temporalWebUrl).toContain(`/workflows/ticket-${ticket.number}`);
+  });
+});
+
+describe('Customer information', () => {
+  it('Contact Information - email, phone, first name, and last name', async () => {
+    const email = uniqueEmail();
+    const { number } = await openTicket({ email, phone: '+1 555 0100', firstName: 'Zoë', lastName: "O'Brien" });
+    const detail = (await h.request(agent, 'GET', `/api/tickets/${number}`)).json();
+    expect(detail.customerPanel.contact).toEqual({ email, phone: '+1 555 0100', firstName: 'Zoë', lastName: "O'Brien", externalId: null });
+  });
+
+  it('CRM Association - if the customer exists in the CRM database, the ticket is automatically linked', async () => {
+    const email = uniqueEmail('crm');
+    const customer = (await h.request(agent, 'POST', '/api/customers', { email, firstName: 'Carla', company: 'ACME' })).json();
+    // Matched case-insensitively; the ticket keeps the address as the customer typed it.
+    const typed = email.toUpperCase();
+    const { number } = await openTicket({ email: typed });
+    const detail = await eventually(async () => {
+      const d = (await h.request(agent, 'GET', `/api/tickets/${number}`)).json();
+      return d.customerId !== null && d;
+    });
+    expect(detail.customerId).toBe(customer.id);
+    expect(detail.customerPanel.crm).toMatchObject({ id: customer.id, company: 'ACME' });
+    expect(detail.contact.email).toBe(typed);
+    expect(detail.events.map((e: { type: string }) => e.type)).toContain('link_customer');
+  });
+
+  it('External ID - matching by the external identifier comes before the email', async () => {
+    const externalId = `ext-${randomUUID()}`;
+    const byExternal = (await h.request(agent, 'POST', '/api/customers', { externalId, lastName: 'External' })).json();
+    const email = uniqueEmail();
+    await h.request(agent, 'POST', '/api/customers', { email, lastName: 'ByEmail' });
+    const { number } = await openTicket({ email, externalId });
+    const detail = await eventually(async () => {
+      const d = (await h.request(agent, 'GET', `/api/tickets/${number}`)).json();
+      return d.customerId !== null && d;
+    });
+    expect(detail.customerId).toBe(byExternal.id);
+    expect(detail.customerPanel.externalId).toBe(externalId);
+  });
+
+  it('A customer not in the CRM stays unlinked', async () => {
+    const { number } = await openTicket({ email: uniqueEmail('nobody') });
+    const detail = (await h.request(agent, 'GET', `/api/tickets/${number}`)).json();
+    expect(detail.customerId).toBeNull();
+    expect(detail.customerPanel.crm).toBeNull();
+  });
+
+  it('Ticket History - previous tickets from this customer', async () => {
+    const email = uniqueEmail('regular');
+    const first = await openTicket({ email });
+    const second = await openTicket({ email: email.toUpperCase() });
+    const third = await openTicket({ email });
+    const detail = (await h.request(agent, 'GET', `/api/tickets/${third.number}`)).json();
+    expect(detail.customerPanel.previousTickets.map((t: { number: number }) => t.number).sort()).toEqual([first.number, second.number].sort());
+  });
+});
+
+describe('Ticket handling', () => {
+  it('Assign the ticket to yourself or the appropriate operator; set the appropriate status and priority', async () => {
+    const other = await h.login('agent', 'Second Operator');
+    const { number } = await openTicket();
+    let response = await h.request(agent, 'PATCH', `/api/tickets/${number}`, { assigneeId: agent.operator.id, status: 'in_progress', priority: 'urgent' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ assignee: { id: agent.operator.id, name: 'Olivia Operator' }, status: 'in_progress', priority: 'urgent' });
+    response = await h.request(agent, 'PATCH', `/api/tickets/${number}`, { assigneeId: other.operator.id });
+    expect(response.json().assignee).toEqual({ id: other.operator.id, name: 'Second Operator' });
+    response = await h.request(agent, 'PATCH', `/api/tickets/${number}`, { status: 'waiting' });
+    expect(response.json().status).toBe('waiting');
+    const events = response.json().events.map((e: { type: string; actor: { id: number } }) => [e.type, e.actor.id]);
+    expect(events).toEqual([
+      ['create', agent.operator.id],
+      ['assign', agent.operator.id],
+      ['set_priority', agent.operator.id],
+      ['set_status', agent.operator.id],
+      ['assign', agent.operator.id],
+      ['set_status', agent.operator.id],
+    ]);
+    const row = await h.db.Ticket.findByPk(number);
+    expect(row).toMatchObject({ status: 'waiting', priority: 'urgent', assigneeId: other.operator.id });
+  });
+
+  it('Add internal comments (invisible to the customer) to notes', async () => {
+    const email = uniqueEmail();
+    const ticket = await openTicket({ email });
+    await h.smtp.waitFor(() => h.smtp.to(email).length === 1);
+    const secret = `internal-${randomUUID()}`;
+    const response = await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: secret, visibility: 'internal' });
+    expect(response.statusCode).toBe(201);
+    expect(response.json().comment).toMatchObject({ visibility: 'internal', body: secret, author: { id: agent.operator.id } });
+    const publicView = await h.request(null, 'GET', `/api/public/tickets/${ticketUrlIn(h.smtp.to(email)[0]!.parsed.text!)!.split('/t/')[1]}`);
+    expect(publicView.statusCode).toBe(200);
+    expect(publicView.body).not.toContain(secret);
+    // A public reply after it proves the mail queue ran past the note without mailing it.
+    await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'We are on it.', visibility: 'public' });
+    await h.smtp.waitFor(() => h.smtp.to(email).length === 2);
+    expect(h.smtp.to(email).map((m) => m.raw).join('\n')).not.toContain(secret);
+  });
+
+  it('Respond to the customer through public comments; the customer will receive an email notification about the new response', async () => {
+    const email = uniqueEmail();
+    const ticket = await openTicket({ email, firstName: 'Ann' });
+    const response = await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'Please unplug it.', visibility: 'public' });
+    expect(response.statusCode).toBe(201);
+    expect(response.json().ticket.status).toBe('in_progress');
+    await h.smtp.waitFor(() => h.smtp.to(email).length === 2);
+    const reply = h.smtp.to(email).find((m) => m.parsed.text?.includes('Please unplug it.'))!;
+    expect(reply.parsed.subject).toBe(`[#${ticket.number}] Printer on fire`);
+    expect(reply.parsed.text).toContain('Olivia Operator');
+    expect(reply.parsed.inReplyTo).toBe(`<ticket-${ticket.number}@helpdesk.test>`);
+    expect(ticketUrlIn(reply.parsed.text!)).toBe(ticket.publicUrl);
+  });
+
+  it('Each ticket has a unique public link; it is sent in email notifications ({{ticket_url}}) and can be copied from the ticket view', async () => {
+    const email = uniqueEmail();
+    const a = await openTicket({ email });
+    const b = await openTicket({ email });
+    expect(a.publicUrl).not.toBe(b.publicUrl);
+    await h.smtp.waitFor(() => h.smtp.to(email).length === 2);
+    const acknowledgement = h.smtp.to(email).find((m) => m.parsed.subject === `[#${a.number}] Printer on fire`)!;
+    expect(ticketUrlIn(acknowledgement.parsed.text!)).toBe(a.publicUrl);
+    expect(acknowledgement.parsed.html).toContain(a.publicUrl);
+    expect(acknowledgement.parsed.headers.get('auto-submitted')).toBe('auto-generated');
+    const copied = (await h.request(agent, 'GET', `/api/tickets/${a.number}`)).json().publicUrl;
+    expect(copied).toBe(a.publicUrl);
+  });
+
+  it('The link allows the customer to view the status and history without logging in, add comments, and track progress', async () => {
+    const ticket = await openTicket();
+    const token = ticket.publicUrl.split('/t/')[1];
+    await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'Which model is it?', visibility: 'public' });
+    const answer = await h.request(null, 'POST', `/api/public/tickets/${token}/comments`, { body: 'A LaserJet 4.' });
+    expect(answer.statusCode).toBe(201);
+    const view = (await h.request(null, 'GET', `/api/public/tickets/${token}`)).json();
+    expect(view).toMatchObject({ number: ticket.number, status: 'in_progress', statusLabel: 'In Progress' });
+    // The operator typed the request in for the customer, so it shows as theirs.
+    expect(view.comments.map((c: { author: { kind: string }; body: string }) => [c.author.kind, c.body])).toEqual([
+      ['operator', 'Flames everywhere.'],
+      ['operator', 'Which model is it?'],
+      ['customer', 'A LaserJet 4.'],
+    ]);
+  });
+
+  it('After resolving the issue, change the status to "Closed"; the customer can reopen the ticket through the link', async () => {
+    const email = uniqueEmail();
+    const ticket = await openTicket({ email });
+    await h.request(agent, 'PATCH', `/api/tickets/${ticket.number}`, { assigneeId: agent.operator.id });
+    const closed = await h.request(agent, 'PATCH', `/api/tickets/${ticket.number}`, { status: 'closed' });
+    expect(closed.json()).toMatchObject({ status: 'closed' });
+    expect(closed.json().closedAt).not.toBeNull();
+    await h.smtp.waitFor(() => h.smtp.to(email).some((m) => m.parsed.text?.includes('has been closed')));
+    const token = ticket.publicUrl.split('/t/')[1];
+    await h.request(null, 'POST', `/api/public/tickets/${token}/comments`, { body: 'It is burning again.' });
+    const reopened = (await h.request(agent, 'GET', `/api/tickets/${ticket.number}`)).json();
+    expect(reopened).toMatchObject({ status: 'in_progress', closedAt: null });
+    // The assignee hears about the answer.
+    await h.smtp.waitFor(() => h.smtp.to(agent.operator.email).some((m) => m.parsed.text?.includes('It is burning again.')));
+  });
+
+  it('You can also manually assign a customer by editing the ticket, and unlink it', async () => {
+    const { number } = await openTicket({ email: uniqueEmail() });
+    const customer = (await h.request(agent, 'POST', '/api/customers', { email: uniqueEmail('manual'), lastName: 'Manual' })).json();
+    const linked = await h.request(agent, 'PATCH', `/api/tickets/${number}`, { customerId: customer.id });
+    expect(linked.json().customerPanel.crm.id).toBe(customer.id);
+    const customerPage = (await h.request(agent, 'GET', `/api/customers/${customer.id}`)).json();
+    expect(customerPage.tickets.map((t: { number: number }) => t.number)).toEqual([number]);
+    const unlinked = await h.request(agent, 'PATCH', `/api/tickets/${number}`, { customerId: null });
+    expect(unlinked.json().customerPanel.crm).toBeNull();
+  });
+});
+
+describe('Ticket statuses', () => {
+  it('New, In Progress, Waiting, Closed: a ticket moves through all four and the list filters by each', async () => {
+    const email = uniqueEmail('statuses');
+    const { number } = await openTicket({ email });
+    for (const status of ['in_progress', 'waiting', 'closed'] as const) {
+      expect((await h.request(agent, 'PATCH', `/api/tickets/${number}`, { status })).json().status).toBe(status);
+    }
+    const list = (await h.request(agent, 'GET', `/api/tickets?status=closed&q=${encodeURIComponent(email)}`)).json();
+    expect(list.items.map((t: { number: number }) => t.number)).toEqual([number]);
+    expect(list.countsByStatus).toMatchObject({ new: 0, in_progress: 0, waiting: 0, closed: 1 });
+  });
+
+  it('an invalid transition is refused with the reason', async () => {
+    const { number } = await openTicket();
+    await h.request(agent, 'PATCH', `/api/tickets/${number}`, { status: 'in_progress' });
+    const back = await h.request(agent, 'PATCH', `/api/tickets/${number}`, { status: 'new' });
+    expect(back.statusCode).toBe(409);
+    expect(back.json()).toMatchObject({ error: 'invalid_transition' });
+    expect(back.json().message).toMatch(/New/);
+    await h.request(agent, 'PATCH', `/api/tickets/${number}`, { status: 'closed' });
+    const reply = await h.request(agent, 'POST', `/api/tickets/${number}/comments`, { body: 'late', visibility: 'public' });
+    expect(reply.statusCode).toBe(409);
+    expect(reply.json().error).toBe('ticket_closed');
+  });
+});

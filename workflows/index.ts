@@ -1,0 +1,2 @@
+// The worker's workflow bundle entry: every workflow type the helpdesk runs.
+export { ticketWorkflow } from './ticket/workflow';

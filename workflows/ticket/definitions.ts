@@ -1,0 +1,86 @@
+/**
+ * The ticket workflow's contract: its messages, input and search attributes. Imported
+ * by the workflow, the worker and the API alike (types and definitions only).
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type {
+  Actor,
+  CommentChannel,
+  CommentVisibility,
+  NewTicket,
+  TicketPriority,
+  TicketState,
+  TicketStatus,
+} from '../../domain/ticket';
+
+export const TICKET_WORKFLOW_TYPE = 'ticketWorkflow';
+
+export function ticketWorkflowId(ticketNumber: number): string {
+  return `ticket-${ticketNumber}`;
+}
+
+export interface TicketWorkflowSettings {
+  /** How long a closed ticket's run waits for a reopen before it ends. */
+  reopenWindowMs: number;
+  /** Continue-as-new past this many history events. */
+  maxHistoryEvents: number;
+}
+
+export interface TicketWorkflowInput {
+  ticketNumber: number;
+  settings: TicketWorkflowSettings;
+  /** Carried over by continue-as-new. */
+  state?: TicketState;
+  /** A new run of an existing ticket (its earlier run ended): load the state from the database. */
+  resume?: boolean;
+}
+
+/** Several fields of one PATCH are applied together or not at all. */
+export interface TicketChanges {
+  status?: TicketStatus;
+  priority?: TicketPriority;
+  assigneeId?: number | null;
+  customerId?: number | null;
+}
+
+export interface OperatorComment {
+  visibility: CommentVisibility;
+  body: string;
+}
+
+export interface CustomerMessage {
+  body: string;
+  channel: CommentChannel;
+  /** Identity of the message (an email's Message-ID, a form submission's key) to drop redeliveries. */
+  messageKey: string | null;
+  automatic: boolean;
+}
+
+export interface CommentResult {
+  state: TicketState;
+  /** The comment's event sequence number; null when the message was a redelivery. */
+  seq: number | null;
+}
+
+export const createTicketUpdate = defineUpdate<TicketState, [NewTicket]>('createTicket');
+export const changeTicketUpdate = defineUpdate<TicketState, [TicketChanges, Actor]>('changeTicket');
+export const addOperatorCommentUpdate = defineUpdate<CommentResult, [OperatorComment, Actor]>('addOperatorComment');
+export const addCustomerMessageUpdate = defineUpdate<CommentResult, [CustomerMessage]>('addCustomerMessage');
+/** Fire-and-forget twin of addCustomerMessage, for ingestion that needs no answer. */
+export const customerMessageSignal = defineSignal<[CustomerMessage]>('customerMessage');
+export const ticketStateQuery = defineQuery<TicketState | null>('ticketState');
+
+export const SEARCH_ATTRIBUTES = {
+  number: defineSearchAttributeKey('TicketNumber', SearchAttributeType.INT),
+  status: defineSearchAttributeKey('TicketStatus', SearchAttributeType.KEYWORD),
+  priority: defineSearchAttributeKey('TicketPriority', SearchAttributeType.KEYWORD),
+  assignee: defineSearchAttributeKey('TicketAssignee', SearchAttributeType.KEYWORD),
+  source: defineSearchAttributeKey('TicketSource', SearchAttributeType.KEYWORD),
+  customerEmail: defineSearchAttributeKey('CustomerEmail', SearchAttributeType.KEYWORD),
+} as const;
+
+/** For `temporal server start-dev --search-attribute` and `temporal operator search-attribute create`. */
+export const SEARCH_ATTRIBUTE_DECLARATIONS = Object.values(SEARCH_ATTRIBUTES).map(
+  (key) => `${key.name}=${key.type === SearchAttributeType.INT ? 'Int' : 'Keyword'}`,
+);

@@ -1,0 +1,231 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { TicketActivities } from '../../activities';
+import { Actor, Effect, TicketEvent, TicketState, decide } from '../../domain/ticket';
+import {
+  CommentResult,
+  CustomerMessage,
+  SEARCH_ATTRIBUTES,
+  TicketChanges,
+  TicketWorkflowInput,
+  addCustomerMessageUpdate,
+  addOperatorCommentUpdate,
+  changeTicketUpdate,
+  createTicketUpdate,
+  customerMessageSignal,
+  ticketStateQuery,
+} from './definitions';
+
+const NON_RETRYABLE_ACTIVITY_ERRORS = ['TicketNotFound'];
+
+const { persistTicketChange, loadTicketState, findCrmCustomer } = proxyActivities<TicketActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '500ms', maximumInterval: '30s', nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS },
+});
+
+const { sendNotification } = proxyActivities<TicketActivities>({
+  startToCloseTimeout: '2m',
+  retry: { initialInterval: '2s', maximumInterval: '5m', nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS },
+});
+
+/**
+ * Holds one ticket's state; the only writer of it. Changes are serialised: a handler
+ * waits for the one before it, re-decides on the state it then finds, and runs the
+ * effects as activities before the next starts.
+ */
+class TicketEntity {
+  state: TicketState | null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly notifications = new Set<Promise<unknown>>();
+
+  constructor(state: TicketState | null) {
+    this.state = state;
+  }
+
+  /** Throws the rejection that applying these events now would meet (for update validators). */
+  check(events: TicketEvent[]): void {
+    let state = this.state;
+    for (const event of events) {
+      const decision = decide(state, event);
+      if (!decision.ok) throw ApplicationFailure.create({ type: decision.reason, message: decision.message, nonRetryable: true });
+      state = decision.state;
+    }
+  }
+
+  apply(makeEvents: (state: TicketState | null) => TicketEvent[]): Promise<{ state: TicketState; seq: number | null }> {
+    const run = this.queue.then(async () => {
+      const events = makeEvents(this.state);
+      this.check(events);
+      let seq: number | null = null;
+      for (const event of events) {
+        const decision = decide(this.state, event);
+        if (!decision.ok) throw ApplicationFailure.create({ type: decision.reason, message: decision.message, nonRetryable: true });
+        const changed = decision.state !== this.state;
+        this.state = decision.state;
+        if (changed) seq = decision.state.eventSeq;
+        await this.runEffects(decision.effects);
+      }
+      return { state: this.state as TicketState, seq };
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Waits for mail still being sent, so a run never ends with a notification lost. */
+  async drain(): Promise<void> {
+    while (this.notifications.size > 0) await Promise.all([...this.notifications]);
+    await this.queue;
+  }
+
+  private async runEffects(effects: Effect[]): Promise<void> {
+    for (const effect of effects) {
+      const state = this.state as TicketState;
+      switch (effect.type) {
+        case 'persist':
+          await persistTicketChange({ state, audit: effect.audit, comment: effect.comment });
+          this.publishSearchAttributes();
+          break;
+        case 'link_crm': {
+          const customerId = await findCrmCustomer(state.contact);
+          if (customerId !== null) await this.applyNow({ type: 'link_customer', customerId, actor: { kind: 'system' }, at: now() });
+          break;
+        }
+        case 'notify': {
+          // Mail must not hold up the operator's answer; drain() waits for it instead.
+          const sending = sendNotification({ ticketNumber: state.number, seq: effect.seq, kind: effect.kind, recipient: effect.recipient });
+          this.notifications.add(sending);
+          void sending.finally(() => this.notifications.delete(sending));
+          break;
+        }
+      }
+    }
+  }
+
+  /** Applies a follow-up event inside the change that caused it (already holding the queue). */
+  private async applyNow(event: TicketEvent): Promise<void> {
+    const decision = decide(this.state, event);
+    if (!decision.ok) return;
+    this.state = decision.state;
+    await this.runEffects(decision.effects);
+  }
+
+  publishSearchAttributes(): void {
+    const state = this.state;
+    if (!state) return;
+    upsertSearchAttributes([
+      { key: SEARCH_ATTRIBUTES.number, value: state.number },
+      { key: SEARCH_ATTRIBUTES.status, value: state.status },
+      { key: SEARCH_ATTRIBUTES.priority, value: state.priority },
+      { key: SEARCH_ATTRIBUTES.source, value: state.source },
+      { key: SEARCH_ATTRIBUTES.assignee, value: state.assigneeId === null ? null : String(state.assigneeId) },
+      { key: SEARCH_ATTRIBUTES.customerEmail, value: state.contact.email ? state.contact.email.toLowerCase() : null },
+    ]);
+  }
+}
+
+/** Workflow time: deterministic on replay. */
+const now = () => new Date().toISOString();
+
+function changeEvents(changes: TicketChanges, actor: Actor): TicketEvent[] {
+  const at = now();
+  const events: TicketEvent[] = [];
+  if (changes.assigneeId !== undefined) events.push({ type: 'assign', assigneeId: changes.assigneeId, actor, at });
+  if (changes.customerId !== undefined) events.push({ type: 'link_customer', customerId: changes.customerId, actor, at });
+  if (changes.priority !== undefined) events.push({ type: 'set_priority', priority: changes.priority, actor, at });
+  // Status last: closing after the other changes lets the closing mail reflect them.
+  if (changes.status !== undefined) events.push({ type: 'set_status', status: changes.status, actor, at });
+  return events;
+}
+
+function customerEvent(message: CustomerMessage): TicketEvent {
+  return { type: 'customer_message', ...message, at: now() };
+}
+
+/** One ticket, from its creation for as long as it lives; see README "How a ticket lives". */
+export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> {
+  const ticket = new TicketEntity(input.state ?? null);
+  let loaded = !input.resume || input.state !== undefined;
+  const ready = () => condition(() => loaded);
+
+  setHandler(ticketStateQuery, () => ticket.state);
+
+  setHandler(createTicketUpdate, async (newTicket) => {
+    const { state } = await ticket.apply(() => [{ type: 'create', ticket: newTicket, at: now() }]);
+    return state;
+  }, {
+    validator: (newTicket) => {
+      if (newTicket.number !== input.ticketNumber) throw ApplicationFailure.nonRetryable('Ticket number does not match the workflow', 'invalid_input');
+      ticket.check([{ type: 'create', ticket: newTicket, at: now() }]);
+    },
+  });
+
+  setHandler(changeTicketUpdate, async (changes, actor) => {
+    await ready();
+    return (await ticket.apply(() => changeEvents(changes, actor))).state;
+  }, { validator: (changes, actor) => loaded && ticket.check(changeEvents(changes, actor)) });
+
+  setHandler(addOperatorCommentUpdate, async (comment, actor): Promise<CommentResult> => {
+    await ready();
+    const type = comment.visibility === 'internal' ? 'internal_note' : 'public_reply';
+    return ticket.apply(() => [{ type, body: comment.body, actor, at: now() }]);
+  }, {
+    validator: (comment, actor) => {
+      const type = comment.visibility === 'internal' ? 'internal_note' : 'public_reply';
+      if (loaded) ticket.check([{ type, body: comment.body, actor, at: now() }]);
+    },
+  });
+
+  setHandler(addCustomerMessageUpdate, async (message): Promise<CommentResult> => {
+    await ready();
+    return ticket.apply(() => [customerEvent(message)]);
+  }, { validator: (message) => loaded && ticket.check([customerEvent(message)]) });
+
+  setHandler(customerMessageSignal, async (message) => {
+    await ready();
+    // A signal has nobody to answer: a message the rules refuse is dropped here, and the
+    // ingestion that sent it validated it with the same rules first.
+    await ticket.apply(() => [customerEvent(message)]).catch(() => undefined);
+  });
+
+  if (input.resume && input.state === undefined) {
+    ticket.state = await loadTicketState(input.ticketNumber);
+    loaded = true;
+  }
+  ticket.publishSearchAttributes();
+  if (ticket.state === null) {
+    // Started to create a ticket whose creation was refused: nothing to keep alive.
+    const created = await condition(() => ticket.state !== null, '1 minute');
+    if (!created) return;
+  }
+
+  const historyTooLong = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= input.settings.maxHistoryEvents;
+
+  for (;;) {
+    const closed = () => ticket.state?.status === 'closed';
+    if (closed()) {
+      const woke = await condition(() => !closed() || historyTooLong(), input.settings.reopenWindowMs);
+      if (!woke) {
+        await ticket.drain();
+        await condition(allHandlersFinished);
+        // A message may have reopened it while the last mail was going out.
+        if (closed()) return;
+      }
+    } else {
+      await condition(() => closed() || historyTooLong());
+    }
+    if (historyTooLong()) {
+      await ticket.drain();
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof ticketWorkflow>({ ...input, state: ticket.state ?? undefined, resume: false });
+    }
+  }
+}
