@@ -1,8 +1,10 @@
-import { Client, WithStartWorkflowOperation, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { Client, WithStartWorkflowOperation, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { NewTicket, TicketState } from '../../domain/ticket';
 import {
   SEARCH_ATTRIBUTES,
+  RUN_ENDING,
   TICKET_WORKFLOW_TYPE,
   TicketWorkflowInput,
   TicketWorkflowSettings,
@@ -10,6 +12,18 @@ import {
   ticketWorkflowId,
 } from '../../workflows/ticket/definitions';
 import { HttpError } from '../errors';
+
+/**
+ * The ticket's run was ending (continue-as-new, or the end of a closed ticket's reopen
+ * window) when the update reached it: the next attempt lands on the next run.
+ */
+function isBetweenRuns(error: unknown): boolean {
+  if (error instanceof WorkflowUpdateFailedError) {
+    return error.cause instanceof ApplicationFailure && error.cause.type === RUN_ENDING;
+  }
+  // The server's own words for an update that met a run as it completed.
+  return error instanceof Error && /workflow execution already completed|limit on the total number of distinct updates/i.test(error.message);
+}
 
 export interface TicketCommandsOptions {
   client: Client;
@@ -68,13 +82,21 @@ export class TicketCommands {
       workflowIdConflictPolicy: 'USE_EXISTING',
       typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.number, value: ticketNumber }],
     });
-    return this.withTimeout(() =>
-      this.options.client.workflow.executeUpdateWithStart(definition, {
-        args,
-        ...(updateId ? { updateId } : {}),
-        startWorkflowOperation: start,
-      }),
-    );
+    return this.withTimeout(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.options.client.workflow.executeUpdateWithStart(definition, {
+            args,
+            ...(updateId ? { updateId } : {}),
+            // One operation object per call: the SDK does not let it be reused.
+            startWorkflowOperation: attempt === 1 ? start : new WithStartWorkflowOperation(start.workflowTypeOrFunc, start.options),
+          });
+        } catch (error) {
+          if (!isBetweenRuns(error)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.min(25 * attempt, 250)));
+        }
+      }
+    });
   }
 
   private async withTimeout<T>(call: () => Promise<T>): Promise<T> {

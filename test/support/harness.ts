@@ -78,7 +78,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   }
   if (options.worker !== false) await startWorker();
 
-  const app: App = await buildApp({ config, db, temporal, workflowTimeoutMs: 60_000 });
+  const app: App = await buildApp({ config, db, temporal, workflowTimeoutMs: 60_000, logger: { level: 'error' } });
 
   let operatorCount = 0;
   async function login(role: 'admin' | 'agent' = 'agent', name?: string): Promise<Session> {

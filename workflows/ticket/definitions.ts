@@ -16,6 +16,9 @@ import type {
 
 export const TICKET_WORKFLOW_TYPE = 'ticketWorkflow';
 
+/** Failure type of an update refused because its run is ending: send it again. */
+export const RUN_ENDING = 'run_ending';
+
 export function ticketWorkflowId(ticketNumber: number): string {
   return `ticket-${ticketNumber}`;
 }

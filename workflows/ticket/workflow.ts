@@ -13,6 +13,8 @@ import { Actor, Effect, TicketEvent, TicketState, decide } from '../../domain/ti
 import {
   CommentResult,
   CustomerMessage,
+  OperatorComment,
+  RUN_ENDING,
   SEARCH_ATTRIBUTES,
   TicketChanges,
   TicketWorkflowInput,
@@ -79,10 +81,9 @@ class TicketEntity {
     return run;
   }
 
-  /** Waits for mail still being sent, so a run never ends with a notification lost. */
-  async drain(): Promise<void> {
-    while (this.notifications.size > 0) await Promise.all([...this.notifications]);
-    await this.queue;
+  /** No change in progress and no mail still being sent: the run may end without losing any. */
+  idle(): boolean {
+    return this.notifications.size === 0 && allHandlersFinished();
   }
 
   private async runEffects(effects: Effect[]): Promise<void> {
@@ -99,7 +100,7 @@ class TicketEntity {
           break;
         }
         case 'notify': {
-          // Mail must not hold up the operator's answer; drain() waits for it instead.
+          // Mail must not hold up the operator's answer; the run waits for it before it ends.
           const sending = sendNotification({ ticketNumber: state.number, seq: effect.seq, kind: effect.kind, recipient: effect.recipient });
           this.notifications.add(sending);
           void sending.finally(() => this.notifications.delete(sending));
@@ -149,47 +150,62 @@ function customerEvent(message: CustomerMessage): TicketEvent {
   return { type: 'customer_message', ...message, at: now() };
 }
 
+/** Continue-as-new well before the server's limit of 2,000 updates per run. */
+const MAX_UPDATES_PER_RUN = 1000;
+
 /** One ticket, from its creation for as long as it lives; see README "How a ticket lives". */
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> {
   const ticket = new TicketEntity(input.state ?? null);
   let loaded = !input.resume || input.state !== undefined;
-  const ready = () => condition(() => loaded);
+  let ending = false;
+  let updates = 0;
+  /** Start of every update handler; counted here because validators do not run on replay. */
+  const ready = () => {
+    updates += 1;
+    return condition(() => loaded);
+  };
+  /**
+   * Validator: admits an update to this run and checks it against the rules. While the
+   * run is ending, updates are refused before they enter history and the API sends them
+   * again to the next run; otherwise a steady stream of changes would keep the run from
+   * ever finishing its handlers.
+   */
+  const admit = (events: () => TicketEvent[]) => {
+    if (ending) throw ApplicationFailure.create({ type: RUN_ENDING, message: 'This run of the ticket is ending; send again.', nonRetryable: true });
+    if (loaded) ticket.check(events());
+  };
+  const commentEvent = (comment: OperatorComment, actor: Actor): TicketEvent =>
+    ({ type: comment.visibility === 'internal' ? 'internal_note' : 'public_reply', body: comment.body, actor, at: now() });
 
   setHandler(ticketStateQuery, () => ticket.state);
 
   setHandler(createTicketUpdate, async (newTicket) => {
-    const { state } = await ticket.apply(() => [{ type: 'create', ticket: newTicket, at: now() }]);
-    return state;
+    await ready();
+    return (await ticket.apply(() => [{ type: 'create', ticket: newTicket, at: now() }])).state;
   }, {
     validator: (newTicket) => {
       if (newTicket.number !== input.ticketNumber) throw ApplicationFailure.nonRetryable('Ticket number does not match the workflow', 'invalid_input');
-      ticket.check([{ type: 'create', ticket: newTicket, at: now() }]);
+      admit(() => [{ type: 'create', ticket: newTicket, at: now() }]);
     },
   });
 
   setHandler(changeTicketUpdate, async (changes, actor) => {
     await ready();
     return (await ticket.apply(() => changeEvents(changes, actor))).state;
-  }, { validator: (changes, actor) => loaded && ticket.check(changeEvents(changes, actor)) });
+  }, { validator: (changes, actor) => admit(() => changeEvents(changes, actor)) });
 
   setHandler(addOperatorCommentUpdate, async (comment, actor): Promise<CommentResult> => {
     await ready();
-    const type = comment.visibility === 'internal' ? 'internal_note' : 'public_reply';
-    return ticket.apply(() => [{ type, body: comment.body, actor, at: now() }]);
-  }, {
-    validator: (comment, actor) => {
-      const type = comment.visibility === 'internal' ? 'internal_note' : 'public_reply';
-      if (loaded) ticket.check([{ type, body: comment.body, actor, at: now() }]);
-    },
-  });
+    return ticket.apply(() => [commentEvent(comment, actor)]);
+  }, { validator: (comment, actor) => admit(() => [commentEvent(comment, actor)]) });
 
   setHandler(addCustomerMessageUpdate, async (message): Promise<CommentResult> => {
     await ready();
     return ticket.apply(() => [customerEvent(message)]);
-  }, { validator: (message) => loaded && ticket.check([customerEvent(message)]) });
+  }, { validator: (message) => admit(() => [customerEvent(message)]) });
 
   setHandler(customerMessageSignal, async (message) => {
-    await ready();
+    await condition(() => loaded);
     // A signal has nobody to answer: a message the rules refuse is dropped here, and the
     // ingestion that sent it validated it with the same rules first.
     await ticket.apply(() => [customerEvent(message)]).catch(() => undefined);
@@ -207,24 +223,30 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
   }
 
   const historyTooLong = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= input.settings.maxHistoryEvents;
+    workflowInfo().continueAsNewSuggested
+    || workflowInfo().historyLength >= input.settings.maxHistoryEvents
+    || updates >= MAX_UPDATES_PER_RUN;
+  const closed = () => ticket.state?.status === 'closed';
+  /** Stops admitting updates and waits for the ones admitted and for mail still going out. */
+  const finishRun = async () => {
+    ending = true;
+    await condition(() => ticket.idle());
+  };
 
   for (;;) {
-    const closed = () => ticket.state?.status === 'closed';
     if (closed()) {
       const woke = await condition(() => !closed() || historyTooLong(), input.settings.reopenWindowMs);
       if (!woke) {
-        await ticket.drain();
-        await condition(allHandlersFinished);
-        // A message may have reopened it while the last mail was going out.
+        await finishRun();
+        // A message admitted before the end may have reopened it.
         if (closed()) return;
+        ending = false;
       }
     } else {
       await condition(() => closed() || historyTooLong());
     }
     if (historyTooLong()) {
-      await ticket.drain();
-      await condition(allHandlersFinished);
+      await finishRun();
       await continueAsNew<typeof ticketWorkflow>({ ...input, state: ticket.state ?? undefined, resume: false });
     }
   }

@@ -1,0 +1,202 @@
+/**
+ * The ticket workflow's promises: visible and searchable in Temporal, bounded history,
+ * reopening at any age, and one comment and one mail per event whatever is retried.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { startHarness, Harness, Session, eventually } from './support/harness';
+import { testEnv } from './support/env';
+import { ticketWorkflowId } from '../workflows/ticket/definitions';
+import { createActivities } from '../activities';
+import { smtpMailer, Mailer } from '../mail/mailer';
+import { createRenderer } from '../mail/render';
+
+const run = promisify(execFile);
+
+let h: Harness;
+let agent: Session;
+
+beforeAll(async () => {
+  h = await startHarness({ env: { REOPEN_WINDOW: '2s', MAX_HISTORY_EVENTS: '300' } });
+  agent = await h.login('agent');
+});
+afterAll(() => h.close());
+
+async function openTicket(email = `wf-${randomUUID().slice(0, 8)}@example.com`) {
+  const response = await h.request(agent, 'POST', '/api/tickets', { subject: 'Workflow', body: 'Body', customer: { email } });
+  expect(response.statusCode).toBe(201);
+  return response.json() as { number: number; publicUrl: string; contact: { email: string } };
+}
+
+async function temporalList(query: string): Promise<string[]> {
+  const { stdout } = await run(testEnv('temporalCli'), [
+    'workflow', 'list', '--address', testEnv('temporalAddress'), '--query', query, '--output', 'json',
+  ]);
+  const rows = stdout.trim() ? JSON.parse(stdout) as Array<{ execution: { workflowId: string } }> : [];
+  return rows.map((r) => r.execution.workflowId).sort();
+}
+
+it('search attributes: `temporal workflow list --query "TicketStatus=\'waiting\'"` lists exactly the waiting tickets', async () => {
+  const tickets = await Promise.all([openTicket(), openTicket(), openTicket(), openTicket()]);
+  const [a, b, c, d] = tickets.map((t) => t.number) as [number, number, number, number];
+  await h.request(agent, 'PATCH', `/api/tickets/${a}`, { status: 'waiting', priority: 'urgent', assigneeId: agent.operator.id });
+  await h.request(agent, 'PATCH', `/api/tickets/${b}`, { status: 'waiting' });
+  await h.request(agent, 'PATCH', `/api/tickets/${c}`, { status: 'in_progress' });
+  // Waiting and back: the attribute follows every change.
+  await h.request(agent, 'PATCH', `/api/tickets/${d}`, { status: 'waiting' });
+  await h.request(agent, 'PATCH', `/api/tickets/${d}`, { status: 'in_progress' });
+
+  const ours = `TaskQueue='${h.taskQueue}'`;
+  const expected = [ticketWorkflowId(a), ticketWorkflowId(b)].sort();
+  await eventually(async () => JSON.stringify(await temporalList(`TicketStatus='waiting' AND ${ours}`)) === JSON.stringify(expected), 20_000, 'visibility');
+  expect(await temporalList(`TicketStatus='waiting' AND ${ours}`)).toEqual(expected);
+  // Every waiting ticket in Temporal is waiting in the database, whoever made it.
+  for (const id of await temporalList(`TicketStatus='waiting'`)) {
+    const row = await h.db.Ticket.findByPk(Number(id.replace('ticket-', '')));
+    expect(row?.status).toBe('waiting');
+  }
+  expect(await temporalList(`TicketPriority='urgent' AND TicketAssignee='${agent.operator.id}' AND ${ours}`)).toEqual([ticketWorkflowId(a)]);
+  expect(await temporalList(`TicketNumber=${c} AND TicketSource='admin' AND CustomerEmail='${tickets[2]!.contact.email}'`)).toEqual([ticketWorkflowId(c)]);
+});
+
+it('reopen after the window: a closed ticket\'s workflow ends, and a customer answer later starts a new run from the database', async () => {
+  const ticket = await openTicket();
+  await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'Done, I think.', visibility: 'public' });
+  await h.request(agent, 'PATCH', `/api/tickets/${ticket.number}`, { status: 'closed' });
+  const handle = h.temporal.workflow.getHandle(ticketWorkflowId(ticket.number));
+  const firstRun = (await handle.describe()).runId;
+  await eventually(async () => (await handle.describe()).status.name === 'COMPLETED', 30_000, 'the closed ticket\'s run to end');
+
+  const token = ticket.publicUrl.split('/t/')[1];
+  const answer = await h.request(null, 'POST', `/api/public/tickets/${token}/comments`, { body: 'Not done after all.' });
+  expect(answer.statusCode).toBe(201);
+  expect(answer.json().status).toBe('new');
+
+  const description = await h.temporal.workflow.getHandle(ticketWorkflowId(ticket.number)).describe();
+  expect(description.runId).not.toBe(firstRun);
+  expect(description.status.name).toBe('RUNNING');
+  const detail = (await h.request(agent, 'GET', `/api/tickets/${ticket.number}`)).json();
+  expect(detail.comments.map((c: { body: string }) => c.body)).toEqual(['Body', 'Done, I think.', 'Not done after all.']);
+  expect(detail.events.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4]);
+  // And the operator can go on working the ticket in the new run.
+  const reply = await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'Looking again.', visibility: 'public' });
+  expect(reply.statusCode).toBe(201);
+});
+
+it('an operator change to a ticket whose run has ended starts a new run too', async () => {
+  const ticket = await openTicket();
+  await h.request(agent, 'PATCH', `/api/tickets/${ticket.number}`, { status: 'closed' });
+  const handle = h.temporal.workflow.getHandle(ticketWorkflowId(ticket.number));
+  await eventually(async () => (await handle.describe()).status.name === 'COMPLETED', 30_000, 'the run to end');
+  const reopened = await h.request(agent, 'PATCH', `/api/tickets/${ticket.number}`, { status: 'in_progress', priority: 'high' });
+  expect(reopened.statusCode).toBe(200);
+  expect(reopened.json()).toMatchObject({ status: 'in_progress', priority: 'high', closedAt: null });
+});
+
+it('a ticket with 2,000 comments works: history stays bounded by continuing as new', async () => {
+  const ticket = await openTicket();
+  const total = 2000;
+  let next = 0;
+  // Eight operators' worth of concurrent writes, as fast as the workflow takes them.
+  await Promise.all(Array.from({ length: 8 }, async () => {
+    while (next < total) {
+      const i = next++;
+      const response = await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, {
+        body: `comment ${i}`, visibility: i % 2 ? 'internal' : 'public',
+      }, { 'idempotency-key': `bulk-${i}` });
+      if (response.statusCode !== 201) throw new Error(`comment ${i}: ${response.statusCode} ${response.body}`);
+    }
+  }));
+  const [{ count, distinct }] = await h.db.sequelize.query(
+    'SELECT count(*)::int AS count, count(DISTINCT body)::int AS distinct FROM comments WHERE ticket_number = :n',
+    { replacements: { n: ticket.number }, type: 'SELECT' as never },
+  ) as unknown as [{ count: number; distinct: number }];
+  expect(count).toBe(total + 1);
+  expect(distinct).toBe(total + 1);
+  expect((await h.db.Ticket.findByPk(ticket.number))?.commentCount).toBe(total + 1);
+
+  const runs = await h.temporal.workflow.list({ query: `WorkflowId='${ticketWorkflowId(ticket.number)}'` });
+  let continued = 0;
+  let maxHistory = 0;
+  for await (const execution of runs) {
+    if (execution.status.name === 'CONTINUED_AS_NEW') continued += 1;
+    maxHistory = Math.max(maxHistory, execution.historyLength);
+  }
+  expect(continued).toBeGreaterThanOrEqual(5);
+  // The threshold plus what was in flight when it was crossed.
+  expect(maxHistory).toBeLessThan(1000);
+  const detail = (await h.request(agent, 'GET', `/api/tickets/${ticket.number}`)).json();
+  expect(detail.comments).toHaveLength(total + 1);
+}, 300_000);
+
+describe('idempotency', () => {
+  it('a double-clicked reply (same Idempotency-Key) leaves one comment and sends one mail', async () => {
+    const ticket = await openTicket();
+    const send = () => h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'Only once', visibility: 'public' }, { 'idempotency-key': 'click-1' });
+    const [first, second] = await Promise.all([send(), send()]);
+    expect(first.statusCode).toBe(201);
+    expect(second.statusCode).toBe(201);
+    expect(second.json().comment.id).toBe(first.json().comment.id);
+    await h.smtp.waitFor((mails) => mails.filter((m) => m.parsed.text?.includes('Only once')).length >= 1);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(h.smtp.to(ticket.contact.email).filter((m) => m.parsed.text?.includes('Only once'))).toHaveLength(1);
+    expect((await h.db.Comment.count({ where: { ticketNumber: ticket.number, body: 'Only once' } }))).toBe(1);
+  });
+
+  it('a retried notification activity sends one mail: after a failed attempt and after a repeated one', async () => {
+    const ticket = await openTicket();
+    await h.smtp.waitFor(() => h.smtp.to(ticket.contact.email).length === 1);
+    const reply = await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'Retry me', visibility: 'public' });
+    const seq = (await h.db.Comment.findOne({ where: { ticketNumber: ticket.number, body: 'Retry me' } }))!.eventSeq;
+    expect(reply.statusCode).toBe(201);
+    await h.smtp.waitFor(() => h.smtp.to(ticket.contact.email).length === 2);
+
+    const real = smtpMailer(h.config.SMTP_URL!);
+    let attempts = 0;
+    const flaky: Mailer = {
+      describe: 'flaky',
+      async send(mail) {
+        attempts += 1;
+        if (attempts === 1) throw new Error('421 try again later');
+        await real.send(mail);
+      },
+      close: () => real.close(),
+    };
+    const activities = createActivities({
+      db: h.db, mailer: flaky, render: createRenderer(), secretKey: h.config.SECRET_KEY, publicUrl: h.config.PUBLIC_URL, mailFrom: h.config.MAIL_FROM,
+    });
+    // The worker already sent it: repeating the activity sends nothing.
+    expect(await activities.sendNotification({ ticketNumber: ticket.number, seq, kind: 'public_reply', recipient: 'customer' })).toBe('already_sent');
+    // A new event whose first attempt fails: the retry sends it, once.
+    await h.db.Notification.destroy({ where: { ticketNumber: ticket.number, kind: 'public_reply' } });
+    await expect(activities.sendNotification({ ticketNumber: ticket.number, seq, kind: 'public_reply', recipient: 'customer' })).rejects.toThrow('421');
+    expect(await activities.sendNotification({ ticketNumber: ticket.number, seq, kind: 'public_reply', recipient: 'customer' })).toBe('sent');
+    expect(await activities.sendNotification({ ticketNumber: ticket.number, seq, kind: 'public_reply', recipient: 'customer' })).toBe('already_sent');
+    const copies = h.smtp.to(ticket.contact.email).filter((m) => m.parsed.text?.includes('Retry me'));
+    expect(copies).toHaveLength(2); // the worker's original, and the one re-sent after the row was deleted
+    expect(new Set(copies.map((m) => m.parsed.messageId)).size).toBe(1);
+    real.close();
+  });
+
+  it('a retried persistence activity never duplicates a comment or an audit event', async () => {
+    const ticket = await openTicket();
+    const activities = createActivities({
+      db: h.db, mailer: smtpMailer(h.config.SMTP_URL!), render: createRenderer(), secretKey: h.config.SECRET_KEY, publicUrl: h.config.PUBLIC_URL, mailFrom: h.config.MAIL_FROM,
+    });
+    const state = await activities.loadTicketState(ticket.number);
+    const next = { ...state, eventSeq: state.eventSeq + 1, commentCount: state.commentCount + 1, updatedAt: new Date().toISOString() };
+    const change = {
+      state: next,
+      audit: { seq: next.eventSeq, type: 'internal_note' as const, actor: { kind: 'operator' as const, id: agent.operator.id }, at: next.updatedAt, changes: {} },
+      comment: { visibility: 'internal' as const, authorKind: 'operator' as const, authorId: agent.operator.id, body: 'persist twice', channel: 'admin' as const, messageKey: null },
+    };
+    await activities.persistTicketChange(change);
+    await activities.persistTicketChange(change);
+    // An older state arriving late never moves the row backwards.
+    await activities.persistTicketChange({ ...change, state: { ...state, status: 'waiting' }, audit: { ...change.audit, seq: state.eventSeq }, comment: null });
+    expect(await h.db.Comment.count({ where: { ticketNumber: ticket.number, body: 'persist twice' } })).toBe(1);
+    expect(await h.db.TicketEventRow.count({ where: { ticketNumber: ticket.number, seq: next.eventSeq } })).toBe(1);
+    expect((await h.db.Ticket.findByPk(ticket.number))?.status).toBe('new');
+  });
+});
