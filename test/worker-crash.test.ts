@@ -1,0 +1,101 @@
+/**
+ * Killing the worker at any point loses nothing and doubles nothing: the worker runs as
+ * its own process (`npm run worker`'s entry point), is killed with SIGKILL while tickets
+ * are being opened, answered and changed, and a new one takes over.
+ */
+import { spawn, ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { startHarness, Harness, Session, TEST_SECRET_KEY } from './support/harness';
+import { testEnv } from './support/env';
+
+let h: Harness;
+let agent: Session;
+const workers: ChildProcess[] = [];
+
+beforeAll(async () => {
+  h = await startHarness({ worker: false });
+  agent = await h.login('agent');
+});
+afterAll(async () => {
+  for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+  await h.close();
+});
+
+/** Starts `worker/main.ts` in a process of its own and waits until it polls. */
+function startWorkerProcess(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'worker', 'main.ts')], {
+    env: {
+      ...process.env,
+      DATABASE_URL: testEnv('databaseUrl'),
+      TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: h.taskQueue,
+      SECRET_KEY: TEST_SECRET_KEY,
+      SMTP_URL: h.config.SMTP_URL!,
+      MAIL_FROM: h.config.MAIL_FROM,
+      PUBLIC_URL: h.config.PUBLIC_URL,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  workers.push(child);
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('worker: polling')) resolve(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${output}`)));
+  });
+}
+
+it('kill -9 of the worker mid-flight loses nothing and doubles nothing', async () => {
+  let worker = await startWorkerProcess();
+  const emails = Array.from({ length: 12 }, (_, i) => `crash-${i}-${randomUUID().slice(0, 6)}@example.com`);
+
+  // Each ticket: opened, answered publicly, noted internally, set waiting, answered by the customer.
+  const lifecycles = emails.map(async (email, i) => {
+    const created = await h.request(agent, 'POST', '/api/tickets', { subject: `Crash ${i}`, body: 'Opened', customer: { email } });
+    expect(created.statusCode).toBe(201);
+    const { number, publicUrl } = created.json();
+    const steps: Array<() => Promise<{ statusCode: number; body: string }>> = [
+      () => h.request(agent, 'POST', `/api/tickets/${number}/comments`, { body: `Reply ${i}`, visibility: 'public' }, { 'idempotency-key': `reply-${number}` }),
+      () => h.request(agent, 'POST', `/api/tickets/${number}/comments`, { body: `Note ${i}`, visibility: 'internal' }, { 'idempotency-key': `note-${number}` }),
+      () => h.request(agent, 'PATCH', `/api/tickets/${number}`, { status: 'waiting' }),
+      () => h.request(null, 'POST', `/api/public/tickets/${publicUrl.split('/t/')[1]}/comments`, { body: `Answer ${i}` }, { 'idempotency-key': `answer-${number}` }),
+    ];
+    for (const step of steps) {
+      const response = await step();
+      expect([200, 201]).toContain(response.statusCode);
+    }
+    return number as number;
+  });
+
+  // Kill twice while the load runs, each time starting a fresh worker.
+  for (const delay of [700, 1500]) {
+    await new Promise((r) => setTimeout(r, delay));
+    worker.kill('SIGKILL');
+    await new Promise((r) => worker.once('exit', r));
+    worker = await startWorkerProcess();
+  }
+  const numbers = await Promise.all(lifecycles);
+
+  for (const [i, number] of numbers.entries()) {
+    const comments = await h.db.Comment.findAll({ where: { ticketNumber: number }, order: [['eventSeq', 'ASC']] });
+    expect(comments.map((c) => c.body)).toEqual(['Opened', `Reply ${i}`, `Note ${i}`, `Answer ${i}`]);
+    const events = await h.db.TicketEventRow.findAll({ where: { ticketNumber: number }, order: [['seq', 'ASC']] });
+    expect(events.map((e) => e.type)).toEqual(['create', 'public_reply', 'internal_note', 'set_status', 'customer_message']);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect((await h.db.Ticket.findByPk(number))?.status).toBe('in_progress');
+  }
+  // Acknowledgement and reply: two mails per customer, none twice.
+  await h.smtp.waitFor(() => emails.every((email) => h.smtp.to(email).length >= 2), 60_000);
+  await new Promise((r) => setTimeout(r, 1500));
+  for (const [i, email] of emails.entries()) {
+    const mails = h.smtp.to(email);
+    expect(mails.map((m) => m.parsed.text?.includes(`Reply ${i}`) ? 'reply' : 'ack').sort()).toEqual(['ack', 'reply']);
+    expect(mails.map((m) => m.raw).join()).not.toContain(`Note ${i}`);
+  }
+  worker.kill('SIGTERM');
+}, 240_000);
