@@ -23,9 +23,12 @@ export interface RenderedMail {
 
 const TEMPLATE_DIR = join(__dirname, 'templates');
 
-/** Handlebars escapes every {{value}}, so nothing a customer typed becomes markup. */
+/**
+ * In HTML parts Handlebars escapes every {{value}}, so nothing a customer typed becomes
+ * markup; plain-text parts are not HTML and show what was typed as it was typed.
+ */
 function compile(name: string) {
-  return Handlebars.compile(readFileSync(join(TEMPLATE_DIR, `${name}.hbs`), 'utf8'), { strict: false });
+  return Handlebars.compile(readFileSync(join(TEMPLATE_DIR, `${name}.hbs`), 'utf8'), { noEscape: name.endsWith('.text') });
 }
 
 export function createRenderer() {

@@ -1,0 +1,37 @@
+import { createRenderer } from './render';
+
+const render = createRenderer();
+const data = {
+  number: 1042,
+  subject: 'Printer <script>alert(1)</script>',
+  status: 'In Progress',
+  name: 'Ann',
+  body: 'Try <img src=x onerror=alert(1)>',
+  author: 'Olivia',
+  ticket_url: 'https://help.example.com/t/abc',
+  admin_url: 'https://help.example.com/admin/tickets/1042',
+};
+
+describe('notification templates', () => {
+  it.each(['ticket_created', 'public_reply', 'ticket_closed'] as const)('%s carries {{ticket_url}} in text and HTML and the [#number] subject', (kind) => {
+    const mail = render(kind, data);
+    expect(mail.subject).toBe('[#1042] Printer <script>alert(1)</script>');
+    expect(mail.text).toContain('https://help.example.com/t/abc');
+    expect(mail.html).toContain('href="https://help.example.com/t/abc"');
+  });
+
+  it('escapes what the customer typed in the HTML part', () => {
+    const mail = render('public_reply', data);
+    expect(mail.html).not.toContain('<img src=x');
+    expect(mail.html).toContain('Try &lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+  });
+
+  it('keeps the plain-text part as typed', () => {
+    expect(render('public_reply', data).text).toContain('Try <img src=x onerror=alert(1)>');
+  });
+
+  it('points the operator at the admin view, not the public link', () => {
+    const mail = render('customer_replied', data);
+    expect(mail.html).toContain('href="https://help.example.com/admin/tickets/1042"');
+  });
+});
