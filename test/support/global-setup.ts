@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { freePort } from './ports';
 import { Client as PgClient } from 'pg';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalCli, startTemporalDevServer, DevServer } from '../../scripts/temporal-dev-server';
@@ -12,17 +12,6 @@ import { TEST_ENV } from './env';
 
 /** The machine's PostgreSQL (trust auth); each run gets a database of its own. */
 const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 declare global {
   // eslint-disable-next-line no-var

@@ -1,0 +1,116 @@
+/**
+ * The README's first command: `npm start` brings up the whole helpdesk on embedded
+ * defaults (Temporal dev server, embedded PostgreSQL, outbox folder), Ctrl-C stops all
+ * of it, and the next start finds everything where it was.
+ */
+import { spawn, ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './support/ports';
+import { testEnv } from './support/env';
+
+const ROOT = join(__dirname, '..');
+let dataDir: string;
+let env: Record<string, string>;
+let running: ChildProcess | null = null;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'helpdesk-start-'));
+  // Embedded PostgreSQL runs as the `postgres` user when we are root: it must reach its folder.
+  chmodSync(dataDir, 0o755);
+  env = {
+    DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    TEMPORAL_DEV_PORT: String(await freePort()),
+    TEMPORAL_DEV_UI_PORT: String(await freePort()),
+    EMBEDDED_POSTGRES_PORT: String(await freePort()),
+    ADMIN_EMAIL: 'boss@example.com',
+    ADMIN_PASSWORD: 'correct-horse-battery',
+    LOG_LEVEL: 'warn',
+    // The CLI the test setup already has, so this test needs no second install.
+    PATH: `${join(testEnv('temporalCli'), '..')}:${process.env.PATH}`,
+  };
+});
+
+afterAll(() => {
+  if (running && running.exitCode === null) running.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function npmStart(): Promise<{ child: ChildProcess; output: () => string }> {
+  // What `npm start` runs, without npm in between so the signal reaches it as Ctrl-C would.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, DATABASE_URL: '', TEMPORAL_ADDRESS: '', SMTP_URL: '', SECRET_KEY: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running = child;
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Helpdesk is running.')) resolve({ child, output: () => output });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGINT');
+  return exited;
+}
+
+const base = () => `http://127.0.0.1:${env.PORT}`;
+
+async function login(): Promise<{ cookie: string; csrf: string }> {
+  const response = await fetch(`${base()}/api/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'boss@example.com', password: 'correct-horse-battery' }),
+  });
+  expect(response.status).toBe(200);
+  return { cookie: response.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await response.json()) as { csrfToken: string }).csrfToken };
+}
+
+it('npm start runs everything on embedded defaults; Ctrl-C stops it; a second start keeps all data', async () => {
+  const first = await npmStart();
+  expect(first.output()).toContain('created the first operator boss@example.com');
+  expect(first.output()).toMatch(/OpenAPI docs: +http:\/\/127\.0\.0\.1:\d+\/docs/);
+  expect(first.output()).toMatch(/Temporal Web: +http:\/\/localhost:\d+/);
+  expect(await (await fetch(`${base()}/healthz`)).json()).toEqual({ status: 'ok', postgres: true, temporal: true });
+  expect((await fetch(`http://127.0.0.1:${env.TEMPORAL_DEV_UI_PORT}/`)).status).toBe(200);
+
+  const session = await login();
+  const created = await fetch(`${base()}/api/tickets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: session.cookie, 'x-csrf-token': session.csrf },
+    body: JSON.stringify({ subject: 'Kept across restarts', body: 'Still here?', customer: { email: 'keep@example.com' } }),
+  });
+  expect(created.status).toBe(201);
+  const { number, publicUrl } = (await created.json()) as { number: number; publicUrl: string };
+  // Without SMTP_URL the acknowledgement lands in the outbox folder.
+  const outbox = join(dataDir, 'outbox');
+  for (let i = 0; i < 100 && !(existsSync(outbox) && readdirSync(outbox).length > 0); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(readdirSync(outbox)).toEqual([`ticket-${number}-event-1-ticket_created-customer.eml`]);
+
+  expect(await stop(first.child)).toBe(0);
+  await expect(fetch(`${base()}/healthz`)).rejects.toThrow();
+
+  const second = await npmStart();
+  expect(second.output()).not.toContain('created the first operator');
+  expect(second.output()).not.toContain('initialising a new database cluster');
+  const again = await login();
+  const ticket = await (await fetch(`${base()}/api/tickets/${number}`, { headers: { cookie: again.cookie } })).json();
+  expect(ticket).toMatchObject({ number, subject: 'Kept across restarts', publicUrl });
+  // The workflow survived in the dev server's file too: it still takes changes.
+  const patched = await fetch(`${base()}/api/tickets/${number}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', cookie: again.cookie, 'x-csrf-token': again.csrf },
+    body: JSON.stringify({ status: 'waiting' }),
+  });
+  expect(((await patched.json()) as { status: string }).status).toBe('waiting');
+  expect(await stop(second.child)).toBe(0);
+}, 240_000);
