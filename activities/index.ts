@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { QueryTypes, Transaction } from 'sequelize';
+import { Op, QueryTypes, Transaction } from 'sequelize';
 import type { Database } from '../db';
 import type { Mailer } from '../mail/mailer';
 import type { createRenderer } from '../mail/render';
@@ -8,6 +8,7 @@ import {
   CommentRecord,
   Contact,
   NotificationKind,
+  REMEMBERED_MESSAGE_KEYS,
   STATUS_LABELS,
   TicketState,
   normalizeEmail,
@@ -114,9 +115,9 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
       }
       const keys = await db.Comment.findAll({
         attributes: ['messageKey'],
-        where: { ticketNumber, authorKind: 'customer' },
+        where: { ticketNumber, authorKind: 'customer', messageKey: { [Op.ne]: null } },
         order: [['eventSeq', 'DESC']],
-        limit: 200,
+        limit: REMEMBERED_MESSAGE_KEYS,
       });
       return {
         number: row.number,

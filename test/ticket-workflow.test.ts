@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { startHarness, Harness, Session, eventually } from './support/harness';
 import { testEnv } from './support/env';
-import { ticketWorkflowId } from '../workflows/ticket/definitions';
+import { customerMessageSignal, ticketStateQuery, ticketWorkflowId } from '../workflows/ticket/definitions';
 import { createActivities } from '../activities';
 import { smtpMailer, Mailer } from '../mail/mailer';
 import { createRenderer } from '../mail/render';
@@ -82,6 +82,23 @@ it('reopen after the window: a closed ticket\'s workflow ends, and a customer an
   // And the operator can go on working the ticket in the new run.
   const reply = await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'Looking again.', visibility: 'public' });
   expect(reply.statusCode).toBe(201);
+});
+
+it('the customerMessage signal (for mail ingestion) reopens a closed ticket and drops a redelivered message', async () => {
+  const ticket = await openTicket();
+  await h.request(agent, 'PATCH', `/api/tickets/${ticket.number}`, { status: 'closed' });
+  const handle = h.temporal.workflow.getHandle(ticketWorkflowId(ticket.number));
+  const message = { body: 'Reply by mail', channel: 'email' as const, messageKey: '<m1@example.com>', automatic: false };
+  await handle.signal(customerMessageSignal, message);
+  await handle.signal(customerMessageSignal, message);
+  await handle.signal(customerMessageSignal, { ...message, body: 'Out of office', messageKey: '<m2@example.com>', automatic: true });
+  const state = await eventually(async () => {
+    const s = await handle.query(ticketStateQuery);
+    return s && s.commentCount === 3 && s;
+  }, 20_000, 'the messages to land');
+  expect(state.status).toBe('new');
+  const bodies = (await h.db.Comment.findAll({ where: { ticketNumber: ticket.number }, order: [['eventSeq', 'ASC']] })).map((c) => c.body);
+  expect(bodies).toEqual(['Body', 'Reply by mail', 'Out of office']);
 });
 
 it('an operator change to a ticket whose run has ended starts a new run too', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Type } from 'typebox';
 import { col, fn, where } from 'sequelize';
 import type { App } from '../types';
@@ -5,11 +6,13 @@ import type { Database } from '../../db';
 import { ErrorBody, unauthorized } from '../errors';
 import { LoginBody, MeView } from '../schemas';
 import { SESSION_COOKIE, cookieOptions } from '../plugins/auth';
-import { verifyPassword } from '../../security/passwords';
+import { hashPassword, verifyPassword } from '../../security/passwords';
 import { operatorView } from './operators';
 
-// Verifying against a real hash when the email is unknown keeps the timing the same.
-const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Q6wsI6DvXbaUb7m9SqYKaKS2x3RmL8hLBkH0QavKqVo';
+// Verifying against a real hash when the email is unknown keeps the answer's timing the
+// same, so the login does not tell which addresses are operators.
+let dummyHash: Promise<string> | null = null;
+const unknownOperatorHash = () => (dummyHash ??= hashPassword(randomBytes(16).toString('hex')));
 
 export default async function authRoutes(app: App, { db, secureCookies, loginRateLimit }: { db: Database; secureCookies: boolean; loginRateLimit: number }) {
   app.post('/api/auth/login', {
@@ -23,7 +26,7 @@ export default async function authRoutes(app: App, { db, secureCookies, loginRat
   }, async (request, reply) => {
     const email = request.body.email.trim().toLowerCase();
     const record = await db.Operator.findOne({ where: where(fn('lower', col('email')), email) });
-    const valid = await verifyPassword(record?.passwordHash ?? DUMMY_HASH, request.body.password);
+    const valid = await verifyPassword(record?.passwordHash ?? await unknownOperatorHash(), request.body.password);
     if (!record || !valid || !record.active) throw unauthorized('Wrong email or password.');
     const session = await app.sessions.create(record.id);
     reply.setCookie(SESSION_COOKIE, session.token, cookieOptions(secureCookies, session.expiresAt));
