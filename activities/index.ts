@@ -14,7 +14,7 @@ import {
   normalizeEmail,
 } from '../domain/ticket';
 import { hashPublicToken, publicToken, ticketUrl } from '../security/public-token';
-import { messageIdDomain, notificationKey, notificationMessageId, threadMessageId } from '../mail/threading';
+import { mailboxAddress, messageIdDomain, notificationKey, notificationMessageId, replyAddress, threadMessageId } from '../mail/threading';
 
 export interface ActivityDeps {
   db: Database;
@@ -174,10 +174,10 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
       if (!ticket) throw ApplicationFailure.nonRetryable(`Ticket #${ticketNumber} is not in the database`, NON_RETRYABLE.ticketNotFound);
       const comment = await db.Comment.findOne({ where: { ticketNumber, eventSeq: seq } });
       const to = recipient === 'customer' ? ticket.contactEmail : await assigneeEmail(ticket.assigneeId);
-      const thread = threadMessageId(ticket.number, domain);
+      const thread = threadMessageId(ticket.number, domain, secretKey);
       // The acknowledgement starts the thread; every later mail answers it.
       const startsThread = kind === 'ticket_created';
-      const messageId = startsThread ? thread : notificationMessageId(key, domain);
+      const messageId = startsThread ? thread : notificationMessageId(key, domain, secretKey);
       if (!to || (comment && comment.visibility !== 'public')) {
         // Internal notes never mail the customer, whatever asked for it.
         await db.Notification.upsert({ key, ticketNumber, kind, recipient: to ?? '', messageId, status: 'skipped', sentAt: null });
@@ -209,6 +209,8 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
         ...mail,
         messageId,
         ...(startsThread ? {} : { inReplyTo: thread, references: [thread] }),
+        // A customer's answer to this address lands on this ticket: the signature proves it.
+        ...(recipient === 'customer' ? { replyTo: replyAddress(mailboxAddress(mailFrom), ticket.number, secretKey) } : {}),
         // RFC 3834: mail no human wrote says so, so other robots don't answer it.
         headers: kind === 'public_reply' ? {} : { 'Auto-Submitted': 'auto-generated' },
       });

@@ -3,7 +3,8 @@
  * API, worker, Temporal dev server, PostgreSQL and an SMTP server.
  */
 import { randomUUID } from 'node:crypto';
-import { startHarness, Harness, Session, eventually } from './support/harness';
+import { startHarness, Harness, Session, eventually, TEST_SECRET_KEY } from './support/harness';
+import { replyAddress, threadMessageId } from '../mail/threading';
 import { ticketWorkflowId, ticketStateQuery } from '../workflows/ticket/definitions';
 
 let h: Harness;
@@ -147,7 +148,11 @@ describe('Ticket handling', () => {
     const reply = h.smtp.to(email).find((m) => m.parsed.text?.includes('Please unplug it.'))!;
     expect(reply.parsed.subject).toBe(`[#${ticket.number}] Printer on fire`);
     expect(reply.parsed.text).toContain('Olivia Operator');
-    expect(reply.parsed.inReplyTo).toBe(`<ticket-${ticket.number}@helpdesk.test>`);
+    // Threaded under the acknowledgement; answers go to the ticket's signed address.
+    const acknowledgement = h.smtp.to(email).find((m) => m !== reply)!;
+    expect(reply.parsed.inReplyTo).toBe(acknowledgement.parsed.messageId);
+    expect(acknowledgement.parsed.messageId).toBe(threadMessageId(ticket.number, 'helpdesk.test', TEST_SECRET_KEY));
+    expect(reply.parsed.replyTo?.value[0]?.address).toBe(replyAddress('support@helpdesk.test', ticket.number, TEST_SECRET_KEY));
     expect(ticketUrlIn(reply.parsed.text!)).toBe(ticket.publicUrl);
   });
 
