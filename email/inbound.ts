@@ -1,0 +1,182 @@
+/**
+ * An inbound email as the helpdesk sees it: parsed with mailparser, HTML sanitised,
+ * quoted history stripped, classified (automatic? a bounce?) and matched to a ticket.
+ * No I/O here beyond parsing the bytes given, so it is tested without any server.
+ */
+import { simpleParser, AddressObject, ParsedMail } from 'mailparser';
+import sanitizeHtml from 'sanitize-html';
+import EmailReplyParser from 'email-reply-parser';
+import { ticketFromMessageId, ticketFromReplyAddress } from '../mail/threading';
+
+export interface InboundAttachment {
+  filename: string | null;
+  contentType: string;
+  size: number;
+}
+
+export interface InboundMessage {
+  messageId: string | null;
+  from: { address: string; name: string | null } | null;
+  to: string[];
+  cc: string[];
+  subject: string;
+  /** The reply as shown: quoted history and signature stripped. */
+  visibleText: string;
+  /** The whole plain-text body, quotes included. */
+  fullText: string;
+  /** Sanitised HTML, safe to show; null for plain-text mail. */
+  html: string | null;
+  inReplyTo: string[];
+  references: string[];
+  attachments: InboundAttachment[];
+  /** Why this mail was written by a machine (RFC 3834 and what mature helpdesks check), or null. */
+  automatic: string | null;
+  /** A delivery-status report: our mail did not arrive. */
+  bounce: boolean;
+}
+
+/** More MIME parts than this is an attack on the parser, not a customer's mail. */
+export const MAX_MIME_PARTS = 500;
+
+/**
+ * A header as it came, from the raw lines: mailparser folds some (List-*, Return-Path)
+ * into structures or drops them, and what matters here is that they were there.
+ */
+const rawHeader = (mail: ParsedMail, name: string): string | null => {
+  const line = mail.headerLines.find((h) => h.key === name);
+  return line ? line.line.slice(line.line.indexOf(':') + 1).trim() : null;
+};
+
+const addresses = (field: AddressObject | AddressObject[] | undefined): Array<{ address: string; name: string | null }> =>
+  (Array.isArray(field) ? field : field ? [field] : [])
+    .flatMap((group) => group.value)
+    .flatMap((a) => (a.group ? a.group : [a]))
+    .filter((a) => a.address)
+    .map((a) => ({ address: a.address!.trim(), name: a.name?.trim() || null }));
+
+const messageIds = (value: string | string[] | undefined): string[] =>
+  (Array.isArray(value) ? value : value ? value.split(/\s+/) : []).map((id) => id.trim()).filter((id) => /^<[^>]+>$/.test(id));
+
+/** Senders that are machines by name. */
+const ROBOT_SENDER = /^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?)([+@]|$)/i;
+
+export function automaticReason(mail: ParsedMail, from: string | null): string | null {
+  const autoSubmitted = rawHeader(mail, 'auto-submitted')?.toLowerCase();
+  if (autoSubmitted && autoSubmitted !== 'no') return `Auto-Submitted: ${autoSubmitted}`;
+  const precedence = rawHeader(mail, 'precedence')?.toLowerCase() ?? '';
+  if (['bulk', 'junk', 'list', 'auto_reply'].includes(precedence)) return `Precedence: ${precedence}`;
+  for (const name of ['x-autoreply', 'x-autorespond', 'x-autoresponder']) {
+    if (rawHeader(mail, name) !== null) return name;
+  }
+  if (rawHeader(mail, 'list-unsubscribe') !== null || rawHeader(mail, 'list-id') !== null) return 'mailing list';
+  const returnPath = rawHeader(mail, 'return-path');
+  if (returnPath !== null && (returnPath === '' || returnPath === '<>')) return 'empty Return-Path';
+  if (from && ROBOT_SENDER.test(from)) return `sender ${from}`;
+  return null;
+}
+
+function isBounce(mail: ParsedMail): boolean {
+  const contentType = mail.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
+  return contentType?.value?.toLowerCase() === 'multipart/report'
+    && (contentType.params?.['report-type'] ?? '').toLowerCase() === 'delivery-status';
+}
+
+/** Counts MIME parts in the raw bytes before parsing, so a bomb never reaches the parser. */
+export function countMimeParts(raw: Buffer): number {
+  let count = 0;
+  let from = 0;
+  const needle = Buffer.from('\nContent-Type:', 'latin1');
+  const lower = Buffer.from('\ncontent-type:', 'latin1');
+  for (;;) {
+    const a = raw.indexOf(needle, from);
+    const b = raw.indexOf(lower, from);
+    const next = a === -1 ? b : b === -1 ? a : Math.min(a, b);
+    if (next === -1) return count;
+    count += 1;
+    from = next + 1;
+  }
+}
+
+export class UnparseableEmail extends Error {}
+
+export async function parseInbound(raw: Buffer): Promise<InboundMessage> {
+  if (countMimeParts(raw) > MAX_MIME_PARTS) throw new UnparseableEmail(`more than ${MAX_MIME_PARTS} MIME parts`);
+  let mail: ParsedMail;
+  try {
+    mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 2_000_000 });
+  } catch (error) {
+    throw new UnparseableEmail(error instanceof Error ? error.message : String(error));
+  }
+  const from = addresses(mail.from)[0] ?? null;
+  const html = typeof mail.html === 'string' ? sanitizeHtml(mail.html) : null;
+  // HTML-only mail: the text the customer sees is the HTML's text.
+  const fullText = (mail.text ?? (html ? sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }) : '')).replace(/\r\n/g, '\n').trim();
+  const visibleText = new EmailReplyParser().read(fullText).getVisibleText().trim() || fullText;
+  return {
+    messageId: mail.messageId ? (mail.messageId.startsWith('<') ? mail.messageId : `<${mail.messageId}>`) : null,
+    from,
+    to: addresses(mail.to).map((a) => a.address),
+    cc: addresses(mail.cc).map((a) => a.address),
+    subject: (mail.subject ?? '').trim(),
+    visibleText,
+    fullText,
+    html,
+    inReplyTo: messageIds(mail.inReplyTo),
+    references: messageIds(mail.references),
+    attachments: mail.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size })),
+    automatic: automaticReason(mail, from?.address ?? null),
+    bounce: isBounce(mail),
+  };
+}
+
+export interface MailboxIdentity {
+  /** The helpdesk's address, e.g. support@example.com. */
+  address: string;
+  /** Domain of our Message-IDs. */
+  messageIdDomain: string;
+  secretKey: string;
+}
+
+export type TicketReference =
+  | { ticketNumber: number; via: 'reply_address' | 'message_id'; signed: true }
+  | { ticketNumber: number; via: 'subject_tag'; signed: false };
+
+/**
+ * Which ticket a mail answers, strongest proof first: our signed plus-address among its
+ * recipients, our signed Message-ID in In-Reply-To/References, then a `[#1042]` subject
+ * tag, which is not proof: the caller accepts it only from someone on the ticket.
+ */
+export function findTicketReference(message: InboundMessage, mailbox: MailboxIdentity): TicketReference | null {
+  for (const recipient of [...message.to, ...message.cc]) {
+    const ticketNumber = ticketFromReplyAddress(recipient, mailbox.address, mailbox.secretKey);
+    if (ticketNumber !== null) return { ticketNumber, via: 'reply_address', signed: true };
+  }
+  for (const id of [...message.inReplyTo, ...[...message.references].reverse()]) {
+    const ticketNumber = ticketFromMessageId(id, mailbox.messageIdDomain, mailbox.secretKey);
+    if (ticketNumber !== null) return { ticketNumber, via: 'message_id', signed: true };
+  }
+  const tag = /\[#(\d{1,9})\]/.exec(message.subject);
+  return tag ? { ticketNumber: Number(tag[1]), via: 'subject_tag', signed: false } : null;
+}
+
+/** Mail we sent ourselves (a loop through a forwarder or an alias). */
+export function isOwnMail(message: InboundMessage, mailbox: MailboxIdentity): boolean {
+  const from = message.from?.address.toLowerCase() ?? '';
+  const [local, domain] = mailbox.address.toLowerCase().split('@');
+  const fromOurMailbox = from === `${local}@${domain}` || (from.startsWith(`${local}+`) && from.endsWith(`@${domain}`));
+  return fromOurMailbox || (message.messageId !== null && ticketFromMessageId(message.messageId, mailbox.messageIdDomain, mailbox.secretKey) !== null);
+}
+
+/** The subject a new ticket takes: the mail's, without reply prefixes. */
+export function ticketSubject(subject: string): string {
+  const cleaned = subject.replace(/^((re|fwd?|aw|wg|sv|vs)\s*(\[\d+\])?:\s*)+/i, '').trim();
+  return (cleaned || '(no subject)').slice(0, 255);
+}
+
+/** First and last name from a display name, as well as can be guessed. */
+export function splitName(name: string | null): { firstName: string | null; lastName: string | null } {
+  if (!name) return { firstName: null, lastName: null };
+  const parts = name.replace(/"/g, '').trim().split(/\s+/);
+  if (parts.length === 1) return { firstName: parts[0]!, lastName: null };
+  return { firstName: parts.slice(0, -1).join(' '), lastName: parts[parts.length - 1]! };
+}
