@@ -16,7 +16,7 @@ import ticketRoutes from './routes/tickets';
 import publicTicketRoutes from './routes/public-tickets';
 import customerRoutes from './routes/customers';
 import healthRoutes from './routes/health';
-import { TicketCommands } from './tickets/commands';
+import { TicketCommands } from '../workflows/ticket/client';
 import { createTicketQueries } from './tickets/queries';
 import type { App } from './types';
 

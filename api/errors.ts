@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { RejectionReason } from '../domain/ticket';
+import { TicketWorkflowUnavailable } from '../workflows/ticket/client';
 
 /** Every error the API answers with: a stable code for programs, a sentence for people. */
 export const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() }, { $id: 'ErrorBody' });
@@ -49,6 +50,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpError | Error, request, reply) => {
     if (error instanceof HttpError) {
       return reply.code(error.statusCode).send({ error: error.code, message: error.message });
+    }
+    if (error instanceof TicketWorkflowUnavailable) {
+      return reply.code(503).send({ error: 'workflow_unavailable', message: error.message });
     }
     const rejection = fromWorkflowRejection(error);
     if (rejection) return reply.code(rejection.statusCode).send({ error: rejection.code, message: rejection.message });

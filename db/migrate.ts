@@ -1,9 +1,13 @@
 import { Umzug, SequelizeStorage } from 'umzug';
 import type { QueryInterface, Sequelize } from 'sequelize';
 import * as initialSchema from './migrations/0001-initial-schema';
+import * as inboundEmail from './migrations/0002-inbound-email';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
-const MIGRATIONS = [{ name: '0001-initial-schema', ...initialSchema }];
+const MIGRATIONS = [
+  { name: '0001-initial-schema', ...initialSchema },
+  { name: '0002-inbound-email', ...inboundEmail },
+];
 
 export function migrator(sequelize: Sequelize) {
   return new Umzug<QueryInterface>({

@@ -1,11 +1,19 @@
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { createActivities, ActivityDeps } from '../activities';
+import { createMailboxActivities, MailboxActivityDeps, MailboxConfig } from '../activities/mailbox';
+import type { Config } from '../config';
+import { parseImapUrl } from '../email/imap';
+import { mailboxAddress, messageIdDomain } from '../mail/threading';
+import { MAILBOX_WORKFLOW_TYPE, MailboxWorkflowInput, mailboxWorkflowId } from '../workflows/mailbox/definitions';
 
 export interface TicketWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   activities: ActivityDeps;
+  /** Inbound email, when a mailbox is configured. */
+  mailboxes?: MailboxActivityDeps;
   maxCachedWorkflows: number;
   /** A prebuilt bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -18,8 +26,35 @@ export function createTicketWorker(options: TicketWorkerOptions): Promise<Worker
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities(options.activities),
+    activities: {
+      ...createActivities(options.activities),
+      ...(options.mailboxes ? createMailboxActivities(options.mailboxes) : {}),
+    },
     maxCachedWorkflows: options.maxCachedWorkflows,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
+}
+
+/** The mailboxes the settings name (one for now: IMAP_URL). */
+export function mailboxesFromConfig(config: Config & { SECRET_KEY: string }): MailboxConfig[] {
+  if (!config.IMAP_URL) return [];
+  const address = config.MAILBOX_ADDRESS ?? mailboxAddress(config.MAIL_FROM);
+  return [{
+    name: 'default',
+    imap: parseImapUrl(config.IMAP_URL),
+    identity: { address, messageIdDomain: messageIdDomain(config.MAIL_FROM), secretKey: config.SECRET_KEY },
+  }];
+}
+
+/** Starts each mailbox's workflow unless it runs already; safe from every worker at every start. */
+export async function startMailboxWorkflows(client: Client, taskQueue: string, mailboxes: MailboxConfig[], watchForMs = 5 * 60_000) {
+  for (const mailbox of mailboxes) {
+    const input: MailboxWorkflowInput = { name: mailbox.name, watchForMs };
+    await client.workflow.start(MAILBOX_WORKFLOW_TYPE, {
+      workflowId: mailboxWorkflowId(mailbox.name),
+      taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  }
 }

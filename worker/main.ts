@@ -1,29 +1,47 @@
 /** The worker process for production: `npm run worker`. */
 import { NativeConnection } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import { loadConfig, requireForServer, temporalAddress, Config } from '../config';
 import { connectDatabase } from '../db';
 import { migrate } from '../db/migrate';
 import { createMailDeps } from '../mail';
-import { createTicketWorker } from './index';
+import { createTicketWorker, mailboxesFromConfig, startMailboxWorkflows } from './index';
+import { TicketCommands } from '../workflows/ticket/client';
 
 export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_KEY: string }, signal?: AbortSignal): Promise<void> {
   const db = connectDatabase(config.DATABASE_URL);
   await migrate(db.sequelize);
   const mail = createMailDeps(config);
   const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+  // Mail ingestion talks to ticket workflows the way the API does.
+  const clientConnection = await Connection.connect({ address: temporalAddress(config) });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const mailboxes = mailboxesFromConfig(config);
   try {
+    const commands = new TicketCommands({
+      client,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      settings: { reopenWindowMs: config.REOPEN_WINDOW, maxHistoryEvents: config.MAX_HISTORY_EVENTS },
+      timeoutMs: 60_000,
+    });
     const worker = await createTicketWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       activities: { db, ...mail, secretKey: config.SECRET_KEY, publicUrl: config.PUBLIC_URL, mailFrom: config.MAIL_FROM },
+      mailboxes: {
+        db, commands, mailboxes, maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE, pollIntervalMs: config.MAIL_POLL_INTERVAL, autoIdleDelayMs: 1000,
+      },
     });
+    await startMailboxWorkflows(client, config.TEMPORAL_TASK_QUEUE, mailboxes);
+    for (const m of mailboxes) console.log(`worker: taking mail from ${m.identity.address} (${m.imap.host}:${m.imap.port}/${m.imap.folder})`);
     console.log(`worker: polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${temporalAddress(config)}; mail goes to ${mail.mailer.describe}`);
     signal?.addEventListener('abort', () => worker.shutdown(), { once: true });
     await worker.run();
   } finally {
     await connection.close();
+    await clientConnection.close();
     mail.mailer.close();
     await db.sequelize.close();
   }

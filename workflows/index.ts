@@ -1,2 +1,3 @@
 // The worker's workflow bundle entry: every workflow type the helpdesk runs.
 export { ticketWorkflow } from './ticket/workflow';
+export { mailboxWorkflow } from './mailbox/workflow';

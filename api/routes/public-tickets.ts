@@ -2,7 +2,7 @@ import type { App } from '../types';
 import type { Database } from '../../db';
 import { ErrorBody, notFound, unprocessable } from '../errors';
 import { IdempotencyHeaders, PublicCommentBody, PublicTicket, TokenParams } from '../schemas';
-import type { TicketCommands } from '../tickets/commands';
+import type { TicketCommands } from '../../workflows/ticket/client';
 import type { TicketQueries } from '../tickets/queries';
 import { hashPublicToken, looksLikePublicToken } from '../../security/public-token';
 import { validateBody } from '../../domain/ticket';

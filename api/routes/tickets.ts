@@ -17,7 +17,7 @@ import {
   TicketPage,
   TicketSummary,
 } from '../schemas';
-import type { TicketCommands } from '../tickets/commands';
+import type { TicketCommands } from '../../workflows/ticket/client';
 import type { TicketQueries } from '../tickets/queries';
 import { addOperatorCommentUpdate, changeTicketUpdate, ticketWorkflowId } from '../../workflows/ticket/definitions';
 import { publicToken, ticketUrl } from '../../security/public-token';

@@ -6,7 +6,12 @@ import { loadConfig, Config } from '../../config';
 import { connectDatabase, Database } from '../../db';
 import { smtpMailer } from '../../mail/mailer';
 import { createRenderer } from '../../mail/render';
-import { createTicketWorker } from '../../worker';
+import { createTicketWorker, startMailboxWorkflows } from '../../worker';
+import { TicketCommands } from '../../workflows/ticket/client';
+import type { MailboxConfig } from '../../activities/mailbox';
+import type { ImapSettings } from '../../email/imap';
+import { messageIdDomain } from '../../mail/threading';
+import { mailboxWorkflowId } from '../../workflows/mailbox/definitions';
 import { buildApp } from '../../api/app';
 import type { App } from '../../api/types';
 import { hashPassword } from '../../security/passwords';
@@ -24,6 +29,8 @@ export interface Session {
 
 export interface HarnessOptions {
   env?: Record<string, string>;
+  /** Inbound email from this IMAP mailbox, through the mailbox workflow. */
+  mailbox?: { imap: ImapSettings; address: string };
   /** Tests that run their own worker process set this to false. */
   worker?: boolean;
 }
@@ -54,6 +61,18 @@ export async function startHarness(options: HarnessOptions = {}) {
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const mailer = smtpMailer(smtpUrl);
 
+  const commands = new TicketCommands({
+    client: temporal,
+    taskQueue,
+    settings: { reopenWindowMs: config.REOPEN_WINDOW, maxHistoryEvents: config.MAX_HISTORY_EVENTS },
+    timeoutMs: 60_000,
+  });
+  const mailboxes: MailboxConfig[] = options.mailbox ? [{
+    name: `test-${randomUUID()}`,
+    imap: options.mailbox.imap,
+    identity: { address: options.mailbox.address, messageIdDomain: messageIdDomain(config.MAIL_FROM), secretKey: config.SECRET_KEY },
+  }] : [];
+
   let worker: Worker | null = null;
   let workerRun: Promise<void> | null = null;
   let workerConnection: NativeConnection | null = null;
@@ -66,6 +85,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       workflowBundle: { codePath: testEnv('workflowBundle') },
       activities: { db, mailer, render: createRenderer(), secretKey: config.SECRET_KEY, publicUrl: config.PUBLIC_URL, mailFrom: config.MAIL_FROM },
+      mailboxes: { db, commands, mailboxes, maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE, pollIntervalMs: config.MAIL_POLL_INTERVAL, autoIdleDelayMs: 200, log: () => undefined },
     });
     workerRun = worker.run();
   }
@@ -77,6 +97,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     worker = null;
   }
   if (options.worker !== false) await startWorker();
+  await startMailboxWorkflows(temporal, taskQueue, mailboxes, 20_000);
 
   const app: App = await buildApp({ config, db, temporal, workflowTimeoutMs: 60_000, logger: { level: 'error' } });
 
@@ -108,8 +129,9 @@ export async function startHarness(options: HarnessOptions = {}) {
   }
 
   return {
-    config, db, temporal, app, smtp, taskQueue, login, request, startWorker, stopWorker,
+    config, db, temporal, app, smtp, taskQueue, login, request, startWorker, stopWorker, mailboxes,
     async close() {
+      for (const m of mailboxes) await temporal.workflow.getHandle(mailboxWorkflowId(m.name)).terminate('test over').catch(() => undefined);
       await stopWorker();
       await app.close();
       await connection.close();

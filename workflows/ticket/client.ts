@@ -10,8 +10,7 @@ import {
   TicketWorkflowSettings,
   createTicketUpdate,
   ticketWorkflowId,
-} from '../../workflows/ticket/definitions';
-import { HttpError } from '../errors';
+} from './definitions';
 
 /**
  * The ticket's run was ending (continue-as-new, or the end of a closed ticket's reopen
@@ -23,6 +22,17 @@ function isBetweenRuns(error: unknown): boolean {
   }
   // The server's own words for an update that met a run as it completed.
   return error instanceof Error && /workflow execution already completed|limit on the total number of distinct updates/i.test(error.message);
+}
+
+/**
+ * The ticket's workflow did not answer in time. The change was handed to Temporal and
+ * will be applied when a worker is back; sending it again with the same ID is safe.
+ */
+export class TicketWorkflowUnavailable extends Error {
+  constructor() {
+    super('The ticket service did not answer in time; try again in a moment.');
+    this.name = 'TicketWorkflowUnavailable';
+  }
 }
 
 export interface TicketCommandsOptions {
@@ -41,13 +51,18 @@ export interface TicketCommandsOptions {
 export class TicketCommands {
   constructor(private readonly options: TicketCommandsOptions) {}
 
+  /**
+   * Starts the ticket's workflow with its creation. A repeated call for the same number
+   * (a retried activity) lands on the same workflow and the same Update ID, so it
+   * completes the creation if the first call did not and is a no-op if it did.
+   */
   async create(ticket: NewTicket): Promise<TicketState> {
     const input: TicketWorkflowInput = { ticketNumber: ticket.number, settings: this.options.settings };
     const start = new WithStartWorkflowOperation(TICKET_WORKFLOW_TYPE, {
       workflowId: ticketWorkflowId(ticket.number),
       taskQueue: this.options.taskQueue,
       args: [input],
-      workflowIdConflictPolicy: 'FAIL',
+      workflowIdConflictPolicy: 'USE_EXISTING',
       typedSearchAttributes: [
         { key: SEARCH_ATTRIBUTES.number, value: ticket.number },
         { key: SEARCH_ATTRIBUTES.status, value: 'new' },
@@ -105,9 +120,7 @@ export class TicketCommands {
       return await this.options.client.withAbortSignal(deadline, call);
     } catch (error) {
       if (deadline.aborted || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-        // The change was handed to Temporal and will be applied when a worker is back;
-        // the same request with the same Idempotency-Key is safe to repeat.
-        throw new HttpError(503, 'workflow_unavailable', 'The ticket service did not answer in time; try again in a moment.');
+        throw new TicketWorkflowUnavailable();
       }
       throw error;
     }

@@ -1,0 +1,135 @@
+import { ImapFlow } from 'imapflow';
+import { QueryTypes } from 'sequelize';
+import type { Database } from '../db';
+import type { MailIngestion } from './ingest';
+
+export interface ImapSettings {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password: string;
+  folder: string;
+}
+
+/** `imaps://user:password@host:993/INBOX` (the password URL-encoded) to settings. */
+export function parseImapUrl(url: string): ImapSettings {
+  const parsed = new URL(url);
+  const secure = parsed.protocol === 'imaps:';
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : secure ? 993 : 143,
+    secure,
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    folder: decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'INBOX',
+  };
+}
+
+/** Set on every message the helpdesk is done with, beside \Seen (which a person may unset). */
+export const PROCESSED_FLAG = '$HelpdeskProcessed';
+
+export interface WatchOptions {
+  name: string;
+  imap: ImapSettings;
+  db: Database;
+  ingest: MailIngestion;
+  maxMessageBytes: number;
+  /** Longest wait for new mail before looking again, when IDLE says nothing. */
+  pollIntervalMs: number;
+  /** Return after this long, so the activity and its workflow stay short-lived. */
+  runForMs: number;
+  heartbeat: (details: { lastUid: number }) => void;
+  /** Aborted when the activity is cancelled or the worker shuts down. */
+  signal: AbortSignal;
+  /** How soon imapflow enters IDLE after the last command (low in tests). */
+  autoIdleDelayMs?: number;
+}
+
+async function checkpoint(db: Database, name: string, uidValidity: number): Promise<number> {
+  const [row] = await db.sequelize.query<{ uid_validity: string; last_uid: string }>(
+    'SELECT uid_validity, last_uid FROM mailbox_checkpoints WHERE mailbox = :name',
+    { type: QueryTypes.SELECT, replacements: { name } },
+  );
+  if (row && Number(row.uid_validity) === uidValidity) return Number(row.last_uid);
+  // A new mailbox, or the server renumbered it (UIDVALIDITY changed): start over; the
+  // processed flag and the Message-ID record keep anything from being taken twice.
+  await saveCheckpoint(db, name, uidValidity, 0);
+  return 0;
+}
+
+async function saveCheckpoint(db: Database, name: string, uidValidity: number, lastUid: number) {
+  await db.sequelize.query(
+    `INSERT INTO mailbox_checkpoints (mailbox, uid_validity, last_uid, updated_at) VALUES (:name, :uidValidity, :lastUid, now())
+     ON CONFLICT (mailbox) DO UPDATE SET uid_validity = EXCLUDED.uid_validity, last_uid = EXCLUDED.last_uid, updated_at = now()`,
+    { replacements: { name, uidValidity, lastUid } },
+  );
+}
+
+/**
+ * Takes every new message of one mailbox folder, oldest first: fetches its size, then
+ * (under the limit) its bytes, hands it to the ingestion, and only after that marks it
+ * processed and moves the checkpoint. Waits for more with IDLE, polling as a fallback.
+ */
+export async function watchMailbox(options: WatchOptions): Promise<{ processed: number }> {
+  const { imap, db, name } = options;
+  const client = new ImapFlow({
+    host: imap.host,
+    port: imap.port,
+    secure: imap.secure,
+    auth: { user: imap.user, pass: imap.password },
+    logger: false,
+    autoIdleDelay: options.autoIdleDelayMs,
+    maxIdleTime: options.pollIntervalMs,
+  });
+  client.on('error', () => undefined); // surfaced by the failing command instead
+  await client.connect();
+  const deadline = Date.now() + options.runForMs;
+  let processed = 0;
+  let newMail = false;
+  client.on('exists', () => { newMail = true; });
+  const lock = await client.getMailboxLock(imap.folder);
+  try {
+    const mailbox = client.mailbox;
+    if (!mailbox) throw new Error(`Could not open the folder ${imap.folder}`);
+    const uidValidity = Number(mailbox.uidValidity);
+    let lastUid = await checkpoint(db, name, uidValidity);
+
+    while (!options.signal.aborted && Date.now() < deadline) {
+      newMail = false;
+      const found = await client.search({ uid: `${lastUid + 1}:*` }, { uid: true });
+      const uids = (found || []).filter((uid) => uid > lastUid).sort((a, b) => a - b);
+      for (const uid of uids) {
+        if (options.signal.aborted) break;
+        const meta = await client.fetchOne(String(uid), { size: true, flags: true }, { uid: true });
+        if (meta && !meta.flags?.has(PROCESSED_FLAG)) {
+          const size = meta.size ?? 0;
+          const tooLarge = size > options.maxMessageBytes;
+          const content = await client.fetchOne(String(uid), tooLarge ? { headers: true } : { source: true }, { uid: true });
+          await options.ingest({
+            uidValidity,
+            uid,
+            size,
+            raw: tooLarge || !content ? null : content.source ?? null,
+            headers: tooLarge && content ? content.headers ?? null : null,
+          });
+          await client.messageFlagsAdd(String(uid), ['\\Seen', PROCESSED_FLAG], { uid: true });
+          processed += 1;
+        }
+        lastUid = uid;
+        await saveCheckpoint(db, name, uidValidity, lastUid);
+        options.heartbeat({ lastUid });
+      }
+      // Wait for the server to announce new mail (IDLE), heartbeating meanwhile.
+      const waitUntil = Math.min(deadline, Date.now() + options.pollIntervalMs);
+      while (!newMail && !options.signal.aborted && Date.now() < waitUntil) {
+        options.heartbeat({ lastUid });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  } finally {
+    lock.release();
+    await client.logout().catch(() => client.close());
+  }
+  return { processed };
+}

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import { QueryTypes } from 'sequelize';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Database } from '../db';
+import { Contact, normalizeEmail, validateBody, validateContact } from '../domain/ticket';
+import type { TicketCommands } from '../workflows/ticket/client';
+import { addCustomerMessageUpdate } from '../workflows/ticket/definitions';
+import {
+  InboundMessage,
+  MailboxIdentity,
+  UnparseableEmail,
+  findTicketReference,
+  isOwnMail,
+  parseInbound,
+  splitName,
+  ticketSubject,
+} from './inbound';
+
+export type IngestOutcome = 'created' | 'appended' | 'own_mail' | 'bounce' | 'unparseable' | 'too_large' | 'rejected' | 'duplicate';
+
+/** The ticket's rules refused the message: final, retrying would meet the same answer. */
+function ruleRejection(error: unknown): string | null {
+  return error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure ? error.cause.message : null;
+}
+
+export interface ReceivedMessage {
+  uidValidity: number;
+  uid: number;
+  size: number;
+  /** Null when the message was over the size limit and only its headers were fetched. */
+  raw: Buffer | null;
+  headers: Buffer | null;
+}
+
+export interface MailIngestionDeps {
+  db: Database;
+  commands: TicketCommands;
+  mailbox: MailboxIdentity & { name: string };
+  log: (line: string) => void;
+}
+
+const EMPTY_BODY = '(no text)';
+
+function messageIdFromHeaders(headers: Buffer | null): string | null {
+  return headers ? /^message-id:\s*(<[^>\r\n]+>)/im.exec(headers.toString('latin1'))?.[1] ?? null : null;
+}
+
+/**
+ * What happens to one message from a helpdesk mailbox. It is recorded (raw) before
+ * anything else, so a retry after a crash finds it and carries on with the same ticket
+ * number; it is done when this returns, and only then may the mailbox mark it processed.
+ */
+export function createMailIngestion({ db, commands, mailbox, log }: MailIngestionDeps) {
+  const { sequelize } = db;
+
+  async function record(message: ReceivedMessage, key: string, fields: { sender?: string | null; subject?: string | null }) {
+    const [row] = await sequelize.query<{ id: string; outcome: string; ticket_number: number | null }>(
+      `INSERT INTO inbound_emails (mailbox, uid_validity, uid, message_key, sender, subject, size, raw)
+       VALUES (:mailbox, :uidValidity, :uid, :key, :sender, :subject, :size, :raw)
+       ON CONFLICT (mailbox, message_key) DO UPDATE SET mailbox = EXCLUDED.mailbox
+       RETURNING id, outcome, ticket_number`,
+      {
+        type: QueryTypes.SELECT,
+        replacements: {
+          mailbox: mailbox.name, uidValidity: message.uidValidity, uid: message.uid, key,
+          sender: fields.sender ?? null, subject: fields.subject?.slice(0, 1000) ?? null, size: message.size,
+          raw: message.raw ?? message.headers,
+        },
+      },
+    );
+    return row!;
+  }
+
+  async function finish(id: string, outcome: IngestOutcome, fields: { ticketNumber?: number | null; reason?: string | null } = {}) {
+    await sequelize.query(
+      `UPDATE inbound_emails SET outcome = :outcome, reason = :reason, ticket_number = coalesce(:ticketNumber, ticket_number), processed_at = now() WHERE id = :id`,
+      { replacements: { id, outcome, reason: fields.reason ?? null, ticketNumber: fields.ticketNumber ?? null } },
+    );
+    return outcome;
+  }
+
+  /** The ticket a reference names, if it exists and, for an unsigned one, the sender is on it. */
+  async function referencedTicket(message: InboundMessage): Promise<number | null> {
+    const reference = findTicketReference(message, mailbox);
+    if (!reference) return null;
+    const ticket = await db.Ticket.findByPk(reference.ticketNumber);
+    if (!ticket) return null;
+    if (reference.signed) return ticket.number;
+    // A bare [#1042] counts only from the ticket's customer (Zammad #5064, FreeScout GHSA-6r38-6mcf-2ww3).
+    const sender = normalizeEmail(message.from?.address ?? '');
+    const crm = ticket.customerId === null ? null : await db.Customer.findByPk(ticket.customerId);
+    const participants = [ticket.contactEmail, crm?.email].filter((e): e is string => !!e).map(normalizeEmail);
+    return participants.includes(sender) ? ticket.number : null;
+  }
+
+  async function allocateTicketNumber(id: string): Promise<number> {
+    // Kept on the inbound row, so a retry opens the same ticket instead of a second one.
+    const [row] = await sequelize.query<{ ticket_number: number }>(
+      `UPDATE inbound_emails SET ticket_number = coalesce(ticket_number, nextval('ticket_number_seq')::int)
+       WHERE id = :id RETURNING ticket_number`,
+      { type: QueryTypes.SELECT, replacements: { id } },
+    );
+    return row!.ticket_number;
+  }
+
+  return async function ingest(message: ReceivedMessage): Promise<IngestOutcome> {
+    if (message.raw === null) {
+      const key = messageIdFromHeaders(message.headers) ?? `imap:${message.uidValidity}:${message.uid}`;
+      const row = await record(message, key, {});
+      if (row.outcome !== 'received') return 'duplicate';
+      log(`mail ${key} (${message.size} bytes) is over the size limit; kept its headers only`);
+      return finish(row.id, 'too_large', { reason: `${message.size} bytes` });
+    }
+
+    let parsed: InboundMessage;
+    try {
+      parsed = await parseInbound(message.raw);
+    } catch (error) {
+      if (!(error instanceof UnparseableEmail)) throw error;
+      const key = messageIdFromHeaders(message.raw) ?? `imap:${message.uidValidity}:${message.uid}`;
+      const row = await record(message, key, {});
+      if (row.outcome !== 'received') return 'duplicate';
+      log(`mail ${key} could not be parsed (${error.message}); kept raw as inbound email ${row.id}`);
+      return finish(row.id, 'unparseable', { reason: error.message });
+    }
+
+    const key = parsed.messageId ?? `imap:${message.uidValidity}:${message.uid}`;
+    const row = await record(message, key, { sender: parsed.from?.address, subject: parsed.subject });
+    if (row.outcome !== 'received') return 'duplicate';
+    if (isOwnMail(parsed, mailbox)) return finish(row.id, 'own_mail');
+
+    const ticketNumber = await referencedTicket(parsed);
+    if (parsed.bounce) {
+      // Recorded against the ticket, never shown to the customer as their message.
+      return finish(row.id, 'bounce', { ticketNumber, reason: parsed.automatic });
+    }
+    const body = validateBody(parsed.visibleText) === null ? parsed.visibleText : EMPTY_BODY;
+    const automatic = parsed.automatic !== null;
+
+    try {
+      if (ticketNumber !== null) {
+        await commands.update(ticketNumber, addCustomerMessageUpdate, [{
+          body, channel: 'email', messageKey: key, automatic,
+        }], `email-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`);
+        return await finish(row.id, 'appended', { ticketNumber, reason: parsed.automatic });
+      }
+
+      const contact: Contact = { email: parsed.from?.address ?? null, phone: null, ...splitName(parsed.from?.name ?? null), externalId: null };
+      const problem = validateContact(contact);
+      if (problem) return await finish(row.id, 'rejected', { reason: `sender: ${problem}` });
+      const number = row.ticket_number ?? await allocateTicketNumber(row.id);
+      await commands.create({
+        number,
+        subject: ticketSubject(parsed.subject),
+        body,
+        priority: 'normal',
+        source: 'email',
+        contact,
+        createdBy: null,
+        assigneeId: null,
+        messageKey: key,
+        suppressAcknowledgement: automatic,
+      });
+      return await finish(row.id, 'created', { ticketNumber: number, reason: parsed.automatic });
+    } catch (error) {
+      const rejection = ruleRejection(error);
+      if (rejection === null) throw error;
+      log(`mail ${key} was refused by its ticket: ${rejection}`);
+      return finish(row.id, 'rejected', { ticketNumber, reason: rejection });
+    }
+  };
+}
+
+export type MailIngestion = ReturnType<typeof createMailIngestion>;

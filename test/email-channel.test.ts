@@ -1,0 +1,203 @@
+/**
+ * The email channel against a real IMAP server (Dovecot) and a real SMTP server: mail
+ * APPENDed to the helpdesk's inbox becomes tickets and comments through the mailbox
+ * workflow; answers land on their ticket; robots never get answers or reopen anything.
+ */
+import { randomUUID } from 'node:crypto';
+import { ImapFlow } from 'imapflow';
+import { QueryTypes } from 'sequelize';
+import { startDovecot, Dovecot } from './support/dovecot';
+import { startHarness, Harness, Session, eventually, TEST_SECRET_KEY } from './support/harness';
+import { replyAddress } from '../mail/threading';
+import { PROCESSED_FLAG } from '../email/imap';
+
+const MAILBOX = 'support@helpdesk.test';
+let dovecot: Dovecot;
+let h: Harness;
+let agent: Session;
+let imap: ImapFlow;
+
+beforeAll(async () => {
+  dovecot = await startDovecot({ [MAILBOX]: 'inbox-password' });
+  const settings = { host: dovecot.host, port: dovecot.port, secure: false, user: MAILBOX, password: 'inbox-password', folder: 'INBOX' };
+  h = await startHarness({
+    mailbox: { imap: settings, address: MAILBOX },
+    env: { MAIL_POLL_INTERVAL: '2s', MAIL_MAX_MESSAGE_SIZE: '100000' },
+  });
+  agent = await h.login('agent');
+  imap = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, logger: false, auth: { user: MAILBOX, pass: 'inbox-password' } });
+  await imap.connect();
+});
+afterAll(async () => {
+  await imap?.logout();
+  await h?.close();
+  await dovecot?.stop();
+});
+
+const unique = (name: string) => `${name}-${randomUUID().slice(0, 8)}@example.com`;
+
+function mail(headers: Record<string, string>, body = 'Hello'): string {
+  const all = { To: MAILBOX, Subject: 'Question', 'Message-ID': `<${randomUUID()}@example.com>`, Date: new Date().toUTCString(), ...headers };
+  return `${Object.entries(all).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}\r\n`;
+}
+
+/** Delivers like an MTA would: IMAP APPEND into the inbox; waits until it was processed. */
+async function deliver(raw: string): Promise<{ outcome: string; ticket_number: number | null; reason: string | null; raw: Buffer | null }> {
+  const messageId = /^Message-ID: (<[^>]+>)/im.exec(raw)?.[1];
+  await imap.append('INBOX', raw);
+  return eventually(async () => {
+    const [row] = await h.db.sequelize.query<{ outcome: string; ticket_number: number | null; reason: string | null; raw: Buffer | null }>(
+      `SELECT outcome, ticket_number, reason, raw FROM inbound_emails WHERE message_key = :key AND outcome <> 'received'`,
+      { type: QueryTypes.SELECT, replacements: { key: messageId } },
+    );
+    return row;
+  }, 30_000, `mail ${messageId} to be processed`);
+}
+
+async function ticket(number: number) {
+  return (await h.request(agent, 'GET', `/api/tickets/${number}`)).json();
+}
+
+it('a new mail becomes a ticket with source email, and the customer gets the acknowledgement with the public link', async () => {
+  const from = unique('ann');
+  const result = await deliver(mail({ From: `Ann Lee <${from}>`, Subject: 'Printer on fire' }, 'Flames everywhere.'));
+  expect(result.outcome).toBe('created');
+  const t = await ticket(result.ticket_number!);
+  expect(t).toMatchObject({ source: 'email', status: 'new', subject: 'Printer on fire' });
+  expect(t.contact).toMatchObject({ email: from, firstName: 'Ann', lastName: 'Lee' });
+  expect(t.comments.map((c: { body: string; channel: string }) => [c.channel, c.body])).toEqual([['email', 'Flames everywhere.']]);
+  await h.smtp.waitFor(() => h.smtp.to(from).length === 1);
+  const ack = h.smtp.to(from)[0]!;
+  expect(ack.parsed.text).toContain(t.publicUrl);
+  expect(ack.parsed.replyTo?.value[0]?.address).toBe(replyAddress(MAILBOX, t.number, TEST_SECRET_KEY));
+  // Marked processed in the mailbox only after the ticket was durable.
+  const lock = await imap.getMailboxLock('INBOX');
+  try {
+    const uids = (await imap.search({ keyword: PROCESSED_FLAG }, { uid: true })) || [];
+    expect(uids.length).toBeGreaterThan(0);
+  } finally {
+    lock.release();
+  }
+});
+
+describe('answers land on their ticket', () => {
+  let number: number;
+  let customer: string;
+  let ackMessageId: string;
+
+  beforeAll(async () => {
+    customer = unique('bob');
+    number = (await deliver(mail({ From: customer, Subject: 'Broken login' }, 'I cannot log in.'))).ticket_number!;
+    await h.smtp.waitFor(() => h.smtp.to(customer).length === 1);
+    ackMessageId = h.smtp.to(customer)[0]!.parsed.messageId!;
+  });
+
+  it('by In-Reply-To our Message-ID, with the quoted history stripped', async () => {
+    const result = await deliver(mail({ From: customer, Subject: 'Re: [#0] Broken login', 'In-Reply-To': ackMessageId, References: ackMessageId },
+      'Still broken.\r\n\r\nOn Tue, Jan 6, 2026 at 09:00 Helpdesk <support@helpdesk.test> wrote:\r\n> we have received your request\r\n'));
+    expect(result).toMatchObject({ outcome: 'appended', ticket_number: number });
+    const bodies = (await ticket(number)).comments.map((c: { body: string }) => c.body);
+    expect(bodies).toEqual(['I cannot log in.', 'Still broken.']);
+    expect(result.raw!.toString()).toContain('> we have received your request');
+  });
+
+  it('by our signed reply address, even from a colleague who was forwarded the mail', async () => {
+    const result = await deliver(mail({ From: unique('colleague'), To: replyAddress(MAILBOX, number, TEST_SECRET_KEY), Subject: 'Fwd: Broken login' }, 'Same here.'));
+    expect(result).toMatchObject({ outcome: 'appended', ticket_number: number });
+  });
+
+  it('by the [#number] subject tag from the customer, but not from a stranger', async () => {
+    const fromCustomer = await deliver(mail({ From: customer.toUpperCase(), Subject: `Re: [#${number}] Broken login` }, 'Any news?'));
+    expect(fromCustomer).toMatchObject({ outcome: 'appended', ticket_number: number });
+    const fromStranger = await deliver(mail({ From: unique('mallory'), Subject: `Re: [#${number}] Broken login` }, 'Let me in.'));
+    expect(fromStranger.outcome).toBe('created');
+    expect(fromStranger.ticket_number).not.toBe(number);
+    expect((await ticket(number)).comments.map((c: { body: string }) => c.body)).not.toContain('Let me in.');
+  });
+
+  it('the same message delivered twice leaves one comment', async () => {
+    const raw = mail({ From: customer, 'In-Reply-To': ackMessageId }, 'Delivered twice.');
+    expect((await deliver(raw)).outcome).toBe('appended');
+    await imap.append('INBOX', raw);
+    const marker = await deliver(mail({ From: customer, 'In-Reply-To': ackMessageId }, 'After the copy.'));
+    expect(marker.outcome).toBe('appended');
+    const bodies = (await ticket(number)).comments.map((c: { body: string }) => c.body);
+    expect(bodies.filter((b: string) => b === 'Delivered twice.')).toHaveLength(1);
+  });
+
+  it('a reply to a closed ticket reopens it; an out-of-office never does', async () => {
+    await h.request(agent, 'PATCH', `/api/tickets/${number}`, { status: 'closed' });
+    const ooo = await deliver(mail({ From: customer, 'In-Reply-To': ackMessageId, 'Auto-Submitted': 'auto-replied', Subject: 'Out of office' }, 'I am away.'));
+    expect(ooo).toMatchObject({ outcome: 'appended', ticket_number: number });
+    expect((await ticket(number)).status).toBe('closed');
+    const reply = await deliver(mail({ From: customer, 'In-Reply-To': ackMessageId }, 'It broke again.'));
+    expect(reply.outcome).toBe('appended');
+    expect((await ticket(number)).status).toBe('new');
+  });
+});
+
+describe('robots and odd mail', () => {
+  it('an auto-reply with no ticket opens one but gets no acknowledgement', async () => {
+    const from = unique('robot');
+    const result = await deliver(mail({ From: from, Precedence: 'bulk' }, 'Newsletter'));
+    expect(result.outcome).toBe('created');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(h.smtp.to(from)).toHaveLength(0);
+  });
+
+  it('a bounce is recorded against its ticket and opens nothing', async () => {
+    const customer = unique('gone');
+    const { ticket_number: number } = await deliver(mail({ From: customer }, 'Hi'));
+    await h.smtp.waitFor(() => h.smtp.to(customer).length === 1);
+    const ack = h.smtp.to(customer)[0]!.parsed.messageId!;
+    const before = await h.db.Ticket.count();
+    const bounce = await deliver(mail({
+      From: 'Mail Delivery System <MAILER-DAEMON@mx.example.com>',
+      To: replyAddress(MAILBOX, number!, TEST_SECRET_KEY),
+      'In-Reply-To': ack,
+      'Content-Type': 'multipart/report; report-type=delivery-status; boundary=r',
+    }, '--r\r\nContent-Type: text/plain\r\n\r\nDelivery failed\r\n--r\r\nContent-Type: message/delivery-status\r\n\r\nStatus: 5.1.1\r\n--r--'));
+    expect(bounce).toMatchObject({ outcome: 'bounce', ticket_number: number });
+    expect(await h.db.Ticket.count()).toBe(before);
+    expect((await ticket(number!)).comments).toHaveLength(1);
+  });
+
+  it('our own mail coming back is ignored', async () => {
+    expect((await deliver(mail({ From: `Helpdesk <${MAILBOX}>` }, 'Loop'))).outcome).toBe('own_mail');
+  });
+
+  it('HTML-only mail and other charsets come through readable', async () => {
+    const html = await deliver(mail({ From: unique('html'), 'Content-Type': 'text/html; charset=utf-8' }, '<p>Hello <b>world</b><script>alert(1)</script></p>'));
+    expect((await ticket(html.ticket_number!)).comments[0].body).toMatch(/^Hello world/);
+    const latin2 = await deliver(mail({ From: unique('pl'), Subject: '=?ISO-8859-2?Q?Zam=F3wienie?=', 'Content-Type': 'text/plain; charset=ISO-8859-2', 'Content-Transfer-Encoding': 'quoted-printable' }, 'Za=BF=F3=B3=E6'));
+    const t = await ticket(latin2.ticket_number!);
+    expect(t.subject).toBe('Zamówienie');
+    expect(t.comments[0].body).toBe('Zażółć');
+  });
+
+  it('a message over the size limit is recorded with its headers, not dropped', async () => {
+    const result = await deliver(mail({ From: unique('big') }, 'x'.repeat(150_000)));
+    expect(result.outcome).toBe('too_large');
+    expect(result.raw!.toString()).toContain('Message-ID:');
+    expect(result.raw!.length).toBeLessThan(10_000);
+  });
+
+  it('a MIME bomb is kept raw and reported, and the mailbox goes on', async () => {
+    const parts = Array.from({ length: 2000 }, (_, i) => `--b\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`).join('');
+    const bomb = await deliver(mail({ From: unique('bomb'), 'Content-Type': 'multipart/mixed; boundary=b' }, `${parts}--b--`));
+    expect(bomb.outcome).toBe('unparseable');
+    expect(bomb.raw!.toString()).toContain('part 1999');
+    const after = await deliver(mail({ From: unique('after') }, 'Still working?'));
+    expect(after.outcome).toBe('created');
+  });
+
+  it('broken headers do not stop the mailbox', async () => {
+    const broken = await deliver(`Message-ID: <${randomUUID()}@example.com>\r\nFrom: =?utf-8?B?####?= <<<broken\r\nSubject: =?bogus?Q?x?=\r\nContent-Type: multipart/mixed; boundary=\r\n\r\nbody\r\n`);
+    // Its sender can't be parsed into an address: kept and reported, not a ticket.
+    expect(broken.outcome).toBe('rejected');
+    expect(broken.reason).toMatch(/sender/);
+    expect(broken.raw!.toString()).toContain('<<<broken');
+    const after = await deliver(mail({ From: unique('after2') }, 'Next one'));
+    expect(after.outcome).toBe('created');
+  });
+});
