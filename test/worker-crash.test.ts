@@ -8,6 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { startHarness, Harness, Session, TEST_SECRET_KEY } from './support/harness';
 import { testEnv } from './support/env';
+import { ImapFlow } from 'imapflow';
+import { QueryTypes } from 'sequelize';
+import { startDovecot } from './support/dovecot';
+import { PROCESSED_FLAG } from '../email/imap';
 
 let h: Harness;
 let agent: Session;
@@ -23,7 +27,7 @@ afterAll(async () => {
 });
 
 /** Starts `worker/main.ts` in a process of its own and waits until it polls. */
-function startWorkerProcess(): Promise<ChildProcess> {
+function startWorkerProcess(extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'worker', 'main.ts')], {
     env: {
       ...process.env,
@@ -34,6 +38,7 @@ function startWorkerProcess(): Promise<ChildProcess> {
       SMTP_URL: h.config.SMTP_URL!,
       MAIL_FROM: h.config.MAIL_FROM,
       PUBLIC_URL: h.config.PUBLIC_URL,
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -90,7 +95,8 @@ it('kill -9 of the worker mid-flight loses nothing and doubles nothing', async (
     expect((await h.db.Ticket.findByPk(number))?.status).toBe('in_progress');
   }
   // Acknowledgement and reply: two mails per customer, none twice.
-  await h.smtp.waitFor(() => emails.every((email) => h.smtp.to(email).length >= 2), 60_000);
+  // Mail an activity of a killed worker was sending goes out when its 30 s timeout has run out.
+  await h.smtp.waitFor(() => emails.every((email) => h.smtp.to(email).length >= 2), 120_000);
   await new Promise((r) => setTimeout(r, 1500));
   for (const [i, email] of emails.entries()) {
     const mails = h.smtp.to(email);
@@ -99,3 +105,56 @@ it('kill -9 of the worker mid-flight loses nothing and doubles nothing', async (
   }
   worker.kill('SIGTERM');
 }, 240_000);
+
+it('kill -9 of the worker while it ingests mail: every message one ticket, one acknowledgement', async () => {
+  const dovecot = await startDovecot({ 'support@helpdesk.test': 'inbox-password' });
+  const imapEnv = {
+    IMAP_URL: `imap://support%40helpdesk.test:inbox-password@${dovecot.host}:${dovecot.port}/INBOX`,
+    MAIL_POLL_INTERVAL: '1s',
+  };
+  const imap = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, logger: false, auth: { user: 'support@helpdesk.test', pass: 'inbox-password' } });
+  await imap.connect();
+  try {
+    const senders = Array.from({ length: 25 }, (_, i) => `mail-crash-${i}-${randomUUID().slice(0, 6)}@example.com`);
+    for (const [i, from] of senders.entries()) {
+      await imap.append('INBOX', `From: ${from}\r\nTo: support@helpdesk.test\r\nSubject: Mail ${i}\r\nMessage-ID: <crash-${i}-${randomUUID()}@example.com>\r\n\r\nMessage ${i}\r\n`);
+    }
+    const processed = async () => {
+      const [row] = await h.db.sequelize.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM inbound_emails WHERE mailbox = 'default' AND outcome = 'created'", { type: QueryTypes.SELECT });
+      return row!.n;
+    };
+    let worker = await startWorkerProcess(imapEnv);
+    const deadline = Date.now() + 60_000;
+    while ((await processed()) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    worker.kill('SIGKILL');
+    await new Promise((r) => worker.once('exit', r));
+    expect(await processed()).toBeLessThan(senders.length);
+    worker = await startWorkerProcess(imapEnv);
+    const finished = Date.now() + 120_000;
+    while ((await processed()) < senders.length && Date.now() < finished) await new Promise((r) => setTimeout(r, 250));
+    expect(await processed()).toBe(senders.length);
+
+    for (const [i, from] of senders.entries()) {
+      const tickets = await h.db.Ticket.findAll({ where: { contactEmail: from } });
+      expect(tickets).toHaveLength(1);
+      const comments = await h.db.Comment.findAll({ where: { ticketNumber: tickets[0]!.number } });
+      expect(comments.map((c) => c.body)).toEqual([`Message ${i}`]);
+    }
+    await h.smtp.waitFor(() => senders.every((from) => h.smtp.to(from).length >= 1), 60_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const from of senders) expect(h.smtp.to(from)).toHaveLength(1);
+    const lock = await imap.getMailboxLock('INBOX');
+    try {
+      expect(((await imap.search({ keyword: PROCESSED_FLAG }, { uid: true })) || []).length).toBe(senders.length);
+    } finally {
+      lock.release();
+    }
+    worker.kill('SIGTERM');
+    await new Promise((r) => worker.once('exit', r));
+  } finally {
+    await imap.logout();
+    await h.temporal.workflow.getHandle('mailbox-default').terminate('test over').catch(() => undefined);
+    await dovecot.stop();
+  }
+}, 300_000);

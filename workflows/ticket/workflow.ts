@@ -28,13 +28,15 @@ import {
 
 const NON_RETRYABLE_ACTIVITY_ERRORS = ['TicketNotFound'];
 
+// Short timeouts: each is one small database transaction or one SMTP conversation, and a
+// worker killed mid-activity is noticed only when its timeout runs out.
 const { persistTicketChange, loadTicketState, findCrmCustomer } = proxyActivities<TicketActivities>({
-  startToCloseTimeout: '30s',
+  startToCloseTimeout: '15s',
   retry: { initialInterval: '500ms', maximumInterval: '30s', nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS },
 });
 
 const { sendNotification } = proxyActivities<TicketActivities>({
-  startToCloseTimeout: '2m',
+  startToCloseTimeout: '30s',
   retry: { initialInterval: '2s', maximumInterval: '5m', nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS },
 });
 
