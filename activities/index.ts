@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { Op, QueryTypes, Transaction } from 'sequelize';
+import type { Config } from '../config';
 import type { Database } from '../db';
 import type { Mailer } from '../mail/mailer';
 import type { createRenderer } from '../mail/render';
@@ -23,6 +24,19 @@ export interface ActivityDeps {
   secretKey: string;
   publicUrl: string;
   mailFrom: string;
+  /** Most notifications one address gets per hour. */
+  recipientHourlyLimit: number;
+  log?: (line: string) => void;
+}
+
+/** The settings the activities take from the configuration. */
+export function activitySettings(config: Config & { SECRET_KEY: string }) {
+  return {
+    secretKey: config.SECRET_KEY,
+    publicUrl: config.PUBLIC_URL,
+    mailFrom: config.MAIL_FROM,
+    recipientHourlyLimit: config.MAIL_RATE_LIMIT_PER_RECIPIENT,
+  };
 }
 
 export interface PersistInput {
@@ -44,7 +58,7 @@ export const NON_RETRYABLE = { ticketNotFound: 'TicketNotFound' } as const;
  * Every activity here is idempotent: it may run again after a crash or a timeout and
  * leaves the same rows and sends the same mail once.
  */
-export function createActivities({ db, mailer, render, secretKey, publicUrl, mailFrom }: ActivityDeps) {
+export function createActivities({ db, mailer, render, secretKey, publicUrl, mailFrom, recipientHourlyLimit, log = console.warn }: ActivityDeps) {
   const { sequelize } = db;
   const domain = messageIdDomain(mailFrom);
 
@@ -183,6 +197,12 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
         await db.Notification.upsert({ key, ticketNumber, kind, recipient: to ?? '', messageId, status: 'skipped', sentAt: null });
         return 'skipped';
       }
+      if (!existing && await overHourlyLimit(to)) {
+        // A loop with another robot, or a flood: the customer has had enough mail this hour.
+        log(`notification ${key} to ${to} skipped: over ${recipientHourlyLimit} mails this hour`);
+        await db.Notification.upsert({ key, ticketNumber, kind, recipient: to, messageId, status: 'skipped', sentAt: null });
+        return 'skipped';
+      }
       await db.Notification.upsert({
         key, ticketNumber, kind, recipient: to, messageId, status: 'sending',
         attempts: (existing?.attempts ?? 0) + 1, sentAt: null,
@@ -218,6 +238,15 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
       return 'sent';
     },
   };
+
+  async function overHourlyLimit(to: string): Promise<boolean> {
+    const [row] = await sequelize.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM notifications
+       WHERE lower(recipient) = lower(:to) AND status IN ('sending', 'sent') AND created_at > now() - interval '1 hour'`,
+      { type: QueryTypes.SELECT, replacements: { to } },
+    );
+    return (row?.n ?? 0) >= recipientHourlyLimit;
+  }
 
   async function assigneeEmail(assigneeId: number | null): Promise<string | null> {
     if (assigneeId === null) return null;

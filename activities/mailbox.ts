@@ -17,6 +17,7 @@ export interface MailboxActivityDeps {
   /** Passwords stay here, in the worker; workflows only ever see a mailbox's name. */
   mailboxes: MailboxConfig[];
   maxMessageBytes: number;
+  maxAttachmentBytes: number;
   pollIntervalMs: number;
   autoIdleDelayMs?: number;
   log?: (line: string) => void;
@@ -35,7 +36,9 @@ export function createMailboxActivities(deps: MailboxActivityDeps) {
         name,
         imap: mailbox.imap,
         db: deps.db,
-        ingest: createMailIngestion({ db: deps.db, commands: deps.commands, mailbox: { ...mailbox.identity, name }, log }),
+        ingest: createMailIngestion({
+          db: deps.db, commands: deps.commands, mailbox: { ...mailbox.identity, name }, maxAttachmentBytes: deps.maxAttachmentBytes, log,
+        }),
         maxMessageBytes: deps.maxMessageBytes,
         pollIntervalMs: deps.pollIntervalMs,
         autoIdleDelayMs: deps.autoIdleDelayMs,

@@ -16,6 +16,7 @@ import ticketRoutes from './routes/tickets';
 import publicTicketRoutes from './routes/public-tickets';
 import customerRoutes from './routes/customers';
 import healthRoutes from './routes/health';
+import inboundEmailRoutes from './routes/inbound-emails';
 import { TicketCommands } from '../workflows/ticket/client';
 import { createTicketQueries } from './tickets/queries';
 import type { App } from './types';
@@ -97,6 +98,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
     namespace: config.TEMPORAL_NAMESPACE,
   });
   await app.register(customerRoutes, { db, queries });
+  await app.register(inboundEmailRoutes, { db });
   await app.register(publicTicketRoutes, { db, commands, queries, rateLimit: config.RATE_LIMIT_PUBLIC });
   return app;
 }

@@ -15,6 +15,7 @@ import {
   TICKET_STATUSES,
 } from '../domain/ticket';
 import { MIN_PASSWORD_LENGTH, OPERATOR_ROLES } from '../domain/operator';
+import { INBOUND_OUTCOMES } from '../domain/inbound-email';
 
 const literals = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 
@@ -107,12 +108,23 @@ export const TicketSummary = Type.Object({
 });
 export type TicketSummary = Static<typeof TicketSummary>;
 
+export const AttachmentView = Type.Object({
+  id: Type.String(),
+  filename: Nullable(Type.String()),
+  contentType: Type.String(),
+  size: Type.Integer(),
+  /** False when it was over MAIL_MAX_ATTACHMENT_SIZE: recorded, not kept. */
+  stored: Type.Boolean(),
+});
+export type AttachmentView = Static<typeof AttachmentView>;
+
 export const CommentView = Type.Object({
   id: Type.String(),
   visibility: Visibility,
   author: Type.Object({ kind: literals(['operator', 'customer', 'system'] as const), id: Nullable(Type.Integer()), name: Nullable(Type.String()) }),
   body: Type.String(),
   channel: Channel,
+  attachments: Type.Array(AttachmentView),
   createdAt: DateTime,
 });
 export type CommentView = Static<typeof CommentView>;
@@ -199,6 +211,7 @@ export const PublicTicket = Type.Object({
     id: Type.String(),
     author: Type.Object({ kind: literals(['operator', 'customer'] as const), name: Nullable(Type.String()) }),
     body: Type.String(),
+    attachments: Type.Array(AttachmentView),
     createdAt: DateTime,
   })),
 });
@@ -220,6 +233,28 @@ export const CreateOperatorBody = Type.Object({
   password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 1000 }),
   role: Role,
 }, { additionalProperties: false });
+
+export const InboundEmailQuery = Type.Object({
+  outcome: Type.Optional(literals(INBOUND_OUTCOMES)),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
+}, { additionalProperties: false });
+
+export const InboundEmailView = Type.Object({
+  id: Type.String(),
+  mailbox: Type.String(),
+  messageKey: Type.String(),
+  sender: Nullable(Type.String()),
+  subject: Nullable(Type.String()),
+  size: Type.Integer(),
+  outcome: literals(INBOUND_OUTCOMES),
+  reason: Nullable(Type.String()),
+  ticketNumber: Nullable(Type.Integer()),
+  receivedAt: DateTime,
+  processedAt: Nullable(DateTime),
+});
+
+export const InboundEmailPage = Type.Object({ items: Type.Array(InboundEmailView), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
 
 export const Health = Type.Object({
   status: literals(['ok', 'degraded'] as const),

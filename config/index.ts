@@ -102,6 +102,11 @@ export const SETTINGS = {
     parse: optional(url(['smtp:', 'smtps:'])),
   },
   MAIL_FROM: { default: 'Helpdesk <support@localhost>', doc: 'Sender of the notification mail.', parse: text },
+  MAIL_RATE_LIMIT_PER_RECIPIENT: {
+    default: '30',
+    doc: 'Most notifications one address gets per hour; more are recorded as skipped (a stop for mail loops).',
+    parse: integer(1, 100_000),
+  },
   OUTBOX_DIR: { default: '', doc: 'Folder for .eml files when SMTP_URL is empty (default DATA_DIR/outbox).', parse: optionalText },
   IMAP_URL: {
     default: '',
@@ -110,6 +115,7 @@ export const SETTINGS = {
   },
   MAILBOX_ADDRESS: { default: '', doc: "The mailbox's address, where customers write and answers are matched (default: MAIL_FROM's address).", parse: optionalText },
   MAIL_MAX_MESSAGE_SIZE: { default: '26214400', doc: 'Largest inbound message in bytes that is downloaded; a larger one is recorded with its headers only.', parse: integer(1024, 1_000_000_000) },
+  MAIL_MAX_ATTACHMENT_SIZE: { default: '10485760', doc: 'Largest attachment in bytes that is stored; a larger one is recorded by name, type and size only.', parse: integer(0, 1_000_000_000) },
   MAIL_POLL_INTERVAL: { default: '60s', doc: 'Longest wait before the mailbox is looked at again when IDLE announces nothing.', parse: duration },
   ADMIN_EMAIL: { default: '', doc: 'First operator (admin), created at start when no operator exists.', parse: optionalText },
   ADMIN_PASSWORD: { default: '', doc: 'Password of the first operator; empty: one is generated and printed once.', parse: optionalText },

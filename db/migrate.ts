@@ -2,11 +2,15 @@ import { Umzug, SequelizeStorage } from 'umzug';
 import type { QueryInterface, Sequelize } from 'sequelize';
 import * as initialSchema from './migrations/0001-initial-schema';
 import * as inboundEmail from './migrations/0002-inbound-email';
+import * as notificationRecipients from './migrations/0003-notification-recipients';
+import * as emailAttachments from './migrations/0004-email-attachments';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
   { name: '0001-initial-schema', ...initialSchema },
   { name: '0002-inbound-email', ...inboundEmail },
+  { name: '0003-notification-recipients', ...notificationRecipients },
+  { name: '0004-email-attachments', ...emailAttachments },
 ];
 
 export function migrator(sequelize: Sequelize) {

@@ -12,6 +12,7 @@ export interface InboundAttachment {
   filename: string | null;
   contentType: string;
   size: number;
+  content: Buffer;
 }
 
 export interface InboundMessage {
@@ -123,7 +124,7 @@ export async function parseInbound(raw: Buffer): Promise<InboundMessage> {
     html,
     inReplyTo: messageIds(mail.inReplyTo),
     references: messageIds(mail.references),
-    attachments: mail.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size })),
+    attachments: mail.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size, content: a.content })),
     automatic: automaticReason(mail, from?.address ?? null),
     bounce: isBounce(mail),
   };

@@ -4,6 +4,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../db';
 import { Contact, normalizeEmail, validateBody, validateContact } from '../domain/ticket';
+import type { InboundOutcome } from '../domain/inbound-email';
 import type { TicketCommands } from '../workflows/ticket/client';
 import { addCustomerMessageUpdate } from '../workflows/ticket/definitions';
 import {
@@ -17,7 +18,7 @@ import {
   ticketSubject,
 } from './inbound';
 
-export type IngestOutcome = 'created' | 'appended' | 'own_mail' | 'bounce' | 'unparseable' | 'too_large' | 'rejected' | 'duplicate';
+export type IngestOutcome = Exclude<InboundOutcome, 'received'> | 'duplicate';
 
 /** The ticket's rules refused the message: final, retrying would meet the same answer. */
 function ruleRejection(error: unknown): string | null {
@@ -37,6 +38,7 @@ export interface MailIngestionDeps {
   db: Database;
   commands: TicketCommands;
   mailbox: MailboxIdentity & { name: string };
+  maxAttachmentBytes: number;
   log: (line: string) => void;
 }
 
@@ -51,7 +53,7 @@ function messageIdFromHeaders(headers: Buffer | null): string | null {
  * anything else, so a retry after a crash finds it and carries on with the same ticket
  * number; it is done when this returns, and only then may the mailbox mark it processed.
  */
-export function createMailIngestion({ db, commands, mailbox, log }: MailIngestionDeps) {
+export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes, log }: MailIngestionDeps) {
   const { sequelize } = db;
 
   async function record(message: ReceivedMessage, key: string, fields: { sender?: string | null; subject?: string | null }) {
@@ -78,6 +80,23 @@ export function createMailIngestion({ db, commands, mailbox, log }: MailIngestio
       { replacements: { id, outcome, reason: fields.reason ?? null, ticketNumber: fields.ticketNumber ?? null } },
     );
     return outcome;
+  }
+
+  async function storeAttachments(inboundId: string, attachments: InboundMessage['attachments']) {
+    for (const [position, attachment] of attachments.entries()) {
+      const kept = attachment.size <= maxAttachmentBytes;
+      await sequelize.query(
+        `INSERT INTO email_attachments (inbound_email_id, position, filename, content_type, size, content)
+         VALUES (:inboundId, :position, :filename, :contentType, :size, :content)
+         ON CONFLICT (inbound_email_id, position) DO NOTHING`,
+        {
+          replacements: {
+            inboundId, position, filename: attachment.filename?.slice(0, 255) ?? null, contentType: attachment.contentType,
+            size: attachment.size, content: kept ? attachment.content : null,
+          },
+        },
+      );
+    }
   }
 
   /** The ticket a reference names, if it exists and, for an unsigned one, the sender is on it. */
@@ -129,6 +148,7 @@ export function createMailIngestion({ db, commands, mailbox, log }: MailIngestio
     const row = await record(message, key, { sender: parsed.from?.address, subject: parsed.subject });
     if (row.outcome !== 'received') return 'duplicate';
     if (isOwnMail(parsed, mailbox)) return finish(row.id, 'own_mail');
+    await storeAttachments(row.id, parsed.attachments);
 
     const ticketNumber = await referencedTicket(parsed);
     if (parsed.bounce) {

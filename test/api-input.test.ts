@@ -46,6 +46,9 @@ describe('operator routes need a logged-in operator', () => {
     ['POST', '/api/customers', { email: 'x@example.com' }],
     ['GET', '/api/customers/1', undefined],
     ['PATCH', '/api/customers/1', { company: 'X' }],
+    ['GET', '/api/inbound-emails', undefined],
+    ['GET', '/api/attachments/1', undefined],
+    ['GET', '/api/inbound-emails/1/raw', undefined],
   ];
   it.each(routes)('%s %s without a session: 401', async (method, url, payload) => {
     expectError(await h.request(null, method as 'GET', url, payload), 401, 'unauthorized');
@@ -132,6 +135,8 @@ describe('bad input gets a clear 4xx, never a 500', () => {
     ['an unknown customer', 'GET', () => '/api/customers/999999', undefined, 404],
     ['edit an unknown customer', 'PATCH', () => '/api/customers/999999', { company: 'X' }, 404],
     ['an unknown route', 'GET', () => '/api/nothing-here', undefined, 404],
+    ['inbound mail with an unknown outcome', 'GET', () => '/api/inbound-emails?outcome=lost', undefined, 400],
+    ['an unknown inbound mail', 'GET', () => '/api/inbound-emails/999999/raw', undefined, 404],
   ];
   it.each(cases)('%s', async (_name, method, url, payload, status) => {
     expectError(await h.request(agent, method, url(), payload), status);
@@ -198,8 +203,8 @@ it('health reports PostgreSQL and Temporal', async () => {
 it('OpenAPI describes every route', async () => {
   const spec = (await h.request(null, 'GET', '/docs/json')).json();
   expect(Object.keys(spec.paths).sort()).toEqual([
-    '/api/auth/login', '/api/auth/logout', '/api/customers', '/api/customers/{id}', '/api/me', '/api/operators',
-    '/api/public/tickets/{token}', '/api/public/tickets/{token}/comments',
+    '/api/attachments/{id}', '/api/auth/login', '/api/auth/logout', '/api/customers', '/api/customers/{id}', '/api/inbound-emails', '/api/inbound-emails/{id}/raw', '/api/me', '/api/operators',
+    '/api/public/tickets/{token}', '/api/public/tickets/{token}/attachments/{id}', '/api/public/tickets/{token}/comments',
     '/api/tickets', '/api/tickets/{number}', '/api/tickets/{number}/comments', '/healthz',
   ]);
 });

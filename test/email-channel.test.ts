@@ -22,7 +22,7 @@ beforeAll(async () => {
   const settings = { host: dovecot.host, port: dovecot.port, secure: false, user: MAILBOX, password: 'inbox-password', folder: 'INBOX' };
   h = await startHarness({
     mailbox: { imap: settings, address: MAILBOX },
-    env: { MAIL_POLL_INTERVAL: '2s', MAIL_MAX_MESSAGE_SIZE: '100000' },
+    env: { MAIL_POLL_INTERVAL: '2s', MAIL_MAX_MESSAGE_SIZE: '100000', MAIL_RATE_LIMIT_PER_RECIPIENT: '3', MAIL_MAX_ATTACHMENT_SIZE: '2000' },
   });
   agent = await h.login('agent');
   imap = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, logger: false, auth: { user: MAILBOX, pass: 'inbox-password' } });
@@ -162,6 +162,14 @@ describe('robots and odd mail', () => {
     expect((await ticket(number!)).comments).toHaveLength(1);
   });
 
+  it('one address gets at most MAIL_RATE_LIMIT_PER_RECIPIENT mails an hour: a loop with another robot ends', async () => {
+    const looping = unique('loop');
+    for (let i = 0; i < 5; i++) expect((await deliver(mail({ From: looping, Subject: `Loop ${i}` }, `Round ${i}`))).outcome).toBe('created');
+    await eventually(async () => (await h.db.Notification.count({ where: { recipient: looping } })) === 5, 20_000, 'all notifications decided');
+    expect(h.smtp.to(looping)).toHaveLength(3);
+    expect(await h.db.Notification.count({ where: { recipient: looping, status: 'skipped' } })).toBe(2);
+  });
+
   it('our own mail coming back is ignored', async () => {
     expect((await deliver(mail({ From: `Helpdesk <${MAILBOX}>` }, 'Loop'))).outcome).toBe('own_mail');
   });
@@ -173,6 +181,38 @@ describe('robots and odd mail', () => {
     const t = await ticket(latin2.ticket_number!);
     expect(t.subject).toBe('Zamówienie');
     expect(t.comments[0].body).toBe('Zażółć');
+  });
+
+  it('attachments are kept with the comment; one over the cap is recorded, not dropped; downloads never render', async () => {
+    const part = (name: string, type: string, content: Buffer) =>
+      `--m\r\nContent-Type: ${type}; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${content.toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n`;
+    const big = Buffer.alloc(5000, 7);
+    const body = `--m\r\nContent-Type: text/plain\r\n\r\nScreenshots attached.\r\n`
+      + part('note.txt', 'text/plain', Buffer.from('hello attachment'))
+      + part('page.html', 'text/html', Buffer.from('<script>alert(1)</script>'))
+      + part('big.bin', 'application/octet-stream', big) + '--m--';
+    const result = await deliver(mail({ From: unique('files'), 'Content-Type': 'multipart/mixed; boundary=m' }, body));
+    const t = await ticket(result.ticket_number!);
+    expect(t.comments[0].body).toBe('Screenshots attached.');
+    const files = t.comments[0].attachments;
+    expect(files.map((f: { filename: string; stored: boolean; size: number }) => [f.filename, f.stored, f.size])).toEqual([
+      ['note.txt', true, 16], ['page.html', true, 25], ['big.bin', false, 5000],
+    ]);
+    const note = await h.request(agent, 'GET', `/api/attachments/${files[0].id}`);
+    expect(note.body).toBe('hello attachment');
+    expect(note.headers['content-disposition']).toMatch(/^attachment; filename="note.txt"/);
+    const html = await h.request(agent, 'GET', `/api/attachments/${files[1].id}`);
+    expect(html.headers['content-type']).toBe('application/octet-stream');
+    expect(html.headers['content-security-policy']).toContain('sandbox');
+    expect((await h.request(agent, 'GET', `/api/attachments/${files[2].id}`)).statusCode).toBe(404);
+    // The customer gets them through the ticket's link, and only this ticket's.
+    const token = t.publicUrl.split('/t/')[1];
+    const publicView = (await h.request(null, 'GET', `/api/public/tickets/${token}`)).json();
+    expect(publicView.comments[0].attachments).toHaveLength(3);
+    expect((await h.request(null, 'GET', `/api/public/tickets/${token}/attachments/${files[0].id}`)).body).toBe('hello attachment');
+    const other = await deliver(mail({ From: unique('other') }, 'No files'));
+    const otherToken = (await ticket(other.ticket_number!)).publicUrl.split('/t/')[1];
+    expect((await h.request(null, 'GET', `/api/public/tickets/${otherToken}/attachments/${files[0].id}`)).statusCode).toBe(404);
   });
 
   it('a message over the size limit is recorded with its headers, not dropped', async () => {
@@ -187,6 +227,14 @@ describe('robots and odd mail', () => {
     const bomb = await deliver(mail({ From: unique('bomb'), 'Content-Type': 'multipart/mixed; boundary=b' }, `${parts}--b--`));
     expect(bomb.outcome).toBe('unparseable');
     expect(bomb.raw!.toString()).toContain('part 1999');
+    // Reported to operators, with the original to download.
+    const listed = (await h.request(agent, 'GET', '/api/inbound-emails?outcome=unparseable')).json();
+    const entry = listed.items.find((i: { reason: string }) => /MIME parts/.test(i.reason));
+    expect(entry).toMatchObject({ outcome: 'unparseable', ticketNumber: null });
+    const download = await h.request(agent, 'GET', `/api/inbound-emails/${entry.id}/raw`);
+    expect(download.headers['content-type']).toBe('message/rfc822');
+    expect(download.headers['content-disposition']).toMatch(/^attachment/);
+    expect(download.body).toContain('part 1999');
     const after = await deliver(mail({ From: unique('after') }, 'Still working?'));
     expect(after.outcome).toBe('created');
   });

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { startHarness, Harness, Session, eventually } from './support/harness';
 import { testEnv } from './support/env';
 import { customerMessageSignal, ticketStateQuery, ticketWorkflowId } from '../workflows/ticket/definitions';
-import { createActivities } from '../activities';
+import { activitySettings, createActivities } from '../activities';
 import { smtpMailer, Mailer } from '../mail/mailer';
 import { createRenderer } from '../mail/render';
 
@@ -92,13 +92,14 @@ it('the customerMessage signal (for mail ingestion) reopens a closed ticket and 
   await handle.signal(customerMessageSignal, message);
   await handle.signal(customerMessageSignal, message);
   await handle.signal(customerMessageSignal, { ...message, body: 'Out of office', messageKey: '<m2@example.com>', automatic: true });
-  const state = await eventually(async () => {
-    const s = await handle.query(ticketStateQuery);
-    return s && s.commentCount === 3 && s;
-  }, 20_000, 'the messages to land');
-  expect(state.status).toBe('new');
-  const bodies = (await h.db.Comment.findAll({ where: { ticketNumber: ticket.number }, order: [['eventSeq', 'ASC']] })).map((c) => c.body);
+  // The state changes before its persistence activity completes: wait for the database.
+  const bodies = await eventually(async () => {
+    const rows = await h.db.Comment.findAll({ where: { ticketNumber: ticket.number }, order: [['eventSeq', 'ASC']] });
+    return rows.length >= 3 && rows.map((c) => c.body);
+  }, 20_000, 'the messages to be persisted');
   expect(bodies).toEqual(['Body', 'Reply by mail', 'Out of office']);
+  expect((await handle.query(ticketStateQuery))?.status).toBe('new');
+  expect((await h.db.Ticket.findByPk(ticket.number))?.status).toBe('new');
 });
 
 it('an operator change to a ticket whose run has ended starts a new run too', async () => {
@@ -181,7 +182,7 @@ describe('idempotency', () => {
       close: () => real.close(),
     };
     const activities = createActivities({
-      db: h.db, mailer: flaky, render: createRenderer(), secretKey: h.config.SECRET_KEY, publicUrl: h.config.PUBLIC_URL, mailFrom: h.config.MAIL_FROM,
+      db: h.db, mailer: flaky, render: createRenderer(), ...activitySettings(h.config),
     });
     // The worker already sent it: repeating the activity sends nothing.
     expect(await activities.sendNotification({ ticketNumber: ticket.number, seq, kind: 'public_reply', recipient: 'customer' })).toBe('already_sent');
@@ -199,7 +200,7 @@ describe('idempotency', () => {
   it('a retried persistence activity never duplicates a comment or an audit event', async () => {
     const ticket = await openTicket();
     const activities = createActivities({
-      db: h.db, mailer: smtpMailer(h.config.SMTP_URL!), render: createRenderer(), secretKey: h.config.SECRET_KEY, publicUrl: h.config.PUBLIC_URL, mailFrom: h.config.MAIL_FROM,
+      db: h.db, mailer: smtpMailer(h.config.SMTP_URL!), render: createRenderer(), ...activitySettings(h.config),
     });
     const state = await activities.loadTicketState(ticket.number);
     const next = { ...state, eventSeq: state.eventSeq + 1, commentCount: state.commentCount + 1, updatedAt: new Date().toISOString() };

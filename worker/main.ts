@@ -5,6 +5,7 @@ import { loadConfig, requireForServer, temporalAddress, Config } from '../config
 import { connectDatabase } from '../db';
 import { migrate } from '../db/migrate';
 import { createMailDeps } from '../mail';
+import { activitySettings } from '../activities';
 import { createTicketWorker, mailboxesFromConfig, startMailboxWorkflows } from './index';
 import { TicketCommands } from '../workflows/ticket/client';
 
@@ -29,9 +30,9 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-      activities: { db, ...mail, secretKey: config.SECRET_KEY, publicUrl: config.PUBLIC_URL, mailFrom: config.MAIL_FROM },
+      activities: { db, ...mail, ...activitySettings(config) },
       mailboxes: {
-        db, commands, mailboxes, maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE, pollIntervalMs: config.MAIL_POLL_INTERVAL, autoIdleDelayMs: 1000,
+        db, commands, mailboxes, maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE, maxAttachmentBytes: config.MAIL_MAX_ATTACHMENT_SIZE, pollIntervalMs: config.MAIL_POLL_INTERVAL, autoIdleDelayMs: 1000,
       },
     });
     await startMailboxWorkflows(client, config.TEMPORAL_TASK_QUEUE, mailboxes);

@@ -3,7 +3,8 @@ import type { Database } from '../../db';
 import { ErrorBody, notFound, unprocessable } from '../errors';
 import { IdempotencyHeaders, PublicCommentBody, PublicTicket, TokenParams } from '../schemas';
 import type { TicketCommands } from '../../workflows/ticket/client';
-import type { TicketQueries } from '../tickets/queries';
+import { attachmentContent, sendAttachment, TicketQueries } from '../tickets/queries';
+import { Type } from 'typebox';
 import { hashPublicToken, looksLikePublicToken } from '../../security/public-token';
 import { validateBody } from '../../domain/ticket';
 import { addCustomerMessageUpdate } from '../../workflows/ticket/definitions';
@@ -40,6 +41,22 @@ export default async function publicTicketRoutes(app: App, { db, commands, queri
     const view = await queries.publicView(await ticketNumberFor(request.params.token));
     if (!view) throw notFound('This ticket link is not valid.');
     return view;
+  });
+
+  app.get('/api/public/tickets/:token/attachments/:id', {
+    schema: {
+      tags: ['public'],
+      summary: 'Download an attachment of this ticket\'s public history',
+      params: Type.Object({ token: TokenParams.properties.token, id: Type.Integer({ minimum: 1, maximum: 2147483647 }) }),
+      response: { 200: Type.Unknown(), ...errors },
+    },
+    config: limited,
+  }, async (request, reply) => {
+    const number = await ticketNumberFor(request.params.token);
+    // Attachments come only with customer mail, which is public history.
+    const file = await attachmentContent(db, number, request.params.id);
+    if (!file) throw notFound('This attachment is not available.');
+    return sendAttachment(reply, file);
   });
 
   app.post('/api/public/tickets/:token/comments', {

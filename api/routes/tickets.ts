@@ -9,6 +9,7 @@ import {
   AddCommentBody,
   CommentView,
   CreateTicketBody,
+  IdParams,
   IdempotencyHeaders,
   PatchTicketBody,
   TicketDetail,
@@ -18,7 +19,7 @@ import {
   TicketSummary,
 } from '../schemas';
 import type { TicketCommands } from '../../workflows/ticket/client';
-import type { TicketQueries } from '../tickets/queries';
+import { attachmentContent, sendAttachment, TicketQueries } from '../tickets/queries';
 import { addOperatorCommentUpdate, changeTicketUpdate, ticketWorkflowId } from '../../workflows/ticket/definitions';
 import { publicToken, ticketUrl } from '../../security/public-token';
 
@@ -155,6 +156,19 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     await commands.update(number, changeTicketUpdate, [request.body, actorOf(request)],
       key ? `change-${request.operator!.id}-${key}` : undefined);
     return detailOrThrow(number);
+  });
+
+  app.get('/api/attachments/:id', {
+    schema: {
+      tags: ['tickets'],
+      summary: 'Download an attachment of a ticket\'s mail',
+      params: IdParams,
+      response: { 200: Type.Unknown(), ...errors },
+    },
+  }, async (request, reply) => {
+    const file = await attachmentContent(db, null, request.params.id);
+    if (!file) throw notFound(`Attachment ${request.params.id} does not exist or was over the size limit.`);
+    return sendAttachment(reply, file);
   });
 
   app.post('/api/tickets/:number/comments', {

@@ -2,6 +2,7 @@ import { QueryTypes } from 'sequelize';
 import type { Database } from '../../db';
 import { STATUS_LABELS, TICKET_STATUSES, TicketStatus } from '../../domain/ticket';
 import type {
+  AttachmentView,
   CommentView,
   CustomerView,
   PublicTicket,
@@ -219,9 +220,27 @@ export function createTicketQueries(db: Database) {
       };
     },
 
+    /** A ticket's mail attachments, by the Message-ID of the mail (the comment's message key). */
+    async attachmentsByMessage(number: number): Promise<Map<string, AttachmentView[]>> {
+      const rows = await sequelize.query<{ id: string; filename: string | null; content_type: string; size: number; stored: boolean; message_key: string }>(
+        `SELECT a.id::text AS id, a.filename, a.content_type, a.size, a.content IS NOT NULL AS stored, e.message_key
+         FROM email_attachments a JOIN inbound_emails e ON e.id = a.inbound_email_id
+         WHERE e.ticket_number = :number ORDER BY a.inbound_email_id, a.position`,
+        { type: QueryTypes.SELECT, replacements: { number } },
+      );
+      const byMessage = new Map<string, AttachmentView[]>();
+      for (const r of rows) {
+        const list = byMessage.get(r.message_key) ?? [];
+        list.push({ id: r.id, filename: r.filename, contentType: r.content_type, size: r.size, stored: r.stored });
+        byMessage.set(r.message_key, list);
+      }
+      return byMessage;
+    },
+
     async comments(number: number, which: 'all' | 'public', onlySeq?: number): Promise<CommentView[]> {
-      const rows = await sequelize.query<{ id: string; visibility: CommentView['visibility']; author_kind: CommentView['author']['kind']; author_id: number | null; author_name: string | null; body: string; channel: CommentView['channel']; created_at: Date }>(
-        `SELECT c.id::text AS id, c.visibility, c.author_kind, c.author_id, o.name AS author_name, c.body, c.channel, c.created_at
+      const attachments = await this.attachmentsByMessage(number);
+      const rows = await sequelize.query<{ id: string; visibility: CommentView['visibility']; author_kind: CommentView['author']['kind']; author_id: number | null; author_name: string | null; body: string; channel: CommentView['channel']; message_key: string | null; created_at: Date }>(
+        `SELECT c.id::text AS id, c.visibility, c.author_kind, c.author_id, o.name AS author_name, c.body, c.channel, c.message_key, c.created_at
          FROM comments c LEFT JOIN operators o ON o.id = c.author_id AND c.author_kind = 'operator'
          WHERE c.ticket_number = :number ${which === 'public' ? "AND c.visibility = 'public'" : ''}
          ${onlySeq === undefined ? '' : 'AND c.event_seq = :onlySeq'}
@@ -234,6 +253,7 @@ export function createTicketQueries(db: Database) {
         author: { kind: c.author_kind, id: c.author_id, name: c.author_name },
         body: c.body,
         channel: c.channel,
+        attachments: c.message_key === null ? [] : attachments.get(c.message_key) ?? [],
         createdAt: c.created_at.toISOString(),
       }));
     },
@@ -257,6 +277,7 @@ export function createTicketQueries(db: Database) {
             ? { kind: 'operator' as const, name: c.author.name }
             : { kind: 'customer' as const, name: customerName },
           body: c.body,
+          attachments: c.attachments,
           createdAt: c.createdAt,
         })),
       };
@@ -265,6 +286,30 @@ export function createTicketQueries(db: Database) {
 }
 
 export type TicketQueries = ReturnType<typeof createTicketQueries>;
+
+/** An attachment's bytes, if it belongs to this ticket and was kept. */
+export async function attachmentContent(db: Database, ticketNumber: number | null, id: number) {
+  const [row] = await db.sequelize.query<{ filename: string | null; content_type: string; content: Buffer | null; ticket_number: number | null }>(
+    `SELECT a.filename, a.content_type, a.content, e.ticket_number
+     FROM email_attachments a JOIN inbound_emails e ON e.id = a.inbound_email_id WHERE a.id = :id`,
+    { type: QueryTypes.SELECT, replacements: { id } },
+  );
+  if (!row?.content || (ticketNumber !== null && row.ticket_number !== ticketNumber)) return null;
+  return row;
+}
+
+/**
+ * Sends an attachment as a download, never rendered by the browser: a customer's file may
+ * be HTML with script in it. Images and PDFs keep their type so they preview once saved.
+ */
+export function sendAttachment(reply: { header(name: string, value: string): unknown; send(payload: Buffer): unknown }, file: { filename: string | null; content_type: string; content: Buffer | null }) {
+  const safeType = /^(image\/(png|jpeg|gif|webp)|application\/pdf)$/i.test(file.content_type) ? file.content_type : 'application/octet-stream';
+  const name = (file.filename ?? 'attachment').replace(/["\\\r\n]/g, '_');
+  reply.header('content-type', safeType);
+  reply.header('content-disposition', `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+  reply.header('content-security-policy', "default-src 'none'; sandbox");
+  return reply.send(file.content!);
+}
 
 export function customerView(c: {
   id: number; email: string | null; phone: string | null; firstName: string | null; lastName: string | null;

@@ -1,5 +1,6 @@
 import type { MigrationFn } from 'umzug';
 import type { QueryInterface } from 'sequelize';
+import { INBOUND_OUTCOMES } from '../../domain/inbound-email';
 
 /**
  * Inbound email: every message a mailbox hands us is recorded, raw, with what became of
@@ -24,7 +25,7 @@ export const up: MigrationFn<QueryInterface> = async ({ context }) => {
       subject       text,
       size          integer NOT NULL,
       outcome       text NOT NULL DEFAULT 'received'
-                    CHECK (outcome IN ('received', 'created', 'appended', 'own_mail', 'bounce', 'unparseable', 'too_large', 'rejected')),
+                    CHECK (outcome IN (${INBOUND_OUTCOMES.map((o) => `'${o}'`).join(', ')})),
       reason        text,
       ticket_number integer,
       raw           bytea,

@@ -7,6 +7,7 @@ import { connectDatabase, Database } from '../../db';
 import { smtpMailer } from '../../mail/mailer';
 import { createRenderer } from '../../mail/render';
 import { createTicketWorker, startMailboxWorkflows } from '../../worker';
+import { activitySettings } from '../../activities';
 import { TicketCommands } from '../../workflows/ticket/client';
 import type { MailboxConfig } from '../../activities/mailbox';
 import type { ImapSettings } from '../../email/imap';
@@ -84,8 +85,8 @@ export async function startHarness(options: HarnessOptions = {}) {
       taskQueue,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       workflowBundle: { codePath: testEnv('workflowBundle') },
-      activities: { db, mailer, render: createRenderer(), secretKey: config.SECRET_KEY, publicUrl: config.PUBLIC_URL, mailFrom: config.MAIL_FROM },
-      mailboxes: { db, commands, mailboxes, maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE, pollIntervalMs: config.MAIL_POLL_INTERVAL, autoIdleDelayMs: 200, log: () => undefined },
+      activities: { db, mailer, render: createRenderer(), ...activitySettings(config), log: () => undefined },
+      mailboxes: { db, commands, mailboxes, maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE, maxAttachmentBytes: config.MAIL_MAX_ATTACHMENT_SIZE, pollIntervalMs: config.MAIL_POLL_INTERVAL, autoIdleDelayMs: 200, log: () => undefined },
     });
     workerRun = worker.run();
   }
