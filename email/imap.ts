@@ -1,7 +1,7 @@
 import { ImapFlow } from 'imapflow';
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../db';
-import type { MailIngestion } from './ingest';
+import type { MailIngestion, ReceivedMessage } from './ingest';
 
 export interface ImapSettings {
   host: string;
@@ -28,6 +28,12 @@ export function parseImapUrl(url: string): ImapSettings {
 
 /** Set on every message the helpdesk is done with, beside \Seen (which a person may unset). */
 export const PROCESSED_FLAG = '$HelpdeskProcessed';
+
+/**
+ * Messages taken at once. Ingestion is idempotent per message (its record, its ticket
+ * number and its Update ID), so messages of one chunk need no order among themselves.
+ */
+const INGEST_CONCURRENCY = 8;
 
 export interface WatchOptions {
   name: string;
@@ -67,9 +73,9 @@ async function saveCheckpoint(db: Database, name: string, uidValidity: number, l
 }
 
 /**
- * Takes every new message of one mailbox folder, oldest first: fetches its size, then
- * (under the limit) its bytes, hands it to the ingestion, and only after that marks it
- * processed and moves the checkpoint. Waits for more with IDLE, polling as a fallback.
+ * Takes every new message of one mailbox folder, oldest first, in chunks: fetches each
+ * one's size, then (under the limit) its bytes, hands them to the ingestion, and only
+ * after that marks them processed and moves the checkpoint. Waits for more with IDLE, polling as a fallback.
  */
 export async function watchMailbox(options: WatchOptions): Promise<{ processed: number }> {
   const { imap, db, name } = options;
@@ -99,24 +105,31 @@ export async function watchMailbox(options: WatchOptions): Promise<{ processed: 
       newMail = false;
       const found = await client.search({ uid: `${lastUid + 1}:*` }, { uid: true });
       const uids = (found || []).filter((uid) => uid > lastUid).sort((a, b) => a - b);
-      for (const uid of uids) {
-        if (options.signal.aborted) break;
-        const meta = await client.fetchOne(String(uid), { size: true, flags: true }, { uid: true });
-        if (meta && !meta.flags?.has(PROCESSED_FLAG)) {
+      for (let i = 0; i < uids.length && !options.signal.aborted; i += INGEST_CONCURRENCY) {
+        const chunk = uids.slice(i, i + INGEST_CONCURRENCY);
+        // IMAP commands go one at a time over the connection; the ingestion, which waits
+        // on PostgreSQL and on ticket workflows, runs for the whole chunk at once.
+        const received: ReceivedMessage[] = [];
+        for (const uid of chunk) {
+          const meta = await client.fetchOne(String(uid), { size: true, flags: true }, { uid: true });
+          if (!meta || meta.flags?.has(PROCESSED_FLAG)) continue;
           const size = meta.size ?? 0;
           const tooLarge = size > options.maxMessageBytes;
           const content = await client.fetchOne(String(uid), tooLarge ? { headers: true } : { source: true }, { uid: true });
-          await options.ingest({
+          received.push({
             uidValidity,
             uid,
             size,
             raw: tooLarge || !content ? null : content.source ?? null,
             headers: tooLarge && content ? content.headers ?? null : null,
           });
-          await client.messageFlagsAdd(String(uid), ['\\Seen', PROCESSED_FLAG], { uid: true });
-          processed += 1;
         }
-        lastUid = uid;
+        await Promise.all(received.map((message) => options.ingest(message)));
+        if (received.length > 0) {
+          await client.messageFlagsAdd(received.map((m) => m.uid).join(','), ['\\Seen', PROCESSED_FLAG], { uid: true });
+          processed += received.length;
+        }
+        lastUid = chunk[chunk.length - 1]!;
         await saveCheckpoint(db, name, uidValidity, lastUid);
         options.heartbeat({ lastUid });
       }

@@ -1,0 +1,175 @@
+/**
+ * `npm run bench`: email intake. 1,000 messages are APPENDed to a Dovecot inbox; the
+ * figure is the time until every one is a persisted ticket, as messages per second,
+ * beside a raw imapflow fetch-and-parse of the same 1,000 messages in the same run.
+ * Prints the figures and writes them to bench-results.json.
+ */
+import { randomUUID } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { simpleParser } from 'mailparser';
+import { Client as PgClient } from 'pg';
+import { QueryTypes } from 'sequelize';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { ensureTemporalCli, startTemporalDevServer } from '../scripts/temporal-dev-server';
+import { startDovecot } from '../test/support/dovecot';
+import { SmtpSink } from '../test/support/smtp-sink';
+import { freePort } from '../test/support/ports';
+import { loadConfig, Config } from '../config';
+import { connectDatabase } from '../db';
+import { migrate } from '../db/migrate';
+import { smtpMailer } from '../mail/mailer';
+import { createRenderer } from '../mail/render';
+import { activitySettings } from '../activities';
+import { createTicketWorker, startMailboxWorkflows } from '../worker';
+import { TicketCommands } from '../workflows/ticket/client';
+import { messageIdDomain } from '../mail/threading';
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1000);
+const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const MAILBOX = 'support@helpdesk.test';
+
+function message(i: number): string {
+  return [
+    `From: Customer ${i} <customer-${i}@example.com>`,
+    `To: ${MAILBOX}`,
+    `Subject: Question number ${i}`,
+    `Message-ID: <bench-${i}-${randomUUID()}@example.com>`,
+    `Date: ${new Date().toUTCString()}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    `Hello, this is question ${i}. The printer shows error E${i % 97} since this morning.`,
+    '',
+    'Regards,',
+    `Customer ${i}`,
+    '',
+  ].join('\r\n');
+}
+
+async function main() {
+  Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
+  const dir = mkdtempSync(join(tmpdir(), 'helpdesk-bench-'));
+  const cli = ensureTemporalCli();
+  const devServer = await startTemporalDevServer({
+    binary: cli, port: await freePort(), uiPort: await freePort(), dbFile: null, namespace: 'default', headless: true, logFile: join(dir, 'temporal.log'),
+  });
+  const databaseName = `helpdesk_bench_${process.pid}`;
+  const admin = new PgClient({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${databaseName}`);
+  const dovecot = await startDovecot({ [MAILBOX]: 'bench-password' });
+  const smtp = new SmtpSink();
+  const smtpUrl = await smtp.start();
+  const stops: Array<() => Promise<unknown>> = [];
+  try {
+    const config = loadConfig({
+      DATABASE_URL: POSTGRES_ADMIN_URL.replace(/\/[^/]*$/, `/${databaseName}`),
+      TEMPORAL_ADDRESS: devServer.address,
+      SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
+      SMTP_URL: smtpUrl,
+      MAIL_FROM: `Helpdesk <${MAILBOX}>`,
+      MAIL_RATE_LIMIT_PER_RECIPIENT: '1000',
+      MAIL_POLL_INTERVAL: '1s',
+    }) as Config & { SECRET_KEY: string; DATABASE_URL: string };
+    const db = connectDatabase(config.DATABASE_URL);
+    stops.push(() => db.sequelize.close());
+    await migrate(db.sequelize);
+
+    const imap = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, logger: false, auth: { user: MAILBOX, pass: 'bench-password' } });
+    await imap.connect();
+    process.stdout.write(`Appending ${MESSAGES} messages ... `);
+    for (let i = 0; i < MESSAGES; i++) await imap.append('INBOX', message(i));
+    console.log('done');
+
+    // Baseline: what fetching and parsing alone costs, on the same server and messages.
+    const baselineStart = performance.now();
+    const lock = await imap.getMailboxLock('INBOX');
+    let parsed = 0;
+    try {
+      for await (const fetched of imap.fetch('1:*', { source: true })) {
+        await simpleParser(fetched.source!);
+        parsed += 1;
+      }
+    } finally {
+      lock.release();
+    }
+    const baselineSeconds = (performance.now() - baselineStart) / 1000;
+    await imap.logout();
+
+    // The helpdesk: the mailbox workflow's watcher takes them until each is a ticket.
+    const connection = await Connection.connect({ address: devServer.address });
+    const client = new Client({ connection });
+    stops.push(() => connection.close());
+    const taskQueue = `bench-${randomUUID()}`;
+    const mailboxes = [{
+      name: 'bench',
+      imap: { host: dovecot.host, port: dovecot.port, secure: false, user: MAILBOX, password: 'bench-password', folder: 'INBOX' },
+      identity: { address: MAILBOX, messageIdDomain: messageIdDomain(config.MAIL_FROM), secretKey: config.SECRET_KEY },
+    }];
+    const commands = new TicketCommands({
+      client, taskQueue, settings: { reopenWindowMs: config.REOPEN_WINDOW, maxHistoryEvents: config.MAX_HISTORY_EVENTS }, timeoutMs: 60_000,
+    });
+    const workerConnection = await NativeConnection.connect({ address: devServer.address });
+    const mailer = smtpMailer(smtpUrl);
+    const worker = await createTicketWorker({
+      connection: workerConnection,
+      namespace: 'default',
+      taskQueue,
+      maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+      activities: { db, mailer, render: createRenderer(), ...activitySettings(config), log: () => undefined },
+      mailboxes: {
+        db, commands, mailboxes, maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE, maxAttachmentBytes: config.MAIL_MAX_ATTACHMENT_SIZE,
+        pollIntervalMs: config.MAIL_POLL_INTERVAL, autoIdleDelayMs: 200, log: () => undefined,
+      },
+    });
+    const running = worker.run();
+    stops.push(async () => { worker.shutdown(); await running; await workerConnection.close(); mailer.close(); });
+
+    const start = performance.now();
+    await startMailboxWorkflows(client, taskQueue, mailboxes, 10 * 60_000);
+    let persisted = 0;
+    while (persisted < MESSAGES) {
+      await new Promise((r) => setTimeout(r, 200));
+      const [row] = await db.sequelize.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM tickets WHERE source = 'email'", { type: QueryTypes.SELECT });
+      persisted = row!.n;
+      if (performance.now() - start > 30 * 60_000) throw new Error(`only ${persisted} of ${MESSAGES} after 30 minutes`);
+    }
+    const seconds = (performance.now() - start) / 1000;
+    await client.workflow.getHandle('mailbox-bench').terminate('bench over');
+
+    const results = {
+      benchmark: 'email intake',
+      machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), cpu: cpus()[0]?.model ?? 'unknown' },
+      messages: MESSAGES,
+      helpdesk: { seconds: round(seconds), messagesPerSecond: round(MESSAGES / seconds) },
+      baseline: { what: 'imapflow fetch + mailparser parse', seconds: round(baselineSeconds), messagesPerSecond: round(parsed / baselineSeconds) },
+      ratio: round((MESSAGES / seconds) / (parsed / baselineSeconds), 3),
+      goal: 'ratio of at least 0.5 (issue: proof under load)',
+    };
+    console.log(`\nEmail intake on ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB (${results.machine.cpu})`);
+    console.log(`  helpdesk: ${MESSAGES} mails to persisted tickets in ${results.helpdesk.seconds} s = ${results.helpdesk.messagesPerSecond} mails/s`);
+    console.log(`  baseline: fetch and parse only in ${results.baseline.seconds} s = ${results.baseline.messagesPerSecond} mails/s`);
+    console.log(`  ratio:    ${results.ratio} of the baseline`);
+    writeFileSync('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);
+    console.log('Written to bench-results.json');
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await smtp.close();
+    await dovecot.stop();
+    await devServer.stop();
+    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+main().then(() => process.exit(0), (error) => {
+  console.error(error);
+  process.exit(1);
+});
