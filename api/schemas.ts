@@ -143,6 +143,8 @@ export const TicketDetail = Type.Interface([TicketSummary], {
     customerPanel: Type.Object({
       contact: ContactView,
       externalId: Nullable(Type.String()),
+      /** Our mail to the contact's address bounced: they may not be hearing from us. */
+      emailBounce: Nullable(Type.Object({ at: DateTime, status: Nullable(Type.String()), ticketNumber: Nullable(Type.Integer()) })),
       crm: Nullable(CustomerView),
       previousTickets: Type.Array(TicketSummary),
     }),

@@ -4,6 +4,7 @@ import * as initialSchema from './migrations/0001-initial-schema';
 import * as inboundEmail from './migrations/0002-inbound-email';
 import * as notificationRecipients from './migrations/0003-notification-recipients';
 import * as emailAttachments from './migrations/0004-email-attachments';
+import * as bouncedAddresses from './migrations/0005-bounced-addresses';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -11,6 +12,7 @@ const MIGRATIONS = [
   { name: '0002-inbound-email', ...inboundEmail },
   { name: '0003-notification-recipients', ...notificationRecipients },
   { name: '0004-email-attachments', ...emailAttachments },
+  { name: '0005-bounced-addresses', ...bouncedAddresses },
 ];
 
 export function migrator(sequelize: Sequelize) {

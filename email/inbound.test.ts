@@ -66,8 +66,9 @@ describe('parsing inbound mail', () => {
 
   it('knows a bounce', async () => {
     const m = await parseInbound(mail({ From: 'MAILER-DAEMON@mx.example.com', 'Content-Type': 'multipart/report; report-type=delivery-status; boundary=r' },
-      '--r\r\nContent-Type: text/plain\r\n\r\nDelivery failed\r\n--r\r\nContent-Type: message/delivery-status\r\n\r\nStatus: 5.1.1\r\n--r--'));
+      '--r\r\nContent-Type: text/plain\r\n\r\nDelivery failed\r\n--r\r\nContent-Type: message/delivery-status\r\n\r\nFinal-Recipient: rfc822; Gone@Example.com\r\nStatus: 5.1.1\r\n--r--'));
     expect(m.bounce).toBe(true);
+    expect(m.bounced).toEqual({ address: 'gone@example.com', status: '5.1.1' });
     expect(m.automatic).not.toBeNull();
   });
 });

@@ -34,6 +34,8 @@ export interface InboundMessage {
   automatic: string | null;
   /** A delivery-status report: our mail did not arrive. */
   bounce: boolean;
+  /** For a bounce: the address that did not take our mail, and the DSN status (RFC 3464). */
+  bounced: { address: string | null; status: string | null } | null;
 }
 
 /** More MIME parts than this is an attack on the parser, not a customer's mail. */
@@ -82,6 +84,14 @@ function isBounce(mail: ParsedMail): boolean {
     && (contentType.params?.['report-type'] ?? '').toLowerCase() === 'delivery-status';
 }
 
+/** Reads the delivery-status part's recipient and status, as mail servers write them. */
+function bouncedRecipient(raw: Buffer): { address: string | null; status: string | null } {
+  const text = raw.toString('latin1');
+  const address = /^(?:Final|Original)-Recipient:\s*rfc822;\s*<?([^\s>]+@[^\s>]+)>?/im.exec(text)?.[1] ?? null;
+  const status = /^Status:\s*([245]\.\d{1,3}\.\d{1,3})/im.exec(text)?.[1] ?? null;
+  return { address: address ? address.toLowerCase() : null, status };
+}
+
 /** Counts MIME parts in the raw bytes before parsing, so a bomb never reaches the parser. */
 export function countMimeParts(raw: Buffer): number {
   let count = 0;
@@ -127,6 +137,7 @@ export async function parseInbound(raw: Buffer): Promise<InboundMessage> {
     attachments: mail.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size, content: a.content })),
     automatic: automaticReason(mail, from?.address ?? null),
     bounce: isBounce(mail),
+    bounced: isBounce(mail) ? bouncedRecipient(raw) : null,
   };
 }
 

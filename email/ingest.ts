@@ -152,8 +152,17 @@ export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes,
 
     const ticketNumber = await referencedTicket(parsed);
     if (parsed.bounce) {
-      // Recorded against the ticket, never shown to the customer as their message.
-      return finish(row.id, 'bounce', { ticketNumber, reason: parsed.automatic });
+      // Recorded against the ticket and the address flagged; never shown to the customer.
+      const ticket = ticketNumber === null ? null : await db.Ticket.findByPk(ticketNumber);
+      const address = parsed.bounced?.address ?? (ticket?.contactEmail ? normalizeEmail(ticket.contactEmail) : null);
+      if (address) {
+        await sequelize.query(
+          `INSERT INTO bounced_addresses (address, ticket_number, status, bounced_at) VALUES (:address, :ticketNumber, :status, now())
+           ON CONFLICT (address) DO UPDATE SET ticket_number = EXCLUDED.ticket_number, status = EXCLUDED.status, bounced_at = now()`,
+          { replacements: { address, ticketNumber, status: parsed.bounced?.status ?? null } },
+        );
+      }
+      return finish(row.id, 'bounce', { ticketNumber, reason: [address, parsed.bounced?.status].filter(Boolean).join(' ') || parsed.automatic });
     }
     const body = validateBody(parsed.visibleText) === null ? parsed.visibleText : EMPTY_BODY;
     const automatic = parsed.automatic !== null;

@@ -156,10 +156,13 @@ describe('robots and odd mail', () => {
       To: replyAddress(MAILBOX, number!, TEST_SECRET_KEY),
       'In-Reply-To': ack,
       'Content-Type': 'multipart/report; report-type=delivery-status; boundary=r',
-    }, '--r\r\nContent-Type: text/plain\r\n\r\nDelivery failed\r\n--r\r\nContent-Type: message/delivery-status\r\n\r\nStatus: 5.1.1\r\n--r--'));
+    }, `--r\r\nContent-Type: text/plain\r\n\r\nDelivery failed\r\n--r\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.com\r\n\r\nFinal-Recipient: rfc822; ${customer}\r\nAction: failed\r\nStatus: 5.1.1\r\n--r--`));
     expect(bounce).toMatchObject({ outcome: 'bounce', ticket_number: number });
     expect(await h.db.Ticket.count()).toBe(before);
-    expect((await ticket(number!)).comments).toHaveLength(1);
+    const t = await ticket(number!);
+    expect(t.comments).toHaveLength(1);
+    // The operator sees that the customer's address bounced.
+    expect(t.customerPanel.emailBounce).toMatchObject({ status: '5.1.1', ticketNumber: number });
   });
 
   it('one address gets at most MAIL_RATE_LIMIT_PER_RECIPIENT mails an hour: a loop with another robot ends', async () => {

@@ -201,11 +201,18 @@ export function createTicketQueries(db: Database) {
         : ticket.contact.email
           ? await this.summaries('lower(t.contact_email) = lower(:email) AND t.number <> :number', { email: ticket.contact.email, number }, 20)
           : [];
+      const [bounce] = ticket.contact.email
+        ? await sequelize.query<{ bounced_at: Date; status: string | null; ticket_number: number | null }>(
+          'SELECT bounced_at, status, ticket_number FROM bounced_addresses WHERE address = lower(:email)',
+          { type: QueryTypes.SELECT, replacements: { email: ticket.contact.email } },
+        )
+        : [];
       return {
         ...ticket,
         customerPanel: {
           contact: ticket.contact,
           externalId: ticket.contact.externalId,
+          emailBounce: bounce ? { at: bounce.bounced_at.toISOString(), status: bounce.status, ticketNumber: bounce.ticket_number } : null,
           crm: crm ? customerView(crm) : null,
           previousTickets,
         },
