@@ -17,7 +17,7 @@ import publicTicketRoutes from './routes/public-tickets';
 import customerRoutes from './routes/customers';
 import healthRoutes from './routes/health';
 import inboundEmailRoutes from './routes/inbound-emails';
-import { TicketCommands } from '../workflows/ticket/client';
+import { ticketCommandsFor } from '../workflows/ticket/client';
 import { createTicketQueries } from './tickets/queries';
 import type { App } from './types';
 
@@ -40,12 +40,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const secureCookies = config.PUBLIC_URL.startsWith('https:');
-  const commands = new TicketCommands({
-    client: temporal,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    settings: { reopenWindowMs: config.REOPEN_WINDOW, maxHistoryEvents: config.MAX_HISTORY_EVENTS },
-    timeoutMs: workflowTimeoutMs,
-  });
+  const commands = ticketCommandsFor(temporal, config, workflowTimeoutMs);
   const queries = createTicketQueries(db);
 
   registerErrorHandler(app);

@@ -26,7 +26,7 @@ import { smtpMailer } from '../mail/mailer';
 import { createRenderer } from '../mail/render';
 import { activitySettings } from '../activities';
 import { createTicketWorker, startMailboxWorkflows } from '../worker';
-import { TicketCommands } from '../workflows/ticket/client';
+import { ticketCommandsFor } from '../workflows/ticket/client';
 import { messageIdDomain } from '../mail/threading';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1000);
@@ -110,9 +110,7 @@ async function main() {
       imap: { host: dovecot.host, port: dovecot.port, secure: false, user: MAILBOX, password: 'bench-password', folder: 'INBOX' },
       identity: { address: MAILBOX, messageIdDomain: messageIdDomain(config.MAIL_FROM), secretKey: config.SECRET_KEY },
     }];
-    const commands = new TicketCommands({
-      client, taskQueue, settings: { reopenWindowMs: config.REOPEN_WINDOW, maxHistoryEvents: config.MAX_HISTORY_EVENTS }, timeoutMs: 60_000,
-    });
+    const commands = ticketCommandsFor(client, { ...config, TEMPORAL_TASK_QUEUE: taskQueue });
     const workerConnection = await NativeConnection.connect({ address: devServer.address });
     const mailer = smtpMailer(smtpUrl);
     const worker = await createTicketWorker({

@@ -7,7 +7,7 @@ import { migrate } from '../db/migrate';
 import { createMailDeps } from '../mail';
 import { activitySettings } from '../activities';
 import { createTicketWorker, mailboxesFromConfig, startMailboxWorkflows } from './index';
-import { TicketCommands } from '../workflows/ticket/client';
+import { ticketCommandsFor } from '../workflows/ticket/client';
 
 export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_KEY: string }, signal?: AbortSignal): Promise<void> {
   const db = connectDatabase(config.DATABASE_URL);
@@ -19,12 +19,7 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const mailboxes = mailboxesFromConfig(config);
   try {
-    const commands = new TicketCommands({
-      client,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      settings: { reopenWindowMs: config.REOPEN_WINDOW, maxHistoryEvents: config.MAX_HISTORY_EVENTS },
-      timeoutMs: 60_000,
-    });
+    const commands = ticketCommandsFor(client, config);
     const worker = await createTicketWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,

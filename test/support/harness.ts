@@ -8,7 +8,7 @@ import { smtpMailer } from '../../mail/mailer';
 import { createRenderer } from '../../mail/render';
 import { createTicketWorker, startMailboxWorkflows } from '../../worker';
 import { activitySettings } from '../../activities';
-import { TicketCommands } from '../../workflows/ticket/client';
+import { ticketCommandsFor } from '../../workflows/ticket/client';
 import type { MailboxConfig } from '../../activities/mailbox';
 import type { ImapSettings } from '../../email/imap';
 import { messageIdDomain } from '../../mail/threading';
@@ -62,12 +62,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const mailer = smtpMailer(smtpUrl);
 
-  const commands = new TicketCommands({
-    client: temporal,
-    taskQueue,
-    settings: { reopenWindowMs: config.REOPEN_WINDOW, maxHistoryEvents: config.MAX_HISTORY_EVENTS },
-    timeoutMs: 60_000,
-  });
+  const commands = ticketCommandsFor(temporal, config);
   const mailboxes: MailboxConfig[] = options.mailbox ? [{
     name: `test-${randomUUID()}`,
     imap: options.mailbox.imap,

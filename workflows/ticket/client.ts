@@ -2,6 +2,7 @@ import { Client, WithStartWorkflowOperation, WorkflowUpdateFailedError, Workflow
 import { ApplicationFailure } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { NewTicket, TicketState } from '../../domain/ticket';
+import type { Config } from '../../config';
 import {
   SEARCH_ATTRIBUTES,
   RUN_ENDING,
@@ -33,6 +34,16 @@ export class TicketWorkflowUnavailable extends Error {
     super('The ticket service did not answer in time; try again in a moment.');
     this.name = 'TicketWorkflowUnavailable';
   }
+}
+
+/** Ticket commands as configured: the task queue and the workflow's timings. */
+export function ticketCommandsFor(client: Client, config: Config, timeoutMs = 60_000): TicketCommands {
+  return new TicketCommands({
+    client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    settings: { reopenWindowMs: config.REOPEN_WINDOW, maxHistoryEvents: config.MAX_HISTORY_EVENTS },
+    timeoutMs,
+  });
 }
 
 export interface TicketCommandsOptions {
