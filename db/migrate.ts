@@ -5,6 +5,7 @@ import * as inboundEmail from './migrations/0002-inbound-email';
 import * as notificationRecipients from './migrations/0003-notification-recipients';
 import * as emailAttachments from './migrations/0004-email-attachments';
 import * as bouncedAddresses from './migrations/0005-bounced-addresses';
+import * as ticketCreateKeys from './migrations/0006-ticket-create-keys';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -13,6 +14,7 @@ const MIGRATIONS = [
   { name: '0003-notification-recipients', ...notificationRecipients },
   { name: '0004-email-attachments', ...emailAttachments },
   { name: '0005-bounced-addresses', ...bouncedAddresses },
+  { name: '0006-ticket-create-keys', ...ticketCreateKeys },
 ];
 
 export function migrator(sequelize: Sequelize) {

@@ -149,6 +149,21 @@ it('a ticket with 2,000 comments works: history stays bounded by continuing as n
 }, 300_000);
 
 describe('idempotency', () => {
+  it('a double-clicked "open ticket" (same Idempotency-Key) opens one ticket and sends one acknowledgement', async () => {
+    const email = `twice-${randomUUID().slice(0, 8)}@example.com`;
+    const open = () => h.request(agent, 'POST', '/api/tickets', { subject: 'Once', body: 'Only one, please', customer: { email } }, { 'idempotency-key': `open-${email}` });
+    const [first, second] = await Promise.all([open(), open()]);
+    expect([first.statusCode, second.statusCode]).toEqual([201, 201]);
+    expect(second.json().number).toBe(first.json().number);
+    expect(await h.db.Ticket.count({ where: { contactEmail: email } })).toBe(1);
+    await h.smtp.waitFor(() => h.smtp.to(email).length >= 1);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(h.smtp.to(email)).toHaveLength(1);
+    // Another key is another ticket.
+    const third = await h.request(agent, 'POST', '/api/tickets', { subject: 'Again', body: 'A new one', customer: { email } }, { 'idempotency-key': `other-${email}` });
+    expect(third.json().number).not.toBe(first.json().number);
+  });
+
   it('a double-clicked reply (same Idempotency-Key) leaves one comment and sends one mail', async () => {
     const ticket = await openTicket();
     const send = () => h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'Only once', visibility: 'public' }, { 'idempotency-key': 'click-1' });

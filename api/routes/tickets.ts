@@ -66,6 +66,24 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     };
   }
 
+  /** A new number, or with an Idempotency-Key the number that key got the first time. */
+  async function allocateTicketNumber(key: string | undefined, operatorId: number): Promise<number> {
+    if (!key) {
+      const [row] = await db.sequelize.query<{ number: number }>("SELECT nextval('ticket_number_seq')::int AS number", { type: QueryTypes.SELECT });
+      return row!.number;
+    }
+    const scoped = `${operatorId}:${key}`;
+    await db.sequelize.query(
+      `INSERT INTO ticket_create_keys (key, ticket_number) VALUES (:scoped, nextval('ticket_number_seq')::int)
+       ON CONFLICT (key) DO NOTHING`,
+      { replacements: { scoped } },
+    );
+    const [row] = await db.sequelize.query<{ ticket_number: number }>(
+      'SELECT ticket_number FROM ticket_create_keys WHERE key = :scoped', { type: QueryTypes.SELECT, replacements: { scoped } },
+    );
+    return row!.ticket_number;
+  }
+
   async function ensureExists(number: number) {
     const exists = await db.Ticket.count({ where: { number } });
     if (!exists) throw notFound(`Ticket #${number} does not exist.`);
@@ -101,6 +119,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     schema: {
       tags: ['tickets'],
       summary: 'Open a ticket for a customer (source "admin")',
+      headers: IdempotencyHeaders,
       body: CreateTicketBody,
       response: { 201: TicketDetail, ...errors },
     },
@@ -109,9 +128,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     const problem = validateSubject(request.body.subject) ?? validateBody(request.body.body) ?? validateContact(contact);
     if (problem) throw unprocessable(problem);
     await ensureActiveOperator(request.body.assigneeId);
-    const [{ number } = { number: 0 }] = await db.sequelize.query<{ number: number }>(
-      "SELECT nextval('ticket_number_seq')::int AS number", { type: QueryTypes.SELECT },
-    );
+    const number = await allocateTicketNumber(request.headers['idempotency-key'], request.operator!.id);
     const ticket: NewTicket = {
       number,
       subject: request.body.subject,
