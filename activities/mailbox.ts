@@ -2,7 +2,9 @@ import { Context } from '@temporalio/activity';
 import type { Database } from '../db';
 import type { TicketCommands } from '../workflows/ticket/client';
 import { createMailIngestion } from '../email/ingest';
-import { ImapSettings, watchMailbox } from '../email/imap';
+import { QueryTypes } from 'sequelize';
+import { ImapSettings, parseImapUrl, watchMailbox } from '../email/imap';
+import { open } from '../security/secret-box';
 import type { MailboxIdentity } from '../email/inbound';
 
 export interface MailboxConfig {
@@ -14,8 +16,11 @@ export interface MailboxConfig {
 export interface MailboxActivityDeps {
   db: Database;
   commands: TicketCommands;
-  /** Passwords stay here, in the worker; workflows only ever see a mailbox's name. */
+  /** From the environment. Passwords stay here, in the worker; workflows only see a mailbox's name. */
   mailboxes: MailboxConfig[];
+  /** For mailboxes stored in the database: the key that opens their credentials, our Message-ID domain. */
+  secretKey: string;
+  messageIdDomain: string;
   maxMessageBytes: number;
   maxAttachmentBytes: number;
   pollIntervalMs: number;
@@ -25,14 +30,34 @@ export interface MailboxActivityDeps {
 
 export function createMailboxActivities(deps: MailboxActivityDeps) {
   const byName = new Map(deps.mailboxes.map((m) => [m.name, m]));
+
+  /** A mailbox by name: from the environment, else an active one from the database. */
+  async function resolve(name: string): Promise<MailboxConfig | null> {
+    const configured = byName.get(name);
+    if (configured) return configured;
+    const [row] = await deps.db.sequelize.query<{ address: string; imap_sealed: string }>(
+      'SELECT address, imap_sealed FROM mailboxes WHERE name = :name AND active',
+      { type: QueryTypes.SELECT, replacements: { name } },
+    );
+    if (!row) return null;
+    return {
+      name,
+      imap: parseImapUrl(open(deps.secretKey, row.imap_sealed)),
+      identity: { address: row.address, messageIdDomain: deps.messageIdDomain, secretKey: deps.secretKey },
+    };
+  }
+
   return {
-    /** Ingests the mailbox's new mail for a while, then returns; the workflow calls it again. */
-    async watchMailbox({ name, runForMs }: { name: string; runForMs: number }): Promise<{ processed: number }> {
-      const mailbox = byName.get(name);
-      if (!mailbox) throw new Error(`This worker has no mailbox named "${name}"`);
+    /**
+     * Ingests the mailbox's new mail for a while, then returns; the workflow calls it
+     * again until the mailbox is gone or switched off (`stopped`).
+     */
+    async watchMailbox({ name, runForMs }: { name: string; runForMs: number }): Promise<{ processed: number; stopped: boolean }> {
+      const mailbox = await resolve(name);
+      if (!mailbox) return { processed: 0, stopped: true };
       const context = Context.current();
       const log = deps.log ?? ((line: string) => context.log.warn(line));
-      return watchMailbox({
+      const result = await watchMailbox({
         name,
         imap: mailbox.imap,
         db: deps.db,
@@ -46,6 +71,7 @@ export function createMailboxActivities(deps: MailboxActivityDeps) {
         heartbeat: (details) => context.heartbeat(details),
         signal: context.cancellationSignal,
       });
+      return { ...result, stopped: false };
     },
   };
 }

@@ -17,6 +17,7 @@ import publicTicketRoutes from './routes/public-tickets';
 import customerRoutes from './routes/customers';
 import healthRoutes from './routes/health';
 import inboundEmailRoutes from './routes/inbound-emails';
+import mailboxRoutes from './routes/mailboxes';
 import { ticketCommandsFor } from '../workflows/ticket/client';
 import { createTicketQueries } from './tickets/queries';
 import type { App } from './types';
@@ -94,6 +95,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
   });
   await app.register(customerRoutes, { db, queries });
   await app.register(inboundEmailRoutes, { db });
+  await app.register(mailboxRoutes, { db, config, temporal });
   await app.register(publicTicketRoutes, { db, commands, queries, rateLimit: config.RATE_LIMIT_PUBLIC });
   return app;
 }

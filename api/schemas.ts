@@ -258,6 +258,28 @@ export const InboundEmailView = Type.Object({
 
 export const InboundEmailPage = Type.Object({ items: Type.Array(InboundEmailView), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
 
+export const MailboxView = Type.Object({
+  id: Nullable(Type.Integer()),
+  name: Type.String(),
+  address: Type.String(),
+  active: Type.Boolean(),
+  source: literals(['environment', 'database'] as const),
+  imap: Type.Object({ host: Type.String(), port: Type.Integer(), secure: Type.Boolean(), user: Type.String(), folder: Type.String() }),
+});
+export type MailboxView = Static<typeof MailboxView>;
+
+export const CreateMailboxBody = Type.Object({
+  name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'Lower-case letters, digits and dashes; names its workflow `mailbox-<name>`' }),
+  address: Type.String({ minLength: 3, maxLength: 254 }),
+  imapUrl: Type.String({ minLength: 8, maxLength: 2000, description: 'imap:// or imaps://user:password@host:port/FOLDER (URL-encoded); stored encrypted, never returned' }),
+}, { additionalProperties: false });
+
+export const PatchMailboxBody = Type.Object({
+  address: Type.Optional(Type.String({ minLength: 3, maxLength: 254 })),
+  imapUrl: Type.Optional(Type.String({ minLength: 8, maxLength: 2000 })),
+  active: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false, minProperties: 1 });
+
 export const Health = Type.Object({
   status: literals(['ok', 'degraded'] as const),
   postgres: Type.Boolean(),

@@ -120,7 +120,7 @@ async function main() {
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       activities: { db, mailer, render: createRenderer(), ...activitySettings(config), log: () => undefined },
       mailboxes: {
-        db, commands, mailboxes, maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE, maxAttachmentBytes: config.MAIL_MAX_ATTACHMENT_SIZE,
+        db, commands, mailboxes, secretKey: config.SECRET_KEY, messageIdDomain: messageIdDomain(config.MAIL_FROM), maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE, maxAttachmentBytes: config.MAIL_MAX_ATTACHMENT_SIZE,
         pollIntervalMs: config.MAIL_POLL_INTERVAL, autoIdleDelayMs: 200, log: () => undefined,
       },
     });
@@ -128,7 +128,7 @@ async function main() {
     stops.push(async () => { worker.shutdown(); await running; await workerConnection.close(); mailer.close(); });
 
     const start = performance.now();
-    await startMailboxWorkflows(client, taskQueue, mailboxes, 10 * 60_000);
+    await startMailboxWorkflows(client, taskQueue, mailboxes.map((m) => m.name), 10 * 60_000);
     let persisted = 0;
     while (persisted < MESSAGES) {
       await new Promise((r) => setTimeout(r, 200));

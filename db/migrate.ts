@@ -6,6 +6,7 @@ import * as notificationRecipients from './migrations/0003-notification-recipien
 import * as emailAttachments from './migrations/0004-email-attachments';
 import * as bouncedAddresses from './migrations/0005-bounced-addresses';
 import * as ticketCreateKeys from './migrations/0006-ticket-create-keys';
+import * as mailboxes from './migrations/0007-mailboxes';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -15,6 +16,7 @@ const MIGRATIONS = [
   { name: '0004-email-attachments', ...emailAttachments },
   { name: '0005-bounced-addresses', ...bouncedAddresses },
   { name: '0006-ticket-create-keys', ...ticketCreateKeys },
+  { name: '0007-mailboxes', ...mailboxes },
 ];
 
 export function migrator(sequelize: Sequelize) {

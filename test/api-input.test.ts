@@ -48,6 +48,9 @@ describe('operator routes need a logged-in operator', () => {
     ['PATCH', '/api/customers/1', { company: 'X' }],
     ['GET', '/api/inbound-emails', undefined],
     ['GET', '/api/attachments/1', undefined],
+    ['GET', '/api/mailboxes', undefined],
+    ['POST', '/api/mailboxes', { name: 'x', address: 'x@example.com', imapUrl: 'imap://u:p@h/INBOX' }],
+    ['PATCH', '/api/mailboxes/1', { active: false }],
     ['GET', '/api/inbound-emails/1/raw', undefined],
   ];
   it.each(routes)('%s %s without a session: 401', async (method, url, payload) => {
@@ -203,7 +206,7 @@ it('health reports PostgreSQL and Temporal', async () => {
 it('OpenAPI describes every route', async () => {
   const spec = (await h.request(null, 'GET', '/docs/json')).json();
   expect(Object.keys(spec.paths).sort()).toEqual([
-    '/api/attachments/{id}', '/api/auth/login', '/api/auth/logout', '/api/customers', '/api/customers/{id}', '/api/inbound-emails', '/api/inbound-emails/{id}/raw', '/api/me', '/api/operators',
+    '/api/attachments/{id}', '/api/auth/login', '/api/auth/logout', '/api/customers', '/api/customers/{id}', '/api/inbound-emails', '/api/inbound-emails/{id}/raw', '/api/mailboxes', '/api/mailboxes/{id}', '/api/me', '/api/operators',
     '/api/public/tickets/{token}', '/api/public/tickets/{token}/attachments/{id}', '/api/public/tickets/{token}/comments',
     '/api/tickets', '/api/tickets/{number}', '/api/tickets/{number}/comments', '/healthz',
   ]);

@@ -18,7 +18,7 @@ let agent: Session;
 let imap: ImapFlow;
 
 beforeAll(async () => {
-  dovecot = await startDovecot({ [MAILBOX]: 'inbox-password' });
+  dovecot = await startDovecot({ [MAILBOX]: 'inbox-password', 'sales@helpdesk.test': 'sales-password' });
   const settings = { host: dovecot.host, port: dovecot.port, secure: false, user: MAILBOX, password: 'inbox-password', folder: 'INBOX' };
   h = await startHarness({
     mailbox: { imap: settings, address: MAILBOX },
@@ -250,5 +250,38 @@ describe('robots and odd mail', () => {
     expect(broken.raw!.toString()).toContain('<<<broken');
     const after = await deliver(mail({ From: unique('after2') }, 'Next one'));
     expect(after.outcome).toBe('created');
+  });
+});
+
+describe('more mailboxes, stored in the database', () => {
+  it('an admin adds one; its mail becomes tickets; its password is never shown', async () => {
+    const admin = await h.login('admin');
+    const imapUrl = `imap://sales%40helpdesk.test:sales-password@${dovecot.host}:${dovecot.port}/INBOX`;
+    const name = `sales-${randomUUID().slice(0, 6)}`;
+    expect((await h.request(agent, 'POST', '/api/mailboxes', { name, address: 'sales@helpdesk.test', imapUrl })).statusCode).toBe(403);
+    const created = await h.request(admin, 'POST', '/api/mailboxes', { name, address: 'sales@helpdesk.test', imapUrl });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ name, address: 'sales@helpdesk.test', active: true, source: 'database', imap: { user: 'sales@helpdesk.test', folder: 'INBOX' } });
+    const listed = await h.request(admin, 'GET', '/api/mailboxes');
+    for (const body of [created.body, listed.body]) expect(body).not.toContain('sales-password');
+    const [row] = await h.db.sequelize.query<{ imap_sealed: string }>('SELECT imap_sealed FROM mailboxes WHERE name = :name', { type: QueryTypes.SELECT, replacements: { name } });
+    expect(row!.imap_sealed).not.toContain('sales-password');
+    expect((await h.request(admin, 'POST', '/api/mailboxes', { name: 'x', address: 'x@example.com', imapUrl: 'http://nope' })).statusCode).toBe(422);
+
+    const sales = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, logger: false, auth: { user: 'sales@helpdesk.test', pass: 'sales-password' } });
+    await sales.connect();
+    const from = unique('buyer');
+    await sales.append('INBOX', mail({ From: from, To: 'sales@helpdesk.test', Subject: 'Quote please' }, 'How much for 10?'));
+    await sales.logout();
+    const number = await eventually(async () => (await h.db.Ticket.findOne({ where: { contactEmail: from } }))?.number, 30_000, 'the sales mail to become a ticket');
+    expect((await ticket(number)).subject).toBe('Quote please');
+    // Its answers are matched by its own signed address.
+    const reply = await h.db.sequelize.query<{ mailbox: string }>('SELECT mailbox FROM inbound_emails WHERE ticket_number = :number', { type: QueryTypes.SELECT, replacements: { number } });
+    expect(reply.map((r) => r.mailbox)).toEqual([name]);
+
+    const off = await h.request(admin, 'PATCH', `/api/mailboxes/${created.json().id}`, { active: false });
+    expect(off.json().active).toBe(false);
+    const handle = h.temporal.workflow.getHandle(`mailbox-${name}`);
+    expect((await handle.describe()).status.name).not.toBe('RUNNING');
   });
 });

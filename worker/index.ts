@@ -47,11 +47,11 @@ export function mailboxesFromConfig(config: Config & { SECRET_KEY: string }): Ma
 }
 
 /** Starts each mailbox's workflow unless it runs already; safe from every worker at every start. */
-export async function startMailboxWorkflows(client: Client, taskQueue: string, mailboxes: MailboxConfig[], watchForMs = 5 * 60_000) {
-  for (const mailbox of mailboxes) {
-    const input: MailboxWorkflowInput = { name: mailbox.name, watchForMs };
+export async function startMailboxWorkflows(client: Client, taskQueue: string, names: string[], watchForMs = 5 * 60_000) {
+  for (const name of names) {
+    const input: MailboxWorkflowInput = { name, watchForMs };
     await client.workflow.start(MAILBOX_WORKFLOW_TYPE, {
-      workflowId: mailboxWorkflowId(mailbox.name),
+      workflowId: mailboxWorkflowId(name),
       taskQueue,
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',

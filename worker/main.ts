@@ -6,6 +6,8 @@ import { connectDatabase } from '../db';
 import { migrate } from '../db/migrate';
 import { createMailDeps } from '../mail';
 import { activitySettings } from '../activities';
+import { QueryTypes } from 'sequelize';
+import { messageIdDomain } from '../mail/threading';
 import { createTicketWorker, mailboxesFromConfig, startMailboxWorkflows } from './index';
 import { ticketCommandsFor } from '../workflows/ticket/client';
 
@@ -27,10 +29,11 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       activities: { db, ...mail, ...activitySettings(config) },
       mailboxes: {
-        db, commands, mailboxes, maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE, maxAttachmentBytes: config.MAIL_MAX_ATTACHMENT_SIZE, pollIntervalMs: config.MAIL_POLL_INTERVAL, autoIdleDelayMs: 1000,
+        db, commands, mailboxes, secretKey: config.SECRET_KEY, messageIdDomain: messageIdDomain(config.MAIL_FROM), maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE, maxAttachmentBytes: config.MAIL_MAX_ATTACHMENT_SIZE, pollIntervalMs: config.MAIL_POLL_INTERVAL, autoIdleDelayMs: 1000,
       },
     });
-    await startMailboxWorkflows(client, config.TEMPORAL_TASK_QUEUE, mailboxes);
+    const stored = await db.sequelize.query<{ name: string }>('SELECT name FROM mailboxes WHERE active ORDER BY id', { type: QueryTypes.SELECT });
+    await startMailboxWorkflows(client, config.TEMPORAL_TASK_QUEUE, [...mailboxes.map((m) => m.name), ...stored.map((m) => m.name)]);
     for (const m of mailboxes) console.log(`worker: taking mail from ${m.identity.address} (${m.imap.host}:${m.imap.port}/${m.imap.folder})`);
     console.log(`worker: polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${temporalAddress(config)}; mail goes to ${mail.mailer.describe}`);
     signal?.addEventListener('abort', () => worker.shutdown(), { once: true });

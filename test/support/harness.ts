@@ -81,7 +81,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       workflowBundle: { codePath: testEnv('workflowBundle') },
       activities: { db, mailer, render: createRenderer(), ...activitySettings(config), log: () => undefined },
-      mailboxes: { db, commands, mailboxes, maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE, maxAttachmentBytes: config.MAIL_MAX_ATTACHMENT_SIZE, pollIntervalMs: config.MAIL_POLL_INTERVAL, autoIdleDelayMs: 200, log: () => undefined },
+      mailboxes: { db, commands, mailboxes, secretKey: config.SECRET_KEY, messageIdDomain: messageIdDomain(config.MAIL_FROM), maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE, maxAttachmentBytes: config.MAIL_MAX_ATTACHMENT_SIZE, pollIntervalMs: config.MAIL_POLL_INTERVAL, autoIdleDelayMs: 200, log: () => undefined },
     });
     workerRun = worker.run();
   }
@@ -93,7 +93,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     worker = null;
   }
   if (options.worker !== false) await startWorker();
-  await startMailboxWorkflows(temporal, taskQueue, mailboxes, 20_000);
+  await startMailboxWorkflows(temporal, taskQueue, mailboxes.map((m) => m.name), 20_000);
 
   const app: App = await buildApp({ config, db, temporal, workflowTimeoutMs: 60_000, logger: { level: 'error' } });
 

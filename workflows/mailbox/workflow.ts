@@ -12,7 +12,9 @@ const { watchMailbox } = proxyActivities<MailboxActivities>({
 /** One per mailbox, for as long as the helpdesk runs: its ingestion, visible in Temporal Web. */
 export async function mailboxWorkflow(input: MailboxWorkflowInput): Promise<void> {
   for (let run = 0; run < 100; run++) {
-    await watchMailbox({ name: input.name, runForMs: input.watchForMs });
+    const { stopped } = await watchMailbox({ name: input.name, runForMs: input.watchForMs });
+    // The mailbox was removed or switched off: its workflow ends with it.
+    if (stopped) return;
   }
   await continueAsNew<typeof mailboxWorkflow>(input);
 }
