@@ -15,7 +15,9 @@ import {
   normalizeEmail,
 } from '../domain/ticket';
 import { hashPublicToken, publicToken, ticketUrl } from '../security/public-token';
-import { mailboxAddress, messageIdDomain, notificationKey, notificationMessageId, replyAddress, threadMessageId } from '../mail/threading';
+import { mailboxAddress, messageIdDomain, notificationKey, notificationMessageId, replyAddress, senderName, threadMessageId } from '../mail/threading';
+import { smtpMailer } from '../mail/mailer';
+import { open } from '../security/secret-box';
 
 export interface ActivityDeps {
   db: Database;
@@ -61,6 +63,24 @@ export const NON_RETRYABLE = { ticketNotFound: 'TicketNotFound' } as const;
 export function createActivities({ db, mailer, render, secretKey, publicUrl, mailFrom, recipientHourlyLimit, log = console.warn }: ActivityDeps) {
   const { sequelize } = db;
   const domain = messageIdDomain(mailFrom);
+  const mailboxMailers = new Map<string, Mailer>();
+
+  /**
+   * How a ticket's mail goes out: through its stored mailbox's own server and address when
+   * it came in through one (so answers come back there), else through the default.
+   */
+  async function outgoing(mailboxName: string | null): Promise<{ mailer: Mailer; from: OutgoingFrom; address: string }> {
+    const [row] = mailboxName === null ? [] : await sequelize.query<{ address: string; smtp_sealed: string | null }>(
+      'SELECT address, smtp_sealed FROM mailboxes WHERE name = :name', { type: QueryTypes.SELECT, replacements: { name: mailboxName } },
+    );
+    if (!row) return { mailer, from: mailFrom, address: mailboxAddress(mailFrom) };
+    let routed = mailer;
+    if (row.smtp_sealed) {
+      routed = mailboxMailers.get(row.smtp_sealed) ?? smtpMailer(open(secretKey, row.smtp_sealed));
+      mailboxMailers.set(row.smtp_sealed, routed);
+    }
+    return { mailer: routed, from: { name: senderName(mailFrom) || row.address, address: row.address }, address: row.address };
+  }
 
   return {
     /** Writes the ticket row, its audit record and its comment in one transaction. */
@@ -71,9 +91,9 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
         await sequelize.query(
           `INSERT INTO tickets (number, public_token_hash, token_version, subject, status, priority, source,
              assignee_id, customer_id, contact_email, contact_phone, contact_first_name, contact_last_name,
-             external_id, event_seq, comment_count, created_at, updated_at, closed_at)
+             external_id, mailbox, event_seq, comment_count, created_at, updated_at, closed_at)
            VALUES (:number, :tokenHash, 1, :subject, :status, :priority, :source, :assigneeId, :customerId,
-             :email, :phone, :firstName, :lastName, :externalId, :eventSeq, :commentCount, :createdAt, :updatedAt, :closedAt)
+             :email, :phone, :firstName, :lastName, :externalId, :mailbox, :eventSeq, :commentCount, :createdAt, :updatedAt, :closedAt)
            ON CONFLICT (number) DO UPDATE SET
              subject = EXCLUDED.subject, status = EXCLUDED.status, priority = EXCLUDED.priority,
              assignee_id = EXCLUDED.assignee_id, customer_id = EXCLUDED.customer_id,
@@ -92,6 +112,8 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
               assigneeId: state.assigneeId,
               customerId: state.customerId,
               ...state.contact,
+              // States carried over from before mailboxes existed have no such field.
+              mailbox: state.mailbox ?? null,
               eventSeq: state.eventSeq,
               commentCount: state.commentCount,
               createdAt: state.createdAt,
@@ -148,6 +170,7 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
           lastName: row.contactLastName,
           externalId: row.externalId,
         },
+        mailbox: row.mailbox,
         eventSeq: row.eventSeq,
         commentCount: row.commentCount,
         createdAt: row.createdAt.toISOString(),
@@ -188,6 +211,7 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
       if (!ticket) throw ApplicationFailure.nonRetryable(`Ticket #${ticketNumber} is not in the database`, NON_RETRYABLE.ticketNotFound);
       const comment = await db.Comment.findOne({ where: { ticketNumber, eventSeq: seq } });
       const to = recipient === 'customer' ? ticket.contactEmail : await assigneeEmail(ticket.assigneeId);
+      const route = await outgoing(ticket.mailbox);
       const thread = threadMessageId(ticket.number, domain, secretKey);
       // The acknowledgement starts the thread; every later mail answers it.
       const startsThread = kind === 'ticket_created';
@@ -222,15 +246,15 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
         ticket_url: ticketUrl(publicUrl, publicToken(secretKey, ticket.number, ticket.tokenVersion)),
         admin_url: `${publicUrl}/admin/tickets/${ticket.number}`,
       });
-      await mailer.send({
+      await route.mailer.send({
         key,
-        from: mailFrom,
+        from: route.from,
         to,
         ...mail,
         messageId,
         ...(startsThread ? {} : { inReplyTo: thread, references: [thread] }),
         // A customer's answer to this address lands on this ticket: the signature proves it.
-        ...(recipient === 'customer' ? { replyTo: replyAddress(mailboxAddress(mailFrom), ticket.number, secretKey) } : {}),
+        ...(recipient === 'customer' ? { replyTo: replyAddress(route.address, ticket.number, secretKey) } : {}),
         // RFC 3834: mail no human wrote says so, so other robots don't answer it.
         headers: kind === 'public_reply' ? {} : { 'Auto-Submitted': 'auto-generated' },
       });
@@ -267,3 +291,5 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
 }
 
 export type TicketActivities = ReturnType<typeof createActivities>;
+
+type OutgoingFrom = string | { name: string; address: string };

@@ -265,6 +265,8 @@ export const MailboxView = Type.Object({
   active: Type.Boolean(),
   source: literals(['environment', 'database'] as const),
   imap: Type.Object({ host: Type.String(), port: Type.Integer(), secure: Type.Boolean(), user: Type.String(), folder: Type.String() }),
+  /** Its own outgoing server; null: notifications go through SMTP_URL (or the outbox). */
+  smtp: Nullable(Type.Object({ host: Type.String(), port: Type.Integer(), secure: Type.Boolean(), user: Type.String() })),
 });
 export type MailboxView = Static<typeof MailboxView>;
 
@@ -272,11 +274,13 @@ export const CreateMailboxBody = Type.Object({
   name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'Lower-case letters, digits and dashes; names its workflow `mailbox-<name>`' }),
   address: Type.String({ minLength: 3, maxLength: 254 }),
   imapUrl: Type.String({ minLength: 8, maxLength: 2000, description: 'imap:// or imaps://user:password@host:port/FOLDER (URL-encoded); stored encrypted, never returned' }),
+  smtpUrl: Type.Optional(Nullable(Type.String({ minLength: 8, maxLength: 2000, description: 'smtp:// or smtps://user:password@host:port for this mailbox\'s mail; stored encrypted, never returned' }))),
 }, { additionalProperties: false });
 
 export const PatchMailboxBody = Type.Object({
   address: Type.Optional(Type.String({ minLength: 3, maxLength: 254 })),
   imapUrl: Type.Optional(Type.String({ minLength: 8, maxLength: 2000 })),
+  smtpUrl: Type.Optional(Nullable(Type.String({ minLength: 8, maxLength: 2000 }))),
   active: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false, minProperties: 1 });
 

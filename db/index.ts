@@ -55,6 +55,7 @@ export class Ticket extends Model<InferAttributes<Ticket>, InferCreationAttribut
   declare contactFirstName: string | null;
   declare contactLastName: string | null;
   declare externalId: string | null;
+  declare mailbox: string | null;
   declare eventSeq: number;
   declare commentCount: number;
   declare createdAt: Date;
@@ -180,6 +181,7 @@ export function connectDatabase(url: string, options: { logging?: (sql: string) 
     contactFirstName: nullableText(),
     contactLastName: nullableText(),
     externalId: nullableText(),
+    mailbox: nullableText(),
     eventSeq: { type: DataTypes.INTEGER, allowNull: false },
     commentCount: { type: DataTypes.INTEGER, allowNull: false },
     createdAt: DataTypes.DATE,

@@ -7,6 +7,7 @@ import * as emailAttachments from './migrations/0004-email-attachments';
 import * as bouncedAddresses from './migrations/0005-bounced-addresses';
 import * as ticketCreateKeys from './migrations/0006-ticket-create-keys';
 import * as mailboxes from './migrations/0007-mailboxes';
+import * as mailboxOutgoing from './migrations/0008-mailbox-outgoing';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -17,6 +18,7 @@ const MIGRATIONS = [
   { name: '0005-bounced-addresses', ...bouncedAddresses },
   { name: '0006-ticket-create-keys', ...ticketCreateKeys },
   { name: '0007-mailboxes', ...mailboxes },
+  { name: '0008-mailbox-outgoing', ...mailboxOutgoing },
 ];
 
 export function migrator(sequelize: Sequelize) {

@@ -10,6 +10,7 @@ const newTicket = (over: Partial<NewTicket> = {}): NewTicket => ({
   priority: 'normal',
   source: 'widget',
   contact: { email: 'ann@example.com', phone: null, firstName: 'Ann', lastName: 'Lee', externalId: null },
+  mailbox: null,
   createdBy: null,
   assigneeId: null,
   messageKey: null,

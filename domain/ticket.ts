@@ -55,6 +55,8 @@ export interface TicketState {
   /** The CRM customer this ticket is linked to, if any. */
   customerId: number | null;
   contact: Contact;
+  /** The mailbox the ticket came in through and answers from; null for the default one. */
+  mailbox: string | null;
   /** Sequence number of the last applied event; idempotency keys derive from it. */
   eventSeq: number;
   commentCount: number;
@@ -72,6 +74,8 @@ export interface NewTicket {
   priority: TicketPriority;
   source: TicketSource;
   contact: Contact;
+  /** The mailbox an email ticket came in through; null otherwise. */
+  mailbox: string | null;
   /** Operator who opened it (admin source); null when the customer did. */
   createdBy: number | null;
   assigneeId: number | null;
@@ -235,6 +239,7 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
     assigneeId: t.assigneeId,
     customerId: null,
     contact: t.contact,
+    mailbox: t.mailbox,
     eventSeq: 1,
     commentCount: 1,
     createdAt: event.at,

@@ -5,7 +5,7 @@ import nodemailer from 'nodemailer';
 export interface OutgoingMail {
   /** Idempotency key: a retried send of the same key writes the same outbox file. */
   key: string;
-  from: string;
+  from: string | { name: string; address: string };
   to: string;
   subject: string;
   text: string;

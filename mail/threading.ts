@@ -21,6 +21,11 @@ export function messageIdDomain(mailFrom: string): string {
   return mailboxAddress(mailFrom).split('@')[1]?.trim().toLowerCase() || 'helpdesk.invalid';
 }
 
+/** `Helpdesk <support@example.com>` → `Helpdesk` (empty without a display name). */
+export function senderName(mailFrom: string): string {
+  return /^\s*"?([^"<]*?)"?\s*</.exec(mailFrom)?.[1]?.trim() ?? '';
+}
+
 /** `Helpdesk <support@example.com>` → `support@example.com`. */
 export function mailboxAddress(mailFrom: string): string {
   return (/<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom).trim();

@@ -10,6 +10,7 @@ import { startDovecot, Dovecot } from './support/dovecot';
 import { startHarness, Harness, Session, eventually, TEST_SECRET_KEY } from './support/harness';
 import { replyAddress } from '../mail/threading';
 import { PROCESSED_FLAG } from '../email/imap';
+import { SmtpSink } from './support/smtp-sink';
 
 const MAILBOX = 'support@helpdesk.test';
 let dovecot: Dovecot;
@@ -257,15 +258,25 @@ describe('more mailboxes, stored in the database', () => {
   it('an admin adds one; its mail becomes tickets; its password is never shown', async () => {
     const admin = await h.login('admin');
     const imapUrl = `imap://sales%40helpdesk.test:sales-password@${dovecot.host}:${dovecot.port}/INBOX`;
+    // The sales mailbox sends through a server of its own.
+    const salesSmtp = new SmtpSink();
+    const smtpUrl = (await salesSmtp.start()).replace('smtp://', 'smtp://sales:smtp-password@');
     const name = `sales-${randomUUID().slice(0, 6)}`;
     expect((await h.request(agent, 'POST', '/api/mailboxes', { name, address: 'sales@helpdesk.test', imapUrl })).statusCode).toBe(403);
-    const created = await h.request(admin, 'POST', '/api/mailboxes', { name, address: 'sales@helpdesk.test', imapUrl });
+    const created = await h.request(admin, 'POST', '/api/mailboxes', { name, address: 'sales@helpdesk.test', imapUrl, smtpUrl });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ name, address: 'sales@helpdesk.test', active: true, source: 'database', imap: { user: 'sales@helpdesk.test', folder: 'INBOX' } });
+    expect(created.json()).toMatchObject({
+      name, address: 'sales@helpdesk.test', active: true, source: 'database',
+      imap: { user: 'sales@helpdesk.test', folder: 'INBOX' }, smtp: { host: '127.0.0.1', user: 'sales' },
+    });
     const listed = await h.request(admin, 'GET', '/api/mailboxes');
-    for (const body of [created.body, listed.body]) expect(body).not.toContain('sales-password');
-    const [row] = await h.db.sequelize.query<{ imap_sealed: string }>('SELECT imap_sealed FROM mailboxes WHERE name = :name', { type: QueryTypes.SELECT, replacements: { name } });
+    for (const body of [created.body, listed.body]) {
+      expect(body).not.toContain('sales-password');
+      expect(body).not.toContain('smtp-password');
+    }
+    const [row] = await h.db.sequelize.query<{ imap_sealed: string; smtp_sealed: string }>('SELECT imap_sealed, smtp_sealed FROM mailboxes WHERE name = :name', { type: QueryTypes.SELECT, replacements: { name } });
     expect(row!.imap_sealed).not.toContain('sales-password');
+    expect(row!.smtp_sealed).not.toContain('smtp-password');
     expect((await h.request(admin, 'POST', '/api/mailboxes', { name: 'x', address: 'x@example.com', imapUrl: 'http://nope' })).statusCode).toBe(422);
 
     const sales = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, logger: false, auth: { user: 'sales@helpdesk.test', pass: 'sales-password' } });
@@ -278,6 +289,14 @@ describe('more mailboxes, stored in the database', () => {
     // Its answers are matched by its own signed address.
     const reply = await h.db.sequelize.query<{ mailbox: string }>('SELECT mailbox FROM inbound_emails WHERE ticket_number = :number', { type: QueryTypes.SELECT, replacements: { number } });
     expect(reply.map((r) => r.mailbox)).toEqual([name]);
+    // Its acknowledgement goes out through the mailbox's own server, from its address, and
+    // answers are asked for at its signed address.
+    await salesSmtp.waitFor(() => salesSmtp.to(from).length === 1);
+    const ack = salesSmtp.to(from)[0]!;
+    expect(ack.parsed.from?.value[0]?.address).toBe('sales@helpdesk.test');
+    expect(ack.parsed.replyTo?.value[0]?.address).toBe(replyAddress('sales@helpdesk.test', number, TEST_SECRET_KEY));
+    expect(h.smtp.to(from)).toHaveLength(0);
+    await salesSmtp.close();
 
     const off = await h.request(admin, 'PATCH', `/api/mailboxes/${created.json().id}`, { active: false });
     expect(off.json().active).toBe(false);

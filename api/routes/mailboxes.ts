@@ -15,15 +15,34 @@ import { mailboxWorkflowId } from '../../workflows/mailbox/definitions';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody };
 
-interface MailboxRow { id: number; name: string; address: string; imap_sealed: string; active: boolean }
+interface MailboxRow { id: number; name: string; address: string; imap_sealed: string; smtp_sealed: string | null; active: boolean }
+const COLUMNS = 'id, name, address, imap_sealed, smtp_sealed, active';
 
-/** Without the password: a mailbox's credentials go in, never out. */
-function view(row: { id: number | null; name: string; address: string; imapUrl: string; active: boolean; source: 'environment' | 'database' }): MailboxView {
+/** Without the passwords: a mailbox's credentials go in, never out. */
+function view(row: { id: number | null; name: string; address: string; imapUrl: string; smtpUrl: string | null; active: boolean; source: 'environment' | 'database' }): MailboxView {
   const imap = parseImapUrl(row.imapUrl);
+  const smtp = row.smtpUrl ? new URL(row.smtpUrl) : null;
   return {
     id: row.id, name: row.name, address: row.address, active: row.active, source: row.source,
     imap: { host: imap.host, port: imap.port, secure: imap.secure, user: imap.user, folder: imap.folder },
+    smtp: smtp && {
+      host: smtp.hostname,
+      port: smtp.port ? Number(smtp.port) : smtp.protocol === 'smtps:' ? 465 : 587,
+      secure: smtp.protocol === 'smtps:',
+      user: decodeURIComponent(smtp.username),
+    },
   };
+}
+
+function checkedSmtpUrl(raw: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw unprocessable('smtpUrl must be a URL like smtps://user:password@smtp.example.com:465.');
+  }
+  if (!/^smtps?:$/.test(parsed.protocol) || !parsed.hostname) throw unprocessable('smtpUrl must be smtp:// or smtps:// with a host.');
+  return raw;
 }
 
 function checkedImapUrl(raw: string): string {
@@ -44,14 +63,20 @@ export default async function mailboxRoutes(app: App, { db, config, temporal }: 
   app.addHook('preHandler', app.requireOperator);
   app.addHook('preHandler', app.requireAdmin);
 
-  const rows = () => db.sequelize.query<MailboxRow>('SELECT id, name, address, imap_sealed, active FROM mailboxes ORDER BY id', { type: QueryTypes.SELECT });
-  const stored = (row: MailboxRow) => view({ ...row, imapUrl: open(config.SECRET_KEY, row.imap_sealed), source: 'database' });
+  const rows = () => db.sequelize.query<MailboxRow>(`SELECT ${COLUMNS} FROM mailboxes ORDER BY id`, { type: QueryTypes.SELECT });
+  const stored = (row: MailboxRow) => view({
+    ...row,
+    imapUrl: open(config.SECRET_KEY, row.imap_sealed),
+    smtpUrl: row.smtp_sealed ? open(config.SECRET_KEY, row.smtp_sealed) : null,
+    source: 'database',
+  });
 
   app.get('/api/mailboxes', {
     schema: { tags: ['email'], summary: 'The helpdesk mailboxes, without their passwords', response: { 200: Type.Array(MailboxView), ...errors } },
   }, async () => [
     ...(config.IMAP_URL ? [view({
-      id: null, name: 'default', address: config.MAILBOX_ADDRESS ?? mailboxAddress(config.MAIL_FROM), imapUrl: config.IMAP_URL, active: true, source: 'environment',
+      id: null, name: 'default', address: config.MAILBOX_ADDRESS ?? mailboxAddress(config.MAIL_FROM), imapUrl: config.IMAP_URL,
+      smtpUrl: config.SMTP_URL, active: true, source: 'environment',
     })] : []),
     ...(await rows()).map(stored),
   ]);
@@ -59,13 +84,20 @@ export default async function mailboxRoutes(app: App, { db, config, temporal }: 
   app.post('/api/mailboxes', {
     schema: { tags: ['email'], summary: 'Add a mailbox; its mail is taken at once', body: CreateMailboxBody, response: { 201: MailboxView, ...errors } },
   }, async (request, reply) => {
-    const { name, address, imapUrl } = request.body;
+    const { name, address, imapUrl, smtpUrl } = request.body;
     if (name === 'default') throw unprocessable('"default" is the mailbox of IMAP_URL; choose another name.');
     if (!isValidEmail(address)) throw unprocessable(`"${address}" is not a valid email address.`);
     try {
       const [row] = await db.sequelize.query<MailboxRow>(
-        `INSERT INTO mailboxes (name, address, imap_sealed) VALUES (:name, :address, :sealed) RETURNING id, name, address, imap_sealed, active`,
-        { type: QueryTypes.SELECT, replacements: { name, address, sealed: seal(config.SECRET_KEY, checkedImapUrl(imapUrl)) } },
+        `INSERT INTO mailboxes (name, address, imap_sealed, smtp_sealed) VALUES (:name, :address, :sealed, :smtpSealed) RETURNING ${COLUMNS}`,
+        {
+          type: QueryTypes.SELECT,
+          replacements: {
+            name, address,
+            sealed: seal(config.SECRET_KEY, checkedImapUrl(imapUrl)),
+            smtpSealed: smtpUrl ? seal(config.SECRET_KEY, checkedSmtpUrl(smtpUrl)) : null,
+          },
+        },
       );
       await startMailboxWorkflows(temporal, config.TEMPORAL_TASK_QUEUE, [name]);
       return reply.code(201).send(stored(row!));
@@ -78,17 +110,21 @@ export default async function mailboxRoutes(app: App, { db, config, temporal }: 
   app.patch('/api/mailboxes/:id', {
     schema: { tags: ['email'], summary: 'Change a mailbox\'s address or credentials, or switch it off and on', params: IdParams, body: PatchMailboxBody, response: { 200: MailboxView, ...errors } },
   }, async (request) => {
-    const { address, imapUrl, active } = request.body;
+    const { address, imapUrl, smtpUrl, active } = request.body;
     if (address !== undefined && !isValidEmail(address)) throw unprocessable(`"${address}" is not a valid email address.`);
     const [row] = await db.sequelize.query<MailboxRow>(
       `UPDATE mailboxes SET address = coalesce(:address, address), imap_sealed = coalesce(:sealed, imap_sealed),
+         smtp_sealed = CASE WHEN :smtpGiven THEN :smtpSealed ELSE smtp_sealed END,
          active = coalesce(:active, active), updated_at = now()
-       WHERE id = :id RETURNING id, name, address, imap_sealed, active`,
+       WHERE id = :id RETURNING ${COLUMNS}`,
       {
         type: QueryTypes.SELECT,
         replacements: {
           id: request.params.id, address: address ?? null, active: active ?? null,
           sealed: imapUrl === undefined ? null : seal(config.SECRET_KEY, checkedImapUrl(imapUrl)),
+          // smtpUrl: null switches back to the default outgoing server.
+          smtpGiven: smtpUrl !== undefined,
+          smtpSealed: smtpUrl ? seal(config.SECRET_KEY, checkedSmtpUrl(smtpUrl)) : null,
         },
       },
     ).catch((error) => {

@@ -136,6 +136,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
       priority: request.body.priority ?? 'normal',
       source: 'admin',
       contact,
+      mailbox: null,
       createdBy: request.operator!.id,
       assigneeId: request.body.assigneeId ?? null,
       messageKey: null,
