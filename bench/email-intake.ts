@@ -25,7 +25,8 @@ import { migrate } from '../db/migrate';
 import { smtpMailer } from '../mail/mailer';
 import { createRenderer } from '../mail/render';
 import { activitySettings } from '../activities';
-import { createTicketWorker, startMailboxWorkflows } from '../worker';
+import { createTicketWorker } from '../worker';
+import { startMailboxWorkflows } from '../workflows/mailbox/client';
 import { ticketCommandsFor } from '../workflows/ticket/client';
 import { messageIdDomain } from '../mail/threading';
 

@@ -1,11 +1,9 @@
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
-import type { Client } from '@temporalio/client';
 import { createActivities, ActivityDeps } from '../activities';
 import { createMailboxActivities, MailboxActivityDeps, MailboxConfig } from '../activities/mailbox';
 import type { Config } from '../config';
 import { parseImapUrl } from '../email/imap';
 import { mailboxAddress, messageIdDomain } from '../mail/threading';
-import { MAILBOX_WORKFLOW_TYPE, MailboxWorkflowInput, mailboxWorkflowId } from '../workflows/mailbox/definitions';
 
 export interface TicketWorkerOptions {
   connection: NativeConnection;
@@ -44,17 +42,4 @@ export function mailboxesFromConfig(config: Config & { SECRET_KEY: string }): Ma
     imap: parseImapUrl(config.IMAP_URL),
     identity: { address, messageIdDomain: messageIdDomain(config.MAIL_FROM), secretKey: config.SECRET_KEY },
   }];
-}
-
-/** Starts each mailbox's workflow unless it runs already; safe from every worker at every start. */
-export async function startMailboxWorkflows(client: Client, taskQueue: string, names: string[], watchForMs = 5 * 60_000) {
-  for (const name of names) {
-    const input: MailboxWorkflowInput = { name, watchForMs };
-    await client.workflow.start(MAILBOX_WORKFLOW_TYPE, {
-      workflowId: mailboxWorkflowId(name),
-      taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
-  }
 }

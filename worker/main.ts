@@ -8,7 +8,8 @@ import { createMailDeps } from '../mail';
 import { activitySettings } from '../activities';
 import { QueryTypes } from 'sequelize';
 import { messageIdDomain } from '../mail/threading';
-import { createTicketWorker, mailboxesFromConfig, startMailboxWorkflows } from './index';
+import { createTicketWorker, mailboxesFromConfig } from './index';
+import { startMailboxWorkflows } from '../workflows/mailbox/client';
 import { ticketCommandsFor } from '../workflows/ticket/client';
 
 export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_KEY: string }, signal?: AbortSignal): Promise<void> {

@@ -10,7 +10,7 @@ import { parseImapUrl } from '../../email/imap';
 import { seal, open } from '../../security/secret-box';
 import { isValidEmail } from '../../domain/ticket';
 import { mailboxAddress } from '../../mail/threading';
-import { startMailboxWorkflows } from '../../worker';
+import { startMailboxWorkflows } from '../../workflows/mailbox/client';
 import { mailboxWorkflowId } from '../../workflows/mailbox/definitions';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody };
