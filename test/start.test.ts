@@ -4,9 +4,10 @@
  * of it, and the next start finds everything where it was.
  */
 import { spawn, ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { freePort } from './support/ports';
 import { testEnv } from './support/env';
 
@@ -93,8 +94,11 @@ it('npm start runs everything on embedded defaults; Ctrl-C stops it; a second st
   const { number, publicUrl } = (await created.json()) as { number: number; publicUrl: string };
   // Without SMTP_URL the acknowledgement lands in the outbox folder.
   const outbox = join(dataDir, 'outbox');
-  for (let i = 0; i < 100 && !(existsSync(outbox) && readdirSync(outbox).length > 0); i++) await new Promise((r) => setTimeout(r, 100));
+  const acknowledgement = join(outbox, `ticket-${number}-event-1-ticket_created-customer.eml`);
+  // Written under a temporary name and renamed: wait for the finished file.
+  for (let i = 0; i < 100 && !existsSync(acknowledgement); i++) await new Promise((r) => setTimeout(r, 100));
   expect(readdirSync(outbox)).toEqual([`ticket-${number}-event-1-ticket_created-customer.eml`]);
+  expect((await simpleParser(readFileSync(acknowledgement))).text).toContain(publicUrl);
 
   expect(await stop(first.child)).toBe(0);
   await expect(fetch(`${base()}/healthz`)).rejects.toThrow();
