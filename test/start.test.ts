@@ -34,8 +34,15 @@ beforeAll(async () => {
   };
 });
 
-afterAll(() => {
-  if (running && running.exitCode === null) running.kill('SIGKILL');
+afterAll(async () => {
+  // Even after a failure, stop it as Ctrl-C would, so its Temporal and PostgreSQL go too.
+  if (running && running.exitCode === null) {
+    const child = running;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
   rmSync(dataDir, { recursive: true, force: true });
 });
 
