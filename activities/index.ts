@@ -211,7 +211,6 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
       if (!ticket) throw ApplicationFailure.nonRetryable(`Ticket #${ticketNumber} is not in the database`, NON_RETRYABLE.ticketNotFound);
       const comment = await db.Comment.findOne({ where: { ticketNumber, eventSeq: seq } });
       const to = recipient === 'customer' ? ticket.contactEmail : await assigneeEmail(ticket.assigneeId);
-      const route = await outgoing(ticket.mailbox);
       const thread = threadMessageId(ticket.number, domain, secretKey);
       // The acknowledgement starts the thread; every later mail answers it.
       const startsThread = kind === 'ticket_created';
@@ -246,6 +245,7 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
         ticket_url: ticketUrl(publicUrl, publicToken(secretKey, ticket.number, ticket.tokenVersion)),
         admin_url: `${publicUrl}/admin/tickets/${ticket.number}`,
       });
+      const route = await outgoing(ticket.mailbox);
       await route.mailer.send({
         key,
         from: route.from,

@@ -48,6 +48,11 @@ function messageIdFromHeaders(headers: Buffer | null): string | null {
   return headers ? /^message-id:\s*(<[^>\r\n]+>)/im.exec(headers.toString('latin1'))?.[1] ?? null : null;
 }
 
+/** A message's identity in its mailbox: its Message-ID, or where it lies when it has none. */
+function messageKey(message: ReceivedMessage, messageId: string | null): string {
+  return messageId ?? `imap:${message.uidValidity}:${message.uid}`;
+}
+
 /**
  * What happens to one message from a helpdesk mailbox. It is recorded (raw) before
  * anything else, so a retry after a crash finds it and carries on with the same ticket
@@ -125,7 +130,7 @@ export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes,
 
   return async function ingest(message: ReceivedMessage): Promise<IngestOutcome> {
     if (message.raw === null) {
-      const key = messageIdFromHeaders(message.headers) ?? `imap:${message.uidValidity}:${message.uid}`;
+      const key = messageKey(message, messageIdFromHeaders(message.headers));
       const row = await record(message, key, {});
       if (row.outcome !== 'received') return 'duplicate';
       log(`mail ${key} (${message.size} bytes) is over the size limit; kept its headers only`);
@@ -137,14 +142,14 @@ export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes,
       parsed = await parseInbound(message.raw);
     } catch (error) {
       if (!(error instanceof UnparseableEmail)) throw error;
-      const key = messageIdFromHeaders(message.raw) ?? `imap:${message.uidValidity}:${message.uid}`;
+      const key = messageKey(message, messageIdFromHeaders(message.raw));
       const row = await record(message, key, {});
       if (row.outcome !== 'received') return 'duplicate';
       log(`mail ${key} could not be parsed (${error.message}); kept raw as inbound email ${row.id}`);
       return finish(row.id, 'unparseable', { reason: error.message });
     }
 
-    const key = parsed.messageId ?? `imap:${message.uidValidity}:${message.uid}`;
+    const key = messageKey(message, parsed.messageId);
     const row = await record(message, key, { sender: parsed.from?.address, subject: parsed.subject });
     if (row.outcome !== 'received') return 'duplicate';
     if (isOwnMail(parsed, mailbox)) return finish(row.id, 'own_mail');
