@@ -5,6 +5,7 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
+RUN npm run build
 # Where the worker writes .eml files when no SMTP_URL is set (a volume in docker-compose).
 RUN mkdir /outbox && chown node /outbox
 USER node

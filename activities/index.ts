@@ -18,6 +18,7 @@ import { hashPublicToken, publicToken, ticketUrl } from '../security/public-toke
 import { mailboxAddress, messageIdDomain, notificationKey, notificationMessageId, replyAddress, senderName, threadMessageId } from '../mail/threading';
 import { smtpMailer } from '../mail/mailer';
 import { open } from '../security/secret-box';
+import { announceTicketChange } from '../live/ticket-changes';
 
 export interface ActivityDeps {
   db: Database;
@@ -140,6 +141,7 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
           },
         );
         if (comment) await insertComment(transaction, state.number, audit, comment);
+        await announceTicketChange(sequelize, transaction, { number: state.number, seq: audit.seq, type: audit.type });
       });
     },
 

@@ -18,12 +18,14 @@ import customerRoutes from './routes/customers';
 import healthRoutes from './routes/health';
 import inboundEmailRoutes from './routes/inbound-emails';
 import mailboxRoutes from './routes/mailboxes';
+import eventRoutes from './routes/events';
+import adminUiRoutes from './routes/admin-ui';
 import { ticketCommandsFor } from '../workflows/ticket/client';
 import { createTicketQueries } from './tickets/queries';
 import type { App } from './types';
 
 export interface AppDeps {
-  config: Config & { SECRET_KEY: string };
+  config: Config & { SECRET_KEY: string; DATABASE_URL: string };
   db: Database;
   temporal: Client;
   /** How long a request waits for a ticket workflow's answer. */
@@ -97,5 +99,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
   await app.register(inboundEmailRoutes, { db });
   await app.register(mailboxRoutes, { db, config, temporal });
   await app.register(publicTicketRoutes, { db, commands, queries, rateLimit: config.RATE_LIMIT_PUBLIC });
+  await app.register(eventRoutes, { databaseUrl: config.DATABASE_URL });
+  await app.register(adminUiRoutes);
   return app;
 }

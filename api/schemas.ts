@@ -156,7 +156,7 @@ export type TicketDetail = Static<typeof TicketDetail>;
 export const SORTS = ['updated_desc', 'updated_asc', 'created_desc', 'created_asc', 'priority_desc', 'number_desc', 'number_asc'] as const;
 
 export const TicketListQuery = Type.Object({
-  status: Type.Optional(Status),
+  status: Type.Optional(Type.Array(Status, { maxItems: 4, description: 'One or more statuses (`status=new&status=waiting`); the list shows tickets in any of them.' })),
   priority: Type.Optional(Priority),
   source: Type.Optional(Source),
   assignee: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Literal('me'), Type.Literal('none')])),

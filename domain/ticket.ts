@@ -13,11 +13,16 @@ export const STATUS_LABELS: Record<TicketStatus, string> = {
   closed: 'Closed',
 };
 
+/** The statuses a ticket still needs work in: "All open" in the admin UI. */
+export const OPEN_STATUSES = ['new', 'in_progress', 'waiting'] as const satisfies readonly TicketStatus[];
+
 export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+export const PRIORITY_LABELS: Record<TicketPriority, string> = { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' };
 
 export const TICKET_SOURCES = ['email', 'widget', 'admin'] as const;
 export type TicketSource = (typeof TICKET_SOURCES)[number];
+export const SOURCE_LABELS: Record<TicketSource, string> = { email: 'Email', widget: 'Website widget', admin: 'Operator' };
 
 export const COMMENT_VISIBILITIES = ['public', 'internal'] as const;
 export type CommentVisibility = (typeof COMMENT_VISIBILITIES)[number];

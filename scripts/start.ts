@@ -12,6 +12,7 @@ import { loadConfig, Config, ConfigError } from '../config';
 import { ensureTemporalCli, startTemporalDevServer, PROJECT_ROOT } from './temporal-dev-server';
 import { runWorker } from '../worker/main';
 import { runApi } from '../api/server';
+import { buildUi } from './build-ui';
 import { outboxDir } from '../mail';
 
 type Stoppable = { name: string; stop: () => Promise<void> };
@@ -119,6 +120,7 @@ async function main() {
     settings.DATABASE_URL = config.DATABASE_URL ?? await startEmbeddedPostgres(config, dataDir, stack);
     const serverConfig = settings as Config & { DATABASE_URL: string; SECRET_KEY: string };
 
+    await buildUi();
     const api = await runApi(serverConfig);
     stack.push({ name: 'API', stop: () => api.close() });
     const workerStop = new AbortController();

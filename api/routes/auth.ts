@@ -4,7 +4,7 @@ import { col, fn, where } from 'sequelize';
 import type { App } from '../types';
 import type { Database } from '../../db';
 import { ErrorBody, unauthorized } from '../errors';
-import { LoginBody, MeView } from '../schemas';
+import { LoginBody, MeView, OperatorView } from '../schemas';
 import { SESSION_COOKIE, cookieOptions } from '../plugins/auth';
 import { hashPassword, verifyPassword } from '../../security/passwords';
 import { operatorView } from './operators';
@@ -41,6 +41,24 @@ export default async function authRoutes(app: App, { db, secureCookies, loginRat
     if (token) await app.sessions.destroy(token);
     reply.clearCookie(SESSION_COOKIE, cookieOptions(secureCookies));
     return reply.code(204).send(null);
+  });
+
+  // The admin UI asks this first: "not logged in" is an answer here, not an error, so
+  // opening the login page logs no failed request in the browser.
+  app.get('/api/auth/session', {
+    schema: {
+      tags: ['auth'],
+      summary: 'The logged-in operator and CSRF token, or nulls when there is no valid session',
+      response: { 200: Type.Object({ operator: Type.Union([OperatorView, Type.Null()]), csrfToken: Type.Union([Type.String(), Type.Null()]) }) },
+    },
+  }, async (request, reply) => {
+    try {
+      await app.requireOperator(request, reply);
+    } catch {
+      return { operator: null, csrfToken: null };
+    }
+    const operator = request.operator!;
+    return { operator: operatorView(operator), csrfToken: operator.csrfToken };
   });
 
   app.get('/api/me', {

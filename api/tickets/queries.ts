@@ -91,8 +91,8 @@ export interface ListFilter extends Omit<TicketListQuery, 'assignee'> {
 function whereClause(filter: ListFilter, skipStatus = false) {
   const conditions: string[] = [];
   const replacements: Record<string, unknown> = {};
-  if (filter.status && !skipStatus) {
-    conditions.push('t.status = :status');
+  if (filter.status?.length && !skipStatus) {
+    conditions.push('t.status IN (:status)');
     replacements.status = filter.status;
   }
   if (filter.priority) {

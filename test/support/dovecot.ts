@@ -4,8 +4,9 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { freePort } from './ports';
+import { ensureDebianPackages, TEST_PACKAGES } from './debian-packages';
 
-const DOVECOT = '/usr/sbin/dovecot';
+const DOVECOT = TEST_PACKAGES['dovecot-imapd'];
 
 export interface Dovecot {
   host: string;
@@ -13,15 +14,9 @@ export interface Dovecot {
   stop(): Promise<void>;
 }
 
-/** Dovecot comes from Debian's packages; install it the first time the tests need it. */
+/** Dovecot comes from Debian's packages; installed the first time the tests need it. */
 export function ensureDovecot(): void {
-  if (existsSync(DOVECOT)) return;
-  if (userInfo().uid !== 0) throw new Error('Dovecot is not installed: run `apt-get install dovecot-imapd` (the tests install it themselves when run as root).');
-  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  const install = update.status === 0
-    ? spawnSync('apt-get', ['install', '-y', '-qq', 'dovecot-imapd'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
-    : update;
-  if (install.status !== 0 || !existsSync(DOVECOT)) throw new Error('Could not install dovecot-imapd with apt-get.');
+  ensureDebianPackages(['dovecot-imapd']);
 }
 
 /** A Dovecot of our own on a loopback port, with the given mailbox users. */

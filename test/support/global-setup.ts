@@ -9,6 +9,8 @@ import { connectDatabase } from '../../db';
 import { migrate } from '../../db/migrate';
 import { WORKFLOWS_PATH } from '../../worker';
 import { TEST_ENV } from './env';
+import { buildUi } from '../../scripts/build-ui';
+import { ensureDebianPackages } from './debian-packages';
 
 /** The machine's PostgreSQL (trust auth); each run gets a database of its own. */
 const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -19,6 +21,7 @@ declare global {
 }
 
 export default async function globalSetup() {
+  ensureDebianPackages();
   const dir = mkdtempSync(join(tmpdir(), 'helpdesk-test-'));
   const cli = ensureTemporalCli((line) => process.stderr.write(`${line}\n`));
   const [port, uiPort] = [await freePort(), await freePort()];
@@ -40,6 +43,9 @@ export default async function globalSetup() {
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
   const bundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, code);
+
+  // The API serves the admin UI bundle it finds on disk: build it from this checkout.
+  await buildUi();
 
   process.env[TEST_ENV.temporalAddress] = devServer.address;
   process.env[TEST_ENV.databaseUrl] = databaseUrl;

@@ -1,0 +1,148 @@
+import { LitElement, html, css } from 'lit';
+import { api, Me, onUnauthorized, setSession } from './api';
+import { connectLive, disconnectLive } from './live';
+import { BASE, navigate, parseRoute, Route, ROUTE_CHANGED } from './router';
+import { shared } from './styles';
+import './views/login-view';
+import './views/ticket-list-view';
+import './views/ticket-view';
+import './views/new-ticket-view';
+import './views/customer-list-view';
+import './views/customer-view';
+
+/** The logged-in frame: navigation, who is logged in, and the screen the URL names. */
+export class HelpdeskAdmin extends LitElement {
+  static override properties = { me: { state: true }, route: { state: true }, loading: { state: true }, problem: { state: true } };
+  declare me: Me | null;
+  declare route: Route;
+  declare loading: boolean;
+  declare problem: string | null;
+  /** Where to go back to once logged in (a link from the operator mail, say). */
+  private afterLogin = `${BASE}/tickets`;
+
+  static override styles = [shared, css`
+    header {
+      display: flex; align-items: center; gap: 1rem; padding: 0.5rem 1rem; background: #1d2330; color: #fff; flex-wrap: wrap;
+    }
+    header .brand { font-weight: 700; font-size: 1.05rem; color: #fff; text-decoration: none; margin-right: 0.5rem; }
+    header nav { display: flex; gap: 0.25rem; flex-wrap: wrap; }
+    header nav a { color: #d7deea; text-decoration: none; padding: 0.35rem 0.6rem; border-radius: 6px; }
+    header nav a[aria-current='page'] { background: #38435a; color: #fff; }
+    header nav a:hover { background: #2c3547; color: #fff; }
+    header .who { margin-left: auto; display: flex; align-items: center; gap: 0.6rem; font-size: 0.9rem; }
+    header .who button { background: transparent; color: #fff; border-color: #5b6578; }
+    main { padding: 1rem; max-width: 1400px; margin: 0 auto; }
+    .skip { position: absolute; left: -999px; }
+    .skip:focus { left: 1rem; top: 0.5rem; background: #fff; color: #1d2330; padding: 0.3rem 0.6rem; z-index: 10; }
+  `];
+
+  constructor() {
+    super();
+    this.me = null;
+    // The list is the home screen; give it its own address so links and history agree.
+    if (/^\/admin\/?$/.test(location.pathname)) history.replaceState(null, '', `${BASE}/tickets${location.search}`);
+    this.route = parseRoute(location);
+    this.loading = true;
+    this.problem = null;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    window.addEventListener(ROUTE_CHANGED, this.onRouteChanged);
+    onUnauthorized(() => this.loggedOut());
+    void this.loadSession();
+  }
+
+  override disconnectedCallback() {
+    window.removeEventListener(ROUTE_CHANGED, this.onRouteChanged);
+    super.disconnectedCallback();
+  }
+
+  private onRouteChanged = () => {
+    this.route = parseRoute(location);
+    window.scrollTo(0, 0);
+  };
+
+  private async loadSession() {
+    try {
+      const session = await api.get<{ operator: Me['operator'] | null; csrfToken: string | null }>('/api/auth/session');
+      if (session.operator && session.csrfToken) this.loggedIn({ operator: session.operator, csrfToken: session.csrfToken });
+      else this.loggedOut();
+    } catch (error) {
+      this.problem = (error as Error).message;
+      this.loggedOut();
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private loggedIn(me: Me) {
+    this.me = me;
+    setSession(me.csrfToken);
+    connectLive();
+    if (this.route.name === 'login') navigate(this.afterLogin, { replace: true });
+  }
+
+  private loggedOut() {
+    this.me = null;
+    setSession(null);
+    disconnectLive();
+    if (this.route.name !== 'login') {
+      this.afterLogin = location.pathname + location.search;
+      navigate(`${BASE}/login`, { replace: true });
+    }
+  }
+
+  private async logout() {
+    try {
+      await api.post('/api/auth/logout');
+    } finally {
+      this.afterLogin = `${BASE}/tickets`;
+      this.loggedOut();
+    }
+  }
+
+  override render() {
+    if (this.loading) return html`<main><p class="muted">Loading…</p></main>`;
+    if (!this.me || this.route.name === 'login') {
+      return html`<main>
+        ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : null}
+        <login-view @logged-in=${(event: CustomEvent<Me>) => this.loggedIn(event.detail)}></login-view>
+      </main>`;
+    }
+    const section = this.route.name === 'customers' || this.route.name === 'customer' || this.route.name === 'new-customer'
+      ? 'customers'
+      : this.route.name === 'new-ticket' ? 'new-ticket' : 'tickets';
+    const current = (name: string) => (section === name ? 'page' : undefined);
+    return html`
+      <a class="skip" href="#main">Skip to content</a>
+      <header>
+        <a class="brand" href="${BASE}/tickets">Helpdesk</a>
+        <nav aria-label="Main">
+          <a href="${BASE}/tickets" aria-current=${current('tickets') ?? 'false'}>Tickets</a>
+          <a href="${BASE}/tickets/new" aria-current=${current('new-ticket') ?? 'false'}>New ticket</a>
+          <a href="${BASE}/customers" aria-current=${current('customers') ?? 'false'}>Customers</a>
+        </nav>
+        <div class="who">
+          <span>${this.me.operator.name}</span>
+          <button type="button" @click=${() => this.logout()}>Log out</button>
+        </div>
+      </header>
+      <main id="main">${this.screen(this.route)}</main>
+    `;
+  }
+
+  private screen(route: Route) {
+    const me = this.me!.operator;
+    switch (route.name) {
+      case 'tickets': return html`<ticket-list-view .me=${me} .params=${route.params}></ticket-list-view>`;
+      case 'ticket': return html`<ticket-view .me=${me} .number=${route.number}></ticket-view>`;
+      case 'new-ticket': return html`<new-ticket-view .me=${me}></new-ticket-view>`;
+      case 'customers': return html`<customer-list-view .params=${route.params}></customer-list-view>`;
+      case 'customer': return html`<customer-view .customerId=${route.id}></customer-view>`;
+      case 'new-customer': return html`<customer-view .customerId=${null}></customer-view>`;
+      default: return html`<h1>Not found</h1><p>There is no such page. <a href="${BASE}/tickets">Back to the tickets</a></p>`;
+    }
+  }
+}
+customElements.define('helpdesk-admin', HelpdeskAdmin);

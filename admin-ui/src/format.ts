@@ -1,0 +1,35 @@
+import { PRIORITY_LABELS, SOURCE_LABELS, STATUS_LABELS } from '../../domain/ticket';
+import type { TicketPriority, TicketSource, TicketStatus } from '../../domain/ticket';
+
+export { PRIORITY_LABELS, SOURCE_LABELS, STATUS_LABELS };
+export type { TicketPriority, TicketSource, TicketStatus };
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+const absolute = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/** "3 minutes ago", "yesterday"; under a minute is "just now". */
+export function relativeTime(iso: string, now = Date.now()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+  }
+  return 'just now';
+}
+
+export const fullTime = (iso: string) => absolute.format(new Date(iso));
+
+export function personName(person: { firstName: string | null; lastName: string | null; email?: string | null; phone?: string | null }): string {
+  const name = [person.firstName, person.lastName].filter(Boolean).join(' ');
+  return name || person.email || person.phone || 'Unknown customer';
+}
+
+export const count = (n: number) => n.toLocaleString('en');

@@ -1,0 +1,50 @@
+import { css } from 'lit';
+
+/** Shared by every admin component: the look of buttons, fields, badges and notes. */
+export const shared = css`
+  :host { display: block; box-sizing: border-box; }
+  *, *::before, *::after { box-sizing: inherit; }
+  h1, h2, h3 { margin: 0 0 0.5rem; line-height: 1.25; }
+  h1 { font-size: 1.35rem; }
+  h2 { font-size: 1.1rem; }
+  h3 { font-size: 0.95rem; }
+  a { color: #1d5bd6; }
+  a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible, summary:focus-visible {
+    outline: 3px solid #8ab4ff; outline-offset: 1px;
+  }
+  button, .button {
+    font: inherit; cursor: pointer; border-radius: 6px; border: 1px solid #b7bfcc; background: #fff; color: #1d2330;
+    padding: 0.4rem 0.8rem; text-decoration: none; display: inline-flex; align-items: center; gap: 0.3rem; white-space: nowrap;
+  }
+  button:hover, .button:hover { background: #eef1f6; }
+  button.primary { background: #1d5bd6; border-color: #1d5bd6; color: #fff; }
+  button.primary:hover { background: #1649ad; }
+  button.warning { background: #8a5a00; border-color: #8a5a00; color: #fff; }
+  button:disabled { opacity: 0.55; cursor: default; }
+  label { font-weight: 600; font-size: 0.85rem; color: #3a4356; }
+  input, select, textarea {
+    font: inherit; border: 1px solid #b7bfcc; border-radius: 6px; padding: 0.4rem 0.5rem; background: #fff; color: inherit;
+    max-width: 100%;
+  }
+  textarea { width: 100%; resize: vertical; }
+  .field { display: flex; flex-direction: column; gap: 0.2rem; min-width: 0; }
+  .row { display: flex; gap: 0.6rem; align-items: center; flex-wrap: wrap; }
+  .card { background: #fff; border: 1px solid #dde1e8; border-radius: 8px; padding: 1rem; }
+  .muted { color: #5b6578; }
+  .small { font-size: 0.85rem; }
+  .error { color: #a11d1d; background: #fdecec; border: 1px solid #f0b4b4; border-radius: 6px; padding: 0.5rem 0.75rem; }
+  .notice { color: #1c4d1c; background: #e9f7e9; border: 1px solid #b6dcb6; border-radius: 6px; padding: 0.5rem 0.75rem; }
+  .badge { display: inline-block; border-radius: 999px; padding: 0.05rem 0.55rem; font-size: 0.8rem; font-weight: 600; white-space: nowrap; }
+  .status-new { background: #e3ecff; color: #1a47a8; }
+  .status-in_progress { background: #fff2cc; color: #6d4f00; }
+  .status-waiting { background: #efe3ff; color: #5a2a9e; }
+  .status-closed { background: #e6e8ec; color: #454d5c; }
+  .priority-urgent { background: #fdd; color: #8c1111; }
+  .priority-high { background: #ffe6cc; color: #7a3c00; }
+  .priority-normal { background: #eef1f6; color: #3a4356; }
+  .priority-low { background: #f4f5f7; color: #5b6578; }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  table { border-collapse: collapse; width: 100%; }
+  th, td { text-align: left; padding: 0.5rem 0.6rem; border-bottom: 1px solid #e6e9ef; vertical-align: top; }
+  th { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.03em; color: #5b6578; }
+`;

@@ -1,0 +1,173 @@
+import { LitElement, html, css } from 'lit';
+import type { CustomerView, OperatorView, TicketDetail } from '../../../api/schemas';
+import { isValidEmail, MAX_SUBJECT_LENGTH, TICKET_PRIORITIES } from '../../../domain/ticket';
+import { api, idempotencyKey, query } from '../api';
+import { personName, PRIORITY_LABELS } from '../format';
+import { operators } from '../operators';
+import { BASE, navigate } from '../router';
+import { shared } from '../styles';
+
+const CONTACT_FIELDS = [
+  ['email', 'Email', 'email'],
+  ['phone', 'Phone', 'tel'],
+  ['firstName', 'First name', 'text'],
+  ['lastName', 'Last name', 'text'],
+  ['externalId', 'External ID', 'text'],
+] as const;
+
+/** A ticket an operator opens for a customer (a phone call, a walk-in): source "admin". */
+export class NewTicketView extends LitElement {
+  static override properties = {
+    me: { attribute: false },
+    problem: { state: true },
+    busy: { state: true },
+    crmMatches: { state: true },
+    operatorList: { state: true },
+  };
+  declare me: OperatorView;
+  declare problem: string | null;
+  declare busy: boolean;
+  declare crmMatches: CustomerView[];
+  declare operatorList: OperatorView[];
+  private key = idempotencyKey();
+  private searchTimer: number | null = null;
+
+  static override styles = [shared, css`
+    form { display: flex; flex-direction: column; gap: 1rem; max-width: 900px; }
+    .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 0.75rem; }
+    fieldset { border: 1px solid #dde1e8; border-radius: 8px; padding: 0.75rem 1rem 1rem; margin: 0; }
+    legend { font-weight: 700; padding: 0 0.3rem; }
+    ul { list-style: none; padding: 0; margin: 0.5rem 0 0; display: flex; flex-direction: column; gap: 0.3rem; }
+    li button { width: 100%; justify-content: flex-start; }
+    textarea { min-height: 9rem; }
+  `];
+
+  constructor() {
+    super();
+    this.problem = null;
+    this.busy = false;
+    this.crmMatches = [];
+    this.operatorList = [];
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    operators().then((list) => { this.operatorList = list.filter((o) => o.active); }).catch(() => undefined);
+  }
+
+  private field(name: string) {
+    return this.renderRoot.querySelector<HTMLInputElement>(`[name="${name}"]`)!;
+  }
+
+  private onCustomerSearch(event: InputEvent) {
+    const text = (event.target as HTMLInputElement).value.trim();
+    if (this.searchTimer !== null) clearTimeout(this.searchTimer);
+    this.searchTimer = window.setTimeout(async () => {
+      if (!text) {
+        this.crmMatches = [];
+        return;
+      }
+      try {
+        this.crmMatches = (await api.get<{ items: CustomerView[] }>(`/api/customers${query({ q: text, pageSize: 8 })}`)).items;
+      } catch (error) {
+        this.problem = (error as Error).message;
+      }
+    }, 250);
+  }
+
+  private pick(customer: CustomerView) {
+    for (const [name] of CONTACT_FIELDS) this.field(name).value = customer[name] ?? '';
+    this.crmMatches = [];
+    this.field('subject').focus();
+  }
+
+  private async submit(event: SubmitEvent) {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const customer = Object.fromEntries(CONTACT_FIELDS.map(([name]) => [name, text(name) || null]));
+    if (!customer.email && !customer.phone && !customer.externalId) {
+      this.problem = 'Give the customer an email, a phone number or an external ID.';
+      return;
+    }
+    if (customer.email && !isValidEmail(customer.email)) {
+      this.problem = `"${customer.email}" is not an email address.`;
+      return;
+    }
+    if (!text('subject')) {
+      this.problem = 'Write a subject.';
+      return;
+    }
+    if (!text('body')) {
+      this.problem = 'Write what the ticket is about.';
+      return;
+    }
+    this.busy = true;
+    this.problem = null;
+    try {
+      const ticket = await api.post<TicketDetail>('/api/tickets', {
+        subject: text('subject'),
+        body: String(form.get('body')),
+        priority: text('priority'),
+        assigneeId: text('assignee') ? Number(text('assignee')) : null,
+        customer,
+      }, this.key);
+      navigate(`${BASE}/tickets/${ticket.number}`);
+    } catch (error) {
+      this.problem = (error as Error).message;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  override render() {
+    return html`
+      <h1>New ticket</h1>
+      <form @submit=${this.submit} novalidate>
+        <fieldset>
+          <legend>Customer</legend>
+          <div class="field">
+            <label for="customer-search">Find in the CRM</label>
+            <input id="customer-search" type="search" placeholder="Name, email, phone, company or external ID" @input=${this.onCustomerSearch} autocomplete="off">
+          </div>
+          ${this.crmMatches.length ? html`<ul aria-label="Matching CRM customers">${this.crmMatches.map((c) => html`<li>
+            <button type="button" @click=${() => this.pick(c)}>${personName(c)}${c.email ? ` · ${c.email}` : ''}${c.company ? ` · ${c.company}` : ''}</button>
+          </li>`)}</ul>` : null}
+          <p class="muted small">…or enter the contact data; the ticket links to the CRM by external ID or email.</p>
+          <div class="grid">
+            ${CONTACT_FIELDS.map(([name, label, type]) => html`<div class="field">
+              <label for="contact-${name}">${label}</label>
+              <input id="contact-${name}" name=${name} type=${type} autocomplete="off">
+            </div>`)}
+          </div>
+        </fieldset>
+        <div class="field">
+          <label for="subject">Subject</label>
+          <input id="subject" name="subject" maxlength=${MAX_SUBJECT_LENGTH} required>
+        </div>
+        <div class="field">
+          <label for="body">Message</label>
+          <textarea id="body" name="body" required></textarea>
+        </div>
+        <div class="grid">
+          <div class="field">
+            <label for="priority">Priority</label>
+            <select id="priority" name="priority">
+              ${TICKET_PRIORITIES.map((p) => html`<option value=${p} ?selected=${p === 'normal'}>${PRIORITY_LABELS[p]}</option>`)}
+            </select>
+          </div>
+          <div class="field">
+            <label for="assignee">Assignee</label>
+            <select id="assignee" name="assignee">
+              <option value="">Unassigned</option>
+              ${this.operatorList.map((o) => html`<option value=${o.id} ?selected=${o.id === this.me.id}>${o.name}</option>`)}
+            </select>
+          </div>
+        </div>
+        ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : null}
+        <div class="row"><button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Opening…' : 'Open ticket'}</button></div>
+      </form>
+    `;
+  }
+}
+customElements.define('new-ticket-view', NewTicketView);

@@ -1,0 +1,212 @@
+import { LitElement, html, css, PropertyValues } from 'lit';
+import { live } from 'lit/directives/live.js';
+import type { OperatorView, PatchTicketBody, TicketDetail } from '../../../api/schemas';
+import { TICKET_PRIORITIES, TICKET_STATUSES } from '../../../domain/ticket';
+import { api, ApiError, idempotencyKey } from '../api';
+import { fullTime, personName, PRIORITY_LABELS, relativeTime, SOURCE_LABELS, STATUS_LABELS } from '../format';
+import { onTicketChange } from '../live';
+import { operators } from '../operators';
+import { BASE } from '../router';
+import { shared } from '../styles';
+import '../components/customer-panel';
+import '../components/ticket-thread';
+import '../components/reply-box';
+
+const EVENT_LABELS: Record<string, string> = {
+  create: 'opened the ticket',
+  assign: 'changed the assignee',
+  set_status: 'changed the status',
+  set_priority: 'changed the priority',
+  link_customer: 'changed the CRM link',
+  internal_note: 'added an internal note',
+  public_reply: 'replied',
+  customer_message: 'wrote',
+  close: 'closed the ticket',
+  reopen: 'reopened the ticket',
+};
+
+/** One ticket: its controls, customer, conversation and history, kept live. */
+export class TicketView extends LitElement {
+  static override properties = {
+    me: { attribute: false },
+    number: { type: Number },
+    detail: { state: true },
+    problem: { state: true },
+    actionProblem: { state: true },
+    busy: { state: true },
+    operatorList: { state: true },
+    copied: { state: true },
+  };
+  declare me: OperatorView;
+  declare number: number;
+  declare detail: TicketDetail | null;
+  declare problem: string | null;
+  declare actionProblem: string | null;
+  declare busy: boolean;
+  declare operatorList: OperatorView[];
+  declare copied: string | null;
+  private unsubscribe: (() => void) | null = null;
+  private requestId = 0;
+
+  static override styles = [shared, css`
+    .head { display: flex; justify-content: space-between; gap: 1rem; flex-wrap: wrap; align-items: start; margin-bottom: 0.75rem; }
+    .head h1 { overflow-wrap: anywhere; }
+    .layout { display: grid; grid-template-columns: minmax(0, 1fr) 320px; gap: 1rem; align-items: start; }
+    .controls { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 0.75rem; align-items: end; margin-bottom: 1rem; }
+    .controls select { width: 100%; }
+    .main { display: flex; flex-direction: column; gap: 1rem; min-width: 0; }
+    .link-row { display: flex; gap: 0.4rem; margin-top: 0.5rem; }
+    .link-row input { flex: 1; min-width: 0; font-size: 0.85rem; }
+    details ol { margin: 0.5rem 0 0; padding-left: 1.2rem; font-size: 0.85rem; }
+    details summary { cursor: pointer; font-weight: 600; }
+    aside { display: flex; flex-direction: column; gap: 1rem; }
+    @media (max-width: 900px) { .layout { grid-template-columns: 1fr; } }
+  `];
+
+  constructor() {
+    super();
+    this.detail = null;
+    this.problem = null;
+    this.actionProblem = null;
+    this.busy = false;
+    this.operatorList = [];
+    this.copied = null;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.unsubscribe = onTicketChange((change) => {
+      if (change === null || change.number === this.number) void this.load();
+    });
+    operators().then((list) => { this.operatorList = list; }).catch(() => undefined);
+  }
+
+  override disconnectedCallback() {
+    this.unsubscribe?.();
+    super.disconnectedCallback();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('number')) {
+      this.detail = null;
+      this.actionProblem = null;
+      void this.load();
+    }
+  }
+
+  private async load() {
+    const id = ++this.requestId;
+    try {
+      const detail = await api.get<TicketDetail>(`/api/tickets/${this.number}`);
+      if (id !== this.requestId) return;
+      this.detail = detail;
+      this.problem = null;
+      document.title = `#${detail.number} ${detail.subject} · Helpdesk`;
+    } catch (error) {
+      if (id === this.requestId) this.problem = (error as Error).message;
+    }
+  }
+
+  /** Each control takes effect at once; a refusal by the workflow is shown and the control reverts. */
+  private async change(changes: PatchTicketBody) {
+    this.busy = true;
+    this.actionProblem = null;
+    try {
+      this.requestId += 1; // a load already on its way would show the state before this change
+      this.detail = await api.patch<TicketDetail>(`/api/tickets/${this.number}`, changes, idempotencyKey());
+    } catch (error) {
+      this.actionProblem = error instanceof ApiError ? error.message : String(error);
+      this.requestUpdate();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async copyLink() {
+    const input = this.renderRoot.querySelector<HTMLInputElement>('#public-link')!;
+    try {
+      await navigator.clipboard.writeText(input.value);
+      this.copied = 'Link copied.';
+    } catch {
+      input.select();
+      this.copied = 'Selected: press Ctrl+C to copy.';
+    }
+  }
+
+  override render() {
+    if (this.problem && !this.detail) {
+      return html`<p class="error" role="alert">${this.problem}</p><p><a href="${BASE}/tickets">Back to the tickets</a></p>`;
+    }
+    const t = this.detail;
+    if (!t) return html`<p class="muted">Loading ticket #${this.number}…</p>`;
+    const selectOf = (id: string, label: string, value: string, options: [string, string][], onChange: (value: string) => void) => html`
+      <div class="field">
+        <label for=${id}>${label}</label>
+        <select id=${id} .value=${live(value)} ?disabled=${this.busy} @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}>
+          ${options.map(([v, l]) => html`<option value=${v} ?selected=${v === value}>${l}</option>`)}
+        </select>
+      </div>`;
+    const assignee = t.assignee ? String(t.assignee.id) : '';
+    const assignable = this.operatorList.filter((o) => o.active || String(o.id) === assignee);
+    return html`
+      <div class="head">
+        <div>
+          <p class="muted small"><a href="${BASE}/tickets">Tickets</a> / #${t.number}</p>
+          <h1>#${t.number} ${t.subject}</h1>
+          <p class="muted small">
+            <span class="badge status-${t.status}">${STATUS_LABELS[t.status]}</span>
+            <span class="badge priority-${t.priority}">${PRIORITY_LABELS[t.priority]}</span>
+            ${SOURCE_LABELS[t.source]} · opened <time datetime=${t.createdAt} title=${fullTime(t.createdAt)}>${relativeTime(t.createdAt)}</time>
+            · updated <time datetime=${t.updatedAt} title=${fullTime(t.updatedAt)}>${relativeTime(t.updatedAt)}</time>
+          </p>
+        </div>
+        <a class="button" href=${t.workflow.temporalWebUrl} target="_blank" rel="noopener noreferrer">Open in Temporal Web</a>
+      </div>
+      <div class="layout">
+        <div class="main">
+          <div class="card">
+            <div class="controls">
+              ${selectOf('status', 'Status', t.status, TICKET_STATUSES.map((s) => [s, STATUS_LABELS[s]]), (status) => this.change({ status: status as PatchTicketBody['status'] }))}
+              ${selectOf('priority', 'Priority', t.priority, TICKET_PRIORITIES.map((p) => [p, PRIORITY_LABELS[p]]), (priority) => this.change({ priority: priority as PatchTicketBody['priority'] }))}
+              ${selectOf('assignee', 'Assignee', assignee, [['', 'Unassigned'], ...assignable.map((o): [string, string] => [String(o.id), o.name])], (id) => this.change({ assigneeId: id ? Number(id) : null }))}
+              <button type="button" ?disabled=${this.busy || t.assignee?.id === this.me.id} @click=${() => this.change({ assigneeId: this.me.id })}>Assign to me</button>
+            </div>
+            ${this.actionProblem ? html`<p class="error" role="alert">${this.actionProblem}</p>` : null}
+            <div class="field">
+              <label for="public-link">Customer's public link</label>
+              <div class="link-row">
+                <input id="public-link" readonly .value=${t.publicUrl}>
+                <button type="button" @click=${this.copyLink}>Copy public link</button>
+              </div>
+              ${this.copied ? html`<span class="small muted" role="status">${this.copied}</span>` : null}
+            </div>
+          </div>
+          <section aria-labelledby="thread-title">
+            <h2 id="thread-title">Conversation</h2>
+            <ticket-thread .comments=${t.comments} .customerName=${personName(t.contact)}></ticket-thread>
+          </section>
+          <reply-box .number=${t.number} .customerEmail=${t.contact.email} @comment-added=${() => this.load()}></reply-box>
+          <details class="card">
+            <summary>History (${t.events.length})</summary>
+            <ol>${t.events.map((e) => html`<li>
+              <time datetime=${e.at} title=${fullTime(e.at)}>${relativeTime(e.at)}</time>:
+              ${e.actor.kind === 'operator' ? e.actor.name ?? 'An operator' : e.actor.kind === 'customer' ? 'The customer' : 'The system'}
+              ${EVENT_LABELS[e.type] ?? e.type}${this.changeText(e.changes)}
+            </li>`)}</ol>
+          </details>
+        </div>
+        <aside class="card">
+          <customer-panel .panel=${t.customerPanel} ?busy=${this.busy} @link-customer=${(e: CustomEvent<number | null>) => this.change({ customerId: e.detail })}></customer-panel>
+        </aside>
+      </div>
+    `;
+  }
+
+  private changeText(changes: Record<string, { from: unknown; to: unknown }>) {
+    const shown = Object.entries(changes).filter(([field]) => ['status', 'priority'].includes(field));
+    if (!shown.length) return '';
+    const label = (field: string, value: unknown) => (field === 'status' ? STATUS_LABELS[value as keyof typeof STATUS_LABELS] : PRIORITY_LABELS[value as keyof typeof PRIORITY_LABELS]) ?? String(value);
+    return `: ${shown.map(([field, { from, to }]) => `${field} ${label(field, from)} → ${label(field, to)}`).join(', ')}`;
+  }
+}
+customElements.define('ticket-view', TicketView);

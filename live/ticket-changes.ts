@@ -1,0 +1,102 @@
+/**
+ * Live ticket changes: the worker's persist activity announces every change with
+ * PostgreSQL NOTIFY inside the transaction that writes it, so listeners hear of it only
+ * once it is committed, whichever process wrote it. The API listens and fans the news
+ * out to browsers as server-sent events.
+ */
+import { Client } from 'pg';
+import type { Sequelize, Transaction } from 'sequelize';
+
+export const TICKET_CHANGES_CHANNEL = 'ticket_changes';
+
+/** Deliberately small: who may see what is decided when the browser fetches the ticket. */
+export interface TicketChange {
+  number: number;
+  seq: number;
+  type: string;
+}
+
+export async function announceTicketChange(sequelize: Sequelize, transaction: Transaction, change: TicketChange): Promise<void> {
+  await sequelize.query(`SELECT pg_notify('${TICKET_CHANGES_CHANNEL}', :payload)`, {
+    transaction,
+    replacements: { payload: JSON.stringify(change) },
+  });
+}
+
+export interface TicketChangeListener {
+  close(): Promise<void>;
+}
+
+/**
+ * Holds one LISTEN connection and comes back after PostgreSQL restarts. Changes made while
+ * it was away are not replayed: `onResync` tells subscribers to fetch afresh instead.
+ */
+export function listenForTicketChanges(
+  databaseUrl: string,
+  handlers: { onChange: (change: TicketChange) => void; onResync: () => void; log?: (line: string) => void },
+): TicketChangeListener {
+  let client: Client | null = null;
+  let closed = false;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let everConnected = false;
+
+  const connect = async () => {
+    if (closed) return;
+    const next = new Client({ connectionString: databaseUrl });
+    next.on('notification', (message) => {
+      if (message.channel !== TICKET_CHANGES_CHANNEL || !message.payload) return;
+      try {
+        handlers.onChange(JSON.parse(message.payload) as TicketChange);
+      } catch {
+        // Only our own activity writes to this channel; a bad payload is not worth a crash.
+      }
+    });
+    next.on('error', (error) => {
+      handlers.log?.(`live: lost the PostgreSQL listener (${error.message}); reconnecting`);
+      retry();
+    });
+    next.on('end', () => retry());
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${TICKET_CHANGES_CHANNEL}`);
+      if (closed) {
+        await next.end();
+        return;
+      }
+      client = next;
+      if (everConnected) handlers.onResync();
+      everConnected = true;
+    } catch (error) {
+      handlers.log?.(`live: cannot listen for ticket changes (${(error as Error).message}); retrying`);
+      next.removeAllListeners('end');
+      await next.end().catch(() => undefined);
+      retry();
+    }
+  };
+
+  function retry() {
+    if (closed || retryTimer) return;
+    const old = client;
+    client = null;
+    old?.removeAllListeners('end');
+    old?.end().catch(() => undefined);
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      void connect();
+    }, 1000);
+  }
+
+  void connect();
+  return {
+    async close() {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      const current = client;
+      client = null;
+      if (current) {
+        current.removeAllListeners('end');
+        await current.end().catch(() => undefined);
+      }
+    },
+  };
+}

@@ -1,0 +1,332 @@
+/**
+ * The admin UI in a real browser (Debian's Chromium through playwright-core) against the
+ * real API, worker, Temporal dev server, PostgreSQL and SMTP server: an operator handles
+ * a customer's ticket from first sight to closed, while a colleague watches it live.
+ */
+import { randomUUID } from 'node:crypto';
+import { QueryTypes } from 'sequelize';
+import type { Browser, Page } from 'playwright-core';
+import { startHarness, Harness, Session, eventually } from './support/harness';
+import { freePort } from './support/ports';
+import { launchBrowser, openPage, screenshot, WatchedPage } from './support/browser';
+import { ticketCommandsFor } from '../workflows/ticket/client';
+
+let h: Harness;
+let browser: Browser;
+let baseUrl: string;
+let olivia: Session;
+let colleague: Session;
+const pages: WatchedPage[] = [];
+
+beforeAll(async () => {
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  // Every browser logs in from 127.0.0.1: the per-address login limit is not under test here.
+  h = await startHarness({ env: { PUBLIC_URL: baseUrl, RATE_LIMIT_LOGIN: '1000' } });
+  await h.app.listen({ host: '127.0.0.1', port });
+  browser = await launchBrowser();
+  olivia = await h.login('agent', 'Olivia Operator');
+  colleague = await h.login('agent', 'Colin Colleague');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+afterEach(() => {
+  // Whatever a test did, the pages it opened logged no error and ran no injected script.
+  for (const watched of pages.splice(0)) {
+    expect(watched.problems).toEqual([]);
+    expect(watched.dialogs).toEqual([]);
+  }
+});
+
+/** Refusals a test provokes on purpose: Chromium logs every 4xx answer as a console error. */
+function expectRefusals(watched: WatchedPage, statuses: number[]) {
+  for (const status of statuses) {
+    const index = watched.problems.findIndex((p) => p.includes(`status of ${status} `));
+    expect(index).toBeGreaterThanOrEqual(0);
+    watched.problems.splice(index, 1);
+  }
+}
+
+const uniqueEmail = (name = 'customer') => `${name}-${randomUUID().slice(0, 8)}@example.com`;
+
+async function newPage(viewport?: { width: number; height: number }): Promise<WatchedPage> {
+  const watched = await openPage(browser, viewport);
+  pages.push(watched);
+  return watched;
+}
+
+async function logIn(page: Page, session: Session, path = '/admin/') {
+  await page.goto(`${baseUrl}${path}`);
+  await page.getByLabel('Email').fill(session.operator.email);
+  await page.getByLabel('Password').fill(session.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Log out' }).waitFor();
+}
+
+/** A customer's mail turned ticket, the way the mailbox workflow opens one. */
+async function customerEmailsIn(subject: string, body: string, contact: { email: string; firstName?: string; lastName?: string }) {
+  const [row] = await h.db.sequelize.query<{ number: number }>("SELECT nextval('ticket_number_seq')::int AS number", { type: QueryTypes.SELECT });
+  const number = row!.number;
+  await ticketCommandsFor(h.temporal, h.config).create({
+    number, subject, body, priority: 'normal', source: 'email',
+    contact: { email: contact.email, phone: null, firstName: contact.firstName ?? null, lastName: contact.lastName ?? null, externalId: null },
+    mailbox: null, createdBy: null, assigneeId: null, messageKey: `<${randomUUID()}@mail.example.com>`, suppressAcknowledgement: false,
+  });
+  return number;
+}
+
+const selectValue = (page: Page, label: string) => page.getByLabel(label, { exact: true }).inputValue();
+
+async function waitUntil(check: () => Promise<boolean>, what: string) {
+  await eventually(async () => (await check()) || undefined, 20_000, what);
+}
+
+describe('Logging in', () => {
+  it('shows a clear error for a wrong password, then logs in and out', async () => {
+    const watched = await newPage();
+    const { page } = watched;
+    await page.goto(`${baseUrl}/admin/`);
+    await page.getByLabel('Email').fill(olivia.operator.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
+    expectRefusals(watched, [401]);
+
+    // By keyboard alone: the fields are labelled and in order, Enter submits.
+    await page.getByLabel('Password').fill('');
+    await page.getByLabel('Email').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(olivia.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'All open' }).waitFor();
+    expect(page.url()).toBe(`${baseUrl}/admin/tickets`);
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { name: 'Log in to the helpdesk' }).waitFor();
+    // The session is gone on the server too, not only in the page.
+    const session = await page.evaluate<{ operator: unknown }>("fetch('/api/auth/session').then((r) => r.json())");
+    expect(session.operator).toBeNull();
+  });
+
+  it('takes an operator to the ticket a mail linked to once they have logged in', async () => {
+    const number = await customerEmailsIn('Deep link check', 'Hello', { email: uniqueEmail() });
+    const { page } = await newPage();
+    await logIn(page, olivia, `/admin/tickets/${number}`);
+    await page.getByRole('heading', { name: `#${number} Deep link check` }).waitFor();
+  });
+});
+
+describe('Handling a ticket', () => {
+  it('from a new customer mail to closed, with a colleague watching live', async () => {
+    const email = uniqueEmail('dana');
+    const subject = `Invoice missing ${randomUUID().slice(0, 6)}`;
+    // The customer wrote before, and the CRM knows them under another address.
+    const earlier = await customerEmailsIn(`Earlier question ${randomUUID().slice(0, 6)}`, 'Old one', { email, firstName: 'Dana', lastName: 'Scully' });
+    const crmName = `Dana${randomUUID().slice(0, 4)}`;
+    const crm = (await h.request(olivia, 'POST', '/api/customers', { email: uniqueEmail('dana-work'), firstName: crmName, lastName: 'Scully', externalId: `EXT-${randomUUID().slice(0, 6)}`, company: 'FBI' })).json();
+
+    const a = await newPage();
+    const b = await newPage();
+    await logIn(a.page, olivia);
+    await logIn(b.page, colleague);
+    await a.page.getByRole('heading', { name: 'All open' }).waitFor();
+
+    // A new mail arrives while both look at the list: it appears without a reload.
+    const number = await customerEmailsIn(subject, 'I never got the invoice for October.', { email, firstName: 'Dana', lastName: 'Scully' });
+    await a.page.getByRole('link', { name: subject }).waitFor();
+    await b.page.getByRole('link', { name: subject }).waitFor();
+    // Searching narrows the list to it.
+    await a.page.getByLabel('Search').fill(subject);
+    await waitUntil(async () => (await a.page.locator('tbody tr').count()) === 1, 'the search to narrow the list');
+    await screenshot(a.page, 'admin-ticket-list');
+
+    await a.page.getByRole('link', { name: subject }).click();
+    await a.page.getByRole('heading', { name: `#${number} ${subject}` }).waitFor();
+    expect(a.page.url()).toBe(`${baseUrl}/admin/tickets/${number}`);
+    await b.page.goto(`${baseUrl}/admin/tickets/${number}`);
+    await b.page.getByRole('heading', { name: `#${number} ${subject}` }).waitFor();
+
+    // The customer panel: contact data, not in the CRM yet, the earlier ticket.
+    const panel = a.page.locator('customer-panel');
+    await panel.getByText(email).first().waitFor();
+    await panel.getByText('Not in CRM').waitFor();
+    await panel.getByRole('link', { name: new RegExp(`#${earlier} `) }).waitFor();
+    expect(await a.page.getByText('I never got the invoice for October.').count()).toBe(1);
+
+    // Link the CRM record found by searching.
+    await panel.getByRole('button', { name: 'Link CRM customer…' }).click();
+    await a.page.getByLabel('Search the CRM').fill(crmName);
+    await a.page.getByRole('button', { name: `Link ${crmName} Scully` }).click();
+    await panel.getByRole('link', { name: `${crmName} Scully` }).waitFor();
+    expect((await h.request(olivia, 'GET', `/api/tickets/${number}`)).json().customerId).toBe(crm.id);
+
+    await a.page.getByRole('button', { name: 'Assign to me' }).click();
+    await waitUntil(async () => (await a.page.getByLabel('Assignee', { exact: true }).locator('option:checked').textContent()) === 'Olivia Operator', 'the assignee');
+    await waitUntil(async () => (await selectValue(b.page, 'Assignee')) === String(olivia.operator.id), 'the colleague to see the assignment');
+
+    await a.page.getByLabel('Priority', { exact: true }).selectOption('high');
+    await waitUntil(async () => (await selectValue(b.page, 'Priority')) === 'high', 'the colleague to see the priority');
+
+    // An internal note: chosen on purpose, shown as one, never mailed.
+    const note = `Internal: customer owes us ${randomUUID().slice(0, 6)}`;
+    await a.page.getByText('Internal note', { exact: true }).click();
+    await a.page.getByRole('textbox', { name: /Internal note: only operators see it/ }).fill(note);
+    await a.page.getByRole('button', { name: 'Add internal note' }).click();
+    await a.page.getByRole('article', { name: /Internal note by Olivia Operator/ }).getByText(note).waitFor();
+    await b.page.getByText(note).waitFor();
+
+    const reply = `Here is your invoice ${randomUUID().slice(0, 6)}`;
+    await a.page.getByText('Public reply', { exact: true }).first().click();
+    await a.page.getByRole('textbox', { name: /Public reply: the customer sees it/ }).fill(reply);
+    await a.page.getByRole('button', { name: 'Send public reply' }).click();
+    await a.page.getByRole('article', { name: /Public message by Olivia Operator/ }).getByText(reply).waitFor();
+    await b.page.getByText(reply).waitFor();
+    await h.smtp.waitFor(() => h.smtp.to(email).some((m) => m.parsed.text?.includes(reply)));
+
+    await a.page.getByLabel('Status', { exact: true }).selectOption('waiting');
+    await waitUntil(async () => (await selectValue(b.page, 'Status')) === 'waiting', 'the colleague to see Waiting');
+    await screenshot(a.page, 'admin-ticket-view');
+
+    await a.page.getByLabel('Status', { exact: true }).selectOption('closed');
+    await waitUntil(async () => (await selectValue(b.page, 'Status')) === 'closed', 'the colleague to see Closed');
+    await b.page.locator('.head .badge.status-closed').waitFor();
+
+    // The customer got exactly one mail with the reply, and none with the note.
+    await h.smtp.waitFor(() => h.smtp.to(email).some((m) => m.parsed.subject?.includes(`#${number}`) && /closed/i.test(m.parsed.text ?? '')));
+    const mails = h.smtp.to(email);
+    expect(mails.filter((m) => m.raw.includes(reply))).toHaveLength(1);
+    expect(mails.filter((m) => m.raw.includes(note))).toHaveLength(0);
+    const saved = (await h.request(olivia, 'GET', `/api/tickets/${number}`)).json();
+    expect(saved).toMatchObject({ status: 'closed', priority: 'high', assignee: { id: olivia.operator.id }, customerId: crm.id });
+  });
+
+  it('shows the workflow refusing a change and puts the control back', async () => {
+    const number = await customerEmailsIn('Refusal check', 'Hello', { email: uniqueEmail() });
+    const watched = await newPage();
+    const { page } = watched;
+    await logIn(page, olivia, `/admin/tickets/${number}`);
+    await page.getByLabel('Status', { exact: true }).selectOption('in_progress');
+    await page.locator('.head .badge.status-in_progress').waitFor();
+    await page.getByLabel('Status', { exact: true }).selectOption('new');
+    await page.getByRole('alert').filter({ hasText: '"New" is only for fresh tickets' }).waitFor();
+    expect(await selectValue(page, 'Status')).toBe('in_progress');
+
+    // Replying on a closed ticket is refused with the reason, and the draft is kept.
+    await page.getByLabel('Status', { exact: true }).selectOption('closed');
+    await page.locator('.head .badge.status-closed').waitFor();
+    await page.getByRole('textbox', { name: /Public reply/ }).fill('Too late?');
+    await page.getByRole('button', { name: 'Send public reply' }).click();
+    await page.getByRole('alert').filter({ hasText: 'reopen it before replying' }).waitFor();
+    expect(await page.getByRole('textbox', { name: /Public reply/ }).inputValue()).toBe('Too late?');
+    expectRefusals(watched, [409, 409]);
+  });
+
+  it('gives the public link to copy and the workflow in Temporal Web', async () => {
+    const number = await customerEmailsIn('Link check', 'Hello', { email: uniqueEmail() });
+    const { page, context } = await newPage();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+    await logIn(page, olivia, `/admin/tickets/${number}`);
+    const link = await page.getByLabel("Customer's public link").inputValue();
+    expect(link).toMatch(new RegExp(`^${baseUrl}/t/[A-Za-z0-9_-]{43}$`));
+    await page.getByRole('button', { name: 'Copy public link' }).click();
+    await page.getByText('Link copied.').waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(link);
+    const temporal = await page.getByRole('link', { name: 'Open in Temporal Web' }).getAttribute('href');
+    expect(temporal).toBe(`${h.config.TEMPORAL_UI_URL}/namespaces/default/workflows/ticket-${number}`);
+  });
+});
+
+describe('Hostile text', () => {
+  it('shows markup in a subject, a name and a comment as text and runs none of it', async () => {
+    const payload = '<img src=x onerror=alert(1)>';
+    const number = await customerEmailsIn(`${payload} subject`, `${payload} body`, { email: uniqueEmail(), firstName: payload });
+    await h.request(olivia, 'POST', `/api/tickets/${number}/comments`, { body: `note ${payload}`, visibility: 'internal' });
+    const watched = await newPage();
+    await logIn(watched.page, olivia, `/admin/tickets?view=all&q=${number}`);
+    await watched.page.getByRole('link', { name: `${payload} subject` }).click();
+    await watched.page.getByText(`${payload} body`).waitFor();
+    await watched.page.getByText(`note ${payload}`).waitFor();
+    await watched.page.locator('customer-panel').getByText(payload).first().waitFor();
+    // No element was made from the payload anywhere in the page, shadow roots included.
+    const images = await watched.page.locator('img').count();
+    expect(images).toBe(0);
+  });
+});
+
+describe('Operator-made tickets and the CRM', () => {
+  it('opens a ticket for a customer picked from the CRM', async () => {
+    const crmEmail = uniqueEmail('pick');
+    const last = `Picker${randomUUID().slice(0, 4)}`;
+    await h.request(olivia, 'POST', '/api/customers', { email: crmEmail, firstName: 'Pat', lastName: last, company: 'ACME' });
+    const { page } = await newPage();
+    await logIn(page, olivia);
+    await page.getByRole('link', { name: 'New ticket' }).click();
+    await page.getByLabel('Find in the CRM').fill(last);
+    await page.getByRole('button', { name: new RegExp(`Pat ${last}`) }).click();
+    expect(await page.getByLabel('Email', { exact: true }).inputValue()).toBe(crmEmail);
+    await page.getByLabel('Subject').fill('Called about the contract');
+    await page.getByLabel('Message').fill('Wants a call back on Monday.');
+    await page.getByLabel('Priority').selectOption('urgent');
+    await page.getByRole('button', { name: 'Open ticket' }).click();
+    await page.getByRole('heading', { name: /Called about the contract/ }).waitFor();
+    const number = Number(/tickets\/(\d+)$/.exec(page.url())![1]);
+    const saved = (await h.request(olivia, 'GET', `/api/tickets/${number}`)).json();
+    expect(saved).toMatchObject({ source: 'admin', priority: 'urgent', assignee: { id: olivia.operator.id }, contact: { email: crmEmail } });
+    await page.locator('customer-panel').getByRole('link', { name: `Pat ${last}` }).waitFor();
+  });
+
+  it('refuses a ticket without a way to reach the customer, with a clear message', async () => {
+    const { page } = await newPage();
+    await logIn(page, olivia, '/admin/tickets/new');
+    await page.getByLabel('Subject').fill('No contact');
+    await page.getByLabel('Message').fill('Hmm');
+    await page.getByRole('button', { name: 'Open ticket' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Give the customer an email, a phone number or an external ID.' }).waitFor();
+    await page.getByLabel('Email', { exact: true }).fill('not-an-address');
+    await page.getByRole('button', { name: 'Open ticket' }).click();
+    await page.getByRole('alert').filter({ hasText: '"not-an-address" is not an email address.' }).waitFor();
+    expect(page.url()).toBe(`${baseUrl}/admin/tickets/new`);
+  });
+
+  it('creates, finds and edits a customer', async () => {
+    const last = `Crm${randomUUID().slice(0, 6)}`;
+    const { page } = await newPage();
+    await logIn(page, olivia);
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('link', { name: 'New customer' }).click();
+    await page.getByLabel('First name').fill('Erin');
+    await page.getByLabel('Last name').fill(last);
+    await page.getByLabel('Email').fill(`${last.toLowerCase()}@example.com`);
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    await page.getByRole('heading', { name: `Erin ${last}` }).waitFor();
+
+    await page.getByRole('link', { name: 'Customers' }).first().click();
+    await page.getByLabel('Search customers').fill(last);
+    await page.getByRole('link', { name: `Erin ${last}` }).click();
+    await page.getByLabel('Company').fill('Initech');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Saved.').waitFor();
+    const found = (await h.request(olivia, 'GET', `/api/customers?q=${last}`)).json();
+    expect(found.items).toEqual([expect.objectContaining({ firstName: 'Erin', lastName: last, company: 'Initech' })]);
+  });
+});
+
+describe('Layout', () => {
+  it('fits a narrow window without sideways scrolling', async () => {
+    const number = await customerEmailsIn('A rather long subject line to see how the narrow layout wraps it', 'Body', { email: uniqueEmail() });
+    const { page } = await newPage({ width: 400, height: 800 });
+    await logIn(page, olivia);
+    await page.getByRole('heading', { name: 'All open' }).waitFor();
+    const overflow = () => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await screenshot(page, 'admin-ticket-list-narrow');
+    await page.goto(`${baseUrl}/admin/tickets/${number}`);
+    await page.getByRole('heading', { name: /A rather long subject/ }).waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await screenshot(page, 'admin-ticket-view-narrow');
+  });
+});
