@@ -162,6 +162,7 @@ describe('Handling a ticket', () => {
     await a.page.getByLabel('Search the CRM').fill(crmName);
     await a.page.getByRole('button', { name: `Link ${crmName} Scully` }).click();
     await panel.getByRole('link', { name: `${crmName} Scully` }).waitFor();
+    await panel.getByRole('link', { name: new RegExp(`#${earlier} `) }).waitFor();
     expect((await h.request(olivia, 'GET', `/api/tickets/${number}`)).json().customerId).toBe(crm.id);
 
     await a.page.getByRole('button', { name: 'Assign to me' }).click();
@@ -328,5 +329,30 @@ describe('Layout', () => {
     await page.getByRole('heading', { name: /A rather long subject/ }).waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
     await screenshot(page, 'admin-ticket-view-narrow');
+  });
+});
+
+describe('Serving the admin UI', () => {
+  it('answers every /admin address with the app under a strict policy, and the bundle cached by its hash', async () => {
+    const root = await fetch(`${baseUrl}/`, { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/admin/');
+    for (const path of ['/admin', '/admin/tickets/12345', '/admin/customers']) {
+      const page = await fetch(`${baseUrl}${path}`);
+      expect(page.status).toBe(200);
+      const csp = page.headers.get('content-security-policy')!;
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      const body = await page.text();
+      expect(body).toContain('<meta name="robots" content="noindex, nofollow">');
+      const script = /src="(\/admin\/assets\/admin\.js\?v=[0-9a-f]{12})"/.exec(body)![1]!;
+      const bundle = await fetch(`${baseUrl}${script}`);
+      expect(bundle.status).toBe(200);
+      expect(bundle.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(bundle.headers.get('cache-control')).toContain('immutable');
+    }
+    expect((await fetch(`${baseUrl}/admin/assets/../../package.json`)).status).toBe(404);
+    expect((await fetch(`${baseUrl}/admin/assets/nothing.js`)).status).toBe(404);
   });
 });

@@ -94,6 +94,14 @@ describe('Customer information', () => {
     const third = await openTicket({ email });
     const detail = (await h.request(agent, 'GET', `/api/tickets/${third.number}`)).json();
     expect(detail.customerPanel.previousTickets.map((t: { number: number }) => t.number).sort()).toEqual([first.number, second.number].sort());
+
+    // Linking a CRM record adds that customer's tickets; the ones by address stay.
+    const other = await openTicket({ email: uniqueEmail('regular-work') });
+    const customer = (await h.request(agent, 'POST', '/api/customers', { email: uniqueEmail('regular-crm'), lastName: 'Regular' })).json();
+    await h.request(agent, 'PATCH', `/api/tickets/${other.number}`, { customerId: customer.id });
+    await h.request(agent, 'PATCH', `/api/tickets/${third.number}`, { customerId: customer.id });
+    const linked = (await h.request(agent, 'GET', `/api/tickets/${third.number}`)).json();
+    expect(linked.customerPanel.previousTickets.map((t: { number: number }) => t.number).sort()).toEqual([first.number, second.number, other.number].sort());
   });
 });
 
@@ -224,6 +232,18 @@ describe('Ticket statuses', () => {
     const list = (await h.request(agent, 'GET', `/api/tickets?status=closed&q=${encodeURIComponent(email)}`)).json();
     expect(list.items.map((t: { number: number }) => t.number)).toEqual([number]);
     expect(list.countsByStatus).toMatchObject({ new: 0, in_progress: 0, waiting: 0, closed: 1 });
+  });
+
+  it('the list takes several statuses at once ("All open")', async () => {
+    const email = uniqueEmail('open-view');
+    const fresh = await openTicket({ email });
+    const waiting = await openTicket({ email });
+    const closed = await openTicket({ email });
+    await h.request(agent, 'PATCH', `/api/tickets/${waiting.number}`, { status: 'waiting' });
+    await h.request(agent, 'PATCH', `/api/tickets/${closed.number}`, { status: 'closed' });
+    const open = (await h.request(agent, 'GET', `/api/tickets?status=new&status=in_progress&status=waiting&sort=number_asc&q=${encodeURIComponent(email)}`)).json();
+    expect(open.items.map((t: { number: number }) => t.number)).toEqual([fresh.number, waiting.number]);
+    expect(open.total).toBe(2);
   });
 
   it('an invalid transition is refused with the reason', async () => {

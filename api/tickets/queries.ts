@@ -195,12 +195,15 @@ export function createTicketQueries(db: Database) {
         ),
         ticket.customerId === null ? null : db.Customer.findByPk(ticket.customerId),
       ]);
-      // Earlier tickets: of the linked CRM customer, or else of the same email address.
-      const previousTickets = ticket.customerId !== null
-        ? await this.summaries('t.customer_id = :customerId AND t.number <> :number', { customerId: ticket.customerId, number }, 20)
-        : ticket.contact.email
-          ? await this.summaries('lower(t.contact_email) = lower(:email) AND t.number <> :number', { email: ticket.contact.email, number }, 20)
-          : [];
+      // Earlier tickets: of the linked CRM customer and of the same email address, since a
+      // customer's older tickets may have come from before the record was linked.
+      const sameCustomer = [
+        ...(ticket.customerId !== null ? ['t.customer_id = :customerId'] : []),
+        ...(ticket.contact.email ? ['lower(t.contact_email) = lower(:email)'] : []),
+      ];
+      const previousTickets = sameCustomer.length
+        ? await this.summaries(`(${sameCustomer.join(' OR ')}) AND t.number <> :number`, { customerId: ticket.customerId, email: ticket.contact.email, number }, 20)
+        : [];
       const [bounce] = ticket.contact.email
         ? await sequelize.query<{ bounced_at: Date; status: string | null; ticket_number: number | null }>(
           'SELECT bounced_at, status, ticket_number FROM bounced_addresses WHERE address = lower(:email)',

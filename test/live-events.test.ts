@@ -1,0 +1,72 @@
+/**
+ * GET /api/events: what the admin UI's live updates stand on. A change made through the
+ * worker's persist activity reaches a logged-in operator's stream once it is committed.
+ */
+import { randomUUID } from 'node:crypto';
+import { startHarness, Harness, Session } from './support/harness';
+import { freePort } from './support/ports';
+
+let h: Harness;
+let agent: Session;
+let baseUrl: string;
+
+beforeAll(async () => {
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  h = await startHarness({ env: { PUBLIC_URL: baseUrl } });
+  await h.app.listen({ host: '127.0.0.1', port });
+  agent = await h.login('agent', 'Live Listener');
+});
+afterAll(() => h.close());
+
+interface ServerSentEvent { event: string; data: string }
+
+/** Reads a text/event-stream until `until` is satisfied, or fails after the timeout. */
+async function collect(response: Response, until: (events: ServerSentEvent[]) => boolean, timeoutMs = 20_000): Promise<ServerSentEvent[]> {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: ServerSentEvent[] = [];
+  let buffer = '';
+  const timer = setTimeout(() => void reader.cancel(), timeoutMs);
+  try {
+    while (!until(events)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`stream ended after ${JSON.stringify(events)}`);
+      buffer += value;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const fields = Object.fromEntries(frame.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
+        if (fields.event) events.push({ event: fields.event, data: fields.data ?? '' });
+      }
+    }
+    return events;
+  } finally {
+    clearTimeout(timer);
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+it('refuses the stream without a session', async () => {
+  const response = await fetch(`${baseUrl}/api/events`);
+  expect(response.status).toBe(401);
+  expect(await response.json()).toMatchObject({ error: 'unauthorized' });
+});
+
+it('tells a logged-in operator of every committed change: new tickets, replies, status', async () => {
+  const response = await fetch(`${baseUrl}/api/events`, { headers: { cookie: agent.cookie } });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+
+  const created = await h.request(agent, 'POST', '/api/tickets', { subject: 'Live', body: 'Hello', customer: { email: `live-${randomUUID().slice(0, 8)}@example.com` } });
+  const { number } = created.json();
+  await h.request(agent, 'POST', `/api/tickets/${number}/comments`, { body: 'Looking into it', visibility: 'internal' });
+  await h.request(agent, 'PATCH', `/api/tickets/${number}`, { status: 'waiting' });
+
+  const mine = (events: ServerSentEvent[]) => events.filter((e) => e.event === 'ticket').map((e) => JSON.parse(e.data)).filter((c) => c.number === number);
+  const events = await collect(response, (all) => mine(all).length >= 3);
+  expect(mine(events).map((c) => c.type)).toEqual(['create', 'internal_note', 'set_status']);
+  // Numbers and kinds only: what an operator may read is decided when they fetch the ticket.
+  expect(Object.keys(mine(events)[1]).sort()).toEqual(['number', 'seq', 'type']);
+  expect(events.map((e) => e.data).join('\n')).not.toContain('Looking into it');
+});
