@@ -134,6 +134,7 @@ async function main() {
     console.log([
       '',
       'Helpdesk is running.',
+      `  Admin UI:       ${base}/admin`,
       `  API:            ${base}/api`,
       `  OpenAPI docs:   ${base}/docs`,
       `  Health:         ${base}/healthz`,

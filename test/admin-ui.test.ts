@@ -188,6 +188,13 @@ describe('Handling a ticket', () => {
     await b.page.getByText(reply).waitFor();
     await h.smtp.waitFor(() => h.smtp.to(email).some((m) => m.parsed.text?.includes(reply)));
 
+    // The customer answers through their link: both open views show it.
+    const answer = `Thanks, got it ${randomUUID().slice(0, 6)}`;
+    const token = (await a.page.getByLabel("Customer's public link").inputValue()).split('/t/')[1];
+    expect((await h.request(null, 'POST', `/api/public/tickets/${token}/comments`, { body: answer })).statusCode).toBe(201);
+    await a.page.getByRole('article', { name: /Public message by Dana Scully/ }).getByText(answer).waitFor();
+    await b.page.getByText(answer).waitFor();
+
     await a.page.getByLabel('Status', { exact: true }).selectOption('waiting');
     await waitUntil(async () => (await selectValue(b.page, 'Status')) === 'waiting', 'the colleague to see Waiting');
     await screenshot(a.page, 'admin-ticket-view');

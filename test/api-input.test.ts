@@ -34,6 +34,7 @@ describe('operator routes need a logged-in operator', () => {
   // Every row has all three values: jest takes a missing last one for a `done` callback.
   const routes: Array<[string, string, unknown]> = [
     ['GET', '/api/me', undefined],
+    ['GET', '/api/events', undefined],
     ['POST', '/api/auth/logout', {}],
     ['GET', '/api/tickets', undefined],
     ['POST', '/api/tickets', { subject: 's', body: 'b', customer: { email: 'a@example.com' } }],
@@ -206,7 +207,7 @@ it('health reports PostgreSQL and Temporal', async () => {
 it('OpenAPI describes every route', async () => {
   const spec = (await h.request(null, 'GET', '/docs/json')).json();
   expect(Object.keys(spec.paths).sort()).toEqual([
-    '/api/attachments/{id}', '/api/auth/login', '/api/auth/logout', '/api/customers', '/api/customers/{id}', '/api/inbound-emails', '/api/inbound-emails/{id}/raw', '/api/mailboxes', '/api/mailboxes/{id}', '/api/me', '/api/operators',
+    '/api/attachments/{id}', '/api/auth/login', '/api/auth/logout', '/api/auth/session', '/api/customers', '/api/customers/{id}', '/api/events', '/api/inbound-emails', '/api/inbound-emails/{id}/raw', '/api/mailboxes', '/api/mailboxes/{id}', '/api/me', '/api/operators',
     '/api/public/tickets/{token}', '/api/public/tickets/{token}/attachments/{id}', '/api/public/tickets/{token}/comments',
     '/api/tickets', '/api/tickets/{number}', '/api/tickets/{number}/comments', '/healthz',
   ]);

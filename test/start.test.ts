@@ -90,6 +90,11 @@ it('npm start runs everything on embedded defaults; Ctrl-C stops it; a second st
   expect(first.output()).toMatch(/Temporal Web: +http:\/\/localhost:\d+/);
   expect(await (await fetch(`${base()}/healthz`)).json()).toEqual({ status: 'ok', postgres: true, temporal: true });
   expect((await fetch(`http://127.0.0.1:${env.TEMPORAL_DEV_UI_PORT}/`)).status).toBe(200);
+  // npm start built the admin UI: the page and its bundle are served.
+  expect(first.output()).toMatch(/Admin UI: +http:\/\/127\.0\.0\.1:\d+\/admin/);
+  const adminPage = await (await fetch(`${base()}/admin`)).text();
+  const bundle = /src="([^"]+admin\.js[^"]*)"/.exec(adminPage)![1]!;
+  expect((await fetch(`${base()}${bundle}`)).status).toBe(200);
 
   const session = await login();
   const created = await fetch(`${base()}/api/tickets`, {

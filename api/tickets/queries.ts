@@ -139,18 +139,17 @@ export function createTicketQueries(db: Database) {
       const page = filter.page ?? 1;
       const pageSize = filter.pageSize ?? 25;
       const where = whereClause(filter);
-      const [rows, [{ total } = { total: 0 }], counts] = await Promise.all([
+      const [rows, counts] = await Promise.all([
         sequelize.query<TicketRow>(
           `SELECT ${TICKET_COLUMNS} FROM tickets t LEFT JOIN operators o ON o.id = t.assignee_id
            ${where.sql} ORDER BY ${ORDER_BY[filter.sort ?? 'updated_desc']} LIMIT :limit OFFSET :offset`,
           { type: QueryTypes.SELECT, replacements: { ...where.replacements, limit: pageSize, offset: (page - 1) * pageSize } },
         ),
-        sequelize.query<{ total: number }>(`SELECT count(*)::int AS total FROM tickets t ${where.sql}`, {
-          type: QueryTypes.SELECT,
-          replacements: where.replacements,
-        }),
         this.countByStatus(filter),
       ]);
+      // The per-status counts hold the total too: one pass over the matches, not two.
+      const counted: readonly string[] = filter.status?.length ? filter.status : TICKET_STATUSES;
+      const total = counted.reduce((sum: number, status) => sum + (counts[status] ?? 0), 0);
       return { items: rows.map(toSummary), total, page, pageSize, countsByStatus: counts };
     },
 
