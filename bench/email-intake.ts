@@ -2,11 +2,11 @@
  * `npm run bench`: email intake. 1,000 messages are APPENDed to a Dovecot inbox; the
  * figure is the time until every one is a persisted ticket, as messages per second,
  * beside a raw imapflow fetch-and-parse of the same 1,000 messages in the same run.
- * Prints the figures and writes them to bench-results.json.
+ * Prints the figures; `bench/index.ts` writes them to bench-results.json.
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
@@ -51,7 +51,7 @@ function message(i: number): string {
   ].join('\r\n');
 }
 
-async function main() {
+export async function emailIntake() {
   Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
   const dir = mkdtempSync(join(tmpdir(), 'helpdesk-bench-'));
   const cli = ensureTemporalCli();
@@ -154,8 +154,7 @@ async function main() {
     console.log(`  helpdesk: ${MESSAGES} mails to persisted tickets in ${results.helpdesk.seconds} s = ${results.helpdesk.messagesPerSecond} mails/s`);
     console.log(`  baseline: fetch and parse only in ${results.baseline.seconds} s = ${results.baseline.messagesPerSecond} mails/s`);
     console.log(`  ratio:    ${results.ratio} of the baseline`);
-    writeFileSync('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);
-    console.log('Written to bench-results.json');
+    return results;
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     await smtp.close();
@@ -167,8 +166,3 @@ async function main() {
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
-
-main().then(() => process.exit(0), (error) => {
-  console.error(error);
-  process.exit(1);
-});

@@ -8,6 +8,7 @@ import * as bouncedAddresses from './migrations/0005-bounced-addresses';
 import * as ticketCreateKeys from './migrations/0006-ticket-create-keys';
 import * as mailboxes from './migrations/0007-mailboxes';
 import * as mailboxOutgoing from './migrations/0008-mailbox-outgoing';
+import * as priorityOrderIndex from './migrations/0009-priority-order-index';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -19,6 +20,7 @@ const MIGRATIONS = [
   { name: '0006-ticket-create-keys', ...ticketCreateKeys },
   { name: '0007-mailboxes', ...mailboxes },
   { name: '0008-mailbox-outgoing', ...mailboxOutgoing },
+  { name: '0009-priority-order-index', ...priorityOrderIndex },
 ];
 
 export function migrator(sequelize: Sequelize) {

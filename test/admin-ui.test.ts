@@ -95,6 +95,7 @@ describe('Logging in', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
     expectRefusals(watched, [401]);
+    await screenshot(page, 'admin-login-refused');
 
     // By keyboard alone: the fields are labelled and in order, Enter submits.
     await page.getByLabel('Password').fill('');
@@ -160,6 +161,8 @@ describe('Handling a ticket', () => {
     // Link the CRM record found by searching.
     await panel.getByRole('button', { name: 'Link CRM customer…' }).click();
     await a.page.getByLabel('Search the CRM').fill(crmName);
+    await a.page.getByRole('button', { name: `Link ${crmName} Scully` }).waitFor();
+    await screenshot(a.page, 'admin-crm-dialog');
     await a.page.getByRole('button', { name: `Link ${crmName} Scully` }).click();
     await panel.getByRole('link', { name: `${crmName} Scully` }).waitFor();
     await panel.getByRole('link', { name: new RegExp(`#${earlier} `) }).waitFor();
@@ -276,6 +279,7 @@ describe('Operator-made tickets and the CRM', () => {
     await page.getByLabel('Find in the CRM').fill(last);
     await page.getByRole('button', { name: new RegExp(`Pat ${last}`) }).click();
     expect(await page.getByLabel('Email', { exact: true }).inputValue()).toBe(crmEmail);
+    await screenshot(page, 'admin-new-ticket');
     await page.getByLabel('Subject').fill('Called about the contract');
     await page.getByLabel('Message').fill('Wants a call back on Monday.');
     await page.getByLabel('Priority').selectOption('urgent');
@@ -318,6 +322,7 @@ describe('Operator-made tickets and the CRM', () => {
     await page.getByLabel('Company').fill('Initech');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Saved.').waitFor();
+    await screenshot(page, 'admin-customer');
     const found = (await h.request(olivia, 'GET', `/api/customers?q=${last}`)).json();
     expect(found.items).toEqual([expect.objectContaining({ firstName: 'Erin', lastName: last, company: 'Initech' })]);
   });

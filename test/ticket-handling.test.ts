@@ -234,6 +234,19 @@ describe('Ticket statuses', () => {
     expect(list.countsByStatus).toMatchObject({ new: 0, in_progress: 0, waiting: 0, closed: 1 });
   });
 
+  it('search finds a ticket by a word starting its subject, a comment or the customer, and by number', async () => {
+    const word = `zq${randomUUID().slice(0, 8)}`;
+    const bySubject = await openTicket({ email: uniqueEmail() }, { subject: `Broken ${word}subject` });
+    const byComment = await openTicket({ email: uniqueEmail() });
+    await h.request(agent, 'POST', `/api/tickets/${byComment.number}/comments`, { body: `Found it: ${word}comment`, visibility: 'internal' });
+    const byCustomer = await openTicket({ email: uniqueEmail(), lastName: `${word}name` });
+    const search = async (q: string) => (await h.request(agent, 'GET', `/api/tickets?sort=number_asc&q=${encodeURIComponent(q)}`)).json();
+    expect((await search(word)).items.map((t: { number: number }) => t.number)).toEqual([bySubject.number, byComment.number, byCustomer.number]);
+    expect((await search(`${word}comment`)).items.map((t: { number: number }) => t.number)).toEqual([byComment.number]);
+    expect((await search(`#${bySubject.number}`)).items.map((t: { number: number }) => t.number)).toEqual([bySubject.number]);
+    expect((await search(`${word} nothing-else-matches`)).total).toBe(0);
+  });
+
   it('the list takes several statuses at once ("All open")', async () => {
     const email = uniqueEmail('open-view');
     const fresh = await openTicket({ email });

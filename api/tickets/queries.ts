@@ -42,7 +42,8 @@ const ORDER_BY: Record<(typeof SORTS)[number], string> = {
   updated_asc: 't.updated_at ASC, t.number ASC',
   created_desc: 't.created_at DESC, t.number DESC',
   created_asc: 't.created_at ASC, t.number ASC',
-  priority_desc: "array_position(ARRAY['urgent','high','normal','low'], t.priority), t.updated_at DESC",
+  // Indexed as written (migration 0009): change both together.
+  priority_desc: "array_position(ARRAY['urgent','high','normal','low'], t.priority), t.updated_at DESC, t.number DESC",
   number_desc: 't.number DESC',
   number_asc: 't.number ASC',
 };
@@ -122,8 +123,9 @@ function whereClause(filter: ListFilter, skipStatus = false) {
       replacements.qNumber = Number(byNumber[1]);
     }
     if (tsquery) {
-      parts.push(`t.search @@ to_tsquery('simple', :tsquery)`,
-        `t.number IN (SELECT c.ticket_number FROM comments c WHERE c.search @@ to_tsquery('simple', :tsquery))`);
+      // One UNION of two GIN index lookups; written as an OR, PostgreSQL scans every ticket.
+      parts.push(`t.number IN (SELECT m.number FROM tickets m WHERE m.search @@ to_tsquery('simple', :tsquery)
+        UNION SELECT c.ticket_number FROM comments c WHERE c.search @@ to_tsquery('simple', :tsquery))`);
       replacements.tsquery = tsquery;
     }
     conditions.push(parts.length ? `(${parts.join(' OR ')})` : 'false');

@@ -38,6 +38,7 @@ export async function loadTickets(sequelize: Sequelize, { tickets, commentsPerTi
     FROM tickets t CROSS JOIN generate_series(1, ${commentsPerTicket}) AS s
     WHERE t.number > (SELECT coalesce(max(ticket_number), 0) FROM comments)
   `);
-  await sequelize.query('ANALYZE tickets');
-  await sequelize.query('ANALYZE comments');
+  // What autovacuum would have done by the time a helpdesk holds this much.
+  await sequelize.query('VACUUM ANALYZE tickets');
+  await sequelize.query('VACUUM ANALYZE comments');
 }
