@@ -1,5 +1,6 @@
 import Fastify, { FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -19,10 +20,14 @@ import healthRoutes from './routes/health';
 import inboundEmailRoutes from './routes/inbound-emails';
 import mailboxRoutes from './routes/mailboxes';
 import eventRoutes from './routes/events';
+import widgetRoutes from './routes/widget';
+import customerPageRoutes from './routes/customer-pages';
 import adminUiRoutes from './routes/admin-ui';
 import { ticketCommandsFor } from '../workflows/ticket/client';
 import { createTicketQueries } from './tickets/queries';
 import type { App } from './types';
+import { eventStreams } from './event-streams';
+import { ticketChangeHub } from '../live/ticket-changes';
 
 export interface AppDeps {
   config: Config & { SECRET_KEY: string; DATABASE_URL: string };
@@ -46,6 +51,10 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
   const commands = ticketCommandsFor(temporal, config, workflowTimeoutMs);
   const queries = createTicketQueries(db);
 
+  const changes = ticketChangeHub(config.DATABASE_URL, (line) => app.log.warn(line));
+  app.addHook('onClose', async () => changes.close());
+  const streams = eventStreams(app);
+
   registerErrorHandler(app);
   app.addSchema(ErrorBody);
   app.addHook('onSend', async (_request, reply) => {
@@ -56,6 +65,24 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
   });
 
   await app.register(cookie);
+  // Customer-facing routes answer other websites (the widget runs in their pages), without
+  // cookies; the operator API answers only its own origin.
+  const widgetOrigins = config.WIDGET_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  await app.register(cors, {
+    delegator: (request, callback) => {
+      const path = (request.url ?? '').split('?')[0]!;
+      const customerFacing = path.startsWith('/api/public/') || path.startsWith('/api/widget/');
+      callback(null, customerFacing
+        ? {
+          origin: widgetOrigins.includes('*') ? '*' : widgetOrigins,
+          methods: ['GET', 'POST'],
+          allowedHeaders: ['content-type', 'idempotency-key', 'x-helpdesk-external-id', 'x-helpdesk-signature'],
+          credentials: false,
+          maxAge: 600,
+        }
+        : { origin: false });
+    },
+  });
   await app.register(rateLimit, {
     global: true,
     max: config.RATE_LIMIT_API,
@@ -98,8 +125,17 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
   await app.register(customerRoutes, { db, queries });
   await app.register(inboundEmailRoutes, { db });
   await app.register(mailboxRoutes, { db, config, temporal });
-  await app.register(publicTicketRoutes, { db, commands, queries, rateLimit: config.RATE_LIMIT_PUBLIC });
-  await app.register(eventRoutes, { databaseUrl: config.DATABASE_URL });
+  await app.register(publicTicketRoutes, { db, commands, queries, changes, streams, rateLimit: config.RATE_LIMIT_PUBLIC });
+  await app.register(eventRoutes, { changes, streams });
+  await app.register(widgetRoutes, {
+    db, commands,
+    secretKey: config.SECRET_KEY,
+    publicUrl: config.PUBLIC_URL,
+    widgetSecret: config.WIDGET_SECRET ?? '',
+    ticketsPerHourPerAddress: config.WIDGET_TICKETS_PER_HOUR_PER_ADDRESS,
+    ticketsPerHourPerEmail: config.WIDGET_TICKETS_PER_HOUR_PER_EMAIL,
+  });
   await app.register(adminUiRoutes);
+  await app.register(customerPageRoutes, { db, rateLimit: config.RATE_LIMIT_PUBLIC, widgetSecret: config.WIDGET_SECRET ?? '' });
   return app;
 }

@@ -16,6 +16,7 @@ import {
 } from '../domain/ticket';
 import { MIN_PASSWORD_LENGTH, OPERATOR_ROLES } from '../domain/operator';
 import { INBOUND_OUTCOMES } from '../domain/inbound-email';
+import { WIDGET_MAX_MESSAGE_LENGTH, WIDGET_MAX_NAME_LENGTH, WIDGET_MAX_PHONE_LENGTH } from '../domain/widget';
 
 const literals = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 
@@ -218,6 +219,37 @@ export const PublicTicket = Type.Object({
   })),
 });
 export type PublicTicket = Static<typeof PublicTicket>;
+
+/** What the website widget sends; the same rules as its form (`domain/widget.ts`). */
+export const WidgetTicketBody = Type.Object({
+  firstName: Type.String({ maxLength: WIDGET_MAX_NAME_LENGTH }),
+  lastName: Type.String({ maxLength: WIDGET_MAX_NAME_LENGTH }),
+  email: Type.String({ maxLength: 254 }),
+  phone: Type.Optional(Type.String({ maxLength: WIDGET_MAX_PHONE_LENGTH })),
+  subject: Type.String({ maxLength: MAX_SUBJECT_LENGTH }),
+  message: Type.String({ maxLength: WIDGET_MAX_MESSAGE_LENGTH }),
+  /** Hidden from people; a bot that fills every field fills this one too. */
+  website: Type.Optional(Type.String({ maxLength: 500 })),
+  externalId: Type.Optional(Type.String({ maxLength: 200 })),
+  externalIdSignature: Type.Optional(Type.String({ maxLength: 200, description: 'hex HMAC-SHA256 of externalId under WIDGET_SECRET, computed by the website\'s back end' })),
+}, { additionalProperties: false });
+export type WidgetTicketBody = Static<typeof WidgetTicketBody>;
+
+export const WidgetTicketView = Type.Object({
+  number: Type.Integer(),
+  subject: Type.String(),
+  status: Status,
+  statusLabel: Type.String(),
+  updatedAt: DateTime,
+  publicUrl: Type.String(),
+  token: Type.String({ description: 'The public link\'s token, for the /api/public/tickets routes' }),
+});
+export type WidgetTicketView = Static<typeof WidgetTicketView>;
+
+export const WidgetIdentityHeaders = Type.Object({
+  'x-helpdesk-external-id': Type.String({ minLength: 1, maxLength: 200 }),
+  'x-helpdesk-signature': Type.String({ minLength: 1, maxLength: 200 }),
+});
 
 export const CustomerListQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200 })),

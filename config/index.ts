@@ -133,6 +133,18 @@ export const SETTINGS = {
   WORKER_MAX_CACHED_WORKFLOWS: { default: '1000', doc: 'Ticket workflows the worker keeps in memory; others are replayed on demand.', parse: integer(1, 100_000) },
   RATE_LIMIT_LOGIN: { default: '10', doc: 'Login attempts per minute per IP address.', parse: integer(1, 100_000) },
   RATE_LIMIT_PUBLIC: { default: '60', doc: 'Requests per minute per IP address to the public ticket pages.', parse: integer(1, 100_000) },
+  WIDGET_SECRET: {
+    default: '',
+    doc: "Shared with your website's back end, which signs a visitor's external ID with it (HMAC-SHA256, hex) for the widget. Empty: the widget's external IDs are ignored.",
+    parse: optionalText,
+  },
+  WIDGET_ALLOWED_ORIGINS: {
+    default: '*',
+    doc: 'Websites (origins, comma-separated, e.g. https://www.example.com) whose pages may use the widget and the public ticket API; * for any.',
+    parse: text,
+  },
+  WIDGET_TICKETS_PER_HOUR_PER_ADDRESS: { default: '20', doc: 'Tickets one IP address may open through the widget per hour.', parse: integer(1, 100_000) },
+  WIDGET_TICKETS_PER_HOUR_PER_EMAIL: { default: '5', doc: 'Tickets one email address may open through the widget per hour.', parse: integer(1, 100_000) },
   RATE_LIMIT_API: { default: '1200', doc: 'Requests per minute per operator session or IP address to the operator API.', parse: integer(1, 1_000_000) },
 } satisfies Record<string, Setting<unknown>>;
 

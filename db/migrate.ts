@@ -9,6 +9,7 @@ import * as ticketCreateKeys from './migrations/0006-ticket-create-keys';
 import * as mailboxes from './migrations/0007-mailboxes';
 import * as mailboxOutgoing from './migrations/0008-mailbox-outgoing';
 import * as priorityOrderIndex from './migrations/0009-priority-order-index';
+import * as ticketExternalIdIndex from './migrations/0010-ticket-external-id-index';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -21,6 +22,7 @@ const MIGRATIONS = [
   { name: '0007-mailboxes', ...mailboxes },
   { name: '0008-mailbox-outgoing', ...mailboxOutgoing },
   { name: '0009-priority-order-index', ...priorityOrderIndex },
+  { name: '0010-ticket-external-id-index', ...ticketExternalIdIndex },
 ];
 
 export function migrator(sequelize: Sequelize) {

@@ -31,6 +31,13 @@ export type CommentVisibility = (typeof COMMENT_VISIBILITIES)[number];
 export const COMMENT_CHANNELS = ['email', 'widget', 'web', 'admin'] as const;
 export type CommentChannel = (typeof COMMENT_CHANNELS)[number];
 
+/**
+ * The kinds of change a customer can see on their ticket's page. Others (notes,
+ * assignment, priority, CRM links) are never announced to them, not even as "something
+ * happened".
+ */
+export const PUBLIC_CHANGE_TYPES: readonly string[] = ['create', 'public_reply', 'customer_message', 'set_status', 'close', 'reopen'];
+
 export const MAX_SUBJECT_LENGTH = 255;
 export const MAX_BODY_LENGTH = 100_000;
 /** How many recent customer message keys a ticket remembers to drop redeliveries. */

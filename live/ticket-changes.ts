@@ -100,3 +100,27 @@ export function listenForTicketChanges(
     },
   };
 }
+
+/** `null` means "changes may have been missed: fetch afresh". */
+export type TicketChangeSubscriber = (change: TicketChange | null) => void;
+
+export interface TicketChangeHub {
+  subscribe(subscriber: TicketChangeSubscriber): () => void;
+  close(): Promise<void>;
+}
+
+/** One LISTEN connection per process, shared by every stream that process serves. */
+export function ticketChangeHub(databaseUrl: string, log?: (line: string) => void): TicketChangeHub {
+  const subscribers = new Set<TicketChangeSubscriber>();
+  const emit = (change: TicketChange | null) => {
+    for (const subscriber of subscribers) subscriber(change);
+  };
+  const listener = listenForTicketChanges(databaseUrl, { onChange: emit, onResync: () => emit(null), log });
+  return {
+    subscribe(subscriber) {
+      subscribers.add(subscriber);
+      return () => subscribers.delete(subscriber);
+    },
+    close: () => listener.close(),
+  };
+}

@@ -1,41 +1,15 @@
-import type { ServerResponse } from 'node:http';
 import { Type } from 'typebox';
 import type { App } from '../types';
 import { ErrorBody } from '../errors';
-import { listenForTicketChanges, TicketChange } from '../../live/ticket-changes';
-
-/** Proxies close idle connections; a comment line every so often keeps the stream open. */
-const HEARTBEAT_MS = 25_000;
+import type { EventStreams } from '../event-streams';
+import type { TicketChangeHub } from '../../live/ticket-changes';
 
 /**
  * Server-sent events for the admin UI: `ticket` when a ticket changed (the UI then fetches
  * what it shows), `resync` when changes may have been missed. EventSource reconnects by
  * itself, and the UI refetches on every (re)connect.
  */
-export default async function eventRoutes(app: App, { databaseUrl }: { databaseUrl: string }) {
-  const streams = new Set<ServerResponse>();
-  const broadcast = (event: string, data: unknown) => {
-    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const stream of streams) stream.write(frame);
-  };
-  const listener = listenForTicketChanges(databaseUrl, {
-    onChange: (change: TicketChange) => broadcast('ticket', change),
-    onResync: () => broadcast('resync', {}),
-    log: (line) => app.log.warn(line),
-  });
-  const heartbeat = setInterval(() => {
-    for (const stream of streams) stream.write(': heartbeat\n\n');
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
-
-  // Open streams would hold the server's close forever.
-  app.addHook('preClose', async () => {
-    clearInterval(heartbeat);
-    for (const stream of streams) stream.end();
-    streams.clear();
-  });
-  app.addHook('onClose', async () => listener.close());
-
+export default async function eventRoutes(app: App, { changes, streams }: { changes: TicketChangeHub; streams: EventStreams }) {
   app.get('/api/events', {
     schema: {
       tags: ['live'],
@@ -45,16 +19,8 @@ export default async function eventRoutes(app: App, { databaseUrl }: { databaseU
     },
     preHandler: app.requireOperator,
   }, async (request, reply) => {
-    reply.hijack();
-    const stream = reply.raw;
-    stream.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      'x-accel-buffering': 'no',
-      'x-content-type-options': 'nosniff',
-    });
-    stream.write('retry: 2000\n\n');
-    streams.add(stream);
-    request.raw.on('close', () => streams.delete(stream));
+    let unsubscribe = () => {};
+    const send = streams.open(request, reply, () => unsubscribe());
+    unsubscribe = changes.subscribe((change) => (change ? send('ticket', change) : send('resync', {})));
   });
 }

@@ -5,8 +5,10 @@ import { IdempotencyHeaders, PublicCommentBody, PublicTicket, TokenParams } from
 import type { TicketCommands } from '../../workflows/ticket/client';
 import { attachmentContent, sendAttachment, TicketQueries } from '../tickets/queries';
 import { Type } from 'typebox';
-import { hashPublicToken, looksLikePublicToken } from '../../security/public-token';
-import { validateBody } from '../../domain/ticket';
+import { ticketNumberForToken } from '../tickets/public-link';
+import { PUBLIC_CHANGE_TYPES, validateBody } from '../../domain/ticket';
+import type { TicketChangeHub } from '../../live/ticket-changes';
+import type { EventStreams } from '../event-streams';
 import { addCustomerMessageUpdate } from '../../workflows/ticket/definitions';
 
 const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody, 503: ErrorBody };
@@ -16,17 +18,15 @@ const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody,
  * the only credential; any lookup that fails answers the same 404, whether the ticket
  * never existed or the link was rotated.
  */
-export default async function publicTicketRoutes(app: App, { db, commands, queries, rateLimit }: {
-  db: Database; commands: TicketCommands; queries: TicketQueries; rateLimit: number;
+export default async function publicTicketRoutes(app: App, { db, commands, queries, changes, streams, rateLimit }: {
+  db: Database; commands: TicketCommands; queries: TicketQueries; changes: TicketChangeHub; streams: EventStreams; rateLimit: number;
 }) {
   const limited = { rateLimit: { max: rateLimit, timeWindow: '1 minute' } };
 
   async function ticketNumberFor(token: string): Promise<number> {
-    if (looksLikePublicToken(token)) {
-      const ticket = await db.Ticket.findOne({ attributes: ['number'], where: { publicTokenHash: hashPublicToken(token) } });
-      if (ticket) return ticket.number;
-    }
-    throw notFound('This ticket link is not valid.');
+    const number = await ticketNumberForToken(db, token);
+    if (number === null) throw notFound('This ticket link is not valid.');
+    return number;
   }
 
   app.get('/api/public/tickets/:token', {
@@ -41,6 +41,25 @@ export default async function publicTicketRoutes(app: App, { db, commands, queri
     const view = await queries.publicView(await ticketNumberFor(request.params.token));
     if (!view) throw notFound('This ticket link is not valid.');
     return view;
+  });
+
+  app.get('/api/public/tickets/:token/events', {
+    schema: {
+      tags: ['public'],
+      summary: 'Server-sent events: `changed` when the customer\'s view of this ticket changed (reply, status), `resync` after an outage',
+      params: TokenParams,
+      produces: ['text/event-stream'],
+      response: { 200: Type.String(), ...errors },
+    },
+    config: limited,
+  }, async (request, reply) => {
+    const number = await ticketNumberFor(request.params.token);
+    let unsubscribe = () => {};
+    const send = streams.open(request, reply, () => unsubscribe());
+    unsubscribe = changes.subscribe((change) => {
+      if (change === null) send('resync', {});
+      else if (change.number === number && PUBLIC_CHANGE_TYPES.includes(change.type)) send('changed', {});
+    });
   });
 
   app.get('/api/public/tickets/:token/attachments/:id', {

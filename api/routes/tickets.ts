@@ -1,5 +1,4 @@
 import { Type } from 'typebox';
-import { QueryTypes } from 'sequelize';
 import type { App } from '../types';
 import type { Database } from '../../db';
 import type { Actor, Contact, NewTicket } from '../../domain/ticket';
@@ -20,6 +19,7 @@ import {
 } from '../schemas';
 import type { TicketCommands } from '../../workflows/ticket/client';
 import { attachmentContent, sendAttachment, TicketQueries } from '../tickets/queries';
+import { allocateTicketNumber } from '../tickets/numbers';
 import { addOperatorCommentUpdate, changeTicketUpdate, ticketWorkflowId } from '../../workflows/ticket/definitions';
 import { publicToken, ticketUrl } from '../../security/public-token';
 
@@ -66,24 +66,6 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     };
   }
 
-  /** A new number, or with an Idempotency-Key the number that key got the first time. */
-  async function allocateTicketNumber(key: string | undefined, operatorId: number): Promise<number> {
-    if (!key) {
-      const [row] = await db.sequelize.query<{ number: number }>("SELECT nextval('ticket_number_seq')::int AS number", { type: QueryTypes.SELECT });
-      return row!.number;
-    }
-    const scoped = `${operatorId}:${key}`;
-    await db.sequelize.query(
-      `INSERT INTO ticket_create_keys (key, ticket_number) VALUES (:scoped, nextval('ticket_number_seq')::int)
-       ON CONFLICT (key) DO NOTHING`,
-      { replacements: { scoped } },
-    );
-    const [row] = await db.sequelize.query<{ ticket_number: number }>(
-      'SELECT ticket_number FROM ticket_create_keys WHERE key = :scoped', { type: QueryTypes.SELECT, replacements: { scoped } },
-    );
-    return row!.ticket_number;
-  }
-
   async function ensureExists(number: number) {
     const exists = await db.Ticket.count({ where: { number } });
     if (!exists) throw notFound(`Ticket #${number} does not exist.`);
@@ -128,7 +110,8 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     const problem = validateSubject(request.body.subject) ?? validateBody(request.body.body) ?? validateContact(contact);
     if (problem) throw unprocessable(problem);
     await ensureActiveOperator(request.body.assigneeId);
-    const number = await allocateTicketNumber(request.headers['idempotency-key'], request.operator!.id);
+    const key = request.headers['idempotency-key'];
+    const number = await allocateTicketNumber(db, key ? `${request.operator!.id}:${key}` : null);
     const ticket: NewTicket = {
       number,
       subject: request.body.subject,

@@ -1,0 +1,52 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** Proxies close idle connections; a comment line every so often keeps a stream open. */
+const HEARTBEAT_MS = 25_000;
+
+export type SendEvent = (event: string, data: unknown) => void;
+
+/**
+ * Server-sent event streams of one app: opened by routes, kept alive by heartbeats, and
+ * ended when the app closes (an open stream would otherwise hold the server's close).
+ */
+export function eventStreams(app: FastifyInstance) {
+  const streams = new Map<ServerResponse, () => void>();
+  const heartbeat = setInterval(() => {
+    for (const stream of streams.keys()) stream.write(': heartbeat\n\n');
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  app.addHook('preClose', async () => {
+    clearInterval(heartbeat);
+    for (const [stream, cleanup] of streams) {
+      cleanup();
+      stream.end();
+    }
+    streams.clear();
+  });
+
+  return {
+    /** Takes the response over as a stream; `cleanup` runs when either side ends it. */
+    open(request: FastifyRequest, reply: FastifyReply, cleanup: () => void, headers: Record<string, string> = {}): SendEvent {
+      reply.hijack();
+      const stream = reply.raw;
+      stream.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        'x-accel-buffering': 'no',
+        'x-content-type-options': 'nosniff',
+        ...headers,
+      });
+      stream.write('retry: 2000\n\n');
+      streams.set(stream, cleanup);
+      request.raw.on('close', () => {
+        if (streams.delete(stream)) cleanup();
+      });
+      return (event, data) => {
+        if (streams.has(stream)) stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      };
+    },
+  };
+}
+
+export type EventStreams = ReturnType<typeof eventStreams>;

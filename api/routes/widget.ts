@@ -1,0 +1,124 @@
+import { QueryTypes } from 'sequelize';
+import { Type } from 'typebox';
+import type { App } from '../types';
+import type { Database } from '../../db';
+import { ErrorBody, HttpError, unprocessable } from '../errors';
+import { IdempotencyHeaders, WidgetIdentityHeaders, WidgetTicketBody, WidgetTicketView } from '../schemas';
+import type { TicketCommands } from '../../workflows/ticket/client';
+import { allocateTicketNumber, isRepeatedCreation } from '../tickets/numbers';
+import { STATUS_LABELS, TicketStatus } from '../../domain/ticket';
+import { widgetFormProblems } from '../../domain/widget';
+import { isSignedExternalId } from '../../security/widget-identity';
+import { publicToken, ticketUrl } from '../../security/public-token';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 413: ErrorBody, 422: ErrorBody, 429: ErrorBody, 503: ErrorBody };
+
+export interface WidgetRouteDeps {
+  db: Database;
+  commands: TicketCommands;
+  secretKey: string;
+  publicUrl: string;
+  widgetSecret: string;
+  ticketsPerHourPerAddress: number;
+  ticketsPerHourPerEmail: number;
+}
+
+const forgedSignature = () => new HttpError(403, 'bad_signature',
+  "The external ID's signature is not valid. The website's back end must sign the ID with the helpdesk's widget secret.");
+
+/**
+ * What the website widget calls, from any allowed origin, without an account: open a
+ * ticket, and, for a visitor the website vouches for, list their tickets.
+ */
+export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
+  const { db, commands } = deps;
+
+  /** The ticket's view in the widget, with the link token to follow and answer it. */
+  const viewOf = (row: { number: number; subject: string; status: TicketStatus; updated_at: Date; token_version: number }) => {
+    const token = publicToken(deps.secretKey, row.number, row.token_version);
+    return {
+      number: row.number, subject: row.subject, status: row.status, statusLabel: STATUS_LABELS[row.status],
+      updatedAt: row.updated_at.toISOString(), publicUrl: ticketUrl(deps.publicUrl, token), token,
+    };
+  };
+
+  app.post('/api/widget/tickets', {
+    schema: {
+      tags: ['widget'],
+      summary: 'A website visitor opens a ticket (source "widget")',
+      description: 'An `externalId` links the ticket to the CRM only with a valid `externalIdSignature`; without one it is ignored, with a wrong one the request is refused.',
+      headers: IdempotencyHeaders,
+      body: WidgetTicketBody,
+      response: { 201: WidgetTicketView, ...errors },
+    },
+    config: { rateLimit: { max: deps.ticketsPerHourPerAddress, timeWindow: '1 hour' } },
+  }, async (request, reply) => {
+    const body = request.body;
+    if (body.website) throw unprocessable('This form looks filled in by a program. If you are a person, reload the page and try again.');
+    const problems = widgetFormProblems({ ...body, phone: body.phone ?? '' });
+    const first = Object.values(problems)[0];
+    if (first) throw unprocessable(first);
+
+    let externalId: string | null = null;
+    if (body.externalId && body.externalIdSignature !== undefined) {
+      if (!isSignedExternalId(deps.widgetSecret, body.externalId, body.externalIdSignature)) throw forgedSignature();
+      externalId = body.externalId;
+    }
+
+    const email = body.email.trim();
+    const [recent] = await db.sequelize.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM tickets
+       WHERE source = 'widget' AND lower(contact_email) = lower(:email) AND created_at > now() - interval '1 hour'`,
+      { type: QueryTypes.SELECT, replacements: { email } },
+    );
+    const key = request.headers['idempotency-key'];
+    const scopedKey = key ? `widget:${key}` : null;
+    if (recent!.count >= deps.ticketsPerHourPerEmail && !(await isRepeatedCreation(db, scopedKey))) {
+      throw new HttpError(429, 'rate_limited', `You have opened ${recent!.count} tickets in the last hour; please wait before opening another, or answer one of them.`);
+    }
+    const number = await allocateTicketNumber(db, scopedKey);
+    await commands.create({
+      number,
+      subject: body.subject.trim(),
+      body: body.message,
+      priority: 'normal',
+      source: 'widget',
+      contact: {
+        email,
+        phone: body.phone?.trim() || null,
+        firstName: body.firstName.trim() || null,
+        lastName: body.lastName.trim() || null,
+        externalId,
+      },
+      mailbox: null,
+      createdBy: null,
+      assigneeId: null,
+      messageKey: scopedKey,
+      suppressAcknowledgement: false,
+    });
+    const [row] = await db.sequelize.query<{ number: number; subject: string; status: TicketStatus; updated_at: Date; token_version: number }>(
+      'SELECT number, subject, status, updated_at, token_version FROM tickets WHERE number = :number',
+      { type: QueryTypes.SELECT, replacements: { number } },
+    );
+    return reply.code(201).send(viewOf(row!));
+  });
+
+  app.get('/api/widget/tickets', {
+    schema: {
+      tags: ['widget'],
+      summary: 'The tickets of a visitor the website vouches for (signed external ID), newest first',
+      headers: WidgetIdentityHeaders,
+      response: { 200: Type.Object({ items: Type.Array(WidgetTicketView) }), ...errors },
+    },
+  }, async (request) => {
+    const externalId = request.headers['x-helpdesk-external-id'];
+    if (!isSignedExternalId(deps.widgetSecret, externalId, request.headers['x-helpdesk-signature'])) throw forgedSignature();
+    const rows = await db.sequelize.query<{ number: number; subject: string; status: TicketStatus; updated_at: Date; token_version: number }>(
+      `SELECT number, subject, status, updated_at, token_version FROM tickets
+       WHERE external_id = :externalId OR customer_id IN (SELECT id FROM customers WHERE external_id = :externalId)
+       ORDER BY updated_at DESC LIMIT 50`,
+      { type: QueryTypes.SELECT, replacements: { externalId } },
+    );
+    return { items: rows.map(viewOf) };
+  });
+}

@@ -1,0 +1,121 @@
+import { LitElement, html, css, PropertyValues } from 'lit';
+import { followTicket, newKey, PublicApi, PublicApiError, PublicTicket } from './public-api';
+import { customerStyles } from './styles';
+import './public-thread';
+
+/**
+ * One ticket through its public link: status, the public history, and an answer box that
+ * reopens a closed ticket. Follows the ticket live, so an operator's reply shows up.
+ * Used by the ticket page and inside the widget.
+ */
+export class TicketConversation extends LitElement {
+  static override properties = {
+    api: { attribute: false },
+    token: { type: String },
+    ticket: { state: true },
+    problem: { state: true },
+    sendProblem: { state: true },
+    sent: { state: true },
+    busy: { state: true },
+  };
+  declare api: PublicApi;
+  declare token: string;
+  declare ticket: PublicTicket | null;
+  declare problem: string | null;
+  declare sendProblem: string | null;
+  declare sent: string | null;
+  declare busy: boolean;
+  private key = newKey();
+  private stopFollowing: (() => void) | null = null;
+
+  static override styles = [customerStyles, css`
+    header { margin-bottom: 1rem; }
+    header h2 { overflow-wrap: anywhere; }
+    form { margin-top: 1rem; }
+  `];
+
+  constructor() {
+    super();
+    this.ticket = null;
+    this.problem = null;
+    this.sendProblem = null;
+    this.sent = null;
+    this.busy = false;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if ((changed.has('token') || changed.has('api')) && this.api && this.token) {
+      this.stopFollowing?.();
+      this.stopFollowing = followTicket(this.api, this.token, () => void this.load());
+      void this.load();
+    }
+  }
+
+  override disconnectedCallback() {
+    this.stopFollowing?.();
+    this.stopFollowing = null;
+    super.disconnectedCallback();
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    if (!this.stopFollowing && this.api && this.token) this.stopFollowing = followTicket(this.api, this.token, () => void this.load());
+  }
+
+  private async load() {
+    try {
+      this.ticket = await this.api.ticket(this.token);
+      this.problem = null;
+    } catch (error) {
+      this.problem = error instanceof PublicApiError && error.status === 404 ? 'This ticket link is not valid.' : (error as Error).message;
+    }
+  }
+
+  private async answer(event: Event) {
+    event.preventDefault();
+    const textarea = this.renderRoot.querySelector('textarea')!;
+    if (!textarea.value.trim()) {
+      this.sendProblem = 'Write your answer first.';
+      return;
+    }
+    const reopening = this.ticket?.status === 'closed';
+    this.busy = true;
+    this.sendProblem = null;
+    this.sent = null;
+    try {
+      this.ticket = await this.api.answer(this.token, textarea.value, this.key);
+      textarea.value = '';
+      this.key = newKey();
+      this.sent = reopening ? 'Sent. Your ticket is open again.' : 'Sent. We will get back to you.';
+    } catch (error) {
+      this.sendProblem = (error as Error).message;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  override render() {
+    if (this.problem) return html`<p class="error" role="alert">${this.problem}</p>`;
+    const t = this.ticket;
+    if (!t) return html`<p class="muted">Loading your ticket…</p>`;
+    const closed = t.status === 'closed';
+    return html`
+      <header>
+        <h2>${t.subject}</h2>
+        <p class="small muted">Ticket #${t.number} · <span class="status status-${t.status}" part="status">${t.statusLabel}</span></p>
+      </header>
+      <helpdesk-public-thread .comments=${t.comments} attachmentBase=${this.api.ticketUrl(this.token)}></helpdesk-public-thread>
+      <form @submit=${this.answer} novalidate part="answer-form">
+        ${closed ? html`<p class="notice small">This ticket is closed. Writing here reopens it.</p>` : null}
+        <div class="field">
+          <label for="answer">Your answer</label>
+          <textarea id="answer" ?disabled=${this.busy}></textarea>
+        </div>
+        ${this.sendProblem ? html`<p class="error" role="alert">${this.sendProblem}</p>` : null}
+        ${this.sent ? html`<p class="notice" role="status">${this.sent}</p>` : null}
+        <button class="primary" type="submit" ?disabled=${this.busy} part="button">${closed ? 'Send and reopen' : 'Send answer'}</button>
+      </form>
+    `;
+  }
+}
+if (!customElements.get('helpdesk-ticket-conversation')) customElements.define('helpdesk-ticket-conversation', TicketConversation);
