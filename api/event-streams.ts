@@ -28,9 +28,12 @@ export function eventStreams(app: FastifyInstance) {
   return {
     /** Takes the response over as a stream; `cleanup` runs when either side ends it. */
     open(request: FastifyRequest, reply: FastifyReply, cleanup: () => void, headers: Record<string, string> = {}): SendEvent {
+      // Headers hooks set on the reply (CORS for the widget, say) go out with the stream.
+      const fromHooks = reply.getHeaders() as Record<string, string>;
       reply.hijack();
       const stream = reply.raw;
       stream.writeHead(200, {
+        ...fromHooks,
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
         'x-accel-buffering': 'no',

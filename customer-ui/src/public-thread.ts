@@ -27,7 +27,7 @@ export class PublicThread extends LitElement {
   }
 
   override render() {
-    return html`<ol aria-label="Messages">${this.comments.map((c) => html`<li>
+    return html`<ol class="root" aria-label="Messages">${this.comments.map((c) => html`<li>
       <article class=${c.author.kind} aria-label="${c.author.kind === 'customer' ? 'Your message' : `Reply from ${c.author.name ?? 'support'}`}">
         <div class="meta"><strong>${c.author.kind === 'customer' ? 'You' : c.author.name ?? 'Support'}</strong>
           <time datetime=${c.createdAt}>${when.format(new Date(c.createdAt))}</time></div>

@@ -15,10 +15,15 @@ export const customerStyles = css`
     --_border: var(--helpdesk-border, #ccd2dc);
     --_radius: var(--helpdesk-radius, 10px);
     --_font: var(--helpdesk-font, system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif);
+  }
+  /* On an inner element, not :host: the host page's own rules (say \`* { font-family: serif }\`)
+     match the host element itself and would win there. */
+  .root {
     font-family: var(--_font);
     color: var(--_text);
     font-size: 15px;
     line-height: 1.45;
+    text-align: left;
   }
   *, *::before, *::after { box-sizing: border-box; }
   h1, h2, h3 { margin: 0 0 0.5rem; line-height: 1.25; }
@@ -29,7 +34,7 @@ export const customerStyles = css`
   button.primary { background: var(--_accent); border-color: var(--_accent); color: var(--_accent-text); }
   button:disabled { opacity: 0.6; cursor: default; }
   button:focus-visible, input:focus-visible, textarea:focus-visible, a:focus-visible { outline: 3px solid color-mix(in srgb, var(--_accent) 45%, white); outline-offset: 1px; }
-  a { color: var(--_accent); }
+  a { color: var(--_accent); overflow-wrap: anywhere; }
   label { display: block; font-weight: 600; font-size: 0.85rem; margin-bottom: 0.2rem; }
   input, textarea {
     font: inherit; width: 100%; border: 1px solid var(--_border); border-radius: calc(var(--_radius) * 0.6);

@@ -64,7 +64,10 @@ export class TicketConversation extends LitElement {
 
   private async load() {
     try {
-      this.ticket = await this.api.ticket(this.token);
+      const ticket = await this.api.ticket(this.token);
+      // "Sent" belongs to the state it was said in: a status change since makes it stale.
+      if (this.ticket && ticket.status !== this.ticket.status) this.sent = null;
+      this.ticket = ticket;
       this.problem = null;
     } catch (error) {
       this.problem = error instanceof PublicApiError && error.status === 404 ? 'This ticket link is not valid.' : (error as Error).message;
@@ -95,11 +98,11 @@ export class TicketConversation extends LitElement {
   }
 
   override render() {
-    if (this.problem) return html`<p class="error" role="alert">${this.problem}</p>`;
+    if (this.problem) return html`<p class="root error" role="alert">${this.problem}</p>`;
     const t = this.ticket;
-    if (!t) return html`<p class="muted">Loading your ticket…</p>`;
+    if (!t) return html`<p class="root muted">Loading your ticket…</p>`;
     const closed = t.status === 'closed';
-    return html`
+    return html`<div class="root">
       <header>
         <h2>${t.subject}</h2>
         <p class="small muted">Ticket #${t.number} · <span class="status status-${t.status}" part="status">${t.statusLabel}</span></p>
@@ -115,7 +118,7 @@ export class TicketConversation extends LitElement {
         ${this.sent ? html`<p class="notice" role="status">${this.sent}</p>` : null}
         <button class="primary" type="submit" ?disabled=${this.busy} part="button">${closed ? 'Send and reopen' : 'Send answer'}</button>
       </form>
-    `;
+    </div>`;
   }
 }
 if (!customElements.get('helpdesk-ticket-conversation')) customElements.define('helpdesk-ticket-conversation', TicketConversation);

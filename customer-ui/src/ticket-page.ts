@@ -14,11 +14,11 @@ export class TicketPage extends LitElement {
   private token = decodeURIComponent(location.pathname.split('/').pop() ?? '');
 
   override render() {
-    return html`
+    return html`<div class="root">
       <p class="brand">Support</p>
       <main><helpdesk-ticket-conversation .api=${this.api} token=${this.token}></helpdesk-ticket-conversation></main>
       <p class="small muted">Anyone with this page's address can read this ticket: don't share it.</p>
-    `;
+    </div>`;
   }
 }
 if (!customElements.get('helpdesk-ticket-page')) customElements.define('helpdesk-ticket-page', TicketPage);

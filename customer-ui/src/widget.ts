@@ -162,7 +162,7 @@ export class HelpdeskWidget extends LitElement {
   override render() {
     const panelId = 'helpdesk-panel';
     return html`
-      <div @keydown=${this.onKeydown}>
+      <div class="root" @keydown=${this.onKeydown}>
         <section class="panel" id=${panelId} part="panel" role="dialog" aria-label=${this.heading} ?hidden=${!this.open}>
           <div class="head" part="header">
             <h2>${this.heading}</h2>
