@@ -16,7 +16,7 @@ import {
 } from '../domain/ticket';
 import { MIN_PASSWORD_LENGTH, OPERATOR_ROLES } from '../domain/operator';
 import { INBOUND_OUTCOMES } from '../domain/inbound-email';
-import { WIDGET_MAX_MESSAGE_LENGTH, WIDGET_MAX_NAME_LENGTH, WIDGET_MAX_PHONE_LENGTH } from '../domain/widget';
+import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, WIDGET_MAX_MESSAGE_LENGTH, WIDGET_MAX_NAME_LENGTH, WIDGET_MAX_PHONE_LENGTH } from '../domain/widget';
 
 const literals = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 
@@ -232,6 +232,11 @@ export const WidgetTicketBody = Type.Object({
   website: Type.Optional(Type.String({ maxLength: 500 })),
   externalId: Type.Optional(Type.String({ maxLength: 200 })),
   externalIdSignature: Type.Optional(Type.String({ maxLength: 200, description: 'hex HMAC-SHA256 of externalId under WIDGET_SECRET, computed by the website\'s back end' })),
+  attachments: Type.Optional(Type.Array(Type.Object({
+    filename: Type.String({ minLength: 1, maxLength: 255 }),
+    contentType: Type.String({ maxLength: 100 }),
+    content: Type.String({ maxLength: Math.ceil(WIDGET_MAX_ATTACHMENT_BYTES / 3) * 4, description: 'base64' }),
+  }, { additionalProperties: false }), { maxItems: WIDGET_MAX_ATTACHMENTS })),
 }, { additionalProperties: false });
 export type WidgetTicketBody = Static<typeof WidgetTicketBody>;
 

@@ -10,6 +10,7 @@ import * as mailboxes from './migrations/0007-mailboxes';
 import * as mailboxOutgoing from './migrations/0008-mailbox-outgoing';
 import * as priorityOrderIndex from './migrations/0009-priority-order-index';
 import * as ticketExternalIdIndex from './migrations/0010-ticket-external-id-index';
+import * as attachments from './migrations/0011-attachments';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -23,6 +24,7 @@ const MIGRATIONS = [
   { name: '0008-mailbox-outgoing', ...mailboxOutgoing },
   { name: '0009-priority-order-index', ...priorityOrderIndex },
   { name: '0010-ticket-external-id-index', ...ticketExternalIdIndex },
+  { name: '0011-attachments', ...attachments },
 ];
 
 export function migrator(sequelize: Sequelize) {

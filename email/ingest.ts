@@ -91,7 +91,7 @@ export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes,
     for (const [position, attachment] of attachments.entries()) {
       const kept = attachment.size <= maxAttachmentBytes;
       await sequelize.query(
-        `INSERT INTO email_attachments (inbound_email_id, position, filename, content_type, size, content)
+        `INSERT INTO attachments (inbound_email_id, position, filename, content_type, size, content)
          VALUES (:inboundId, :position, :filename, :contentType, :size, :content)
          ON CONFLICT (inbound_email_id, position) DO NOTHING`,
         {

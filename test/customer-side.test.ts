@@ -125,6 +125,7 @@ describe('The widget on another website', () => {
     expect((await style(page.getByRole('textbox', { name: 'Email' }))).fontFamily).not.toBe('serif');
 
     await fillForm(page, { firstName: 'Wanda', lastName: 'Widget', email, phone: '+48 600 100 200', subject: 'Where is my parcel?', message: 'Ordered last week, nothing yet.' });
+    await page.getByLabel('Attachments (optional)').setInputFiles({ name: 'receipt.txt', mimeType: 'text/plain', buffer: Buffer.from('Order 42, paid') });
     await screenshot(page, 'widget-form');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByText('Thank you!').waitFor();
@@ -141,6 +142,14 @@ describe('The widget on another website', () => {
       contact: { email, firstName: 'Wanda', lastName: 'Widget', phone: '+48 600 100 200', externalId },
     });
     expect(saved.publicUrl).toBe(link);
+    // The file came with the first message, for the operator and on the public page.
+    expect(saved.comments[0].attachments).toEqual([expect.objectContaining({ filename: 'receipt.txt', size: 14, stored: true })]);
+    const download = await h.request(operator, 'GET', `/api/attachments/${saved.comments[0].attachments[0].id}`);
+    expect(download.body).toBe('Order 42, paid');
+    expect(download.headers['content-disposition']).toMatch(/^attachment; filename="receipt.txt"/);
+    await page.goto(link!);
+    const publicFile = await page.getByRole('link', { name: /receipt\.txt/ }).getAttribute('href');
+    expect(await (await fetch(publicFile!)).text()).toBe('Order 42, paid');
     await h.smtp.waitFor(() => h.smtp.to(email).length === 1);
     expect(h.smtp.to(email)[0]!.parsed.text).toContain(link!);
   });
@@ -187,6 +196,9 @@ describe('The widget on another website', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     await panel.getByText('"not-an-address" is not an email address.').waitFor();
     await panel.getByText('The message is longer than 10,000 characters.').waitFor();
+    await panel.getByLabel('Attachments (optional)').setInputFiles({ name: 'huge.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(5 * 1024 * 1024 + 1) });
+    await page.getByRole('button', { name: 'Send' }).click();
+    await panel.getByText('"huge.bin" is larger than 5 MB.').waitFor();
     expect(posts).toEqual([]);
     await screenshot(page, 'widget-problems');
 
@@ -199,9 +211,12 @@ describe('The widget on another website', () => {
     const long = await post({ ...valid, message: 'x'.repeat(10_001) });
     expect(long.status).toBe(400);
     expect(((await long.json()) as { message: string }).message).toMatch(/message/);
-    const huge = await post({ ...valid, message: 'x'.repeat(3_000_000) });
+    const huge = await post({ ...valid, message: 'x'.repeat(25_000_000) });
     expect(huge.status).toBe(413);
     expect(await huge.json()).toMatchObject({ message: expect.stringMatching(/too large/i) });
+    const bigFile = await post({ ...valid, attachments: [{ filename: 'big.bin', contentType: 'application/octet-stream', content: Buffer.alloc(5 * 1024 * 1024 + 1).toString('base64') }] });
+    expect(bigFile.status).toBe(422);
+    expect(await bigFile.json()).toEqual({ error: 'invalid_input', message: '"big.bin" is larger than 5 MB.' });
     const bot = await post({ ...valid, website: 'http://spam.example' });
     expect(bot.status).toBe(422);
     expect(((await bot.json()) as { message: string }).message).toMatch(/filled in by a program/);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { Type } from 'typebox';
 import type { App } from '../types';
@@ -7,7 +8,7 @@ import { IdempotencyHeaders, WidgetIdentityHeaders, WidgetTicketBody, WidgetTick
 import type { TicketCommands } from '../../workflows/ticket/client';
 import { allocateTicketNumber, isRepeatedCreation } from '../tickets/numbers';
 import { STATUS_LABELS, TicketStatus } from '../../domain/ticket';
-import { widgetFormProblems } from '../../domain/widget';
+import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, widgetAttachmentProblem, widgetFormProblems } from '../../domain/widget';
 import { isSignedExternalId } from '../../security/widget-identity';
 import { publicToken, ticketUrl } from '../../security/public-token';
 
@@ -22,6 +23,9 @@ export interface WidgetRouteDeps {
   ticketsPerHourPerAddress: number;
   ticketsPerHourPerEmail: number;
 }
+
+/** The form and its files in base64, with room to spare; beyond it, a 413. */
+const WIDGET_BODY_LIMIT = WIDGET_MAX_ATTACHMENTS * Math.ceil(WIDGET_MAX_ATTACHMENT_BYTES / 3) * 4 + 256 * 1024;
 
 const forgedSignature = () => new HttpError(403, 'bad_signature',
   "The external ID's signature is not valid. The website's back end must sign the ID with the helpdesk's widget secret.");
@@ -52,12 +56,16 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
       response: { 201: WidgetTicketView, ...errors },
     },
     config: { rateLimit: { max: deps.ticketsPerHourPerAddress, timeWindow: '1 hour' } },
+    bodyLimit: WIDGET_BODY_LIMIT,
   }, async (request, reply) => {
     const body = request.body;
     if (body.website) throw unprocessable('This form looks filled in by a program. If you are a person, reload the page and try again.');
     const problems = widgetFormProblems({ ...body, phone: body.phone ?? '' });
     const first = Object.values(problems)[0];
     if (first) throw unprocessable(first);
+    const files = (body.attachments ?? []).map((a) => ({ ...a, bytes: Buffer.from(a.content, 'base64') }));
+    const fileProblem = widgetAttachmentProblem(files.map((f) => ({ filename: f.filename, size: f.bytes.length })));
+    if (fileProblem) throw unprocessable(fileProblem);
 
     let externalId: string | null = null;
     if (body.externalId && body.externalIdSignature !== undefined) {
@@ -77,6 +85,16 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
       throw new HttpError(429, 'rate_limited', `You have opened ${recent!.count} tickets in the last hour; please wait before opening another, or answer one of them.`);
     }
     const number = await allocateTicketNumber(db, scopedKey);
+    // The comment's key ties the files to it; a retry stores them once.
+    const messageKey = scopedKey ?? `widget:${randomUUID()}`;
+    for (const [position, file] of files.entries()) {
+      await db.sequelize.query(
+        `INSERT INTO attachments (ticket_number, message_key, position, filename, content_type, size, content)
+         VALUES (:number, :messageKey, :position, :filename, :contentType, :size, :content)
+         ON CONFLICT (message_key, position) WHERE inbound_email_id IS NULL DO NOTHING`,
+        { replacements: { number, messageKey, position, filename: file.filename, contentType: file.contentType || 'application/octet-stream', size: file.bytes.length, content: file.bytes } },
+      );
+    }
     await commands.create({
       number,
       subject: body.subject.trim(),
@@ -93,7 +111,7 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
       mailbox: null,
       createdBy: null,
       assigneeId: null,
-      messageKey: scopedKey,
+      messageKey,
       suppressAcknowledgement: false,
     });
     const [row] = await db.sequelize.query<{ number: number; subject: string; status: TicketStatus; updated_at: Date; token_version: number }>(

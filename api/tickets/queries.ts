@@ -231,12 +231,15 @@ export function createTicketQueries(db: Database) {
       };
     },
 
-    /** A ticket's mail attachments, by the Message-ID of the mail (the comment's message key). */
+    /** A ticket's attachments, by the message key of the comment they came with. */
     async attachmentsByMessage(number: number): Promise<Map<string, AttachmentView[]>> {
       const rows = await sequelize.query<{ id: string; filename: string | null; content_type: string; size: number; stored: boolean; message_key: string }>(
-        `SELECT a.id::text AS id, a.filename, a.content_type, a.size, a.content IS NOT NULL AS stored, e.message_key
-         FROM email_attachments a JOIN inbound_emails e ON e.id = a.inbound_email_id
-         WHERE e.ticket_number = :number ORDER BY a.inbound_email_id, a.position`,
+        `SELECT a.id::text AS id, a.filename, a.content_type, a.size, a.content IS NOT NULL AS stored, e.message_key, a.id AS sort
+         FROM attachments a JOIN inbound_emails e ON e.id = a.inbound_email_id WHERE e.ticket_number = :number
+         UNION ALL
+         SELECT a.id::text, a.filename, a.content_type, a.size, a.content IS NOT NULL, a.message_key, a.id
+         FROM attachments a WHERE a.ticket_number = :number
+         ORDER BY sort`,
         { type: QueryTypes.SELECT, replacements: { number } },
       );
       const byMessage = new Map<string, AttachmentView[]>();
@@ -301,8 +304,8 @@ export type TicketQueries = ReturnType<typeof createTicketQueries>;
 /** An attachment's bytes, if it belongs to this ticket and was kept. */
 export async function attachmentContent(db: Database, ticketNumber: number | null, id: number) {
   const [row] = await db.sequelize.query<{ filename: string | null; content_type: string; content: Buffer | null; ticket_number: number | null }>(
-    `SELECT a.filename, a.content_type, a.content, e.ticket_number
-     FROM email_attachments a JOIN inbound_emails e ON e.id = a.inbound_email_id WHERE a.id = :id`,
+    `SELECT a.filename, a.content_type, a.content, coalesce(a.ticket_number, e.ticket_number) AS ticket_number
+     FROM attachments a LEFT JOIN inbound_emails e ON e.id = a.inbound_email_id WHERE a.id = :id`,
     { type: QueryTypes.SELECT, replacements: { id } },
   );
   if (!row?.content || (ticketNumber !== null && row.ticket_number !== ticketNumber)) return null;

@@ -5,7 +5,7 @@
  * follow and answer their tickets. Shadow DOM keeps its CSS and the page's apart.
  */
 import { LitElement, html, css } from 'lit';
-import { widgetFormProblems, WidgetFormProblems, WidgetTicketForm } from '../../domain/widget';
+import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, widgetAttachmentProblem, widgetFormProblems, WidgetFormProblems, WidgetTicketForm } from '../../domain/widget';
 import { newKey, publicApi, PublicApi, WidgetTicketView } from './public-api';
 import { customerStyles } from './styles';
 import './ticket-conversation';
@@ -22,6 +22,13 @@ const FIELDS: Array<[keyof WidgetTicketForm, string, string, string]> = [
   ['subject', 'Subject', 'text', 'off'],
 ];
 
+async function base64Of(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
 type View = { name: 'form' } | { name: 'sent'; ticket: WidgetTicketView } | { name: 'list' } | { name: 'ticket'; token: string };
 
 export class HelpdeskWidget extends LitElement {
@@ -33,6 +40,7 @@ export class HelpdeskWidget extends LitElement {
     open: { type: Boolean, reflect: true },
     view: { state: true },
     problems: { state: true },
+    fileProblem: { state: true },
     problem: { state: true },
     busy: { state: true },
     tickets: { state: true },
@@ -44,6 +52,7 @@ export class HelpdeskWidget extends LitElement {
   declare open: boolean;
   declare view: View;
   declare problems: WidgetFormProblems;
+  declare fileProblem: string | null;
   declare problem: string | null;
   declare busy: boolean;
   declare tickets: WidgetTicketView[] | null;
@@ -85,6 +94,7 @@ export class HelpdeskWidget extends LitElement {
     this.open = false;
     this.view = { name: 'form' };
     this.problems = {};
+    this.fileProblem = null;
     this.problem = null;
     this.busy = false;
     this.tickets = null;
@@ -124,17 +134,21 @@ export class HelpdeskWidget extends LitElement {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const values = this.formValues(form);
+    const files = [...(form.querySelector<HTMLInputElement>('input[type=file]')?.files ?? [])];
     this.problems = widgetFormProblems(values);
+    this.fileProblem = widgetAttachmentProblem(files.map((f) => ({ filename: f.name, size: f.size })));
     this.problem = null;
-    const firstProblem = Object.keys(this.problems)[0];
+    const firstProblem = Object.keys(this.problems)[0] ?? (this.fileProblem ? 'files' : undefined);
     if (firstProblem) {
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[name="${firstProblem}"]`)?.focus());
       return;
     }
     this.busy = true;
     try {
+      const attachments = await Promise.all(files.map(async (f) => ({ filename: f.name, contentType: f.type, content: await base64Of(f) })));
       const ticket = await this.client.openTicket({
         ...values,
+        ...(attachments.length ? { attachments } : {}),
         ...(this.externalId ? { externalId: this.externalId } : {}),
         ...(this.externalId && this.externalIdSignature ? { externalIdSignature: this.externalIdSignature } : {}),
       }, this.key);
@@ -228,6 +242,13 @@ export class HelpdeskWidget extends LitElement {
         <label for="message">Message</label>
         <textarea id="message" name="message" part="input" aria-invalid=${messageProblem ? 'true' : 'false'} aria-describedby=${messageProblem ? 'message-problem' : ''}></textarea>
         ${messageProblem ? html`<div class="field-error" id="message-problem">${messageProblem}</div>` : null}
+      </div>
+      <div class="field" part="field">
+        <label for="files">Attachments (optional)</label>
+        <input id="files" name="files" type="file" multiple part="input" aria-invalid=${this.fileProblem ? 'true' : 'false'}
+          aria-describedby=${this.fileProblem ? 'files-hint files-problem' : 'files-hint'}>
+        <div class="small muted" id="files-hint">Up to ${WIDGET_MAX_ATTACHMENTS} files, ${WIDGET_MAX_ATTACHMENT_BYTES / 1024 / 1024} MB each.</div>
+        ${this.fileProblem ? html`<div class="field-error" id="files-problem">${this.fileProblem}</div>` : null}
       </div>
       <div class="trap" aria-hidden="true">
         <label for="website">Leave this empty</label>
