@@ -88,7 +88,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     schema: {
       tags: ['tickets'],
       summary: 'List, filter, search and page tickets',
-      description: '`assignee` is an operator ID, `me` or `none`; `q` matches the start of words in the subject, the customer and every comment, or a ticket number (`#1042`).',
+      description: '`assignee` is an operator ID, `me` or `none`; `q` matches the start of words in the subject, the customer and every comment, or a ticket number: `#1042` finds only that ticket, a bare `1042` also matches text.',
       querystring: TicketListQuery,
       response: { 200: TicketPage, ...errors },
     },

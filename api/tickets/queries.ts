@@ -116,7 +116,8 @@ function whereClause(filter: ListFilter, skipStatus = false) {
   const q = filter.q?.trim();
   if (q) {
     const byNumber = /^#?(\d{1,9})$/.exec(q);
-    const tsquery = toPrefixQuery(q);
+    // "#1042" is a ticket number and nothing else; a bare "1042" may also be in the text.
+    const tsquery = q.startsWith('#') && byNumber ? null : toPrefixQuery(q);
     const parts: string[] = [];
     if (byNumber) {
       parts.push('t.number = :qNumber');
