@@ -6,8 +6,10 @@
 import { writeFileSync } from 'node:fs';
 import { emailIntake } from './email-intake';
 import { readingAtScale } from './reading-at-scale';
+import { ticketOperations } from './ticket-operations';
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
+  tickets: ticketOperations,
   email: emailIntake,
   reading: readingAtScale,
 };

@@ -3,7 +3,9 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -30,10 +32,23 @@ const NON_RETRYABLE_ACTIVITY_ERRORS = ['TicketNotFound'];
 
 // Short timeouts: each is one small database transaction or one SMTP conversation, and a
 // worker killed mid-activity is noticed only when its timeout runs out.
-const { persistTicketChange, loadTicketState, findCrmCustomer } = proxyActivities<TicketActivities>({
+const databaseActivityOptions = {
   startToCloseTimeout: '15s',
   retry: { initialInterval: '500ms', maximumInterval: '30s', nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS },
-});
+} as const;
+const queued = proxyActivities<TicketActivities>(databaseActivityOptions);
+// Database work runs as local activities: in the worker that holds the workflow, inside
+// its workflow task, without a round trip through the server's task queue per step. An
+// operator's change is answered once persisted, so that round trip was most of its wait.
+// Each is a short idempotent transaction, which is what local activities are for.
+const local = proxyLocalActivities<TicketActivities>(databaseActivityOptions);
+
+/**
+ * Runs recorded before local activities keep replaying as they ran; the marker makes every
+ * later step of the same run, and every new run, local.
+ */
+const database = (): Pick<TicketActivities, 'persistTicketChange' | 'loadTicketState' | 'findCrmCustomer'> =>
+  (patched('database-work-as-local-activities') ? local : queued);
 
 const { sendNotification } = proxyActivities<TicketActivities>({
   startToCloseTimeout: '30s',
@@ -93,11 +108,11 @@ class TicketEntity {
       const state = this.state as TicketState;
       switch (effect.type) {
         case 'persist':
-          await persistTicketChange({ state, audit: effect.audit, comment: effect.comment });
+          await database().persistTicketChange({ state, audit: effect.audit, comment: effect.comment });
           this.publishSearchAttributes();
           break;
         case 'link_crm': {
-          const customerId = await findCrmCustomer(state.contact);
+          const customerId = await database().findCrmCustomer(state.contact);
           if (customerId !== null) await this.applyNow({ type: 'link_customer', customerId, actor: { kind: 'system' }, at: now() });
           break;
         }
@@ -214,7 +229,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
   });
 
   if (input.resume && input.state === undefined) {
-    ticket.state = await loadTicketState(input.ticketNumber);
+    ticket.state = await database().loadTicketState(input.ticketNumber);
     loaded = true;
   }
   ticket.publishSearchAttributes();
