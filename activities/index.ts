@@ -260,10 +260,25 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
         // RFC 3834: mail no human wrote says so, so other robots don't answer it.
         headers: kind === 'public_reply' ? {} : { 'Auto-Submitted': 'auto-generated' },
       });
-      await db.Notification.update({ status: 'sent', sentAt: new Date() }, { where: { key } });
+      // The mail is out: failing now would make the retry send it again. A database that
+      // is away for a moment (a restart) is waited for instead, within the timeout.
+      await persistently(() => db.Notification.update({ status: 'sent', sentAt: new Date() }, { where: { key } }), 20_000);
       return 'sent';
     },
   };
+
+  async function persistently<T>(action: () => Promise<T>, forMs: number): Promise<T> {
+    const deadline = Date.now() + forMs;
+    for (let wait = 200; ; wait = Math.min(wait * 2, 2000)) {
+      try {
+        return await action();
+      } catch (error) {
+        if (Date.now() + wait > deadline) throw error;
+        log(`notification: could not record a sent mail (${(error as Error).message}); trying again`);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
 
   async function overHourlyLimit(to: string): Promise<boolean> {
     const [row] = await sequelize.query<{ n: number }>(
