@@ -7,11 +7,13 @@ import { writeFileSync } from 'node:fs';
 import { emailIntake } from './email-intake';
 import { readingAtScale } from './reading-at-scale';
 import { ticketOperations } from './ticket-operations';
+import { openTickets } from './open-tickets';
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   tickets: ticketOperations,
   email: emailIntake,
   reading: readingAtScale,
+  open: openTickets,
 };
 
 async function main() {

@@ -1,0 +1,128 @@
+/**
+ * Open tickets held: opens many tickets whose workflows stay running, and reads the
+ * worker's resident memory as they pile up. With WORKER_MAX_CACHED_WORKFLOWS (1,000) the
+ * worker keeps at most that many in memory, so its memory should stop growing there, not
+ * grow with every open ticket. Then status changes on random tickets (mostly not cached:
+ * the worker replays them from history) beside changes on one ticket it keeps cached.
+ * The worker runs as its production process (`worker/main.ts`), so /proc shows its memory.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, mkdtempSync, createWriteStream } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client as PgClient } from 'pg';
+import { QueryTypes } from 'sequelize';
+import { Client, Connection } from '@temporalio/client';
+import { ensureTemporalCli, startTemporalDevServer } from '../scripts/temporal-dev-server';
+import { freePort } from '../test/support/ports';
+import { loadConfig, Config } from '../config';
+import { connectDatabase } from '../db';
+import { migrate } from '../db/migrate';
+import { ticketCommandsFor } from '../workflows/ticket/client';
+import { changeTicketUpdate } from '../workflows/ticket/definitions';
+
+const OPEN_TICKETS = Number(process.env.BENCH_OPEN_TICKETS ?? 10_000);
+const CACHE = Number(process.env.BENCH_WORKER_CACHE ?? 1000);
+const CHANGES = 100;
+const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const rssMiB = (pid: number) => round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
+
+export async function openTickets() {
+  const dir = mkdtempSync(join(tmpdir(), 'helpdesk-bench-open-'));
+  const devServer = await startTemporalDevServer({
+    binary: ensureTemporalCli(), port: await freePort(), uiPort: await freePort(), dbFile: null, namespace: 'default', headless: true, logFile: join(dir, 'temporal.log'),
+  });
+  const databaseName = `helpdesk_bench_open_${process.pid}`;
+  const admin = new PgClient({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${databaseName}`);
+  const databaseUrl = POSTGRES_ADMIN_URL.replace(/\/[^/]*$/, `/${databaseName}`);
+  const env = {
+    ...process.env as Record<string, string>,
+    DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: devServer.address, SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
+    OUTBOX_DIR: join(dir, 'outbox'), WORKER_MAX_CACHED_WORKFLOWS: String(CACHE), MAIL_RATE_LIMIT_PER_RECIPIENT: '100000',
+  };
+  const config = loadConfig(env) as Config & { DATABASE_URL: string };
+  const db = connectDatabase(databaseUrl);
+  await migrate(db.sequelize);
+  const worker = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '../worker/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const workerLog = createWriteStream(join(dir, 'worker.log'));
+  worker.stdout!.pipe(workerLog);
+  worker.stderr!.pipe(workerLog);
+  const connection = await Connection.connect({ address: devServer.address });
+  try {
+    const client = new Client({ connection });
+    const commands = ticketCommandsFor(client, config, 120_000);
+    const open = async () => {
+      const [row] = await db.sequelize.query<{ number: number }>("SELECT nextval('ticket_number_seq')::int AS number", { type: QueryTypes.SELECT });
+      const number = row!.number;
+      await commands.create({
+        number, subject: `Open ticket ${number}`, body: 'Still open.', priority: 'normal', source: 'admin',
+        contact: { email: `open-${number % 1000}@example.com`, phone: null, firstName: null, lastName: null, externalId: null },
+        mailbox: null, createdBy: null, assigneeId: null, messageKey: null, suppressAcknowledgement: true,
+      });
+      return number;
+    };
+    const numbers: number[] = [];
+    numbers.push(await open()); // the worker is up and has bundled its workflows
+    const memory: Array<{ openTickets: number; workerRssMiB: number }> = [{ openTickets: numbers.length, workerRssMiB: rssMiB(worker.pid!) }];
+    const checkpoints = [0.1, 0.25, 0.5, 0.75, 1].map((f) => Math.round(f * OPEN_TICKETS));
+    const start = performance.now();
+    for (const checkpoint of checkpoints) {
+      let next = numbers.length;
+      await Promise.all(Array.from({ length: 32 }, async () => {
+        while (next++ < checkpoint) numbers.push(await open());
+      }));
+      await new Promise((r) => setTimeout(r, 2000));
+      memory.push({ openTickets: numbers.length, workerRssMiB: rssMiB(worker.pid!) });
+      console.log(`  ${numbers.length} open tickets: worker RSS ${memory.at(-1)!.workerRssMiB} MiB (${round((performance.now() - start) / 1000)} s)`);
+    }
+
+    const change = async (number: number, i: number) => {
+      const begin = performance.now();
+      await commands.update(number, changeTicketUpdate, [{ status: i % 2 ? 'waiting' : 'in_progress' }, { kind: 'system' }]);
+      return performance.now() - begin;
+    };
+    const stats = (times: number[]) => {
+      times.sort((a, b) => a - b);
+      return { p50: round(percentile(times, 50)), p99: round(percentile(times, 99)) };
+    };
+    const cachedTicket = numbers.at(-1)!;
+    const cached: number[] = [];
+    for (let i = 0; i < CHANGES; i++) cached.push(await change(cachedTicket, i));
+    const random: number[] = [];
+    for (let i = 0; i < CHANGES; i++) random.push(await change(numbers[Math.floor(Math.random() * numbers.length)]!, i));
+
+    const results = {
+      benchmark: 'open tickets held',
+      machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), cpu: cpus()[0]?.model ?? 'unknown' },
+      openTickets: numbers.length,
+      workerCache: CACHE,
+      memory,
+      statusChange: {
+        randomTicket: { what: 'a random open ticket, mostly replayed from history', ...stats(random) },
+        cachedTicket: { what: 'the same ticket again and again, kept in the worker cache', ...stats(cached) },
+      },
+      goal: 'worker memory bounded by the cache setting, not by the number of open tickets',
+    };
+    const grownAfterCache = memory.filter((m) => m.openTickets >= CACHE * 2);
+    console.log(`\nOpen tickets held on ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB: ${numbers.length} open ticket workflows, worker cache ${CACHE}`);
+    console.log(`  worker RSS: ${memory.map((m) => `${m.openTickets} open → ${m.workerRssMiB} MiB`).join(', ')}`);
+    if (grownAfterCache.length >= 2) {
+      console.log(`  from ${grownAfterCache[0]!.openTickets} to ${grownAfterCache.at(-1)!.openTickets} open tickets the worker grew by ${round(grownAfterCache.at(-1)!.workerRssMiB - grownAfterCache[0]!.workerRssMiB)} MiB`);
+    }
+    console.log(`  status change on a random ticket: p50 ${results.statusChange.randomTicket.p50} ms, p99 ${results.statusChange.randomTicket.p99} ms; on a cached one: p50 ${results.statusChange.cachedTicket.p50} ms, p99 ${results.statusChange.cachedTicket.p99} ms`);
+    return results;
+  } finally {
+    worker.kill('SIGTERM');
+    await new Promise((r) => worker.once('exit', r));
+    await connection.close();
+    await db.sequelize.close();
+    await devServer.stop();
+    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await admin.end();
+  }
+}
