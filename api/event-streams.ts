@@ -27,7 +27,7 @@ export function eventStreams(app: FastifyInstance) {
 
   return {
     /** Takes the response over as a stream; `cleanup` runs when either side ends it. */
-    open(request: FastifyRequest, reply: FastifyReply, cleanup: () => void, headers: Record<string, string> = {}): SendEvent {
+    open(request: FastifyRequest, reply: FastifyReply, cleanup: () => void, headers: Record<string, string> = {}): { send: SendEvent; end: () => void } {
       // Headers hooks set on the reply (CORS for the widget, say) go out with the stream.
       const fromHooks = reply.getHeaders() as Record<string, string>;
       reply.hijack();
@@ -45,9 +45,16 @@ export function eventStreams(app: FastifyInstance) {
       request.raw.on('close', () => {
         if (streams.delete(stream)) cleanup();
       });
-      return (event, data) => {
+      const send: SendEvent = (event, data) => {
         if (streams.has(stream)) stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       };
+      const end = () => {
+        if (streams.delete(stream)) {
+          cleanup();
+          stream.end();
+        }
+      };
+      return { send, end };
     },
   };
 }

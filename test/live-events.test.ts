@@ -70,3 +70,17 @@ it('tells a logged-in operator of every committed change: new tickets, replies, 
   expect(Object.keys(mine(events)[1]).sort()).toEqual(['number', 'seq', 'type']);
   expect(events.map((e) => e.data).join('\n')).not.toContain('Looking into it');
 });
+
+it('ends the stream when its session logs out', async () => {
+  const session = await h.login('agent', 'Leaving Soon');
+  const response = await fetch(`${baseUrl}/api/events`, { headers: { cookie: session.cookie } });
+  expect(response.status).toBe(200);
+  const reader = response.body!.getReader();
+  await reader.read(); // the stream's first frame: it is open
+  expect((await h.request(session, 'POST', '/api/auth/logout')).statusCode).toBe(204);
+  const ended = await Promise.race([
+    (async () => { for (;;) if ((await reader.read()).done) return true; })(),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), 5000)),
+  ]);
+  expect(ended).toBe(true);
+});

@@ -30,6 +30,8 @@ declare module 'fastify' {
     sessions: {
       create(operatorId: number): Promise<{ token: string; csrfToken: string; expiresAt: Date }>;
       destroy(token: string): Promise<void>;
+      /** Called with the session token of every session that is logged out. */
+      onEnd(listener: (token: string) => void): void;
     };
   }
 }
@@ -51,6 +53,7 @@ function sameSecret(a: string, b: string): boolean {
 export default fp<{ db: Database; sessionTtlMs: number; secureCookies: boolean }>(async (app, { db, sessionTtlMs, secureCookies }) => {
   app.decorateRequest('operator', null);
 
+  const endListeners: Array<(token: string) => void> = [];
   app.decorate('sessions', {
     async create(operatorId: number) {
       const token = randomBytes(32).toString('base64url');
@@ -63,6 +66,10 @@ export default fp<{ db: Database; sessionTtlMs: number; secureCookies: boolean }
     },
     async destroy(token: string) {
       await db.Session.destroy({ where: { tokenHash: hashToken(token) } });
+      for (const listener of endListeners) listener(token);
+    },
+    onEnd(listener: (token: string) => void) {
+      endListeners.push(listener);
     },
   });
 
