@@ -318,6 +318,8 @@ describe('Operator-made tickets and the CRM', () => {
 
     await page.getByRole('link', { name: 'Customers' }).first().click();
     await page.getByLabel('Search customers').fill(last);
+    await page.waitForURL(/\/admin\/customers\?q=/);
+    await waitUntil(async () => (await page.locator('customer-list-view tbody tr').count()) === 1, 'the search to narrow the customers');
     await page.getByRole('link', { name: `Erin ${last}` }).click();
     await page.getByLabel('Company').fill('Initech');
     await page.getByRole('button', { name: 'Save changes' }).click();

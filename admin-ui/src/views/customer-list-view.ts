@@ -31,6 +31,12 @@ export class CustomerListView extends LitElement {
     this.problem = null;
   }
 
+  override disconnectedCallback() {
+    // A search typed just before leaving must not pull the operator back to the list.
+    if (this.searchTimer !== null) clearTimeout(this.searchTimer);
+    super.disconnectedCallback();
+  }
+
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('params')) void this.load();
   }

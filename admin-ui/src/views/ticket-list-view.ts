@@ -115,6 +115,8 @@ export class TicketListView extends LitElement {
   override disconnectedCallback() {
     this.unsubscribe?.();
     if (this.refetchTimer !== null) clearTimeout(this.refetchTimer);
+    // A search typed just before opening a ticket must not pull the operator back to the list.
+    if (this.searchTimer !== null) clearTimeout(this.searchTimer);
     if (this.clock !== null) clearInterval(this.clock);
     super.disconnectedCallback();
   }
