@@ -38,6 +38,9 @@ export function eventStreams(app: FastifyInstance) {
         'cache-control': 'no-cache, no-transform',
         'x-accel-buffering': 'no',
         'x-content-type-options': 'nosniff',
+        // A stream's connection is never reused: ended (at shutdown, say), it closes, rather
+        // than idling in keep-alive and holding the server's close for its timeout.
+        connection: 'close',
         ...headers,
       });
       stream.write('retry: 2000\n\n');
