@@ -5,13 +5,11 @@
  * Prints the figures; `bench/index.ts` writes them to bench-results.json.
  */
 import { randomUUID } from 'node:crypto';
-import { cpus, totalmem } from 'node:os';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
-import { Client as PgClient } from 'pg';
 import { QueryTypes } from 'sequelize';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
@@ -29,9 +27,9 @@ import { createTicketWorker } from '../worker';
 import { startMailboxWorkflows } from '../workflows/mailbox/client';
 import { ticketCommandsFor } from '../workflows/ticket/client';
 import { messageIdDomain } from '../mail/threading';
+import { machine, round, scratchDatabase } from './support/measure';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1000);
-const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MAILBOX = 'support@helpdesk.test';
 
 function message(i: number): string {
@@ -58,17 +56,14 @@ export async function emailIntake() {
   const devServer = await startTemporalDevServer({
     binary: cli, port: await freePort(), uiPort: await freePort(), dbFile: null, namespace: 'default', headless: true, logFile: join(dir, 'temporal.log'),
   });
-  const databaseName = `helpdesk_bench_${process.pid}`;
-  const admin = new PgClient({ connectionString: POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${databaseName}`);
+  const database = await scratchDatabase('email');
   const dovecot = await startDovecot({ [MAILBOX]: 'bench-password' });
   const smtp = new SmtpSink();
   const smtpUrl = await smtp.start();
   const stops: Array<() => Promise<unknown>> = [];
   try {
     const config = loadConfig({
-      DATABASE_URL: POSTGRES_ADMIN_URL.replace(/\/[^/]*$/, `/${databaseName}`),
+      DATABASE_URL: database.url,
       TEMPORAL_ADDRESS: devServer.address,
       SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
       SMTP_URL: smtpUrl,
@@ -143,7 +138,7 @@ export async function emailIntake() {
 
     const results = {
       benchmark: 'email intake',
-      machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), cpu: cpus()[0]?.model ?? 'unknown' },
+      machine: machine(),
       messages: MESSAGES,
       helpdesk: { seconds: round(seconds), messagesPerSecond: round(MESSAGES / seconds) },
       baseline: { what: 'imapflow fetch + mailparser parse', seconds: round(baselineSeconds), messagesPerSecond: round(parsed / baselineSeconds) },
@@ -160,9 +155,7 @@ export async function emailIntake() {
     await smtp.close();
     await dovecot.stop();
     await devServer.stop();
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;

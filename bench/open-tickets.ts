@@ -8,9 +8,8 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdtempSync, createWriteStream } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client as PgClient } from 'pg';
 import { QueryTypes } from 'sequelize';
 import { Client, Connection } from '@temporalio/client';
 import { ensureTemporalCli, startTemporalDevServer } from '../scripts/temporal-dev-server';
@@ -20,14 +19,12 @@ import { connectDatabase } from '../db';
 import { migrate } from '../db/migrate';
 import { ticketCommandsFor } from '../workflows/ticket/client';
 import { changeTicketUpdate } from '../workflows/ticket/definitions';
+import { machine, percentile, round, scratchDatabase } from './support/measure';
 
 const OPEN_TICKETS = Number(process.env.BENCH_OPEN_TICKETS ?? 10_000);
 const CACHE = Number(process.env.BENCH_WORKER_CACHE ?? 1000);
 const CHANGES = 100;
-const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const rssMiB = (pid: number) => round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
 
 export async function openTickets() {
@@ -35,11 +32,8 @@ export async function openTickets() {
   const devServer = await startTemporalDevServer({
     binary: ensureTemporalCli(), port: await freePort(), uiPort: await freePort(), dbFile: null, namespace: 'default', headless: true, logFile: join(dir, 'temporal.log'),
   });
-  const databaseName = `helpdesk_bench_open_${process.pid}`;
-  const admin = new PgClient({ connectionString: POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${databaseName}`);
-  const databaseUrl = POSTGRES_ADMIN_URL.replace(/\/[^/]*$/, `/${databaseName}`);
+  const database = await scratchDatabase('open');
+  const databaseUrl = database.url;
   const env = {
     ...process.env as Record<string, string>,
     DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: devServer.address, SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
@@ -98,7 +92,7 @@ export async function openTickets() {
 
     const results = {
       benchmark: 'open tickets held',
-      machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), cpu: cpus()[0]?.model ?? 'unknown' },
+      machine: machine(),
       openTickets: numbers.length,
       workerCache: CACHE,
       memory,
@@ -122,7 +116,6 @@ export async function openTickets() {
     await connection.close();
     await db.sequelize.close();
     await devServer.stop();
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }

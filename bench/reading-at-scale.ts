@@ -5,20 +5,19 @@
  * operator session, beside the bare SQL those requests run, sent by a plain pg pool.
  * EXPLAIN shows whether each statement uses an index.
  */
-import { Client as PgClient, Pool } from 'pg';
+import { Pool } from 'pg';
 import { Connection, Client } from '@temporalio/client';
-import { cpus, totalmem } from 'node:os';
 import { loadConfig, Config } from '../config';
 import { connectDatabase } from '../db';
 import { migrate } from '../db/migrate';
 import { buildApp } from '../api/app';
 import { hashPassword } from '../security/passwords';
 import { loadTickets } from './support/load-tickets';
+import { machine, percentile, round, scratchDatabase } from './support/measure';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const COMMENTS_PER_TICKET = Number(process.env.BENCH_COMMENTS_PER_TICKET ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
-const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const OPEN = 'status=new&status=in_progress&status=waiting';
 /** What the admin UI's screens request (see admin-ui/src/views/ticket-list-view.ts). */
@@ -40,8 +39,6 @@ const CASES: Array<[string, string]> = [
   ['Ticket view', `/api/tickets/${Math.round(TICKETS / 2)}`],
 ];
 
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 async function time(runs: number, action: () => Promise<unknown>) {
   for (let i = 0; i < 3; i++) await action();
@@ -62,11 +59,8 @@ function planNodes(plan: Record<string, unknown>, out: string[] = []): string[] 
 }
 
 export async function readingAtScale() {
-  const databaseName = `helpdesk_bench_read_${process.pid}`;
-  const admin = new PgClient({ connectionString: POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${databaseName}`);
-  const databaseUrl = POSTGRES_ADMIN_URL.replace(/\/[^/]*$/, `/${databaseName}`);
+  const database = await scratchDatabase('read');
+  const databaseUrl = database.url;
   let captured: string[] | null = null;
   const db = connectDatabase(databaseUrl, {
     logging: (sql) => captured?.push(sql.replace(/^Executing \([^)]*\): /, '')),
@@ -117,7 +111,7 @@ export async function readingAtScale() {
 
     const results = {
       benchmark: 'reading at scale',
-      machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), cpu: cpus()[0]?.model ?? 'unknown' },
+      machine: machine(),
       tickets: TICKETS,
       comments: TICKETS * COMMENTS_PER_TICKET,
       runs: RUNS,
@@ -135,7 +129,6 @@ export async function readingAtScale() {
     await connection.close().catch(() => undefined);
     await pool.end();
     await db.sequelize.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }

@@ -8,10 +8,9 @@
  *    bare Workflow Update round trip on a workflow that only answers it.
  */
 import { randomUUID } from 'node:crypto';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client as PgClient } from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { ensureTemporalCli, startTemporalDevServer } from '../scripts/temporal-dev-server';
@@ -26,14 +25,12 @@ import { createTicketWorker } from '../worker';
 import { buildApp } from '../api/app';
 import { hashPassword } from '../security/passwords';
 import { touchUpdate } from './support/baseline-workflows';
+import { machine, percentile, round, scratchDatabase } from './support/measure';
 
 const TICKETS = Number(process.env.BENCH_TICKETS_OPENED ?? 1000);
 const CONCURRENCY = 32;
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 300);
-const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 /** Runs `count` calls of `task`, `concurrency` at a time; answers calls per second. */
 async function throughput(count: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<{ seconds: number; perSecond: number }> {
@@ -63,16 +60,13 @@ export async function ticketOperations() {
   const devServer = await startTemporalDevServer({
     binary: ensureTemporalCli(), port: await freePort(), uiPort: await freePort(), dbFile: null, namespace: 'default', headless: true, logFile: join(dir, 'temporal.log'),
   });
-  const databaseName = `helpdesk_bench_ops_${process.pid}`;
-  const admin = new PgClient({ connectionString: POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${databaseName}`);
+  const database = await scratchDatabase('ops');
   const stops: Array<() => Promise<unknown>> = [];
   try {
     const taskQueue = `bench-${randomUUID()}`;
     const port = await freePort();
     const config = loadConfig({
-      DATABASE_URL: POSTGRES_ADMIN_URL.replace(/\/[^/]*$/, `/${databaseName}`),
+      DATABASE_URL: database.url,
       TEMPORAL_ADDRESS: devServer.address,
       TEMPORAL_TASK_QUEUE: taskQueue,
       SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
@@ -153,7 +147,7 @@ export async function ticketOperations() {
 
     const results = {
       benchmark: 'ticket operations',
-      machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), cpu: cpus()[0]?.model ?? 'unknown' },
+      machine: machine(),
       intake: {
         tickets: TICKETS, concurrency: CONCURRENCY,
         helpdesk: { what: 'POST /api/tickets', ...intake },
@@ -176,7 +170,6 @@ export async function ticketOperations() {
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     await devServer.stop();
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
