@@ -1,9 +1,7 @@
 import { resolve } from 'node:path';
 import type { FastifyReply } from 'fastify';
-import { Type } from 'typebox';
 import type { App } from '../types';
-import { ErrorBody, notFound } from '../errors';
-import { loadUiAssets, NOT_BUILT, strictCsp } from '../ui-assets';
+import { loadUiAssets, NOT_BUILT, serveVersionedAssets, strictCsp } from '../ui-assets';
 
 const ADMIN_UI_DIST = resolve(__dirname, '../../admin-ui/dist');
 
@@ -45,11 +43,5 @@ export default async function adminUiRoutes(app: App) {
   app.get('/admin', { schema: { hide: true } }, sendPage);
   app.get('/admin/*', { schema: { hide: true } }, sendPage);
 
-  app.get('/admin/assets/:name', {
-    schema: { hide: true, params: Type.Object({ name: Type.String({ maxLength: 50 }) }), response: { 200: Type.Unknown(), 404: ErrorBody } },
-  }, async (request, reply) => {
-    const content = assets.get(request.params.name);
-    if (!content) throw notFound(`No asset ${request.params.name}.`);
-    return reply.type(assets.type(request.params.name)).header('cache-control', 'public, max-age=31536000, immutable').send(content);
-  });
+  serveVersionedAssets(app, '/admin/assets', assets);
 }

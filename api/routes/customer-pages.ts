@@ -1,9 +1,7 @@
 import { resolve } from 'node:path';
-import { Type } from 'typebox';
 import type { App } from '../types';
 import type { Database } from '../../db';
-import { ErrorBody, notFound } from '../errors';
-import { loadUiAssets, NOT_BUILT, strictCsp } from '../ui-assets';
+import { loadUiAssets, NOT_BUILT, serveVersionedAssets, strictCsp } from '../ui-assets';
 import { ticketNumberForToken } from '../tickets/public-link';
 import { TokenParams } from '../schemas';
 import { externalIdSignature } from '../../security/widget-identity';
@@ -61,13 +59,7 @@ export default async function customerPageRoutes(app: App, { db, rateLimit, widg
     return number === null ? reply.code(404).send(invalidLink) : reply.send(ticketPage);
   });
 
-  app.get('/assets/customer/:name', {
-    schema: { hide: true, params: Type.Object({ name: Type.String({ maxLength: 50 }) }), response: { 200: Type.Unknown(), 404: ErrorBody } },
-  }, async (request, reply) => {
-    const content = request.params.name === 'widget.js' ? undefined : assets.get(request.params.name);
-    if (!content) throw notFound(`No asset ${request.params.name}.`);
-    return reply.type(assets.type(request.params.name)).header('cache-control', 'public, max-age=31536000, immutable').send(content);
-  });
+  serveVersionedAssets(app, '/assets/customer', assets, ['widget.js']);
 
   // Websites embed this address as it is, so it can't carry a version: cached briefly.
   app.get('/widget.js', { schema: { hide: true } }, async (_request, reply) => {
