@@ -72,7 +72,7 @@ export default async function publicTicketRoutes(app: App, { db, commands, queri
     config: limited,
   }, async (request, reply) => {
     const number = await ticketNumberFor(request.params.token);
-    // Attachments come only with customer mail, which is public history.
+    // Attachments come only with the customer's own messages (mail, the widget): public history.
     const file = await attachmentContent(db, number, request.params.id);
     if (!file) throw notFound('This attachment is not available.');
     return sendAttachment(reply, file);
