@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { Op, QueryTypes, Transaction } from 'sequelize';
+import { Op, QueryTypes } from 'sequelize';
 import type { Config } from '../config';
 import type { Database } from '../db';
 import type { Mailer } from '../mail/mailer';
@@ -18,7 +18,7 @@ import { hashPublicToken, publicToken, ticketUrl } from '../security/public-toke
 import { mailboxAddress, messageIdDomain, notificationKey, notificationMessageId, replyAddress, senderName, threadMessageId } from '../mail/threading';
 import { smtpMailer } from '../mail/mailer';
 import { open } from '../security/secret-box';
-import { announceTicketChange } from '../live/ticket-changes';
+import { ticketChangeNotification, ticketChangePayload } from '../live/ticket-changes';
 
 export interface ActivityDeps {
   db: Database;
@@ -46,6 +46,13 @@ export interface PersistInput {
   state: TicketState;
   audit: AuditRecord;
   comment: CommentRecord | null;
+  /** Also find the CRM customer for the ticket's contact (a new ticket), in the same round trip. */
+  findCrmCustomer?: boolean;
+}
+
+export interface PersistResult {
+  /** The CRM customer matching the contact, when asked for and found. */
+  crmCustomerId: number | null;
 }
 
 export interface NotificationInput {
@@ -85,64 +92,67 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
 
   return {
     /** Writes the ticket row, its audit record and its comment in one transaction. */
-    async persistTicketChange({ state, audit, comment }: PersistInput): Promise<void> {
-      await sequelize.transaction(async (transaction) => {
-        const tokenHash = hashPublicToken(publicToken(secretKey, state.number, 1));
-        // A retry or an out-of-order replay never moves the row backwards.
-        await sequelize.query(
-          `INSERT INTO tickets (number, public_token_hash, token_version, subject, status, priority, source,
+    async persistTicketChange({ state, audit, comment, findCrmCustomer: withCrmLookup = false }: PersistInput): Promise<PersistResult> {
+      // One statement, so one round trip and its own transaction: PostgreSQL runs every
+      // data-modifying WITH part exactly once, and the NOTIFY is delivered only on commit.
+      const commentPart = comment
+        ? `, added_comment AS (
+             INSERT INTO comments (ticket_number, event_seq, visibility, author_kind, author_id, body, channel, message_key, created_at)
+             VALUES (:number, :seq, :visibility, :authorKind, :authorId, :body, :channel, :messageKey, :at)
+             ON CONFLICT DO NOTHING)`
+        : '';
+      const crm = withCrmLookup ? crmLookup(state.contact) : null;
+      const [row] = await sequelize.query<{ crm_customer_id: number | null }>(
+        `WITH ticket_row AS (
+           INSERT INTO tickets (number, public_token_hash, token_version, subject, status, priority, source,
              assignee_id, customer_id, contact_email, contact_phone, contact_first_name, contact_last_name,
              external_id, mailbox, event_seq, comment_count, created_at, updated_at, closed_at)
            VALUES (:number, :tokenHash, 1, :subject, :status, :priority, :source, :assigneeId, :customerId,
              :email, :phone, :firstName, :lastName, :externalId, :mailbox, :eventSeq, :commentCount, :createdAt, :updatedAt, :closedAt)
+           -- A retry or an out-of-order replay never moves the row backwards.
            ON CONFLICT (number) DO UPDATE SET
              subject = EXCLUDED.subject, status = EXCLUDED.status, priority = EXCLUDED.priority,
              assignee_id = EXCLUDED.assignee_id, customer_id = EXCLUDED.customer_id,
              event_seq = EXCLUDED.event_seq, comment_count = EXCLUDED.comment_count,
              updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at
-           WHERE tickets.event_seq < EXCLUDED.event_seq`,
-          {
-            transaction,
-            replacements: {
-              number: state.number,
-              tokenHash,
-              subject: state.subject,
-              status: state.status,
-              priority: state.priority,
-              source: state.source,
-              assigneeId: state.assigneeId,
-              customerId: state.customerId,
-              ...state.contact,
-              // States carried over from before mailboxes existed have no such field.
-              mailbox: state.mailbox ?? null,
-              eventSeq: state.eventSeq,
-              commentCount: state.commentCount,
-              createdAt: state.createdAt,
-              updatedAt: state.updatedAt,
-              closedAt: state.closedAt,
-            },
-          },
-        );
-        await sequelize.query(
-          `INSERT INTO ticket_events (ticket_number, seq, type, actor_kind, actor_id, changes, created_at)
+           WHERE tickets.event_seq < EXCLUDED.event_seq),
+         audit_row AS (
+           INSERT INTO ticket_events (ticket_number, seq, type, actor_kind, actor_id, changes, created_at)
            VALUES (:number, :seq, :type, :actorKind, :actorId, :changes, :at)
-           ON CONFLICT (ticket_number, seq) DO NOTHING`,
-          {
-            transaction,
-            replacements: {
-              number: state.number,
-              seq: audit.seq,
-              type: audit.type,
-              actorKind: audit.actor.kind,
-              actorId: audit.actor.kind === 'operator' ? audit.actor.id : null,
-              changes: JSON.stringify(audit.changes),
-              at: audit.at,
-            },
+           ON CONFLICT (ticket_number, seq) DO NOTHING)${commentPart}
+         SELECT ${ticketChangeNotification}, ${crm ? crm.sql : 'NULL'} AS crm_customer_id`,
+        {
+          type: QueryTypes.SELECT,
+          replacements: {
+            ...crm?.replacements,
+            number: state.number,
+            tokenHash: hashPublicToken(publicToken(secretKey, state.number, 1)),
+            subject: state.subject,
+            status: state.status,
+            priority: state.priority,
+            source: state.source,
+            assigneeId: state.assigneeId,
+            customerId: state.customerId,
+            ...state.contact,
+            // States carried over from before mailboxes existed have no such field.
+            mailbox: state.mailbox ?? null,
+            eventSeq: state.eventSeq,
+            commentCount: state.commentCount,
+            createdAt: state.createdAt,
+            updatedAt: state.updatedAt,
+            closedAt: state.closedAt,
+            seq: audit.seq,
+            type: audit.type,
+            actorKind: audit.actor.kind,
+            actorId: audit.actor.kind === 'operator' ? audit.actor.id : null,
+            changes: JSON.stringify(audit.changes),
+            at: audit.at,
+            ...(comment ?? {}),
+            ...ticketChangePayload({ number: state.number, seq: audit.seq, type: audit.type }),
           },
-        );
-        if (comment) await insertComment(transaction, state.number, audit, comment);
-        await announceTicketChange(sequelize, transaction, { number: state.number, seq: audit.seq, type: audit.type });
-      });
+        },
+      );
+      return { crmCustomerId: row?.crm_customer_id ?? null };
     },
 
     /** The persisted state, to start a new run of a ticket whose workflow had ended. */
@@ -183,19 +193,11 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
     },
 
     /** The CRM customer a ticket belongs to: by external ID first, then by email. */
+    /** Kept for ticket runs recorded before the lookup joined the creation's write. */
     async findCrmCustomer(contact: Contact): Promise<number | null> {
-      if (contact.externalId) {
-        const byExternalId = await db.Customer.findOne({ where: { externalId: contact.externalId } });
-        if (byExternalId) return byExternalId.id;
-      }
-      if (contact.email) {
-        const [byEmail] = await sequelize.query<{ id: number }>(
-          'SELECT id FROM customers WHERE lower(email) = :email LIMIT 1',
-          { type: QueryTypes.SELECT, replacements: { email: normalizeEmail(contact.email) } },
-        );
-        if (byEmail) return byEmail.id;
-      }
-      return null;
+      const { sql, replacements } = crmLookup(contact);
+      const [row] = await sequelize.query<{ id: number | null }>(`SELECT ${sql} AS id`, { type: QueryTypes.SELECT, replacements });
+      return row?.id ?? null;
     },
 
     /**
@@ -293,20 +295,25 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
     if (assigneeId === null) return null;
     return (await db.Operator.findByPk(assigneeId))?.email ?? null;
   }
-
-  async function insertComment(transaction: Transaction, ticketNumber: number, audit: AuditRecord, comment: CommentRecord) {
-    await sequelize.query(
-      `INSERT INTO comments (ticket_number, event_seq, visibility, author_kind, author_id, body, channel, message_key, created_at)
-       VALUES (:ticketNumber, :seq, :visibility, :authorKind, :authorId, :body, :channel, :messageKey, :at)
-       ON CONFLICT DO NOTHING`,
-      {
-        transaction,
-        replacements: { ticketNumber, seq: audit.seq, at: audit.at, ...comment },
-      },
-    );
-  }
 }
 
 export type TicketActivities = ReturnType<typeof createActivities>;
+
+/**
+ * The CRM customer a contact belongs to, as an SQL expression: by external ID first (the
+ * customer's own system said so), else by email address.
+ */
+function crmLookup(contact: Contact): { sql: string; replacements: Record<string, unknown> } {
+  return {
+    sql: `(SELECT m.id FROM (
+        SELECT id, 1 AS rank FROM customers WHERE external_id = :crmExternalId
+        UNION ALL SELECT id, 2 FROM customers WHERE lower(email) = :crmEmail
+      ) m ORDER BY m.rank LIMIT 1)`,
+    replacements: {
+      crmExternalId: contact.externalId,
+      crmEmail: contact.email ? normalizeEmail(contact.email) : null,
+    },
+  };
+}
 
 type OutgoingFrom = string | { name: string; address: string };

@@ -33,7 +33,7 @@ export const PROCESSED_FLAG = '$HelpdeskProcessed';
  * Messages taken at once. Ingestion is idempotent per message (its record, its ticket
  * number and its Update ID), so messages of one chunk need no order among themselves.
  */
-const INGEST_CONCURRENCY = 8;
+export const INGEST_CONCURRENCY = 8;
 
 export interface WatchOptions {
   name: string;

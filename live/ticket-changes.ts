@@ -5,7 +5,6 @@
  * out to browsers as server-sent events.
  */
 import { Client } from 'pg';
-import type { Sequelize, Transaction } from 'sequelize';
 
 export const TICKET_CHANGES_CHANNEL = 'ticket_changes';
 
@@ -16,11 +15,14 @@ export interface TicketChange {
   type: string;
 }
 
-export async function announceTicketChange(sequelize: Sequelize, transaction: Transaction, change: TicketChange): Promise<void> {
-  await sequelize.query(`SELECT pg_notify('${TICKET_CHANGES_CHANNEL}', :payload)`, {
-    transaction,
-    replacements: { payload: JSON.stringify(change) },
-  });
+/**
+ * The SQL expression that announces a change, for the statement that writes it; its value
+ * comes from `ticketChangePayload` under the replacement name `ticketChange`.
+ */
+export const ticketChangeNotification = `pg_notify('${TICKET_CHANGES_CHANNEL}', :ticketChange)`;
+
+export function ticketChangePayload(change: TicketChange): { ticketChange: string } {
+  return { ticketChange: JSON.stringify(change) };
 }
 
 export interface TicketChangeListener {

@@ -2,7 +2,7 @@ import '@fastify/cookie';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Op } from 'sequelize';
+import { Op, QueryTypes } from 'sequelize';
 import type { Database, Operator } from '../../db';
 import { forbidden, unauthorized } from '../errors';
 
@@ -76,29 +76,36 @@ export default fp<{ db: Database; sessionTtlMs: number; secureCookies: boolean }
   app.decorate('requireOperator', async (request: FastifyRequest, reply: FastifyReply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (!token) throw unauthorized();
-    const session = await db.Session.findByPk(hashToken(token));
-    if (!session || session.expiresAt.getTime() < Date.now()) throw unauthorized('Your session has ended; log in again.');
-    const operator = await db.Operator.findByPk(session.operatorId);
-    if (!operator || !operator.active) throw unauthorized('This operator account is disabled.');
+    const tokenHash = hashToken(token);
+    // Every operator request starts here: one round trip for the session and its operator.
+    const [session] = await db.sequelize.query<{
+      operator_id: number; csrf_token: string; expires_at: Date; email: string; name: string; role: Operator['role']; active: boolean;
+    }>(
+      `SELECT s.operator_id, s.csrf_token, s.expires_at, o.email, o.name, o.role, o.active
+       FROM sessions s JOIN operators o ON o.id = s.operator_id WHERE s.token_hash = :tokenHash`,
+      { type: QueryTypes.SELECT, replacements: { tokenHash } },
+    );
+    if (!session || session.expires_at.getTime() < Date.now()) throw unauthorized('Your session has ended; log in again.');
+    if (!session.active) throw unauthorized('This operator account is disabled.');
     if (!SAFE_METHODS.has(request.method)) {
       const sent = request.headers[CSRF_HEADER];
-      if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken)) {
+      if (typeof sent !== 'string' || !sameSecret(sent, session.csrf_token)) {
         throw forbidden(`Missing or wrong ${CSRF_HEADER} header; take it from GET /api/me.`);
       }
     }
     // Sliding expiry, written at most once per half TTL.
-    if (session.expiresAt.getTime() - Date.now() < sessionTtlMs / 2) {
+    if (session.expires_at.getTime() - Date.now() < sessionTtlMs / 2) {
       const expiresAt = new Date(Date.now() + sessionTtlMs);
-      await session.update({ expiresAt });
+      await db.Session.update({ expiresAt }, { where: { tokenHash } });
       reply.setCookie(SESSION_COOKIE, token, cookieOptions(secureCookies, expiresAt));
     }
     request.operator = {
-      id: operator.id,
-      email: operator.email,
-      name: operator.name,
-      role: operator.role,
-      active: operator.active,
-      csrfToken: session.csrfToken,
+      id: session.operator_id,
+      email: session.email,
+      name: session.name,
+      role: session.role,
+      active: session.active,
+      csrfToken: session.csrf_token,
     };
   });
 

@@ -188,7 +188,15 @@ export function createTicketQueries(db: Database) {
     async detail(number: number): Promise<Omit<TicketDetail, 'publicUrl' | 'workflow'> & { tokenVersion: number } | null> {
       const ticket = await this.summary(number);
       if (!ticket) return null;
-      const [comments, events, crm] = await Promise.all([
+      // Earlier tickets: of the linked CRM customer and of the same email address, since a
+      // customer's older tickets may have come from before the record was linked.
+      const sameCustomer = [
+        ...(ticket.customerId !== null ? ['t.customer_id = :customerId'] : []),
+        ...(ticket.contact.email ? ['lower(t.contact_email) = lower(:email)'] : []),
+      ];
+      // All at once: an operator's change is answered with this view, so its wait is the
+      // slowest of these queries rather than their sum.
+      const [comments, events, crm, previousTickets, [bounce]] = await Promise.all([
         this.comments(number, 'all'),
         sequelize.query<{ seq: number; type: string; actor_kind: string; actor_id: number | null; actor_name: string | null; changes: Record<string, { from: unknown; to: unknown }>; created_at: Date }>(
           `SELECT e.seq, e.type, e.actor_kind, e.actor_id, o.name AS actor_name, e.changes, e.created_at
@@ -196,22 +204,16 @@ export function createTicketQueries(db: Database) {
           { type: QueryTypes.SELECT, replacements: { number } },
         ),
         ticket.customerId === null ? null : db.Customer.findByPk(ticket.customerId),
+        sameCustomer.length
+          ? this.summaries(`(${sameCustomer.join(' OR ')}) AND t.number <> :number`, { customerId: ticket.customerId, email: ticket.contact.email, number }, 20)
+          : [],
+        ticket.contact.email
+          ? sequelize.query<{ bounced_at: Date; status: string | null; ticket_number: number | null }>(
+            'SELECT bounced_at, status, ticket_number FROM bounced_addresses WHERE address = lower(:email)',
+            { type: QueryTypes.SELECT, replacements: { email: ticket.contact.email } },
+          )
+          : [],
       ]);
-      // Earlier tickets: of the linked CRM customer and of the same email address, since a
-      // customer's older tickets may have come from before the record was linked.
-      const sameCustomer = [
-        ...(ticket.customerId !== null ? ['t.customer_id = :customerId'] : []),
-        ...(ticket.contact.email ? ['lower(t.contact_email) = lower(:email)'] : []),
-      ];
-      const previousTickets = sameCustomer.length
-        ? await this.summaries(`(${sameCustomer.join(' OR ')}) AND t.number <> :number`, { customerId: ticket.customerId, email: ticket.contact.email, number }, 20)
-        : [];
-      const [bounce] = ticket.contact.email
-        ? await sequelize.query<{ bounced_at: Date; status: string | null; ticket_number: number | null }>(
-          'SELECT bounced_at, status, ticket_number FROM bounced_addresses WHERE address = lower(:email)',
-          { type: QueryTypes.SELECT, replacements: { email: ticket.contact.email } },
-        )
-        : [];
       return {
         ...ticket,
         customerPanel: {
@@ -253,15 +255,14 @@ export function createTicketQueries(db: Database) {
     },
 
     async comments(number: number, which: 'all' | 'public', onlySeq?: number): Promise<CommentView[]> {
-      const attachments = await this.attachmentsByMessage(number);
-      const rows = await sequelize.query<{ id: string; visibility: CommentView['visibility']; author_kind: CommentView['author']['kind']; author_id: number | null; author_name: string | null; body: string; channel: CommentView['channel']; message_key: string | null; created_at: Date }>(
+      const [attachments, rows] = await Promise.all([this.attachmentsByMessage(number), sequelize.query<{ id: string; visibility: CommentView['visibility']; author_kind: CommentView['author']['kind']; author_id: number | null; author_name: string | null; body: string; channel: CommentView['channel']; message_key: string | null; created_at: Date }>(
         `SELECT c.id::text AS id, c.visibility, c.author_kind, c.author_id, o.name AS author_name, c.body, c.channel, c.message_key, c.created_at
          FROM comments c LEFT JOIN operators o ON o.id = c.author_id AND c.author_kind = 'operator'
          WHERE c.ticket_number = :number ${which === 'public' ? "AND c.visibility = 'public'" : ''}
          ${onlySeq === undefined ? '' : 'AND c.event_seq = :onlySeq'}
          ORDER BY c.event_seq`,
         { type: QueryTypes.SELECT, replacements: { number, onlySeq } },
-      );
+      )]);
       return rows.map((c) => ({
         id: c.id,
         visibility: c.visibility,

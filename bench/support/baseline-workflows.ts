@@ -2,7 +2,8 @@
  * The baselines' workflows: as little as Temporal allows, so the bench shows what the
  * helpdesk adds on top of the engine. Bundled only by the benchmark's own worker.
  */
-import { condition, defineUpdate, setHandler } from '@temporalio/workflow';
+import { condition, defineUpdate, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import type { BaselineActivities } from './baseline-activities';
 
 /** Starts and ends: what a bare workflow start costs. */
 export async function emptyWorkflow(): Promise<void> {}
@@ -15,6 +16,24 @@ export async function updatableWorkflow(): Promise<void> {
   setHandler(touchUpdate, (value) => {
     if (value < 0) done = true;
     return value;
+  });
+  await condition(() => done);
+}
+
+const { record } = proxyLocalActivities<BaselineActivities>({ startToCloseTimeout: '10s' });
+
+export const recordUpdate = defineUpdate<number, [number]>('record');
+
+/**
+ * Answers each update once a local activity has run, and stays open: the least a durable,
+ * written-down change costs on Temporal, which is what every ticket change is.
+ */
+export async function recordingWorkflow(): Promise<void> {
+  let done = false;
+  setHandler(recordUpdate, async (value) => {
+    const recorded = await record(value);
+    if (value < 0) done = true;
+    return recorded;
   });
   await condition(() => done);
 }

@@ -79,6 +79,9 @@ export class TicketCommands {
         { key: SEARCH_ATTRIBUTES.status, value: 'new' },
         { key: SEARCH_ATTRIBUTES.priority, value: ticket.priority },
         { key: SEARCH_ATTRIBUTES.source, value: ticket.source },
+        // All of them from the start, so the creation itself needs no upsert.
+        ...(ticket.assigneeId === null ? [] : [{ key: SEARCH_ATTRIBUTES.assignee, value: String(ticket.assigneeId) }]),
+        ...(ticket.contact.email ? [{ key: SEARCH_ATTRIBUTES.customerEmail, value: ticket.contact.email.toLowerCase() }] : []),
       ],
     });
     return this.withTimeout(() =>

@@ -10,6 +10,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { TicketActivities } from '../../activities';
 import { Actor, Effect, TicketEvent, TicketState, decide } from '../../domain/ticket';
 import {
@@ -104,15 +105,22 @@ class TicketEntity {
   }
 
   private async runEffects(effects: Effect[]): Promise<void> {
+    // A new ticket's CRM lookup rides on the write of its creation: one local activity less.
+    const crmLookupWithWrite = effects.some((effect) => effect.type === 'link_crm') && patched('crm-lookup-with-creation-write');
+    let crmMatch: number | null = null;
     for (const effect of effects) {
       const state = this.state as TicketState;
       switch (effect.type) {
-        case 'persist':
-          await database().persistTicketChange({ state, audit: effect.audit, comment: effect.comment });
+        case 'persist': {
+          const written = await database().persistTicketChange({
+            state, audit: effect.audit, comment: effect.comment, ...(crmLookupWithWrite ? { findCrmCustomer: true } : {}),
+          });
+          if (crmLookupWithWrite) crmMatch = written.crmCustomerId;
           this.publishSearchAttributes();
           break;
+        }
         case 'link_crm': {
-          const customerId = await database().findCrmCustomer(state.contact);
+          const customerId = crmLookupWithWrite ? crmMatch : await database().findCrmCustomer(state.contact);
           if (customerId !== null) await this.applyNow({ type: 'link_customer', customerId, actor: { kind: 'system' }, at: now() });
           break;
         }
@@ -135,17 +143,29 @@ class TicketEntity {
     await this.runEffects(decision.effects);
   }
 
+  /**
+   * Keeps the search attributes in step with the state. Only the changed ones are sent:
+   * each upsert is a history event and a visibility write, and most changes (comments)
+   * touch none.
+   */
   publishSearchAttributes(): void {
     const state = this.state;
     if (!state) return;
-    upsertSearchAttributes([
+    const wanted: SearchAttributeUpdatePair[] = [
       { key: SEARCH_ATTRIBUTES.number, value: state.number },
       { key: SEARCH_ATTRIBUTES.status, value: state.status },
       { key: SEARCH_ATTRIBUTES.priority, value: state.priority },
       { key: SEARCH_ATTRIBUTES.source, value: state.source },
       { key: SEARCH_ATTRIBUTES.assignee, value: state.assigneeId === null ? null : String(state.assigneeId) },
       { key: SEARCH_ATTRIBUTES.customerEmail, value: state.contact.email ? state.contact.email.toLowerCase() : null },
-    ]);
+    ];
+    if (!patched('publish-only-changed-search-attributes')) {
+      upsertSearchAttributes(wanted);
+      return;
+    }
+    const current = workflowInfo().typedSearchAttributes;
+    const changed = wanted.filter(({ key, value }) => (current.get(key) ?? null) !== value);
+    if (changed.length) upsertSearchAttributes(changed);
   }
 }
 

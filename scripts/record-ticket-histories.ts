@@ -1,0 +1,113 @@
+/**
+ * `node --import tsx scripts/record-ticket-histories.ts <label>`: runs typical ticket lives
+ * with the workflow code of this checkout and writes their histories to
+ * test/fixtures/ticket-histories/<label>-<life>.json. Run it on the commit before a change
+ * to the ticket workflow: test/workflow-replay.test.ts then replays every recorded history
+ * with the new code, which must make the same decisions (or guard the change with patched()).
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { ensureTemporalCli, startTemporalDevServer } from './temporal-dev-server';
+import { freePort } from '../test/support/ports';
+import { scratchDatabase } from '../bench/support/measure';
+import { loadConfig, Config } from '../config';
+import { connectDatabase } from '../db';
+import { migrate } from '../db/migrate';
+import { outboxMailer } from '../mail/mailer';
+import { createRenderer } from '../mail/render';
+import { activitySettings } from '../activities';
+import { createTicketWorker } from '../worker';
+import { ticketCommandsFor } from '../workflows/ticket/client';
+import { addCustomerMessageUpdate, addOperatorCommentUpdate, changeTicketUpdate, ticketWorkflowId } from '../workflows/ticket/definitions';
+import type { NewTicket } from '../domain/ticket';
+
+const OUT = join(__dirname, '..', 'test', 'fixtures', 'ticket-histories');
+
+async function main() {
+  const label = process.argv[2];
+  if (!label || !/^[a-z0-9-]+$/.test(label)) throw new Error('Name the recording: a label of a-z, 0-9 and -, e.g. the commit it was made on');
+  Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
+  const dir = mkdtempSync(join(tmpdir(), 'helpdesk-histories-'));
+  const cli = ensureTemporalCli();
+  const devServer = await startTemporalDevServer({
+    binary: cli, port: await freePort(), uiPort: await freePort(), dbFile: null, namespace: 'default', headless: true, logFile: join(dir, 'temporal.log'),
+  });
+  const database = await scratchDatabase('histories');
+  try {
+    const config = loadConfig({
+      DATABASE_URL: database.url, TEMPORAL_ADDRESS: devServer.address, TEMPORAL_TASK_QUEUE: 'histories',
+      SECRET_KEY: 'histories-secret-key-0123456789abcdef0123', PUBLIC_URL: 'http://127.0.0.1:3000',
+    }) as Config & { SECRET_KEY: string; DATABASE_URL: string };
+    const db = connectDatabase(config.DATABASE_URL);
+    await migrate(db.sequelize);
+    const operator = await db.Operator.create({ email: 'agent@example.com', name: 'Agent', role: 'agent', passwordHash: 'x' });
+    await db.Customer.create({ email: 'known@example.com', firstName: 'Known', lastName: 'Customer', externalId: null, phone: null, company: null });
+    const connection = await Connection.connect({ address: devServer.address });
+    const client = new Client({ connection });
+    const workerConnection = await NativeConnection.connect({ address: devServer.address });
+    const mailer = outboxMailer(join(dir, 'outbox'), () => undefined);
+    const worker = await createTicketWorker({
+      connection: workerConnection, namespace: 'default', taskQueue: 'histories', maxCachedWorkflows: 100,
+      activities: { db, mailer, render: createRenderer(), ...activitySettings(config), log: () => undefined },
+    });
+    const commands = ticketCommandsFor(client, config);
+    const actor = { kind: 'operator', id: operator.id } as const;
+    const newTicket = (number: number, email: string, assigneeId: number | null = null): NewTicket => ({
+      number, subject: `Recorded ticket ${number}`, body: 'Hello, something is broken.', priority: 'normal', source: 'admin',
+      contact: { email, phone: null, firstName: 'Ann', lastName: 'Example', externalId: null },
+      mailbox: null, createdBy: operator.id, assigneeId, messageKey: null, suppressAcknowledgement: false,
+    });
+
+    const lives: Record<string, () => Promise<number>> = {
+      // A customer the CRM knows, worked on, answered, noted, answered back, closed.
+      'crm-customer-full-life': async () => {
+        await commands.create(newTicket(1, 'known@example.com'));
+        await commands.update(1, changeTicketUpdate, [{ status: 'in_progress', assigneeId: operator.id, priority: 'high' }, actor]);
+        await commands.update(1, addOperatorCommentUpdate, [{ visibility: 'internal', body: 'Checked the logs.' }, actor]);
+        await commands.update(1, addOperatorCommentUpdate, [{ visibility: 'public', body: 'Fixed, please try again.' }, actor]);
+        await commands.update(1, addCustomerMessageUpdate, [{ body: 'Works now, thanks!', channel: 'web', messageKey: 'recorded-answer-1', automatic: false }]);
+        await commands.update(1, changeTicketUpdate, [{ status: 'closed' }, actor]);
+        return 1;
+      },
+      // Nobody the CRM knows, assigned at creation, waiting on the customer.
+      'unknown-customer-waiting': async () => {
+        await commands.create(newTicket(2, 'stranger@example.com', operator.id));
+        await commands.update(2, changeTicketUpdate, [{ status: 'waiting' }, actor]);
+        return 2;
+      },
+    };
+    mkdirSync(OUT, { recursive: true });
+    await worker.runUntil(async () => {
+      for (const [life, run] of Object.entries(lives)) {
+        const number = await run();
+        // Let the notifications finish, so their activities are in the history too.
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        // The CLI writes the JSON form every Temporal tool reads (the SDK's own converter
+        // trips over two copies of protobufjs here).
+        const { stdout } = await promisify(execFile)(cli, [
+          'workflow', 'show', '--workflow-id', ticketWorkflowId(number), '--address', devServer.address, '--output', 'json',
+        ], { maxBuffer: 64 * 1024 * 1024 });
+        const file = join(OUT, `${label}-${life}.json`);
+        writeFileSync(file, stdout.endsWith('\n') ? stdout : `${stdout}\n`);
+        console.log(`recorded ${file} (${(JSON.parse(stdout) as { events: unknown[] }).events.length} events)`);
+      }
+    });
+    await workerConnection.close();
+    await connection.close();
+    mailer.close();
+    await db.sequelize.close();
+  } finally {
+    await devServer.stop();
+    await database.drop();
+  }
+}
+
+main().then(() => process.exit(0), (error) => {
+  console.error(error);
+  process.exit(1);
+});
