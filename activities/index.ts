@@ -192,8 +192,10 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
       };
     },
 
-    /** The CRM customer a ticket belongs to: by external ID first, then by email. */
-    /** Kept for ticket runs recorded before the lookup joined the creation's write. */
+    /**
+     * The CRM customer a ticket belongs to. New tickets find it in their creation's write;
+     * this is for runs recorded before that, which replay this step as it ran.
+     */
     async findCrmCustomer(contact: Contact): Promise<number | null> {
       const { sql, replacements } = crmLookup(contact);
       const [row] = await sequelize.query<{ id: number | null }>(`SELECT ${sql} AS id`, { type: QueryTypes.SELECT, replacements });
