@@ -328,6 +328,30 @@ describe('Operator-made tickets and the CRM', () => {
     const found = (await h.request(olivia, 'GET', `/api/customers?q=${last}`)).json();
     expect(found.items).toEqual([expect.objectContaining({ firstName: 'Erin', lastName: last, company: 'Initech' })]);
   });
+  it('pages through the customers a search finds', async () => {
+    const last = `Pages${randomUUID().slice(0, 6)}`;
+    for (let i = 1; i <= 27; i++) {
+      await h.request(olivia, 'POST', '/api/customers', { email: uniqueEmail(`pages-${i}`), firstName: `Member${i}`, lastName: last });
+    }
+    const { page } = await newPage();
+    await logIn(page, olivia, `/admin/customers?q=${last}`);
+    const list = page.locator('customer-list-view');
+    const rows = list.locator('tbody tr');
+    await list.getByText('27 customers').waitFor();
+    await list.getByText('Page 1 of 2').waitFor();
+    expect(await rows.count()).toBe(25);
+    expect(await list.getByRole('button', { name: 'Previous page' }).isDisabled()).toBe(true);
+
+    await list.getByRole('button', { name: 'Next page' }).click();
+    await page.waitForURL(/page=2/);
+    await list.getByText('Page 2 of 2').waitFor();
+    await waitUntil(async () => (await rows.count()) === 2, 'the second page to show the last two customers');
+    expect(await list.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+
+    await list.getByRole('button', { name: 'Previous page' }).click();
+    await list.getByText('Page 1 of 2').waitFor();
+    await waitUntil(async () => (await rows.count()) === 25, 'the first page again');
+  });
 });
 
 describe('Layout', () => {

@@ -4,6 +4,7 @@ import { api, query } from '../api';
 import { count, personName } from '../format';
 import { BASE, navigate } from '../router';
 import { shared } from '../styles';
+import '../components/list-pager';
 
 interface CustomerPage { items: CustomerView[]; total: number; page: number; pageSize: number }
 
@@ -20,7 +21,6 @@ export class CustomerListView extends LitElement {
     .head { display: flex; justify-content: space-between; align-items: center; gap: 1rem; flex-wrap: wrap; margin-bottom: 0.75rem; }
     .search { margin-bottom: 0.75rem; max-width: 480px; }
     .card.flush { padding: 0; overflow-x: auto; }
-    .pager { display: flex; justify-content: space-between; align-items: center; margin-top: 0.75rem; flex-wrap: wrap; gap: 0.5rem; }
     .empty { padding: 2rem; text-align: center; }
   `];
 
@@ -67,7 +67,6 @@ export class CustomerListView extends LitElement {
 
   override render() {
     const data = this.data;
-    const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
     return html`
       <div class="head"><h1>Customers</h1><a class="button" href="${BASE}/customers/new">New customer</a></div>
       <div class="field search" role="search">
@@ -84,14 +83,9 @@ export class CustomerListView extends LitElement {
           </tr>`)}</tbody>
         </table>`}
       </div>
-      ${data ? html`<div class="pager">
-        <span class="muted small">${count(data.total)} ${data.total === 1 ? 'customer' : 'customers'}</span>
-        <span class="row">
-          <button type="button" ?disabled=${data.page <= 1} @click=${() => this.go(this.params.get('q'), data.page - 1)}>Previous page</button>
-          <span class="small">Page ${count(data.page)} of ${count(pages)}</span>
-          <button type="button" ?disabled=${data.page >= pages} @click=${() => this.go(this.params.get('q'), data.page + 1)}>Next page</button>
-        </span>
-      </div>` : null}
+      ${data ? html`<list-pager .page=${data.page} .pageSize=${data.pageSize} .total=${data.total}
+        .summary=${`${count(data.total)} ${data.total === 1 ? 'customer' : 'customers'}`}
+        @page-change=${(event: CustomEvent<number>) => this.go(this.params.get('q'), event.detail)}></list-pager>` : null}
     `;
   }
 }

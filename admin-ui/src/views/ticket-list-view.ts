@@ -7,6 +7,7 @@ import { onTicketChange } from '../live';
 import { operators } from '../operators';
 import { BASE, navigate } from '../router';
 import { shared } from '../styles';
+import '../components/list-pager';
 
 interface TicketPage {
   items: TicketSummary[];
@@ -75,7 +76,6 @@ export class TicketListView extends LitElement {
     td.subject a { font-weight: 600; text-decoration: none; color: #1d2330; }
     td.subject a:hover { text-decoration: underline; }
     tbody tr:hover { background: #f7f9fc; }
-    .pager { display: flex; justify-content: space-between; align-items: center; margin-top: 0.75rem; gap: 0.5rem; flex-wrap: wrap; }
     .empty { padding: 2rem; text-align: center; }
     .card.flush { padding: 0; overflow-x: auto; }
     @media (max-width: 760px) {
@@ -194,7 +194,6 @@ export class TicketListView extends LitElement {
   override render() {
     const data = this.data;
     const view = this.view;
-    const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
     const first = data && data.total ? (data.page - 1) * data.pageSize + 1 : 0;
     const last = data ? Math.min(data.total, data.page * data.pageSize) : 0;
     return html`
@@ -232,14 +231,9 @@ export class TicketListView extends LitElement {
                 <tbody>${data.items.map((t) => this.row(t))}</tbody>
               </table>`}
           </div>
-          ${data ? html`<div class="pager">
-            <span class="muted small">${data.total ? `${count(first)}–${count(last)} of ${count(data.total)}` : ''}</span>
-            <span class="row">
-              <button type="button" ?disabled=${data.page <= 1} @click=${() => this.setParams({ page: String(data.page - 1) })}>Previous page</button>
-              <span class="small">Page ${count(data.page)} of ${count(pages)}</span>
-              <button type="button" ?disabled=${data.page >= pages} @click=${() => this.setParams({ page: String(data.page + 1) })}>Next page</button>
-            </span>
-          </div>` : null}
+          ${data ? html`<list-pager .page=${data.page} .pageSize=${data.pageSize} .total=${data.total}
+            .summary=${data.total ? `${count(first)}–${count(last)} of ${count(data.total)}` : ''}
+            @page-change=${(event: CustomEvent<number>) => this.setParams({ page: String(event.detail) })}></list-pager>` : null}
         </section>
       </div>
     `;
