@@ -12,6 +12,7 @@ import {
   REMEMBERED_MESSAGE_KEYS,
   STATUS_LABELS,
   TicketState,
+  TicketStatus,
   normalizeEmail,
 } from '../domain/ticket';
 import { hashPublicToken, publicToken, ticketUrl } from '../security/public-token';
@@ -77,17 +78,25 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
    * How a ticket's mail goes out: through its stored mailbox's own server and address when
    * it came in through one (so answers come back there), else through the default.
    */
-  async function outgoing(mailboxName: string | null): Promise<{ mailer: Mailer; from: OutgoingFrom; address: string }> {
-    const [row] = mailboxName === null ? [] : await sequelize.query<{ address: string; smtp_sealed: string | null }>(
-      'SELECT address, smtp_sealed FROM mailboxes WHERE name = :name', { type: QueryTypes.SELECT, replacements: { name: mailboxName } },
-    );
-    if (!row) return { mailer, from: mailFrom, address: mailboxAddress(mailFrom) };
+  function outgoing(mailbox: { address: string; smtpSealed: string | null } | null): { mailer: Mailer; from: OutgoingFrom; address: string } {
+    if (!mailbox) return { mailer, from: mailFrom, address: mailboxAddress(mailFrom) };
     let routed = mailer;
-    if (row.smtp_sealed) {
-      routed = mailboxMailers.get(row.smtp_sealed) ?? smtpMailer(open(secretKey, row.smtp_sealed));
-      mailboxMailers.set(row.smtp_sealed, routed);
+    if (mailbox.smtpSealed) {
+      routed = mailboxMailers.get(mailbox.smtpSealed) ?? smtpMailer(open(secretKey, mailbox.smtpSealed));
+      mailboxMailers.set(mailbox.smtpSealed, routed);
     }
-    return { mailer: routed, from: { name: senderName(mailFrom) || row.address, address: row.address }, address: row.address };
+    return { mailer: routed, from: { name: senderName(mailFrom) || mailbox.address, address: mailbox.address }, address: mailbox.address };
+  }
+
+  /** Claims (status "sending") or settles ("skipped") a notification; a retry overwrites its own row. */
+  async function recordNotification(row: { key: string; ticketNumber: number; kind: string; recipient: string; messageId: string; status: 'sending' | 'skipped'; attempts: number }) {
+    await sequelize.query(
+      `INSERT INTO notifications (key, ticket_number, kind, recipient, message_id, status, attempts, sent_at)
+       VALUES (:key, :ticketNumber, :kind, :recipient, :messageId, :status, :attempts, NULL)
+       ON CONFLICT (key) DO UPDATE SET recipient = EXCLUDED.recipient, message_id = EXCLUDED.message_id,
+         status = EXCLUDED.status, attempts = EXCLUDED.attempts, sent_at = NULL`,
+      { replacements: row },
+    );
   }
 
   return {
@@ -210,48 +219,63 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
      */
     async sendNotification({ ticketNumber, seq, kind, recipient }: NotificationInput): Promise<'sent' | 'already_sent' | 'skipped'> {
       const key = notificationKey(ticketNumber, seq, kind, recipient);
-      const existing = await db.Notification.findByPk(key);
-      if (existing && existing.status !== 'sending') return existing.status === 'sent' ? 'already_sent' : 'skipped';
-
-      const ticket = await db.Ticket.findByPk(ticketNumber);
-      if (!ticket) throw ApplicationFailure.nonRetryable(`Ticket #${ticketNumber} is not in the database`, NON_RETRYABLE.ticketNotFound);
-      const comment = await db.Comment.findOne({ where: { ticketNumber, eventSeq: seq } });
-      const to = recipient === 'customer' ? ticket.contactEmail : await assigneeEmail(ticket.assigneeId);
-      const thread = threadMessageId(ticket.number, domain, secretKey);
+      // Everything the mail needs in one round trip: it goes out with every new ticket.
+      const [row] = await sequelize.query<NotificationContext>(
+        `SELECT t.number, t.subject, t.status, t.contact_email, t.contact_first_name, t.contact_last_name,
+           t.token_version, n.status AS notification_status, n.attempts,
+           c.visibility AS comment_visibility, c.body AS comment_body, author.name AS author_name,
+           m.address AS mailbox_address, m.smtp_sealed,
+           CASE WHEN :recipient = 'customer' THEN t.contact_email ELSE assignee.email END AS recipient,
+           (SELECT count(*)::int FROM notifications r
+            WHERE lower(r.recipient) = lower(CASE WHEN :recipient = 'customer' THEN t.contact_email ELSE assignee.email END)
+              AND r.status IN ('sending', 'sent') AND r.created_at > now() - interval '1 hour') AS mailed_this_hour
+         FROM tickets t
+         LEFT JOIN notifications n ON n.key = :key
+         LEFT JOIN comments c ON c.ticket_number = t.number AND c.event_seq = :seq
+         LEFT JOIN operators author ON c.author_kind = 'operator' AND author.id = c.author_id
+         LEFT JOIN operators assignee ON assignee.id = t.assignee_id
+         LEFT JOIN mailboxes m ON m.name = t.mailbox
+         WHERE t.number = :ticketNumber`,
+        { type: QueryTypes.SELECT, replacements: { key, seq, recipient, ticketNumber } },
+      );
+      if (row?.notification_status && row.notification_status !== 'sending') {
+        return row.notification_status === 'sent' ? 'already_sent' : 'skipped';
+      }
+      if (!row) throw ApplicationFailure.nonRetryable(`Ticket #${ticketNumber} is not in the database`, NON_RETRYABLE.ticketNotFound);
+      const to = row.recipient;
+      const thread = threadMessageId(row.number, domain, secretKey);
       // The acknowledgement starts the thread; every later mail answers it.
       const startsThread = kind === 'ticket_created';
       const messageId = startsThread ? thread : notificationMessageId(key, domain, secretKey);
-      if (!to || (comment && comment.visibility !== 'public')) {
+      const claimed = row.notification_status === 'sending';
+      const record = (status: 'sending' | 'skipped') => recordNotification({
+        key, ticketNumber, kind, recipient: to ?? '', messageId, status, attempts: (row.attempts ?? 0) + (status === 'sending' ? 1 : 0),
+      });
+      if (!to || (row.comment_visibility !== null && row.comment_visibility !== 'public')) {
         // Internal notes never mail the customer, whatever asked for it.
-        await db.Notification.upsert({ key, ticketNumber, kind, recipient: to ?? '', messageId, status: 'skipped', sentAt: null });
+        await record('skipped');
         return 'skipped';
       }
-      if (!existing && await overHourlyLimit(to)) {
+      if (!claimed && row.mailed_this_hour >= recipientHourlyLimit) {
         // A loop with another robot, or a flood: the customer has had enough mail this hour.
         log(`notification ${key} to ${to} skipped: over ${recipientHourlyLimit} mails this hour`);
-        await db.Notification.upsert({ key, ticketNumber, kind, recipient: to, messageId, status: 'skipped', sentAt: null });
+        await record('skipped');
         return 'skipped';
       }
-      await db.Notification.upsert({
-        key, ticketNumber, kind, recipient: to, messageId, status: 'sending',
-        attempts: (existing?.attempts ?? 0) + 1, sentAt: null,
-      });
+      await record('sending');
 
-      const author = comment?.authorKind === 'operator' && comment.authorId !== null
-        ? (await db.Operator.findByPk(comment.authorId))?.name ?? null
-        : null;
-      const customerName = [ticket.contactFirstName, ticket.contactLastName].filter(Boolean).join(' ') || null;
+      const customerName = [row.contact_first_name, row.contact_last_name].filter(Boolean).join(' ') || null;
       const mail = render(kind, {
-        number: ticket.number,
-        subject: ticket.subject,
-        status: STATUS_LABELS[ticket.status],
-        name: recipient === 'customer' ? customerName : customerName ?? ticket.contactEmail,
-        body: comment?.body ?? null,
-        author,
-        ticket_url: ticketUrl(publicUrl, publicToken(secretKey, ticket.number, ticket.tokenVersion)),
-        admin_url: `${publicUrl}/admin/tickets/${ticket.number}`,
+        number: row.number,
+        subject: row.subject,
+        status: STATUS_LABELS[row.status],
+        name: recipient === 'customer' ? customerName : customerName ?? row.contact_email,
+        body: row.comment_body,
+        author: row.author_name,
+        ticket_url: ticketUrl(publicUrl, publicToken(secretKey, row.number, row.token_version)),
+        admin_url: `${publicUrl}/admin/tickets/${row.number}`,
       });
-      const route = await outgoing(ticket.mailbox);
+      const route = outgoing(row.mailbox_address === null ? null : { address: row.mailbox_address, smtpSealed: row.smtp_sealed });
       await route.mailer.send({
         key,
         from: route.from,
@@ -260,13 +284,13 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
         messageId,
         ...(startsThread ? {} : { inReplyTo: thread, references: [thread] }),
         // A customer's answer to this address lands on this ticket: the signature proves it.
-        ...(recipient === 'customer' ? { replyTo: replyAddress(route.address, ticket.number, secretKey) } : {}),
+        ...(recipient === 'customer' ? { replyTo: replyAddress(route.address, row.number, secretKey) } : {}),
         // RFC 3834: mail no human wrote says so, so other robots don't answer it.
         headers: kind === 'public_reply' ? {} : { 'Auto-Submitted': 'auto-generated' },
       });
       // The mail is out: failing now would make the retry send it again. A database that
       // is away for a moment (a restart) is waited for instead, within the timeout.
-      await persistently(() => db.Notification.update({ status: 'sent', sentAt: new Date() }, { where: { key } }), 20_000);
+      await persistently(() => sequelize.query("UPDATE notifications SET status = 'sent', sent_at = now() WHERE key = :key", { replacements: { key } }), 20_000);
       return 'sent';
     },
   };
@@ -282,20 +306,6 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
-  }
-
-  async function overHourlyLimit(to: string): Promise<boolean> {
-    const [row] = await sequelize.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM notifications
-       WHERE lower(recipient) = lower(:to) AND status IN ('sending', 'sent') AND created_at > now() - interval '1 hour'`,
-      { type: QueryTypes.SELECT, replacements: { to } },
-    );
-    return (row?.n ?? 0) >= recipientHourlyLimit;
-  }
-
-  async function assigneeEmail(assigneeId: number | null): Promise<string | null> {
-    if (assigneeId === null) return null;
-    return (await db.Operator.findByPk(assigneeId))?.email ?? null;
   }
 }
 
@@ -319,3 +329,23 @@ function crmLookup(contact: Contact): { sql: string; replacements: Record<string
 }
 
 type OutgoingFrom = string | { name: string; address: string };
+
+interface NotificationContext {
+  number: number;
+  subject: string;
+  status: TicketStatus;
+  contact_email: string | null;
+  contact_first_name: string | null;
+  contact_last_name: string | null;
+  token_version: number;
+  notification_status: 'sending' | 'sent' | 'skipped' | null;
+  attempts: number | null;
+  /** Null when the event wrote no comment (a status change, the acknowledgement's own is public). */
+  comment_visibility: string | null;
+  comment_body: string | null;
+  author_name: string | null;
+  mailbox_address: string | null;
+  smtp_sealed: string | null;
+  recipient: string | null;
+  mailed_this_hour: number;
+}

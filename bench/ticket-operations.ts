@@ -4,8 +4,9 @@
  * beside the bare Temporal operation it stands on, through the same SDK in the same run:
  *  - tickets opened per second by POST /api/tickets from 32 concurrent clients, against
  *    bare starts per second of an empty workflow from 32 concurrent callers;
- *  - p50/p99 of PATCH /api/tickets/:n (a status change, persisted and returned) against a
- *    bare Workflow Update round trip on a workflow that only answers it.
+ *  - p50/p99 of PATCH /api/tickets/:n (a status change, persisted and returned; ten on each
+ *    of 30 tickets) against a bare Workflow Update round trip on a workflow that only
+ *    answers it.
  * A second baseline for each is the least a durable, persisted change costs on Temporal:
  * an Update-with-Start (or an Update) whose handler runs one local activity that does
  * nothing. The gap between the two baselines is Temporal's; the rest is the helpdesk's.
@@ -22,11 +23,12 @@ import { freePort } from '../test/support/ports';
 import { recordUpdate, touchUpdate } from './support/baseline-workflows';
 import { baselineActivities } from './support/baseline-activities';
 import { startHelpdeskProcesses } from './support/helpdesk-processes';
-import { machine, percentile, round, scratchDatabase } from './support/measure';
+import { cpuPerOperation, formatCpu, machine, percentile, round, scratchDatabase } from './support/measure';
 
 const TICKETS = Number(process.env.BENCH_TICKETS_OPENED ?? 1000);
 const CONCURRENCY = 32;
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 300);
+const CHANGES_PER_TICKET = 10;
 
 
 /** Runs `count` calls of `task`, `concurrency` at a time; answers calls per second. */
@@ -141,27 +143,43 @@ export async function ticketOperations() {
       }
     };
 
-    await settle();
-    const intake = await throughput(TICKETS, CONCURRENCY, openTicket);
-    await settle();
-    const starts = await throughput(TICKETS, CONCURRENCY, bareStart);
-    await settle();
-    const recordedStarts = await throughput(TICKETS, CONCURRENCY, recordedStart);
+    // CPU per operation of every process involved: the benchmark process is the load, and
+    // for the baselines also their worker.
+    const processes = {
+      temporal: devServer.process.pid!, worker: helpdesk.worker.pid!, api: helpdesk.api.pid!, postgres: 'postgres' as const, benchmark: process.pid,
+    };
+    // The helpdesk's own work includes what it leaves behind (the acknowledgement mail).
+    const counted = <T>(operations: number, measure: () => Promise<T>) =>
+      cpuPerOperation(processes, operations, async () => {
+        const result = await measure();
+        await settle();
+        return result;
+      });
 
-    const number = await openTicket(-1000);
+    await settle();
+    const { result: intake, cpuMsPerOperation: intakeCpu } = await counted(TICKETS, () => throughput(TICKETS, CONCURRENCY, openTicket));
+    const { result: starts, cpuMsPerOperation: startsCpu } = await counted(TICKETS, () => throughput(TICKETS, CONCURRENCY, bareStart));
+    const { result: recordedStarts, cpuMsPerOperation: recordedStartsCpu } = await counted(TICKETS, () => throughput(TICKETS, CONCURRENCY, recordedStart));
+
+    // Spread over tickets as an operator works a queue, each ending with a dozen records in
+    // its audit trail: on one ticket the answer would carry hundreds of them.
+    const worked: number[] = [];
+    for (let i = 0; i < Math.ceil(ROUND_TRIPS / CHANGES_PER_TICKET); i++) worked.push(await openTicket(-1000 - i));
     const statuses = ['in_progress', 'waiting'];
-    const patch = await latencies(ROUND_TRIPS, async (i) => {
-      const response = await fetch(`${base}/api/tickets/${number}`, { method: 'PATCH', headers, body: JSON.stringify({ status: statuses[i % 2] }) });
+    const { result: patch, cpuMsPerOperation: patchCpu } = await counted(ROUND_TRIPS, () => latencies(ROUND_TRIPS, async (i) => {
+      const number = worked[i % worked.length];
+      const change = Math.floor(i / worked.length);
+      const response = await fetch(`${base}/api/tickets/${number}`, { method: 'PATCH', headers, body: JSON.stringify({ status: statuses[change % 2] }) });
       if (response.status !== 200) throw new Error(`PATCH answered ${response.status}: ${await response.text()}`);
       await response.arrayBuffer();
-    });
+    }));
     const updatable = await client.workflow.start('updatableWorkflow', { taskQueue: baselineQueue, workflowId: `updatable-${randomUUID()}` });
     await updatable.executeUpdate(touchUpdate, { args: [0] });
-    const update = await latencies(ROUND_TRIPS, (i) => updatable.executeUpdate(touchUpdate, { args: [i + 1] }));
+    const { result: update, cpuMsPerOperation: updateCpu } = await counted(ROUND_TRIPS, () => latencies(ROUND_TRIPS, (i) => updatable.executeUpdate(touchUpdate, { args: [i + 1] })));
     await updatable.executeUpdate(touchUpdate, { args: [-1] });
     const recording = await client.workflow.start('recordingWorkflow', { taskQueue: baselineQueue, workflowId: `recording-${randomUUID()}` });
     await recording.executeUpdate(recordUpdate, { args: [0] });
-    const recordedUpdate = await latencies(ROUND_TRIPS, (i) => recording.executeUpdate(recordUpdate, { args: [i + 1] }));
+    const { result: recordedUpdate, cpuMsPerOperation: recordedUpdateCpu } = await counted(ROUND_TRIPS, () => latencies(ROUND_TRIPS, (i) => recording.executeUpdate(recordUpdate, { args: [i + 1] })));
     await recording.executeUpdate(recordUpdate, { args: [-1] });
 
     const results = {
@@ -170,20 +188,20 @@ export async function ticketOperations() {
       topology: 'API and worker as separate processes (as deployed); load and baselines from the benchmark process',
       intake: {
         tickets: TICKETS, concurrency: CONCURRENCY,
-        helpdesk: { what: 'POST /api/tickets', ...intake },
-        baseline: { what: 'client.workflow.start of an empty workflow', ...starts },
+        helpdesk: { what: 'POST /api/tickets', ...intake, cpuMsPerTicket: intakeCpu },
+        baseline: { what: 'client.workflow.start of an empty workflow', ...starts, cpuMsPerStart: startsCpu },
         ratio: round(intake.perSecond / starts.perSecond, 3),
         goal: 'ratio of at least 0.7',
-        persistedBaseline: { what: 'executeUpdateWithStart whose handler runs one no-op local activity; the workflow stays open', ...recordedStarts },
+        persistedBaseline: { what: 'executeUpdateWithStart whose handler runs one no-op local activity; the workflow stays open', ...recordedStarts, cpuMsPerStart: recordedStartsCpu },
         ratioToPersisted: round(intake.perSecond / recordedStarts.perSecond, 3),
       },
       roundTrip: {
         requests: ROUND_TRIPS,
-        helpdesk: { what: 'PATCH /api/tickets/:n status change, persisted and returned', ...patch },
-        baseline: { what: 'executeUpdate on a workflow that only answers it', ...update },
+        helpdesk: { what: `PATCH /api/tickets/:n status change, persisted and returned, ${CHANGES_PER_TICKET} on each of ${worked.length} tickets`, ...patch, cpuMsPerRequest: patchCpu },
+        baseline: { what: 'executeUpdate on a workflow that only answers it', ...update, cpuMsPerUpdate: updateCpu },
         ratioP50: round(patch.p50 / update.p50, 2),
         goal: 'p50 within 1.5x of the bare update',
-        persistedBaseline: { what: 'executeUpdate whose handler runs one no-op local activity', ...recordedUpdate },
+        persistedBaseline: { what: 'executeUpdate whose handler runs one no-op local activity', ...recordedUpdate, cpuMsPerUpdate: recordedUpdateCpu },
         ratioP50ToPersisted: round(patch.p50 / recordedUpdate.p50, 2),
       },
     };
@@ -191,9 +209,13 @@ export async function ticketOperations() {
     console.log(`  intake:     ${intake.perSecond} tickets/s (${TICKETS} by ${CONCURRENCY} clients in ${intake.seconds} s)`);
     console.log(`              vs ${starts.perSecond} bare starts/s: ratio ${results.intake.ratio} (goal 0.7)`);
     console.log(`              vs ${recordedStarts.perSecond} update-with-starts/s running a no-op local activity: ratio ${results.intake.ratioToPersisted}`);
+    console.log(`  CPU ms per ticket: ${formatCpu(intakeCpu)}`);
+    console.log(`    per bare start: ${formatCpu(startsCpu)}; per update-with-start: ${formatCpu(recordedStartsCpu)}`);
     console.log(`  round trip: PATCH p50 ${patch.p50} ms, p99 ${patch.p99} ms`);
     console.log(`              vs bare update p50 ${update.p50} ms, p99 ${update.p99} ms: p50 ratio ${results.roundTrip.ratioP50} (goal 1.5)`);
     console.log(`              vs update running a no-op local activity p50 ${recordedUpdate.p50} ms, p99 ${recordedUpdate.p99} ms: p50 ratio ${results.roundTrip.ratioP50ToPersisted}`);
+    console.log(`  CPU ms per PATCH: ${formatCpu(patchCpu)}`);
+    console.log(`    per bare update: ${formatCpu(updateCpu)}; per update running a no-op local activity: ${formatCpu(recordedUpdateCpu)}`);
     return results;
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

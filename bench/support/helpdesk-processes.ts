@@ -21,8 +21,11 @@ export interface HelpdeskProcesses {
 export async function startHelpdeskProcesses(env: Record<string, string>, options: { port: number; logDir: string }): Promise<HelpdeskProcesses> {
   const base = `http://127.0.0.1:${options.port}`;
   const fullEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(options.port), LOG_LEVEL: 'warn', ...env };
+  // BENCH_PROFILE_DIR: each process writes a V8 CPU profile there when it stops (one per
+  // thread; the worker's workflow thread is its own), to find where the time goes.
+  const profiling = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const start = (name: string, script: string) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], { env: fullEnv, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...profiling, '--import', 'tsx', join(ROOT, script)], { env: fullEnv, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const log = createWriteStream(join(options.logDir, `${name}.log`), { flags: 'a' });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
