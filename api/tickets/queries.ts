@@ -186,34 +186,37 @@ export function createTicketQueries(db: Database) {
 
     /** Everything the operator's ticket view shows, internal notes included. */
     async detail(number: number): Promise<Omit<TicketDetail, 'publicUrl' | 'workflow'> & { tokenVersion: number } | null> {
-      const ticket = await this.summary(number);
-      if (!ticket) return null;
-      // Earlier tickets: of the linked CRM customer and of the same email address, since a
-      // customer's older tickets may have come from before the record was linked.
-      const sameCustomer = [
-        ...(ticket.customerId !== null ? ['t.customer_id = :customerId'] : []),
-        ...(ticket.contact.email ? ['lower(t.contact_email) = lower(:email)'] : []),
-      ];
-      // All at once: an operator's change is answered with this view, so its wait is the
-      // slowest of these queries rather than their sum.
-      const [comments, events, crm, previousTickets, [bounce]] = await Promise.all([
+      // All at once, each part finding the ticket's customer and address by its number: an
+      // operator's change is answered with this view, so its wait is one round trip.
+      const [ticket, comments, events, [crm], previousTickets, [bounce]] = await Promise.all([
+        this.summary(number),
         this.comments(number, 'all'),
         sequelize.query<{ seq: number; type: string; actor_kind: string; actor_id: number | null; actor_name: string | null; changes: Record<string, { from: unknown; to: unknown }>; created_at: Date }>(
           `SELECT e.seq, e.type, e.actor_kind, e.actor_id, o.name AS actor_name, e.changes, e.created_at
            FROM ticket_events e LEFT JOIN operators o ON o.id = e.actor_id WHERE e.ticket_number = :number ORDER BY e.seq`,
           { type: QueryTypes.SELECT, replacements: { number } },
         ),
-        ticket.customerId === null ? null : db.Customer.findByPk(ticket.customerId),
-        sameCustomer.length
-          ? this.summaries(`(${sameCustomer.join(' OR ')}) AND t.number <> :number`, { customerId: ticket.customerId, email: ticket.contact.email, number }, 20)
-          : [],
-        ticket.contact.email
-          ? sequelize.query<{ bounced_at: Date; status: string | null; ticket_number: number | null }>(
-            'SELECT bounced_at, status, ticket_number FROM bounced_addresses WHERE address = lower(:email)',
-            { type: QueryTypes.SELECT, replacements: { email: ticket.contact.email } },
-          )
-          : [],
+        sequelize.query<Parameters<typeof customerView>[0]>(
+          `SELECT c.id, c.email, c.phone, c.first_name AS "firstName", c.last_name AS "lastName", c.external_id AS "externalId",
+             c.company, c.created_at AS "createdAt", c.updated_at AS "updatedAt"
+           FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.number = :number`,
+          { type: QueryTypes.SELECT, replacements: { number } },
+        ),
+        // Earlier tickets: of the linked CRM customer and of the same email address, since a
+        // customer's older tickets may have come from before the record was linked.
+        this.summaries(
+          `(t.customer_id = (SELECT customer_id FROM tickets WHERE number = :number)
+            OR lower(t.contact_email) = (SELECT lower(contact_email) FROM tickets WHERE number = :number))
+           AND t.number <> :number`,
+          { number }, 20,
+        ),
+        sequelize.query<{ bounced_at: Date; status: string | null; ticket_number: number | null }>(
+          `SELECT b.bounced_at, b.status, b.ticket_number
+           FROM tickets t JOIN bounced_addresses b ON b.address = lower(t.contact_email) WHERE t.number = :number`,
+          { type: QueryTypes.SELECT, replacements: { number } },
+        ),
       ]);
+      if (!ticket) return null;
       return {
         ...ticket,
         customerPanel: {

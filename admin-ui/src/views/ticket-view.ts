@@ -76,7 +76,9 @@ export class TicketView extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     this.unsubscribe = onTicketChange((change) => {
-      if (change === null || change.number === this.number) void this.load();
+      // The answer to this operator's own change already showed it: no second fetch.
+      const shown = this.detail?.events[this.detail.events.length - 1]?.seq ?? 0;
+      if (change === null || (change.number === this.number && change.seq > shown)) void this.load();
     });
     operators().then((list) => { this.operatorList = list; }).catch(() => undefined);
   }
