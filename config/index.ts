@@ -96,6 +96,11 @@ export const SETTINGS = {
     parse: secret,
   },
   SESSION_TTL: { default: '12h', doc: 'How long an operator stays logged in without activity.', parse: duration },
+  EVENT_STREAM_SESSION_CHECK: {
+    default: '1m',
+    doc: 'How often an open live-update stream of the admin UI checks that its session is still valid (expired, logged out through another API process, operator disabled).',
+    parse: duration,
+  },
   SMTP_URL: {
     default: '',
     doc: 'smtp:// or smtps:// URL of the mail relay. Empty: every mail is written as an .eml file into OUTBOX_DIR.',

@@ -13,7 +13,8 @@ let baseUrl: string;
 beforeAll(async () => {
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
-  h = await startHarness({ env: { PUBLIC_URL: baseUrl } });
+  // Streams look at their session again every 300 ms here (a minute by default).
+  h = await startHarness({ env: { PUBLIC_URL: baseUrl, EVENT_STREAM_SESSION_CHECK: '300ms' } });
   await h.app.listen({ host: '127.0.0.1', port });
   agent = await h.login('agent', 'Live Listener');
 });
@@ -84,3 +85,30 @@ it('ends the stream when its session logs out', async () => {
   ]);
   expect(ended).toBe(true);
 });
+
+/** Whether the stream ends (the server closes it) within `ms`. */
+async function endsWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number): Promise<boolean> {
+  return Promise.race([
+    (async () => { for (;;) if ((await reader.read()).done) return true; })(),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), ms)),
+  ]);
+}
+
+it.each([
+  ['its session expires', (id: number) => h.db.sequelize.query('UPDATE sessions SET expires_at = now() WHERE operator_id = :id', { replacements: { id } })],
+  ['its operator is disabled', (id: number) => h.db.Operator.update({ active: false }, { where: { id } })],
+])('ends the stream when %s, without any request from it', async (_, endSession) => {
+  const session = await h.login('agent', 'Fading Away');
+  const response = await fetch(`${baseUrl}/api/events`, { headers: { cookie: session.cookie } });
+  expect(response.status).toBe(200);
+  // A valid session's stream outlives several looks at it and still carries changes.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const created = await h.request(agent, 'POST', '/api/tickets', { subject: 'Still listening', body: 'Hello', customer: { email: `still-${randomUUID().slice(0, 8)}@example.com` } });
+  const { number } = created.json();
+  const [tee, rest] = response.body!.tee();
+  const events = await collect(new Response(tee), (all) => all.some((e) => e.event === 'ticket' && JSON.parse(e.data).number === number));
+  expect(events.length).toBeGreaterThan(0);
+  await endSession(session.operator.id);
+  expect(await endsWithin(rest.getReader(), 5000)).toBe(true);
+});
+

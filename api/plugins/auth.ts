@@ -32,6 +32,8 @@ declare module 'fastify' {
       destroy(token: string): Promise<void>;
       /** Called with the session token of every session that is logged out. */
       onEnd(listener: (token: string) => void): void;
+      /** When the session ends if nothing extends it; null once it has ended or its operator is disabled. */
+      validUntil(token: string): Promise<Date | null>;
     };
   }
 }
@@ -70,6 +72,14 @@ export default fp<{ db: Database; sessionTtlMs: number; secureCookies: boolean }
     },
     onEnd(listener: (token: string) => void) {
       endListeners.push(listener);
+    },
+    async validUntil(token: string) {
+      const [session] = await db.sequelize.query<{ expires_at: Date }>(
+        `SELECT s.expires_at FROM sessions s JOIN operators o ON o.id = s.operator_id
+         WHERE s.token_hash = :tokenHash AND o.active AND s.expires_at > now()`,
+        { type: QueryTypes.SELECT, replacements: { tokenHash: hashToken(token) } },
+      );
+      return session?.expires_at ?? null;
     },
   });
 

@@ -10,7 +10,7 @@ import { SESSION_COOKIE } from '../plugins/auth';
  * what it shows), `resync` when changes may have been missed. EventSource reconnects by
  * itself, and the UI refetches on every (re)connect.
  */
-export default async function eventRoutes(app: App, { changes, streams }: { changes: TicketChangeHub; streams: EventStreams }) {
+export default async function eventRoutes(app: App, { changes, streams, sessionCheckMs }: { changes: TicketChangeHub; streams: EventStreams; sessionCheckMs: number }) {
   // A stream belongs to the session that opened it and ends with it: logged out, the
   // operator hears nothing more even if the connection stays up.
   const bySession = new Map<string, Set<() => void>>();
@@ -29,7 +29,11 @@ export default async function eventRoutes(app: App, { changes, streams }: { chan
   }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE]!;
     let unsubscribe = () => {};
+    let recheck: NodeJS.Timeout | undefined;
+    let ended = false;
     const { send, end } = streams.open(request, reply, () => {
+      ended = true;
+      clearTimeout(recheck);
       unsubscribe();
       const ends = bySession.get(token);
       ends?.delete(end);
@@ -37,5 +41,19 @@ export default async function eventRoutes(app: App, { changes, streams }: { chan
     });
     unsubscribe = changes.subscribe((change) => (change ? send('ticket', change) : send('resync', {})));
     bySession.set(token, (bySession.get(token) ?? new Set()).add(end));
+    // A logout is heard at once, but only by this API process; expiry, a logout through
+    // another process and a disabled operator are found by looking again: at the latest
+    // when the session would expire, and every sessionCheckMs.
+    const check = () => {
+      if (ended) return;
+      // A database that is away for a moment does not end the stream; the next look decides.
+      app.sessions.validUntil(token).then((until) => (until ? lookAgainBy(until) : end()), () => lookAgainBy(new Date(Date.now() + sessionCheckMs)));
+    };
+    const lookAgainBy = (validUntil: Date) => {
+      if (ended) return;
+      recheck = setTimeout(check, Math.max(0, Math.min(validUntil.getTime() - Date.now(), sessionCheckMs)));
+      recheck.unref();
+    };
+    lookAgainBy(new Date(Date.now() + sessionCheckMs));
   });
 }
