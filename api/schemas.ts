@@ -274,7 +274,7 @@ export const CreateOperatorBody = Type.Object({
 }, { additionalProperties: false });
 
 export const InboundEmailQuery = Type.Object({
-  outcome: Type.Optional(literals(INBOUND_OUTCOMES)),
+  outcome: Type.Optional(Type.Array(literals(INBOUND_OUTCOMES), { maxItems: INBOUND_OUTCOMES.length, description: 'One or more outcomes (`outcome=unparseable&outcome=rejected`); the list shows mail with any of them.' })),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
 }, { additionalProperties: false });
@@ -294,6 +294,7 @@ export const InboundEmailView = Type.Object({
 });
 
 export const InboundEmailPage = Type.Object({ items: Type.Array(InboundEmailView), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
+export type InboundEmailPage = Static<typeof InboundEmailPage>;
 
 export const MailboxView = Type.Object({
   id: Nullable(Type.Integer()),

@@ -10,6 +10,7 @@ import { startHarness, Harness, Session, eventually } from './support/harness';
 import { freePort } from './support/ports';
 import { launchBrowser, openPage, screenshot, WatchedPage } from './support/browser';
 import { ticketCommandsFor } from '../workflows/ticket/client';
+import { createMailIngestion } from '../email/ingest';
 
 let h: Harness;
 let browser: Browser;
@@ -351,6 +352,60 @@ describe('Operator-made tickets and the CRM', () => {
     await list.getByRole('button', { name: 'Previous page' }).click();
     await list.getByText('Page 1 of 2').waitFor();
     await waitUntil(async () => (await rows.count()) === 25, 'the first page again');
+  });
+});
+
+describe('Inbound mail', () => {
+  it('lists what the mailbox took and what became of it, reports a mail that made no ticket and offers its original', async () => {
+    const ingest = createMailIngestion({
+      db: h.db,
+      commands: ticketCommandsFor(h.temporal, h.config),
+      mailbox: { name: `support-${randomUUID().slice(0, 6)}`, address: 'support@helpdesk.test', messageIdDomain: 'helpdesk.test', secretKey: h.config.SECRET_KEY },
+      maxAttachmentBytes: 1_000_000,
+      log: () => undefined,
+    });
+    const subject = `Printer smoking ${randomUUID().slice(0, 6)}`;
+    const sender = uniqueEmail('fiona');
+    const mail = Buffer.from(`From: Fiona <${sender}>\r\nTo: support@helpdesk.test\r\nSubject: ${subject}\r\nMessage-ID: <${randomUUID()}@example.com>\r\nContent-Type: text/plain\r\n\r\nIt smokes.\r\n`);
+    expect(await ingest({ uidValidity: 1, uid: 1, size: mail.length, raw: mail, headers: null })).toBe('created');
+    // Over the size limit: only its headers were fetched, and it is kept with the reason.
+    const headers = Buffer.from(`From: Huge <${uniqueEmail('huge')}>\r\nSubject: Scans\r\nMessage-ID: <${randomUUID()}@example.com>\r\n\r\n`);
+    const hugeSize = 90_000_000 + Math.floor(Math.random() * 1_000_000);
+    expect(await ingest({ uidValidity: 1, uid: 2, size: hugeSize, raw: null, headers })).toBe('too_large');
+    const [row] = await h.db.sequelize.query<{ number: number }>('SELECT ticket_number AS number FROM inbound_emails WHERE sender = :sender', { type: QueryTypes.SELECT, replacements: { sender } });
+    const number = row!.number;
+
+    const { page } = await newPage();
+    await logIn(page, olivia);
+    await page.getByRole('link', { name: 'Inbound mail' }).click();
+    const created = page.getByRole('row').filter({ hasText: subject });
+    await created.getByText('New ticket').waitFor();
+    await created.getByText(sender).waitFor();
+    const huge = page.getByRole('row').filter({ hasText: `${hugeSize} bytes` });
+    await huge.getByText('Too large').waitFor();
+
+    // Only what needs a look: the mail that became a ticket is not among it.
+    await page.getByLabel('Show').selectOption({ label: 'Needs attention (unreadable, too large, refused)' });
+    await page.waitForURL(/outcome=needs_attention/);
+    await created.waitFor({ state: 'detached' });
+    await huge.getByText('Too large').waitFor();
+
+    // The original downloads as it was kept (the headers, for one over the limit).
+    const [download] = await Promise.all([page.waitForEvent('download'), huge.getByRole('link', { name: /Download the original/ }).click()]);
+    const kept = await new Promise<string>((resolve, reject) => {
+      download.createReadStream().then((stream) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => resolve(Buffer.concat(chunks).toString()));
+        stream.on('error', reject);
+      }, reject);
+    });
+    expect(kept).toBe(headers.toString());
+
+    // The ticket the good mail made is one click away.
+    await page.getByLabel('Show').selectOption({ label: 'All mail' });
+    await created.getByRole('link', { name: `#${number}` }).click();
+    await page.getByRole('heading', { name: `#${number} ${subject}` }).waitFor();
   });
 });
 

@@ -9,6 +9,7 @@ import './views/ticket-view';
 import './views/new-ticket-view';
 import './views/customer-list-view';
 import './views/customer-view';
+import './views/inbound-mail-view';
 
 /** The logged-in frame: navigation, who is logged in, and the screen the URL names. */
 export class HelpdeskAdmin extends LitElement {
@@ -112,7 +113,7 @@ export class HelpdeskAdmin extends LitElement {
     }
     const section = this.route.name === 'customers' || this.route.name === 'customer' || this.route.name === 'new-customer'
       ? 'customers'
-      : this.route.name === 'new-ticket' ? 'new-ticket' : 'tickets';
+      : this.route.name === 'new-ticket' || this.route.name === 'inbound-mail' ? this.route.name : 'tickets';
     const current = (name: string) => (section === name ? 'page' : undefined);
     return html`
       <a class="skip" href="#main">Skip to content</a>
@@ -122,6 +123,7 @@ export class HelpdeskAdmin extends LitElement {
           <a href="${BASE}/tickets" aria-current=${current('tickets') ?? 'false'}>Tickets</a>
           <a href="${BASE}/tickets/new" aria-current=${current('new-ticket') ?? 'false'}>New ticket</a>
           <a href="${BASE}/customers" aria-current=${current('customers') ?? 'false'}>Customers</a>
+          <a href="${BASE}/inbound-mail" aria-current=${current('inbound-mail') ?? 'false'}>Inbound mail</a>
         </nav>
         <div class="who">
           <span>${this.me.operator.name}</span>
@@ -141,6 +143,7 @@ export class HelpdeskAdmin extends LitElement {
       case 'customers': return html`<customer-list-view .params=${route.params}></customer-list-view>`;
       case 'customer': return html`<customer-view .customerId=${route.id}></customer-view>`;
       case 'new-customer': return html`<customer-view .customerId=${null}></customer-view>`;
+      case 'inbound-mail': return html`<inbound-mail-view .params=${route.params}></inbound-mail-view>`;
       default: return html`<h1>Not found</h1><p>There is no such page. <a href="${BASE}/tickets">Back to the tickets</a></p>`;
     }
   }

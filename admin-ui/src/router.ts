@@ -11,6 +11,7 @@ export type Route =
   | { name: 'customers'; params: URLSearchParams }
   | { name: 'customer'; id: number }
   | { name: 'new-customer' }
+  | { name: 'inbound-mail'; params: URLSearchParams }
   | { name: 'not-found' };
 
 export const BASE = '/admin';
@@ -27,6 +28,7 @@ export function parseRoute(location: { pathname: string; search: string }): Rout
   if (rest === '/customers') return { name: 'customers', params };
   if (rest === '/customers/new') return { name: 'new-customer' };
   if ((match = /^\/customers\/(\d{1,9})$/.exec(rest))) return { name: 'customer', id: Number(match[1]) };
+  if (rest === '/inbound-mail') return { name: 'inbound-mail', params };
   return { name: 'not-found' };
 }
 

@@ -27,7 +27,7 @@ export default async function inboundEmailRoutes(app: App, { db }: { db: Databas
   }, async (request) => {
     const page = request.query.page ?? 1;
     const pageSize = request.query.pageSize ?? 25;
-    const where = request.query.outcome ? 'WHERE outcome = :outcome' : '';
+    const where = request.query.outcome?.length ? 'WHERE outcome IN (:outcome)' : '';
     const replacements = { outcome: request.query.outcome, limit: pageSize, offset: (page - 1) * pageSize };
     const [rows, [{ total } = { total: 0 }]] = await Promise.all([
       db.sequelize.query<InboundRow>(
