@@ -273,6 +273,14 @@ export const CreateOperatorBody = Type.Object({
   role: Role,
 }, { additionalProperties: false });
 
+export const UpdateOperatorBody = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  role: Type.Optional(Role),
+  active: Type.Optional(Type.Boolean({ description: 'false: logged out at once and can no longer log in; their tickets stay assigned.' })),
+  password: Type.Optional(Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 1000, description: 'A new password; every session of the operator ends.' })),
+}, { additionalProperties: false, minProperties: 1 });
+export type UpdateOperatorBody = Static<typeof UpdateOperatorBody>;
+
 export const InboundEmailQuery = Type.Object({
   outcome: Type.Optional(Type.Array(literals(INBOUND_OUTCOMES), { maxItems: INBOUND_OUTCOMES.length, description: 'One or more outcomes (`outcome=unparseable&outcome=rejected`); the list shows mail with any of them.' })),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),

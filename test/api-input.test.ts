@@ -43,6 +43,7 @@ describe('operator routes need a logged-in operator', () => {
     ['POST', '/api/tickets/1001/comments', { body: 'x', visibility: 'public' }],
     ['GET', '/api/operators', undefined],
     ['POST', '/api/operators', { email: 'x@example.com', name: 'X', password: 'long-enough-pw', role: 'agent' }],
+    ['PATCH', '/api/operators/1', { active: false }],
     ['GET', '/api/customers', undefined],
     ['POST', '/api/customers', { email: 'x@example.com' }],
     ['GET', '/api/customers/1', undefined],
@@ -207,7 +208,7 @@ it('health reports PostgreSQL and Temporal', async () => {
 it('OpenAPI describes every route', async () => {
   const spec = (await h.request(null, 'GET', '/docs/json')).json();
   expect(Object.keys(spec.paths).sort()).toEqual([
-    '/api/attachments/{id}', '/api/auth/login', '/api/auth/logout', '/api/auth/session', '/api/customers', '/api/customers/{id}', '/api/events', '/api/inbound-emails', '/api/inbound-emails/{id}/raw', '/api/mailboxes', '/api/mailboxes/{id}', '/api/me', '/api/operators',
+    '/api/attachments/{id}', '/api/auth/login', '/api/auth/logout', '/api/auth/session', '/api/customers', '/api/customers/{id}', '/api/events', '/api/inbound-emails', '/api/inbound-emails/{id}/raw', '/api/mailboxes', '/api/mailboxes/{id}', '/api/me', '/api/operators', '/api/operators/{id}',
     '/api/public/tickets/{token}', '/api/public/tickets/{token}/attachments/{id}', '/api/public/tickets/{token}/comments', '/api/public/tickets/{token}/events',
     '/api/tickets', '/api/tickets/{number}', '/api/tickets/{number}/comments', '/api/widget/tickets', '/healthz',
   ]);

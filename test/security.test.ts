@@ -27,6 +27,7 @@ it.each([
   ['POST', '/api/mailboxes', { name: 'x', address: 'x@example.com', imapUrl: 'imap://u:p@127.0.0.1:1/INBOX' }],
   ['PATCH', '/api/mailboxes/1', { active: false }],
   ['POST', '/api/operators', { email: 'new@example.com', name: 'New', password: 'long-enough-pw', role: 'admin' }],
+  ['PATCH', '/api/operators/1', { role: 'admin' }],
 ] as const)('an agent may not %s %s (admins only)', async (method, url, payload) => {
   const response = await h.request(agent, method, url, payload);
   expect(response.statusCode).toBe(403);

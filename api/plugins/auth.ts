@@ -31,12 +31,17 @@ declare module 'fastify' {
       create(operatorId: number): Promise<{ token: string; csrfToken: string; expiresAt: Date }>;
       destroy(token: string): Promise<void>;
       /** Called with the session token of every session that is logged out. */
-      onEnd(listener: (token: string) => void): void;
+      onEnd(listener: (ended: EndedSessions) => void): void;
+      /** Ends every session of an operator (disabled, new password), streams included. */
+      endAllOf(operatorId: number): Promise<void>;
       /** When the session ends if nothing extends it; null once it has ended or its operator is disabled. */
       validUntil(token: string): Promise<Date | null>;
     };
   }
 }
+
+/** Sessions that just ended: one by its token (logout), or all of an operator's. */
+export type EndedSessions = { token: string } | { operatorId: number };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -55,7 +60,7 @@ function sameSecret(a: string, b: string): boolean {
 export default fp<{ db: Database; sessionTtlMs: number; secureCookies: boolean }>(async (app, { db, sessionTtlMs, secureCookies }) => {
   app.decorateRequest('operator', null);
 
-  const endListeners: Array<(token: string) => void> = [];
+  const endListeners: Array<(ended: EndedSessions) => void> = [];
   app.decorate('sessions', {
     async create(operatorId: number) {
       const token = randomBytes(32).toString('base64url');
@@ -68,10 +73,15 @@ export default fp<{ db: Database; sessionTtlMs: number; secureCookies: boolean }
     },
     async destroy(token: string) {
       await db.Session.destroy({ where: { tokenHash: hashToken(token) } });
-      for (const listener of endListeners) listener(token);
+      for (const listener of endListeners) listener({ token });
     },
-    onEnd(listener: (token: string) => void) {
+    onEnd(listener: (ended: EndedSessions) => void) {
       endListeners.push(listener);
+    },
+    async endAllOf(operatorId: number) {
+      await db.Session.destroy({ where: { operatorId } });
+      // Streams of this process end now; other API processes find out at their next look.
+      for (const listener of endListeners) listener({ operatorId });
     },
     async validUntil(token: string) {
       const [session] = await db.sequelize.query<{ expires_at: Date }>(

@@ -13,9 +13,11 @@ import { SESSION_COOKIE } from '../plugins/auth';
 export default async function eventRoutes(app: App, { changes, streams, sessionCheckMs }: { changes: TicketChangeHub; streams: EventStreams; sessionCheckMs: number }) {
   // A stream belongs to the session that opened it and ends with it: logged out, the
   // operator hears nothing more even if the connection stays up.
-  const bySession = new Map<string, Set<() => void>>();
-  app.sessions.onEnd((token) => {
-    for (const end of bySession.get(token) ?? []) end();
+  const openStreams = new Set<{ token: string; operatorId: number; end: () => void }>();
+  app.sessions.onEnd((ended) => {
+    for (const stream of [...openStreams]) {
+      if ('token' in ended ? stream.token === ended.token : stream.operatorId === ended.operatorId) stream.end();
+    }
   });
 
   app.get('/api/events', {
@@ -35,12 +37,11 @@ export default async function eventRoutes(app: App, { changes, streams, sessionC
       ended = true;
       clearTimeout(recheck);
       unsubscribe();
-      const ends = bySession.get(token);
-      ends?.delete(end);
-      if (ends?.size === 0) bySession.delete(token);
+      openStreams.delete(entry);
     });
+    const entry = { token, operatorId: request.operator!.id, end };
     unsubscribe = changes.subscribe((change) => (change ? send('ticket', change) : send('resync', {})));
-    bySession.set(token, (bySession.get(token) ?? new Set()).add(end));
+    openStreams.add(entry);
     // A logout is heard at once, but only by this API process; expiry, a logout through
     // another process and a disabled operator are found by looking again: at the latest
     // when the session would expire, and every sessionCheckMs.

@@ -2,8 +2,8 @@ import { Type } from 'typebox';
 import { UniqueConstraintError } from 'sequelize';
 import type { App } from '../types';
 import type { Database } from '../../db';
-import { ErrorBody, conflict } from '../errors';
-import { CreateOperatorBody, OperatorView } from '../schemas';
+import { ErrorBody, conflict, notFound } from '../errors';
+import { CreateOperatorBody, IdParams, OperatorView, UpdateOperatorBody } from '../schemas';
 import { hashPassword } from '../../security/passwords';
 
 export function operatorView(o: { id: number; email: string; name: string; role: OperatorView['role']; active: boolean }): OperatorView {
@@ -37,5 +37,41 @@ export default async function operatorRoutes(app: App, { db }: { db: Database })
       if (error instanceof UniqueConstraintError) throw conflict('operator_exists', `An operator with the email ${request.body.email} already exists.`);
       throw error;
     }
+  });
+
+  app.patch('/api/operators/:id', {
+    schema: {
+      tags: ['operators'],
+      summary: 'Rename, change the role of, disable or re-enable an operator, or set a new password (admins only)',
+      description: 'Disabling an operator or setting a new password ends all their sessions. The last active admin can be neither disabled nor made an agent.',
+      params: IdParams,
+      body: UpdateOperatorBody,
+      response: { 200: OperatorView, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+    },
+    preHandler: [app.requireOperator, app.requireAdmin],
+  }, async (request) => {
+    const { name, role, active, password } = request.body;
+    const passwordHash = password === undefined ? undefined : await hashPassword(password);
+    const updated = await db.sequelize.transaction(async (transaction) => {
+      // Locked in id order, every admin row at once: two admins demoting each other at the
+      // same moment must not leave nobody to administer the helpdesk.
+      const admins = await db.Operator.findAll({ where: { role: 'admin', active: true }, order: [['id', 'ASC']], lock: transaction.LOCK.UPDATE, transaction });
+      const operator = await db.Operator.findByPk(request.params.id, { lock: transaction.LOCK.UPDATE, transaction });
+      if (!operator) throw notFound(`Operator ${request.params.id} does not exist.`);
+      const stillAdmin = (active ?? operator.active) && (role ?? operator.role) === 'admin';
+      if (admins.length === 1 && admins[0]!.id === operator.id && !stillAdmin) {
+        throw conflict('last_admin', 'This is the last active admin: make another operator an admin first.');
+      }
+      await operator.update({
+        ...(name !== undefined ? { name: name.trim() } : {}),
+        ...(role !== undefined ? { role } : {}),
+        ...(active !== undefined ? { active } : {}),
+        ...(passwordHash !== undefined ? { passwordHash } : {}),
+      }, { transaction });
+      return operator;
+    });
+    // Sessions end after the change is committed: a login racing it meets the new state.
+    if (active === false || password !== undefined) await app.sessions.endAllOf(updated.id);
+    return operatorView(updated);
   });
 }

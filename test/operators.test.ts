@@ -1,0 +1,73 @@
+/**
+ * Managing operators: an admin adds colleagues, changes their name and role, disables one
+ * who leaves (logged out at once) and sets new passwords; nobody can lock the helpdesk out
+ * of its last admin.
+ */
+import { randomUUID } from 'node:crypto';
+import { startHarness, Harness, Session } from './support/harness';
+
+let h: Harness;
+let agent: Session;
+let admin: Session;
+
+beforeAll(async () => {
+  // Logins are what this file does; the per-address limit is tested elsewhere.
+  h = await startHarness({ env: { RATE_LIMIT_LOGIN: '1000' } });
+  agent = await h.login('agent');
+  admin = await h.login('admin');
+});
+afterAll(() => h.close());
+
+function expectError(response: { statusCode: number; json: () => unknown }, status: number, error?: string) {
+  expect(response.statusCode).toBe(status);
+  const body = response.json() as { error: string; message: string };
+  expect(body.message.length).toBeGreaterThan(0);
+  if (error) expect(body.error).toBe(error);
+}
+
+it('an admin renames, promotes, disables and re-enables an operator; disabling and a new password end their sessions', async () => {
+  const email = `colleague-${randomUUID().slice(0, 8)}@helpdesk.test`;
+  const created = (await h.request(admin, 'POST', '/api/operators', { email, name: 'Colleague', password: 'first-password-1', role: 'agent' })).json();
+  const logIn = (password: string) => h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+  const first = await logIn('first-password-1');
+  expect(first.statusCode).toBe(200);
+  const cookie = `hd_session=${first.cookies.find((c) => c.name === 'hd_session')!.value}`;
+  const asColleague = () => h.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } });
+  expect((await asColleague()).statusCode).toBe(200);
+
+  expectError(await h.request(agent, 'PATCH', `/api/operators/${created.id}`, { role: 'admin' }), 403, 'forbidden');
+  let changed = await h.request(admin, 'PATCH', `/api/operators/${created.id}`, { name: 'Colleague Renamed', role: 'admin' });
+  expect(changed.json()).toEqual({ id: created.id, email, name: 'Colleague Renamed', role: 'admin', active: true });
+  expect((await asColleague()).statusCode).toBe(200);
+
+  changed = await h.request(admin, 'PATCH', `/api/operators/${created.id}`, { active: false });
+  expect(changed.json()).toMatchObject({ active: false });
+  expectError(await asColleague(), 401, 'unauthorized');
+  expectError(await logIn('first-password-1'), 401, 'unauthorized');
+
+  await h.request(admin, 'PATCH', `/api/operators/${created.id}`, { active: true, password: 'second-password-2' });
+  expectError(await logIn('first-password-1'), 401, 'unauthorized');
+  const again = await logIn('second-password-2');
+  expect(again.statusCode).toBe(200);
+  const newCookie = `hd_session=${again.cookies.find((c) => c.name === 'hd_session')!.value}`;
+  await h.request(admin, 'PATCH', `/api/operators/${created.id}`, { password: 'third-password-3' });
+  expectError(await h.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: newCookie } }), 401, 'unauthorized');
+
+  expectError(await h.request(admin, 'PATCH', '/api/operators/99999999', { active: false }), 404, 'not_found');
+  expectError(await h.request(admin, 'PATCH', `/api/operators/${created.id}`, {}), 400);
+});
+
+it('the last active admin can be neither disabled nor made an agent', async () => {
+  // Every other admin of the test database is disabled for a moment (the test files run
+  // one after another on this machine), then re-enabled.
+  const [others] = await h.db.sequelize.query(
+    "UPDATE operators SET active = false WHERE role = 'admin' AND active AND id <> :id RETURNING id", { replacements: { id: admin.operator.id } },
+  ) as [Array<{ id: number }>, unknown];
+  try {
+    expectError(await h.request(admin, 'PATCH', `/api/operators/${admin.operator.id}`, { role: 'agent' }), 409, 'last_admin');
+    expectError(await h.request(admin, 'PATCH', `/api/operators/${admin.operator.id}`, { active: false }), 409, 'last_admin');
+    expect((await h.request(admin, 'PATCH', `/api/operators/${admin.operator.id}`, { name: 'Still The Admin' })).statusCode).toBe(200);
+  } finally {
+    if (others.length) await h.db.sequelize.query('UPDATE operators SET active = true WHERE id IN (:ids)', { replacements: { ids: others.map((o) => o.id) } });
+  }
+});
