@@ -409,6 +409,44 @@ describe('Inbound mail', () => {
   });
 });
 
+describe('Operators', () => {
+  it('an admin adds a colleague who can log in, then disables them: logged out and locked out', async () => {
+    const ada = await h.login('admin', 'Ada Admin');
+    const email = uniqueEmail('nina');
+    const password = 'nina-first-password';
+    const { page } = await newPage();
+    await logIn(page, ada);
+    await page.getByRole('link', { name: 'Operators' }).click();
+    await page.getByLabel('Name').fill('Nina Newcomer');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('First password').fill(password);
+    await page.getByRole('button', { name: 'Add operator' }).click();
+    await page.getByRole('status').filter({ hasText: `Nina Newcomer can now log in as ${email}.` }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: email });
+    await row.getByText('Active').waitFor();
+
+    const nina = await newPage();
+    await logIn(nina.page, { ...ada, operator: { ...ada.operator, email }, password });
+    await nina.page.getByRole('heading', { name: 'All open' }).waitFor();
+    // She is an agent: she sees the team but can change nothing in it.
+    await nina.page.getByRole('link', { name: 'Operators' }).click();
+    await nina.page.getByText('Only an admin can add or change operators.').waitFor();
+    expect(await nina.page.getByRole('button', { name: 'Add operator' }).count()).toBe(0);
+
+    await row.getByRole('button', { name: 'Disable Nina Newcomer' }).click();
+    await page.getByRole('status').filter({ hasText: 'Nina Newcomer was disabled and logged out.' }).waitFor();
+    await row.getByText('Disabled').waitFor();
+    // Her session is gone: the next page she loads asks her to log in, and her password no longer works.
+    await nina.page.reload();
+    await nina.page.getByRole('heading', { name: 'Log in to the helpdesk' }).waitFor();
+    await nina.page.getByLabel('Email').fill(email);
+    await nina.page.getByLabel('Password').fill(password);
+    await nina.page.getByRole('button', { name: 'Log in' }).click();
+    await nina.page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
+    expectRefusals(nina, [401]);
+  });
+});
+
 describe('Layout', () => {
   it('fits a narrow window without sideways scrolling', async () => {
     const number = await customerEmailsIn('A rather long subject line to see how the narrow layout wraps it', 'Body', { email: uniqueEmail() });

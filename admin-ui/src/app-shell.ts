@@ -10,6 +10,7 @@ import './views/new-ticket-view';
 import './views/customer-list-view';
 import './views/customer-view';
 import './views/inbound-mail-view';
+import './views/operators-view';
 
 /** The logged-in frame: navigation, who is logged in, and the screen the URL names. */
 export class HelpdeskAdmin extends LitElement {
@@ -113,7 +114,7 @@ export class HelpdeskAdmin extends LitElement {
     }
     const section = this.route.name === 'customers' || this.route.name === 'customer' || this.route.name === 'new-customer'
       ? 'customers'
-      : this.route.name === 'new-ticket' || this.route.name === 'inbound-mail' ? this.route.name : 'tickets';
+      : this.route.name === 'new-ticket' || this.route.name === 'inbound-mail' || this.route.name === 'operators' ? this.route.name : 'tickets';
     const current = (name: string) => (section === name ? 'page' : undefined);
     return html`
       <a class="skip" href="#main">Skip to content</a>
@@ -124,6 +125,7 @@ export class HelpdeskAdmin extends LitElement {
           <a href="${BASE}/tickets/new" aria-current=${current('new-ticket') ?? 'false'}>New ticket</a>
           <a href="${BASE}/customers" aria-current=${current('customers') ?? 'false'}>Customers</a>
           <a href="${BASE}/inbound-mail" aria-current=${current('inbound-mail') ?? 'false'}>Inbound mail</a>
+          <a href="${BASE}/operators" aria-current=${current('operators') ?? 'false'}>Operators</a>
         </nav>
         <div class="who">
           <span>${this.me.operator.name}</span>
@@ -144,6 +146,7 @@ export class HelpdeskAdmin extends LitElement {
       case 'customer': return html`<customer-view .customerId=${route.id}></customer-view>`;
       case 'new-customer': return html`<customer-view .customerId=${null}></customer-view>`;
       case 'inbound-mail': return html`<inbound-mail-view .params=${route.params}></inbound-mail-view>`;
+      case 'operators': return html`<operators-view .me=${me}></operators-view>`;
       default: return html`<h1>Not found</h1><p>There is no such page. <a href="${BASE}/tickets">Back to the tickets</a></p>`;
     }
   }

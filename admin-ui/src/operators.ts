@@ -11,3 +11,8 @@ export function operators(): Promise<OperatorView[]> {
   });
   return cached;
 }
+
+/** After operators were added or changed: the next assignee list is fetched afresh. */
+export function forgetOperators() {
+  cached = null;
+}

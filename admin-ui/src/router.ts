@@ -12,6 +12,7 @@ export type Route =
   | { name: 'customer'; id: number }
   | { name: 'new-customer' }
   | { name: 'inbound-mail'; params: URLSearchParams }
+  | { name: 'operators' }
   | { name: 'not-found' };
 
 export const BASE = '/admin';
@@ -29,6 +30,7 @@ export function parseRoute(location: { pathname: string; search: string }): Rout
   if (rest === '/customers/new') return { name: 'new-customer' };
   if ((match = /^\/customers\/(\d{1,9})$/.exec(rest))) return { name: 'customer', id: Number(match[1]) };
   if (rest === '/inbound-mail') return { name: 'inbound-mail', params };
+  if (rest === '/operators') return { name: 'operators' };
   return { name: 'not-found' };
 }
 
