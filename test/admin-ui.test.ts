@@ -417,9 +417,10 @@ describe('Operators', () => {
     const { page } = await newPage();
     await logIn(page, ada);
     await page.getByRole('link', { name: 'Operators' }).click();
-    await page.getByLabel('Name').fill('Nina Newcomer');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('First password').fill(password);
+    // Exact labels: each row's role control is labelled with its operator's name.
+    await page.getByLabel('Name', { exact: true }).fill('Nina Newcomer');
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByLabel(/^First password/).fill(password);
     await page.getByRole('button', { name: 'Add operator' }).click();
     await page.getByRole('status').filter({ hasText: `Nina Newcomer can now log in as ${email}.` }).waitFor();
     const row = page.getByRole('row').filter({ hasText: email });
