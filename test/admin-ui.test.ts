@@ -448,6 +448,43 @@ describe('Operators', () => {
   });
 });
 
+describe('Mailboxes', () => {
+  it('an admin adds a mailbox whose password never shows again, and switches it off', async () => {
+    const ada = await h.login('admin', 'Ada Mailboxes');
+    const name = `ui-${randomUUID().slice(0, 6)}`;
+    const password = `s3cret:p@ss/${randomUUID().slice(0, 6)}`;
+    const closedPort = await freePort();
+    const { page } = await newPage();
+    await logIn(page, ada);
+    await page.getByRole('link', { name: 'Mailboxes' }).click();
+    await page.getByLabel(/^Name/).fill(name);
+    await page.getByLabel('Address customers write to').fill(`${name}@helpdesk.test`);
+    await page.getByLabel('IMAP server').fill('127.0.0.1');
+    await page.getByLabel(/^Port/).fill(String(closedPort));
+    await page.getByLabel('IMAP user').fill('help desk@helpdesk.test');
+    await page.getByLabel('IMAP password').fill(password);
+    await page.getByRole('button', { name: 'Add mailbox' }).click();
+    await page.getByRole('status').filter({ hasText: `Mail to ${name}@helpdesk.test is now taken from 127.0.0.1.` }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: `${name}@helpdesk.test` });
+    // The user came through the URL encoding as typed; the password is nowhere on the page.
+    await row.getByText(`help desk@helpdesk.test at 127.0.0.1:${closedPort} (TLS), folder INBOX`).waitFor();
+    await row.getByText('the default outgoing server').waitFor();
+    expect(await page.getByText(password).count()).toBe(0);
+    expect(await page.getByLabel('IMAP password').inputValue()).toBe('');
+
+    await row.getByRole('button', { name: `Switch off ${name}` }).click();
+    await page.getByRole('status').filter({ hasText: `${name}@helpdesk.test is switched off` }).waitFor();
+    await row.getByRole('cell', { name: 'Off', exact: true }).waitFor();
+  });
+
+  it('is not offered to an agent', async () => {
+    const { page } = await newPage();
+    await logIn(page, olivia);
+    await page.getByRole('link', { name: 'Operators' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Mailboxes' }).count()).toBe(0);
+  });
+});
+
 describe('Layout', () => {
   it('fits a narrow window without sideways scrolling', async () => {
     const number = await customerEmailsIn('A rather long subject line to see how the narrow layout wraps it', 'Body', { email: uniqueEmail() });

@@ -11,6 +11,7 @@ import './views/customer-list-view';
 import './views/customer-view';
 import './views/inbound-mail-view';
 import './views/operators-view';
+import './views/mailboxes-view';
 
 /** The logged-in frame: navigation, who is logged in, and the screen the URL names. */
 export class HelpdeskAdmin extends LitElement {
@@ -114,7 +115,7 @@ export class HelpdeskAdmin extends LitElement {
     }
     const section = this.route.name === 'customers' || this.route.name === 'customer' || this.route.name === 'new-customer'
       ? 'customers'
-      : this.route.name === 'new-ticket' || this.route.name === 'inbound-mail' || this.route.name === 'operators' ? this.route.name : 'tickets';
+      : ['new-ticket', 'inbound-mail', 'operators', 'mailboxes'].includes(this.route.name) ? this.route.name : 'tickets';
     const current = (name: string) => (section === name ? 'page' : undefined);
     return html`
       <a class="skip" href="#main">Skip to content</a>
@@ -126,6 +127,7 @@ export class HelpdeskAdmin extends LitElement {
           <a href="${BASE}/customers" aria-current=${current('customers') ?? 'false'}>Customers</a>
           <a href="${BASE}/inbound-mail" aria-current=${current('inbound-mail') ?? 'false'}>Inbound mail</a>
           <a href="${BASE}/operators" aria-current=${current('operators') ?? 'false'}>Operators</a>
+          ${this.me.operator.role === 'admin' ? html`<a href="${BASE}/mailboxes" aria-current=${current('mailboxes') ?? 'false'}>Mailboxes</a>` : null}
         </nav>
         <div class="who">
           <span>${this.me.operator.name}</span>
@@ -147,6 +149,9 @@ export class HelpdeskAdmin extends LitElement {
       case 'new-customer': return html`<customer-view .customerId=${null}></customer-view>`;
       case 'inbound-mail': return html`<inbound-mail-view .params=${route.params}></inbound-mail-view>`;
       case 'operators': return html`<operators-view .me=${me}></operators-view>`;
+      case 'mailboxes': return me.role === 'admin'
+        ? html`<mailboxes-view></mailboxes-view>`
+        : html`<h1>Mailboxes</h1><p>Only an admin can see and change the mailboxes.</p>`;
       default: return html`<h1>Not found</h1><p>There is no such page. <a href="${BASE}/tickets">Back to the tickets</a></p>`;
     }
   }

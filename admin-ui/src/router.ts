@@ -13,6 +13,7 @@ export type Route =
   | { name: 'new-customer' }
   | { name: 'inbound-mail'; params: URLSearchParams }
   | { name: 'operators' }
+  | { name: 'mailboxes' }
   | { name: 'not-found' };
 
 export const BASE = '/admin';
@@ -31,6 +32,7 @@ export function parseRoute(location: { pathname: string; search: string }): Rout
   if ((match = /^\/customers\/(\d{1,9})$/.exec(rest))) return { name: 'customer', id: Number(match[1]) };
   if (rest === '/inbound-mail') return { name: 'inbound-mail', params };
   if (rest === '/operators') return { name: 'operators' };
+  if (rest === '/mailboxes') return { name: 'mailboxes' };
   return { name: 'not-found' };
 }
 
