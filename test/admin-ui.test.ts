@@ -460,7 +460,7 @@ describe('Mailboxes', () => {
     await page.getByLabel(/^Name/).fill(name);
     await page.getByLabel('Address customers write to').fill(`${name}@helpdesk.test`);
     await page.getByLabel('IMAP server').fill('127.0.0.1');
-    await page.getByLabel(/^Port/).fill(String(closedPort));
+    await page.getByLabel(/^IMAP port/).fill(String(closedPort));
     await page.getByLabel('IMAP user').fill('help desk@helpdesk.test');
     await page.getByLabel('IMAP password').fill(password);
     await page.getByRole('button', { name: 'Add mailbox' }).click();

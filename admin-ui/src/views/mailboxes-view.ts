@@ -1,23 +1,47 @@
 import { LitElement, html, css } from 'lit';
 import type { MailboxView } from '../../../api/schemas';
 import { mailServerUrl } from '../../../domain/mail-server';
-import { api, ApiError } from '../api';
+import { api } from '../api';
 import { shared } from '../styles';
+import { ManagedList } from '../components/managed-list';
 
-const port = (value: FormDataEntryValue | null) => (value && String(value).trim() ? Number(value) : null);
+type Server = 'imap' | 'smtp';
+const USUAL_PORTS: Record<Server, [tls: number, plain: number]> = { imap: [993, 143], smtp: [465, 587] };
+
+/** The form's fields of one server, named after it (imapHost, smtpUser, ...). */
+function serverFields(server: Server) {
+  const name = server.toUpperCase();
+  const [tls, plain] = USUAL_PORTS[server];
+  return html`
+    <div class="field"><label for="${server}Host">${name} server</label><input id="${server}Host" name="${server}Host" required autocomplete="off"></div>
+    <div class="field"><label for="${server}Port">${name} port (empty: ${tls} with TLS, ${plain} without)</label><input id="${server}Port" name="${server}Port" type="number" min="1" max="65535"></div>
+    <div class="field check"><input id="${server}Tls" name="${server}Tls" type="checkbox" checked><label for="${server}Tls">${name} over TLS</label></div>
+    <div class="field"><label for="${server}User">${name} user</label><input id="${server}User" name="${server}User" required autocomplete="off"></div>
+    <div class="field"><label for="${server}Password">${name} password</label><input id="${server}Password" name="${server}Password" type="password" required autocomplete="new-password"></div>`;
+}
+
+/** The URL of the server the form's fields describe. */
+function serverUrl(data: FormData, server: Server, folder?: string): string {
+  const text = (field: string) => String(data.get(`${server}${field}`) ?? '').trim();
+  return mailServerUrl({
+    protocol: data.get(`${server}Tls`) ? `${server}s` : server,
+    host: text('Host'),
+    port: text('Port') ? Number(text('Port')) : null,
+    user: text('User'),
+    password: String(data.get(`${server}Password`) ?? ''),
+    ...(folder ? { folder } : {}),
+  });
+}
 
 /**
  * The helpdesk's mailboxes (admins only): the one from IMAP_URL, read-only, and those added
  * here. Passwords go in and are kept encrypted; the list never shows them.
  */
 export class MailboxesView extends LitElement {
-  static override properties = { list: { state: true }, problem: { state: true }, notice: { state: true }, busy: { state: true }, ownSmtp: { state: true } };
-  declare list: MailboxView[] | null;
-  declare problem: string | null;
-  declare notice: string | null;
-  declare busy: boolean;
+  static override properties = { ownSmtp: { state: true } };
   /** Whether the new mailbox sends through an SMTP server of its own. */
   declare ownSmtp: boolean;
+  private readonly mailboxes = new ManagedList<MailboxView>(this, '/api/mailboxes');
 
   static override styles = [shared, css`
     .card.flush { padding: 0; overflow-x: auto; margin-bottom: 1rem; }
@@ -31,41 +55,7 @@ export class MailboxesView extends LitElement {
 
   constructor() {
     super();
-    this.list = null;
-    this.problem = null;
-    this.notice = null;
-    this.busy = false;
     this.ownSmtp = false;
-  }
-
-  override connectedCallback() {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  private async load() {
-    try {
-      this.list = await api.get<MailboxView[]>('/api/mailboxes');
-    } catch (error) {
-      this.problem = (error as Error).message;
-    }
-  }
-
-  private async act(action: () => Promise<unknown>, done: string): Promise<boolean> {
-    this.busy = true;
-    this.problem = null;
-    this.notice = null;
-    try {
-      await action();
-      this.notice = done;
-      await this.load();
-      return true;
-    } catch (error) {
-      this.problem = error instanceof ApiError ? error.message : String(error);
-      return false;
-    } finally {
-      this.busy = false;
-    }
   }
 
   private async add(event: SubmitEvent) {
@@ -76,29 +66,21 @@ export class MailboxesView extends LitElement {
     const body = {
       name: text('name'),
       address: text('address'),
-      imapUrl: mailServerUrl({
-        protocol: data.get('imapTls') ? 'imaps' : 'imap', host: text('imapHost'), port: port(data.get('imapPort')),
-        user: text('imapUser'), password: String(data.get('imapPassword')), folder: text('imapFolder') || 'INBOX',
-      }),
-      smtpUrl: this.ownSmtp
-        ? mailServerUrl({
-          protocol: data.get('smtpTls') ? 'smtps' : 'smtp', host: text('smtpHost'), port: port(data.get('smtpPort')),
-          user: text('smtpUser'), password: String(data.get('smtpPassword')),
-        })
-        : null,
+      imapUrl: serverUrl(data, 'imap', text('imapFolder') || 'INBOX'),
+      smtpUrl: this.ownSmtp ? serverUrl(data, 'smtp') : null,
     };
-    if (await this.act(() => api.post('/api/mailboxes', body), `Mail to ${body.address} is now taken from ${text('imapHost')}.`)) {
+    if (await this.mailboxes.act(() => api.post('/api/mailboxes', body), `Mail to ${body.address} is now taken from ${text('imapHost')}.`)) {
       form.reset();
       this.ownSmtp = false;
     }
   }
 
   override render() {
-    const list = this.list;
+    const { items: list, problem, notice, busy } = this.mailboxes;
     return html`
       <h1>Mailboxes</h1>
-      ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : null}
-      ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : null}
+      ${problem ? html`<p class="error" role="alert">${problem}</p>` : null}
+      ${notice ? html`<p class="notice" role="status">${notice}</p>` : null}
       <div class="card flush">
         ${!list ? html`<p class="muted loading">Loading…</p>` : list.length === 0 ? html`<p class="muted empty">No mailbox yet: tickets come from the widget and the admin UI only.</p>` : html`<table>
           <thead><tr><th>Name</th><th>Address</th><th>Mail is taken from</th><th>Answers go out through</th><th>Status</th><th></th></tr></thead>
@@ -111,8 +93,8 @@ export class MailboxesView extends LitElement {
             <td>${m.source === 'environment'
               ? html`<span class="muted small">Set by IMAP_URL</span>`
               : m.active
-                ? html`<button type="button" ?disabled=${this.busy} @click=${() => this.act(() => api.patch(`/api/mailboxes/${m.id}`, { active: false }), `${m.address} is switched off: its mail is no longer taken.`)}>Switch off ${m.name}</button>`
-                : html`<button type="button" ?disabled=${this.busy} @click=${() => this.act(() => api.patch(`/api/mailboxes/${m.id}`, { active: true }), `${m.address} is switched on again.`)}>Switch on ${m.name}</button>`}</td>
+                ? html`<button type="button" ?disabled=${busy} @click=${() => this.mailboxes.act(() => api.patch(`/api/mailboxes/${m.id}`, { active: false }), `${m.address} is switched off: its mail is no longer taken.`)}>Switch off ${m.name}</button>`
+                : html`<button type="button" ?disabled=${busy} @click=${() => this.mailboxes.act(() => api.patch(`/api/mailboxes/${m.id}`, { active: true }), `${m.address} is switched on again.`)}>Switch on ${m.name}</button>`}</td>
           </tr>`)}</tbody>
         </table>`}
       </div>
@@ -132,11 +114,7 @@ export class MailboxesView extends LitElement {
         <fieldset>
           <legend>Incoming mail (IMAP)</legend>
           <div class="grid">
-            <div class="field"><label for="imapHost">IMAP server</label><input id="imapHost" name="imapHost" required autocomplete="off"></div>
-            <div class="field"><label for="imapPort">Port (empty: 993 with TLS, 143 without)</label><input id="imapPort" name="imapPort" type="number" min="1" max="65535"></div>
-            <div class="field check"><input id="imapTls" name="imapTls" type="checkbox" checked><label for="imapTls">TLS</label></div>
-            <div class="field"><label for="imapUser">IMAP user</label><input id="imapUser" name="imapUser" required autocomplete="off"></div>
-            <div class="field"><label for="imapPassword">IMAP password</label><input id="imapPassword" name="imapPassword" type="password" required autocomplete="new-password"></div>
+            ${serverFields('imap')}
             <div class="field"><label for="imapFolder">Folder</label><input id="imapFolder" name="imapFolder" placeholder="INBOX" autocomplete="off"></div>
           </div>
         </fieldset>
@@ -146,15 +124,9 @@ export class MailboxesView extends LitElement {
         </div>
         ${this.ownSmtp ? html`<fieldset>
           <legend>Outgoing mail (SMTP)</legend>
-          <div class="grid">
-            <div class="field"><label for="smtpHost">SMTP server</label><input id="smtpHost" name="smtpHost" required autocomplete="off"></div>
-            <div class="field"><label for="smtpPort">Port (empty: 465 with TLS, 587 without)</label><input id="smtpPort" name="smtpPort" type="number" min="1" max="65535"></div>
-            <div class="field check"><input id="smtpTls" name="smtpTls" type="checkbox" checked><label for="smtpTls">TLS</label></div>
-            <div class="field"><label for="smtpUser">SMTP user</label><input id="smtpUser" name="smtpUser" required autocomplete="off"></div>
-            <div class="field"><label for="smtpPassword">SMTP password</label><input id="smtpPassword" name="smtpPassword" type="password" required autocomplete="new-password"></div>
-          </div>
+          <div class="grid">${serverFields('smtp')}</div>
         </fieldset>` : null}
-        <button class="primary" type="submit" ?disabled=${this.busy}>Add mailbox</button>
+        <button class="primary" type="submit" ?disabled=${this.mailboxes.busy}>Add mailbox</button>
       </form>
     </section>`;
   }

@@ -1,25 +1,22 @@
 import { LitElement, html, css } from 'lit';
 import type { OperatorView } from '../../../api/schemas';
 import { MIN_PASSWORD_LENGTH, OPERATOR_ROLES, OperatorRole, ROLE_DESCRIPTIONS, ROLE_LABELS } from '../../../domain/operator';
-import { api, ApiError } from '../api';
+import { api } from '../api';
 import { forgetOperators } from '../operators';
 import { shared } from '../styles';
+import { ManagedList } from '../components/managed-list';
 
 /**
  * The team: everyone who can log in. Admins add colleagues, change roles, disable someone
  * who left (logged out at once; their tickets stay assigned) and set new passwords.
  */
 export class OperatorsView extends LitElement {
-  static override properties = {
-    me: { attribute: false }, list: { state: true }, problem: { state: true }, notice: { state: true }, busy: { state: true }, settingPassword: { state: true },
-  };
+  static override properties = { me: { attribute: false }, settingPassword: { state: true } };
   declare me: OperatorView;
-  declare list: OperatorView[] | null;
-  declare problem: string | null;
-  declare notice: string | null;
-  declare busy: boolean;
   /** The operator whose new-password form is open. */
   declare settingPassword: number | null;
+  // The assignee lists elsewhere fetch the team afresh after a change here.
+  private readonly team = new ManagedList<OperatorView>(this, '/api/operators', forgetOperators);
 
   static override styles = [shared, css`
     .card.flush { padding: 0; overflow-x: auto; margin-bottom: 1rem; }
@@ -32,47 +29,11 @@ export class OperatorsView extends LitElement {
 
   constructor() {
     super();
-    this.list = null;
-    this.problem = null;
-    this.notice = null;
-    this.busy = false;
     this.settingPassword = null;
-  }
-
-  override connectedCallback() {
-    super.connectedCallback();
-    void this.load();
   }
 
   private get isAdmin() {
     return this.me?.role === 'admin';
-  }
-
-  private async load() {
-    try {
-      this.list = await api.get<OperatorView[]>('/api/operators');
-    } catch (error) {
-      this.problem = (error as Error).message;
-    }
-  }
-
-  /** Runs one change; the server's refusal (the last admin, a taken email) is shown as it says it. */
-  private async act(action: () => Promise<unknown>, done: string) {
-    this.busy = true;
-    this.problem = null;
-    this.notice = null;
-    try {
-      await action();
-      forgetOperators();
-      this.notice = done;
-      await this.load();
-      return true;
-    } catch (error) {
-      this.problem = error instanceof ApiError ? error.message : String(error);
-      return false;
-    } finally {
-      this.busy = false;
-    }
   }
 
   private async add(event: SubmitEvent) {
@@ -80,11 +41,11 @@ export class OperatorsView extends LitElement {
     const form = event.target as HTMLFormElement;
     const data = new FormData(form);
     const body = { name: String(data.get('name')), email: String(data.get('email')), role: String(data.get('role')), password: String(data.get('password')) };
-    if (await this.act(() => api.post('/api/operators', body), `${body.name} can now log in as ${body.email}.`)) form.reset();
+    if (await this.team.act(() => api.post('/api/operators', body), `${body.name} can now log in as ${body.email}.`)) form.reset();
   }
 
   private change(operator: OperatorView, changes: Partial<Pick<OperatorView, 'role' | 'active'>> & { password?: string }, done: string) {
-    return this.act(() => api.patch(`/api/operators/${operator.id}`, changes), done);
+    return this.team.act(() => api.patch(`/api/operators/${operator.id}`, changes), done);
   }
 
   private async setPassword(event: SubmitEvent, operator: OperatorView) {
@@ -94,11 +55,11 @@ export class OperatorsView extends LitElement {
   }
 
   override render() {
-    const list = this.list;
+    const { items: list, problem, notice } = this.team;
     return html`
       <h1>Operators</h1>
-      ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : null}
-      ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : null}
+      ${problem ? html`<p class="error" role="alert">${problem}</p>` : null}
+      ${notice ? html`<p class="notice" role="status">${notice}</p>` : null}
       <div class="card flush">
         ${!list ? html`<p class="muted loading">Loading…</p>` : html`<table>
           <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th>${this.isAdmin ? html`<th>Actions</th>` : null}</tr></thead>
@@ -116,7 +77,7 @@ export class OperatorsView extends LitElement {
       <td>${o.email}</td>
       <td>${this.isAdmin ? html`
         <label class="visually-hidden" for="role-${o.id}">Role of ${o.name}</label>
-        <select id="role-${o.id}" ?disabled=${this.busy} @change=${(e: Event) => {
+        <select id="role-${o.id}" ?disabled=${this.team.busy} @change=${(e: Event) => {
           const role = (e.target as HTMLSelectElement).value as OperatorRole;
           void this.change(o, { role }, `${o.name} is now ${role === 'admin' ? 'an admin' : 'an agent'}.`).then((ok) => { if (!ok) (e.target as HTMLSelectElement).value = o.role; });
         }}>
@@ -126,9 +87,9 @@ export class OperatorsView extends LitElement {
       ${this.isAdmin ? html`<td>
         <div class="actions">
           ${o.active
-            ? html`<button type="button" ?disabled=${this.busy} @click=${() => this.change(o, { active: false }, `${o.name} was disabled and logged out.`)}>Disable ${o.name}</button>`
-            : html`<button type="button" ?disabled=${this.busy} @click=${() => this.change(o, { active: true }, `${o.name} can log in again.`)}>Enable ${o.name}</button>`}
-          <button type="button" ?disabled=${this.busy} aria-expanded=${this.settingPassword === o.id ? 'true' : 'false'}
+            ? html`<button type="button" ?disabled=${this.team.busy} @click=${() => this.change(o, { active: false }, `${o.name} was disabled and logged out.`)}>Disable ${o.name}</button>`
+            : html`<button type="button" ?disabled=${this.team.busy} @click=${() => this.change(o, { active: true }, `${o.name} can log in again.`)}>Enable ${o.name}</button>`}
+          <button type="button" ?disabled=${this.team.busy} aria-expanded=${this.settingPassword === o.id ? 'true' : 'false'}
             @click=${() => { this.settingPassword = this.settingPassword === o.id ? null : o.id; }}>Set password</button>
         </div>
         ${this.settingPassword === o.id ? html`<form class="password" @submit=${(e: SubmitEvent) => this.setPassword(e, o)}>
@@ -136,7 +97,7 @@ export class OperatorsView extends LitElement {
             <label for="password-${o.id}">New password for ${o.name}</label>
             <input id="password-${o.id}" name="password" type="password" autocomplete="new-password" required minlength=${MIN_PASSWORD_LENGTH}>
           </div>
-          <button class="primary" type="submit" ?disabled=${this.busy}>Save password</button>
+          <button class="primary" type="submit" ?disabled=${this.team.busy}>Save password</button>
         </form>` : null}
       </td>` : null}
     </tr>`;
@@ -156,7 +117,7 @@ export class OperatorsView extends LitElement {
           <label for="new-password">First password (at least ${MIN_PASSWORD_LENGTH} characters)</label>
           <input id="new-password" name="password" type="password" required minlength=${MIN_PASSWORD_LENGTH} autocomplete="new-password">
         </div>
-        <div><button class="primary" type="submit" ?disabled=${this.busy}>Add operator</button></div>
+        <div><button class="primary" type="submit" ?disabled=${this.team.busy}>Add operator</button></div>
       </form>
     </section>`;
   }
