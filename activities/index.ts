@@ -340,7 +340,7 @@ interface NotificationContext {
   token_version: number;
   notification_status: 'sending' | 'sent' | 'skipped' | null;
   attempts: number | null;
-  /** Null when the event wrote no comment (a status change, the acknowledgement's own is public). */
+  /** Null when the event wrote no comment (a status change). */
   comment_visibility: string | null;
   comment_body: string | null;
   author_name: string | null;
