@@ -3,7 +3,7 @@
  * never a 500, and nothing private in what the public routes answer.
  */
 import { randomUUID } from 'node:crypto';
-import { startHarness, Harness, Session } from './support/harness';
+import { startHarness, Harness, Session, expectError } from './support/harness';
 
 let h: Harness;
 let agent: Session;
@@ -21,14 +21,6 @@ beforeAll(async () => {
   token = ticket.publicUrl.split('/t/')[1]!;
 });
 afterAll(() => h.close());
-
-function expectError(response: { statusCode: number; json: () => unknown }, status: number, error?: string) {
-  expect(response.statusCode).toBe(status);
-  const body = response.json() as { error: string; message: string };
-  expect(typeof body.message).toBe('string');
-  expect(body.message.length).toBeGreaterThan(0);
-  if (error) expect(body.error).toBe(error);
-}
 
 describe('operator routes need a logged-in operator', () => {
   // Every row has all three values: jest takes a missing last one for a `done` callback.

@@ -4,7 +4,7 @@
  * of its last admin.
  */
 import { randomUUID } from 'node:crypto';
-import { startHarness, Harness, Session } from './support/harness';
+import { startHarness, Harness, Session, expectError } from './support/harness';
 
 let h: Harness;
 let agent: Session;
@@ -17,13 +17,6 @@ beforeAll(async () => {
   admin = await h.login('admin');
 });
 afterAll(() => h.close());
-
-function expectError(response: { statusCode: number; json: () => unknown }, status: number, error?: string) {
-  expect(response.statusCode).toBe(status);
-  const body = response.json() as { error: string; message: string };
-  expect(body.message.length).toBeGreaterThan(0);
-  if (error) expect(body.error).toBe(error);
-}
 
 it('an admin renames, promotes, disables and re-enables an operator; disabling and a new password end their sessions', async () => {
   const email = `colleague-${randomUUID().slice(0, 8)}@helpdesk.test`;

@@ -33,3 +33,7 @@ export function personName(person: { firstName: string | null; lastName: string 
 }
 
 export const count = (n: number) => n.toLocaleString('en');
+
+/** An attachment's or a mail's size as people read it: 512 B, 14 KB, 3.2 MB. */
+export const fileSize = (bytes: number) =>
+  (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);

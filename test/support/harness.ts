@@ -155,3 +155,12 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     await new Promise((r) => setTimeout(r, 150));
   }
 }
+
+/** A refusal as every route answers one: the status, `{error, message}` with a message to show. */
+export function expectError(response: { statusCode: number; json: () => unknown }, status: number, error?: string) {
+  expect(response.statusCode).toBe(status);
+  const body = response.json() as { error: string; message: string };
+  expect(typeof body.message).toBe('string');
+  expect(body.message.length).toBeGreaterThan(0);
+  if (error) expect(body.error).toBe(error);
+}

@@ -1,11 +1,10 @@
 import { LitElement, html, css } from 'lit';
 import type { CommentView } from '../../../api/schemas';
-import { fullTime, relativeTime } from '../format';
+import { fileSize, fullTime, relativeTime } from '../format';
 import { shared } from '../styles';
 
 const CHANNEL_LABELS: Record<CommentView['channel'], string> = { email: 'by email', widget: 'from the widget', web: 'on the ticket page', admin: '' };
 
-const size = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 
 /** The conversation: public messages and internal notes, told apart by colour and label. */
 export class TicketThread extends LitElement {
@@ -54,8 +53,8 @@ export class TicketThread extends LitElement {
         <p class="body">${c.body}</p>
         ${c.attachments.length ? html`<div class="attachments">
           ${c.attachments.map((a) => a.stored
-            ? html`<a href="/api/attachments/${a.id}" download>📎 ${a.filename ?? 'attachment'} (${size(a.size)})</a>`
-            : html`<span class="muted" title="Over the size limit: recorded, not kept">📎 ${a.filename ?? 'attachment'} (${size(a.size)}, not kept)</span>`)}
+            ? html`<a href="/api/attachments/${a.id}" download>📎 ${a.filename ?? 'attachment'} (${fileSize(a.size)})</a>`
+            : html`<span class="muted" title="Over the size limit: recorded, not kept">📎 ${a.filename ?? 'attachment'} (${fileSize(a.size)}, not kept)</span>`)}
         </div>` : null}
       </article>
     </li>`;

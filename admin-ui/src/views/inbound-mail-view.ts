@@ -2,7 +2,7 @@ import { LitElement, html, css, PropertyValues } from 'lit';
 import type { InboundEmailPage } from '../../../api/schemas';
 import { INBOUND_OUTCOMES, INBOUND_OUTCOME_LABELS, INBOUND_OUTCOMES_NEEDING_ATTENTION, InboundOutcome } from '../../../domain/inbound-email';
 import { api, query } from '../api';
-import { count, fullTime, relativeTime } from '../format';
+import { count, fileSize, fullTime, relativeTime } from '../format';
 import { BASE, navigate } from '../router';
 import { shared } from '../styles';
 import '../components/list-pager';
@@ -16,12 +16,6 @@ const FILTERS: Array<[string, string]> = [
 ];
 
 const needsAttention = (outcome: InboundOutcome) => (INBOUND_OUTCOMES_NEEDING_ATTENTION as readonly string[]).includes(outcome);
-
-function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
 
 /**
  * Every message the mailboxes handed over and what became of it. A mail that made no
@@ -103,7 +97,7 @@ export class InboundMailView extends LitElement {
             </td>
             <td>${m.ticketNumber === null ? '' : html`<a href="${BASE}/tickets/${m.ticketNumber}">#${m.ticketNumber}</a>`}</td>
             <td>${m.mailbox}</td>
-            <td>${size(m.size)}</td>
+            <td>${fileSize(m.size)}</td>
             <td><a href="/api/inbound-emails/${m.id}/raw" download aria-label="Download the original of ${m.subject ?? 'this mail'}">.eml</a></td>
           </tr>`)}</tbody>
         </table>`}
