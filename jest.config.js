@@ -2,7 +2,7 @@
 const transform = { '^.+\\.(ts|mjs|js)$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] };
 // These ship ES modules only. Node 20 itself loads them through require(esm); jest's
 // CommonJS runtime can't until Node 24, so they are compiled like our own code.
-const ESM_ONLY = ['typebox', 'content-disposition', 'cookie', 'email-reply-parser'];
+const ESM_ONLY = ['typebox', 'content-disposition', 'cookie'];
 const transformIgnorePatterns = [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`];
 
 /** @type {import('jest').Config} */

@@ -6,6 +6,9 @@ import { QueryTypes } from 'sequelize';
 import { ImapSettings, parseImapUrl, watchMailbox } from '../email/imap';
 import { open } from '../security/secret-box';
 import type { MailboxIdentity } from '../email/inbound';
+import type { MailParser } from '../email/threaded-parser';
+import type { Config } from '../config';
+import { messageIdDomain } from '../mail/threading';
 
 export interface MailboxConfig {
   name: string;
@@ -24,8 +27,21 @@ export interface MailboxActivityDeps {
   maxMessageBytes: number;
   maxAttachmentBytes: number;
   pollIntervalMs: number;
+  /** Reads each raw mail; the worker's parses in threads, off the event loop. */
+  parser: MailParser;
   autoIdleDelayMs?: number;
   log?: (line: string) => void;
+}
+
+/** The mailbox activities' settings, as the configuration gives them. */
+export function mailboxActivitySettings(config: Config & { SECRET_KEY: string }) {
+  return {
+    secretKey: config.SECRET_KEY,
+    messageIdDomain: messageIdDomain(config.MAIL_FROM),
+    maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE,
+    maxAttachmentBytes: config.MAIL_MAX_ATTACHMENT_SIZE,
+    pollIntervalMs: config.MAIL_POLL_INTERVAL,
+  };
 }
 
 export function createMailboxActivities(deps: MailboxActivityDeps) {
@@ -62,7 +78,8 @@ export function createMailboxActivities(deps: MailboxActivityDeps) {
         imap: mailbox.imap,
         db: deps.db,
         ingest: createMailIngestion({
-          db: deps.db, commands: deps.commands, mailbox: { ...mailbox.identity, name }, maxAttachmentBytes: deps.maxAttachmentBytes, log,
+          db: deps.db, commands: deps.commands, mailbox: { ...mailbox.identity, name }, maxAttachmentBytes: deps.maxAttachmentBytes,
+          parse: (raw) => deps.parser.parse(raw), log,
         }),
         maxMessageBytes: deps.maxMessageBytes,
         pollIntervalMs: deps.pollIntervalMs,

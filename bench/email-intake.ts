@@ -26,6 +26,8 @@ import { migrate } from '../db/migrate';
 import { smtpMailer } from '../mail/mailer';
 import { createRenderer } from '../mail/render';
 import { activitySettings } from '../activities';
+import { mailboxActivitySettings } from '../activities/mailbox';
+import { threadedMailParser } from '../email/threaded-parser';
 import { createTicketWorker } from '../worker';
 import { startMailboxWorkflows } from '../workflows/mailbox/client';
 import { ticketCommandsFor } from '../workflows/ticket/client';
@@ -148,19 +150,17 @@ export async function emailIntake() {
     const commands = ticketCommandsFor(client, { ...config, TEMPORAL_TASK_QUEUE: taskQueue });
     const workerConnection = await NativeConnection.connect({ address: devServer.address });
     const mailer = smtpMailer(smtpUrl);
+    const parser = threadedMailParser({ timeoutMs: config.MAIL_PARSE_TIMEOUT });
     const worker = await createTicketWorker({
       connection: workerConnection,
       namespace: 'default',
       taskQueue,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       activities: { db, mailer, render: createRenderer(), ...activitySettings(config), log: () => undefined },
-      mailboxes: {
-        db, commands, mailboxes, secretKey: config.SECRET_KEY, messageIdDomain: messageIdDomain(config.MAIL_FROM), maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE, maxAttachmentBytes: config.MAIL_MAX_ATTACHMENT_SIZE,
-        pollIntervalMs: config.MAIL_POLL_INTERVAL, autoIdleDelayMs: 200, log: () => undefined,
-      },
+      mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 200, log: () => undefined },
     });
     const running = worker.run();
-    stops.push(async () => { worker.shutdown(); await running; await workerConnection.close(); mailer.close(); });
+    stops.push(async () => { worker.shutdown(); await running; await workerConnection.close(); mailer.close(); await parser.close(); });
 
     const start = performance.now();
     await startMailboxWorkflows(client, taskQueue, mailboxes.map((m) => m.name), 10 * 60_000);

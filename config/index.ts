@@ -121,6 +121,11 @@ export const SETTINGS = {
   MAILBOX_ADDRESS: { default: '', doc: "The mailbox's address, where customers write and answers are matched (default: MAIL_FROM's address).", parse: optionalText },
   MAIL_MAX_MESSAGE_SIZE: { default: '26214400', doc: 'Largest inbound message in bytes that is downloaded; a larger one is recorded with its headers only.', parse: integer(1024, 1_000_000_000) },
   MAIL_MAX_ATTACHMENT_SIZE: { default: '10485760', doc: 'Largest attachment in bytes that is stored; a larger one is recorded by name, type and size only.', parse: integer(0, 1_000_000_000) },
+  MAIL_PARSE_TIMEOUT: {
+    default: '30s',
+    doc: 'Longest time one inbound mail may take to read (in a worker thread, off the event loop); a mail that takes longer is kept raw and reported as unparseable.',
+    parse: duration,
+  },
   MAIL_POLL_INTERVAL: { default: '60s', doc: 'Longest wait before the mailbox is looked at again when IDLE announces nothing.', parse: duration },
   ADMIN_EMAIL: { default: '', doc: 'First operator (admin), created at start when no operator exists.', parse: optionalText },
   ADMIN_PASSWORD: { default: '', doc: 'Password of the first operator; empty: one is generated and printed once.', parse: optionalText },

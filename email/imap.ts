@@ -133,7 +133,10 @@ export async function watchMailbox(options: WatchOptions): Promise<{ processed: 
         await saveCheckpoint(db, name, uidValidity, lastUid);
         options.heartbeat({ lastUid });
       }
-      // Wait for the server to announce new mail (IDLE), heartbeating meanwhile.
+      // Wait for the server to announce new mail (IDLE), heartbeating meanwhile. imapflow
+      // never starts IDLE by itself while a mailbox lock is held, so it is asked to; the next
+      // command ends it.
+      if (!newMail) void client.idle().catch(() => undefined);
       const waitUntil = Math.min(deadline, Date.now() + options.pollIntervalMs);
       while (!newMail && !options.signal.aborted && Date.now() < waitUntil) {
         options.heartbeat({ lastUid });

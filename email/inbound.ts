@@ -5,7 +5,7 @@
  */
 import { simpleParser, AddressObject, ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
-import EmailReplyParser from 'email-reply-parser';
+import { visibleReply } from './reply-text';
 import { ticketFromMessageId, ticketFromReplyAddress } from '../mail/threading';
 
 export interface InboundAttachment {
@@ -37,6 +37,9 @@ export interface InboundMessage {
   /** For a bounce: the address that did not take our mail, and the DSN status (RFC 3464). */
   bounced: { address: string | null; status: string | null } | null;
 }
+
+/** Longer subjects are cut before anything reads them; a ticket keeps 255 characters. */
+const MAX_SUBJECT_LENGTH = 1000;
 
 /** More MIME parts than this is an attack on the parser, not a customer's mail. */
 export const MAX_MIME_PARTS = 500;
@@ -122,13 +125,13 @@ export async function parseInbound(raw: Buffer): Promise<InboundMessage> {
   const html = typeof mail.html === 'string' ? sanitizeHtml(mail.html) : null;
   // HTML-only mail: the text the customer sees is the HTML's text.
   const fullText = (mail.text ?? (html ? sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }) : '')).replace(/\r\n/g, '\n').trim();
-  const visibleText = new EmailReplyParser().read(fullText).getVisibleText().trim() || fullText;
+  const visibleText = visibleReply(fullText);
   return {
     messageId: mail.messageId ? (mail.messageId.startsWith('<') ? mail.messageId : `<${mail.messageId}>`) : null,
     from,
     to: addresses(mail.to).map((a) => a.address),
     cc: addresses(mail.cc).map((a) => a.address),
-    subject: (mail.subject ?? '').trim(),
+    subject: (mail.subject ?? '').slice(0, MAX_SUBJECT_LENGTH).trim(),
     visibleText,
     fullText,
     html,

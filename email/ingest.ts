@@ -3,7 +3,7 @@ import { QueryTypes } from 'sequelize';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../db';
-import { Contact, normalizeEmail, validateBody, validateContact } from '../domain/ticket';
+import { Contact, MAX_BODY_LENGTH, normalizeEmail, validateContact } from '../domain/ticket';
 import type { InboundOutcome } from '../domain/inbound-email';
 import type { TicketCommands } from '../workflows/ticket/client';
 import { addCustomerMessageUpdate } from '../workflows/ticket/definitions';
@@ -13,7 +13,6 @@ import {
   UnparseableEmail,
   findTicketReference,
   isOwnMail,
-  parseInbound,
   splitName,
   ticketSubject,
 } from './inbound';
@@ -39,10 +38,19 @@ export interface MailIngestionDeps {
   commands: TicketCommands;
   mailbox: MailboxIdentity & { name: string };
   maxAttachmentBytes: number;
+  /** Parses raw mail; a server parses off its event loop (`threadedMailParser`). */
+  parse: (raw: Buffer) => Promise<InboundMessage>;
   log: (line: string) => void;
 }
 
 const EMPTY_BODY = '(no text)';
+const CUT_NOTE = '\n\n[…] The rest of this mail is in its original.';
+
+/** The comment a mail becomes: its visible text, cut to what a comment holds (the original keeps it all). */
+function commentBody(text: string): string {
+  if (text.trim() === '') return EMPTY_BODY;
+  return text.length <= MAX_BODY_LENGTH ? text : text.slice(0, MAX_BODY_LENGTH - CUT_NOTE.length) + CUT_NOTE;
+}
 
 function messageIdFromHeaders(headers: Buffer | null): string | null {
   return headers ? /^message-id:\s*(<[^>\r\n]+>)/im.exec(headers.toString('latin1'))?.[1] ?? null : null;
@@ -58,7 +66,7 @@ function messageKey(message: ReceivedMessage, messageId: string | null): string 
  * anything else, so a retry after a crash finds it and carries on with the same ticket
  * number; it is done when this returns, and only then may the mailbox mark it processed.
  */
-export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes, log }: MailIngestionDeps) {
+export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes, parse, log }: MailIngestionDeps) {
   const { sequelize } = db;
 
   async function record(message: ReceivedMessage, key: string, fields: { sender?: string | null; subject?: string | null }) {
@@ -139,7 +147,7 @@ export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes,
 
     let parsed: InboundMessage;
     try {
-      parsed = await parseInbound(message.raw);
+      parsed = await parse(message.raw);
     } catch (error) {
       if (!(error instanceof UnparseableEmail)) throw error;
       const key = messageKey(message, messageIdFromHeaders(message.raw));
@@ -169,7 +177,7 @@ export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes,
       }
       return finish(row.id, 'bounce', { ticketNumber, reason: [address, parsed.bounced?.status].filter(Boolean).join(' ') || parsed.automatic });
     }
-    const body = validateBody(parsed.visibleText) === null ? parsed.visibleText : EMPTY_BODY;
+    const body = commentBody(parsed.visibleText);
     const automatic = parsed.automatic !== null;
 
     try {

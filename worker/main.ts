@@ -7,7 +7,8 @@ import { migrate } from '../db/migrate';
 import { createMailDeps } from '../mail';
 import { activitySettings } from '../activities';
 import { QueryTypes } from 'sequelize';
-import { messageIdDomain } from '../mail/threading';
+import { mailboxActivitySettings } from '../activities/mailbox';
+import { threadedMailParser } from '../email/threaded-parser';
 import { createTicketWorker, mailboxesFromConfig } from './index';
 import { startMailboxWorkflows } from '../workflows/mailbox/client';
 import { ticketCommandsFor } from '../workflows/ticket/client';
@@ -21,6 +22,7 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
   const clientConnection = await Connection.connect({ address: temporalAddress(config) });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const mailboxes = mailboxesFromConfig(config);
+  const parser = threadedMailParser({ timeoutMs: config.MAIL_PARSE_TIMEOUT });
   try {
     const commands = ticketCommandsFor(client, config);
     const worker = await createTicketWorker({
@@ -29,9 +31,7 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       activities: { db, ...mail, ...activitySettings(config) },
-      mailboxes: {
-        db, commands, mailboxes, secretKey: config.SECRET_KEY, messageIdDomain: messageIdDomain(config.MAIL_FROM), maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE, maxAttachmentBytes: config.MAIL_MAX_ATTACHMENT_SIZE, pollIntervalMs: config.MAIL_POLL_INTERVAL, autoIdleDelayMs: 1000,
-      },
+      mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 1000 },
     });
     const stored = await db.sequelize.query<{ name: string }>('SELECT name FROM mailboxes WHERE active ORDER BY id', { type: QueryTypes.SELECT });
     await startMailboxWorkflows(client, config.TEMPORAL_TASK_QUEUE, [...mailboxes.map((m) => m.name), ...stored.map((m) => m.name)]);
@@ -42,6 +42,7 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
   } finally {
     await connection.close();
     await clientConnection.close();
+    await parser.close();
     mail.mailer.close();
     await db.sequelize.close();
   }

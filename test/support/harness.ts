@@ -9,6 +9,8 @@ import { createRenderer } from '../../mail/render';
 import { createTicketWorker } from '../../worker';
 import { startMailboxWorkflows } from '../../workflows/mailbox/client';
 import { activitySettings } from '../../activities';
+import { mailboxActivitySettings } from '../../activities/mailbox';
+import { threadedMailParser } from '../../email/threaded-parser';
 import { ticketCommandsFor } from '../../workflows/ticket/client';
 import type { MailboxConfig } from '../../activities/mailbox';
 import type { ImapSettings } from '../../email/imap';
@@ -64,6 +66,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   const mailer = smtpMailer(smtpUrl);
 
   const commands = ticketCommandsFor(temporal, config);
+  const parser = threadedMailParser({ timeoutMs: config.MAIL_PARSE_TIMEOUT });
   const mailboxes: MailboxConfig[] = options.mailbox ? [{
     name: `test-${randomUUID()}`,
     imap: options.mailbox.imap,
@@ -82,7 +85,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       workflowBundle: { codePath: testEnv('workflowBundle') },
       activities: { db, mailer, render: createRenderer(), ...activitySettings(config), log: () => undefined },
-      mailboxes: { db, commands, mailboxes, secretKey: config.SECRET_KEY, messageIdDomain: messageIdDomain(config.MAIL_FROM), maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE, maxAttachmentBytes: config.MAIL_MAX_ATTACHMENT_SIZE, pollIntervalMs: config.MAIL_POLL_INTERVAL, autoIdleDelayMs: 200, log: () => undefined },
+      mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 200, log: () => undefined },
     });
     workerRun = worker.run();
   }
@@ -126,10 +129,11 @@ export async function startHarness(options: HarnessOptions = {}) {
   }
 
   return {
-    config, db, temporal, app, smtp, taskQueue, login, request, startWorker, stopWorker, mailboxes,
+    config, db, temporal, app, smtp, taskQueue, login, request, startWorker, stopWorker, mailboxes, parser,
     async close() {
       for (const m of mailboxes) await temporal.workflow.getHandle(mailboxWorkflowId(m.name)).terminate('test over').catch(() => undefined);
       await stopWorker();
+      await parser.close();
       await app.close();
       await connection.close();
       mailer.close();

@@ -1,0 +1,79 @@
+/**
+ * What an outsider can do with one mail to the helpdesk's address, against a real IMAP
+ * server, at the mailbox's default settings: each attack the security review reproduced,
+ * named after it, and what it must no longer achieve.
+ */
+import { randomUUID } from 'node:crypto';
+import { ImapFlow } from 'imapflow';
+import { QueryTypes } from 'sequelize';
+import { startDovecot, Dovecot } from './support/dovecot';
+import { startHarness, Harness, Session, eventually } from './support/harness';
+
+const MAILBOX = 'support@helpdesk.test';
+let dovecot: Dovecot;
+let h: Harness;
+let agent: Session;
+let imap: ImapFlow;
+
+beforeAll(async () => {
+  dovecot = await startDovecot({ [MAILBOX]: 'inbox-password' });
+  h = await startHarness({
+    mailbox: { imap: { host: dovecot.host, port: dovecot.port, secure: false, user: MAILBOX, password: 'inbox-password', folder: 'INBOX' }, address: MAILBOX },
+  });
+  agent = await h.login('agent');
+  imap = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, logger: false, auth: { user: MAILBOX, pass: 'inbox-password' } });
+  await imap.connect();
+});
+afterAll(async () => {
+  await imap?.logout();
+  await h?.close();
+  await dovecot?.stop();
+});
+
+const unique = (name: string) => `${name}-${randomUUID().slice(0, 8)}@example.com`;
+
+function mail(headers: Record<string, string>, body: string): string {
+  const all = { To: MAILBOX, Subject: 'Question', 'Message-ID': `<${randomUUID()}@example.com>`, Date: new Date().toUTCString(), ...headers };
+  return `${Object.entries(all).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}\r\n`;
+}
+
+async function processed(messageId: string, timeoutMs: number) {
+  return eventually(async () => {
+    const [row] = await h.db.sequelize.query<{ outcome: string; ticket_number: number | null }>(
+      `SELECT outcome, ticket_number FROM inbound_emails WHERE message_key = :key AND outcome <> 'received'`,
+      { type: QueryTypes.SELECT, replacements: { key: messageId } },
+    );
+    return row;
+  }, timeoutMs, `mail ${messageId} to be processed`);
+}
+
+it('one mail with a long line that makes a backtracking regex run for minutes: taken in seconds while the API keeps answering', async () => {
+  // email-reply-parser's /^(.+\son.*at.*wrote:)$/m needed 12 s for 12 KB of this on one line,
+  // and its cost grows with the cube of the length.
+  const body = `x${' on at'.repeat(2_000)}`;
+  const messageId = `<${randomUUID()}@attacker.example>`;
+  let slowest = 0;
+  let watching = true;
+  const watch = (async () => {
+    while (watching) {
+      const started = performance.now();
+      const response = await h.app.inject({ method: 'GET', url: '/healthz' });
+      expect(response.statusCode).toBe(200);
+      slowest = Math.max(slowest, performance.now() - started);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  const started = performance.now();
+  await imap.append('INBOX', mail({ From: unique('mallory'), 'Message-ID': messageId, Subject: 'Hello' }, body));
+  const row = await processed(messageId, 20_000);
+  const seconds = (performance.now() - started) / 1000;
+  watching = false;
+  await watch;
+
+  expect(row.outcome).toBe('created');
+  expect(seconds).toBeLessThan(10);
+  // The health check, which shares the event loop with the mail ingestion as under `npm start`.
+  expect(slowest).toBeLessThan(1_000);
+  const ticket = (await h.request(agent, 'GET', `/api/tickets/${row.ticket_number}`)).json();
+  expect(ticket.comments[0].body).toBe(body);
+});
