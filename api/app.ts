@@ -6,7 +6,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
-import { createHash } from 'node:crypto';
 import type { Config } from '../config';
 import type { Database } from '../db';
 import { registerErrorHandler, ErrorBody } from './errors';
@@ -28,6 +27,9 @@ import { createTicketQueries } from './tickets/queries';
 import type { App } from './types';
 import { eventStreams } from './event-streams';
 import { ticketChangeHub } from '../live/ticket-changes';
+import { postgresRateLimitStore, rateLimitCounters } from '../db/rate-limits';
+import { perAddress } from './client-address';
+import { validSessionBuckets } from './plugins/auth';
 
 export interface AppDeps {
   config: Config & { SECRET_KEY: string; DATABASE_URL: string };
@@ -38,12 +40,15 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
 }
 
+/** The nearest `hops` proxies are believed, as Fastify does for a number (its types take only a function). */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 /** Builds the whole HTTP app without listening: `server.ts` listens, tests inject. */
 export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_000, logger = false }: AppDeps): Promise<App> {
   const app = Fastify({
     logger,
-    // Only behind a proxy that sets X-Forwarded-For may it be trusted for rate limits.
-    trustProxy: false,
+    // Only a proxy named in TRUST_PROXY may say who the client is (X-Forwarded-For).
+    trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -83,14 +88,22 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
         : { origin: false });
     },
   });
+  const counters = rateLimitCounters(db.sequelize);
+  const sessionBuckets = validSessionBuckets(db);
   await app.register(rateLimit, {
     global: true,
     max: config.RATE_LIMIT_API,
     timeWindow: '1 minute',
-    // Per operator session where there is one, else per address.
-    keyGenerator: (request) => {
+    // Counted in PostgreSQL, so that a limit holds for all API processes together; when
+    // the database is down the request fails on its own, not on the count.
+    store: postgresRateLimitStore(counters),
+    skipOnError: true,
+    // Per operator session where there is a valid one, else per address: a made-up
+    // cookie must not open a fresh bucket.
+    keyGenerator: async (request) => {
       const session = request.cookies?.[SESSION_COOKIE];
-      return session ? `session:${createHash('sha256').update(session).digest('hex')}` : `ip:${request.ip}`;
+      const bucket = session ? await sessionBuckets.of(session) : null;
+      return bucket ?? perAddress(request);
     },
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
@@ -113,7 +126,9 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
   await app.register(auth, { db, sessionTtlMs: config.SESSION_TTL, secureCookies });
 
   await app.register(healthRoutes, { db, temporal });
-  await app.register(authRoutes, { db, secureCookies, loginRateLimit: config.RATE_LIMIT_LOGIN });
+  await app.register(authRoutes, {
+    db, counters, secureCookies, loginRateLimit: config.RATE_LIMIT_LOGIN, loginFailuresPerAccount: config.RATE_LIMIT_LOGIN_ACCOUNT,
+  });
   await app.register(operatorRoutes, { db });
   await app.register(ticketRoutes, {
     db, commands, queries,

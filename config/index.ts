@@ -4,6 +4,8 @@
  * receive the parsed `Config`; none of them reads `process.env`.
  */
 
+import { isIP } from 'node:net';
+
 type Parser<T> = (raw: string, name: string) => T;
 
 interface Setting<T> {
@@ -55,6 +57,19 @@ const optional = <T>(parse: Parser<T>): Parser<T | null> => (raw, name) => (raw 
 const oneOf = <T extends string>(values: readonly T[]): Parser<T> => (raw, name) => {
   if (!values.includes(raw as T)) throw new ConfigProblem(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
   return raw as T;
+};
+
+/** Which proxies' X-Forwarded-For to believe: none, a number of hops, or their addresses. */
+const trustedProxies: Parser<false | number | string[]> = (raw, name) => {
+  if (raw === '') return false;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+  const named = ['loopback', 'linklocal', 'uniquelocal'];
+  const bad = entries.filter((e) => !named.includes(e) && isIP(e.split('/')[0]!) === 0);
+  if (bad.length > 0 || entries.length === 0) {
+    throw new ConfigProblem(`${name} must be empty, a number of proxy hops, or proxy addresses/CIDRs (e.g. 127.0.0.1,10.0.0.0/8 or loopback), got "${raw}"`);
+  }
+  return entries;
 };
 
 const secret: Parser<string | null> = (raw, name) => {
@@ -142,6 +157,16 @@ export const SETTINGS = {
   },
   WORKER_MAX_CACHED_WORKFLOWS: { default: '1000', doc: 'Ticket workflows the worker keeps in memory; others are replayed on demand.', parse: integer(1, 100_000) },
   RATE_LIMIT_LOGIN: { default: '10', doc: 'Login attempts per minute per IP address.', parse: integer(1, 100_000) },
+  RATE_LIMIT_LOGIN_ACCOUNT: {
+    default: '10',
+    doc: 'Failed logins per account per 15 minutes, from all addresses together; past it that account must wait for the window to end (429), even with the right password.',
+    parse: integer(1, 100_000),
+  },
+  TRUST_PROXY: {
+    default: '',
+    doc: "Reverse proxies whose X-Forwarded-For names the client (for rate limits): empty for none, a number of hops, or addresses/CIDRs such as 127.0.0.1,10.0.0.0/8 (or loopback). Behind a proxy and empty, every visitor shares the proxy's limits.",
+    parse: trustedProxies,
+  },
   RATE_LIMIT_PUBLIC: { default: '60', doc: 'Requests per minute per IP address to the public ticket pages.', parse: integer(1, 100_000) },
   WIDGET_SECRET: {
     default: '',

@@ -11,6 +11,7 @@ import * as mailboxOutgoing from './migrations/0008-mailbox-outgoing';
 import * as priorityOrderIndex from './migrations/0009-priority-order-index';
 import * as ticketExternalIdIndex from './migrations/0010-ticket-external-id-index';
 import * as attachments from './migrations/0011-attachments';
+import * as rateLimits from './migrations/0012-rate-limits';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -25,6 +26,7 @@ const MIGRATIONS = [
   { name: '0009-priority-order-index', ...priorityOrderIndex },
   { name: '0010-ticket-external-id-index', ...ticketExternalIdIndex },
   { name: '0011-attachments', ...attachments },
+  { name: '0012-rate-limits', ...rateLimits },
 ];
 
 export function migrator(sequelize: Sequelize) {

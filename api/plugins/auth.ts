@@ -44,6 +44,9 @@ declare module 'fastify' {
 export type EndedSessions = { token: string } | { operatorId: number };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** How long a session found valid keeps its own rate-limit bucket before it is looked up again. */
+const SESSION_BUCKET_TTL_MS = 30_000;
+const MAX_REMEMBERED_SESSIONS = 10_000;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 function sameSecret(a: string, b: string): boolean {
@@ -83,14 +86,7 @@ export default fp<{ db: Database; sessionTtlMs: number; secureCookies: boolean }
       // Streams of this process end now; other API processes find out at their next look.
       for (const listener of endListeners) listener({ operatorId });
     },
-    async validUntil(token: string) {
-      const [session] = await db.sequelize.query<{ expires_at: Date }>(
-        `SELECT s.expires_at FROM sessions s JOIN operators o ON o.id = s.operator_id
-         WHERE s.token_hash = :tokenHash AND o.active AND s.expires_at > now()`,
-        { type: QueryTypes.SELECT, replacements: { tokenHash: hashToken(token) } },
-      );
-      return session?.expires_at ?? null;
-    },
+    validUntil: (token: string) => validSessionExpiry(db, hashToken(token)),
   });
 
   app.decorate('requireOperator', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -133,6 +129,36 @@ export default fp<{ db: Database; sessionTtlMs: number; secureCookies: boolean }
     if (request.operator?.role !== 'admin') throw forbidden('Only an admin may do this.');
   });
 }, { name: 'auth', dependencies: ['@fastify/cookie'] });
+
+/** When a session ends if nothing extends it; null once it has ended or its operator is disabled. */
+async function validSessionExpiry(db: Database, tokenHash: string): Promise<Date | null> {
+  const [session] = await db.sequelize.query<{ expires_at: Date }>(
+    `SELECT s.expires_at FROM sessions s JOIN operators o ON o.id = s.operator_id
+     WHERE s.token_hash = :tokenHash AND o.active AND s.expires_at > now()`,
+    { type: QueryTypes.SELECT, replacements: { tokenHash } },
+  );
+  return session?.expires_at ?? null;
+}
+
+/**
+ * The rate-limit bucket of a session cookie: its own when the session exists, else null
+ * (the request counts against its address). Valid sessions are remembered for a while so
+ * the limiter costs no extra query on most requests; an invalid one is never remembered.
+ */
+export function validSessionBuckets(db: Database) {
+  const remembered = new Map<string, number>();
+  return {
+    async of(token: string): Promise<string | null> {
+      const tokenHash = hashToken(token);
+      const until = remembered.get(tokenHash);
+      if (until !== undefined && until > Date.now()) return `session:${tokenHash}`;
+      if (!(await validSessionExpiry(db, tokenHash))) return null;
+      if (remembered.size >= MAX_REMEMBERED_SESSIONS) remembered.clear();
+      remembered.set(tokenHash, Date.now() + SESSION_BUCKET_TTL_MS);
+      return `session:${tokenHash}`;
+    },
+  };
+}
 
 export function cookieOptions(secure: boolean, expires?: Date) {
   return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure, ...(expires ? { expires } : {}) };

@@ -3,7 +3,9 @@ import { Type } from 'typebox';
 import { col, fn, where } from 'sequelize';
 import type { App } from '../types';
 import type { Database } from '../../db';
-import { ErrorBody, unauthorized } from '../errors';
+import { ErrorBody, HttpError, unauthorized } from '../errors';
+import type { RateLimitCounters } from '../../db/rate-limits';
+import { perAddress } from '../client-address';
 import { LoginBody, MeView, OperatorView } from '../schemas';
 import { SESSION_COOKIE, cookieOptions } from '../plugins/auth';
 import { hashPassword, verifyPassword } from '../../security/passwords';
@@ -14,7 +16,20 @@ import { operatorView } from './operators';
 let dummyHash: Promise<string> | null = null;
 const unknownOperatorHash = () => (dummyHash ??= hashPassword(randomBytes(16).toString('hex')));
 
-export default async function authRoutes(app: App, { db, secureCookies, loginRateLimit }: { db: Database; secureCookies: boolean; loginRateLimit: number }) {
+/** Failed logins of one account are counted in windows of this length. */
+const ACCOUNT_FAILURE_WINDOW_MS = 15 * 60_000;
+
+export interface AuthRouteDeps {
+  db: Database;
+  counters: RateLimitCounters;
+  secureCookies: boolean;
+  /** Attempts per minute from one address. */
+  loginRateLimit: number;
+  /** Failures per account and window, from all addresses together. */
+  loginFailuresPerAccount: number;
+}
+
+export default async function authRoutes(app: App, { db, counters, secureCookies, loginRateLimit, loginFailuresPerAccount }: AuthRouteDeps) {
   app.post('/api/auth/login', {
     schema: {
       tags: ['auth'],
@@ -22,12 +37,23 @@ export default async function authRoutes(app: App, { db, secureCookies, loginRat
       body: LoginBody,
       response: { 200: MeView, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
     },
-    config: { rateLimit: { max: loginRateLimit, timeWindow: '1 minute' } },
+    config: { rateLimit: { max: loginRateLimit, timeWindow: '1 minute', keyGenerator: perAddress } },
   }, async (request, reply) => {
     const email = request.body.email.trim().toLowerCase();
+    // Guessing one account's password from many addresses meets this limit; it applies
+    // to any address typed, so it tells nothing about which are operators.
+    const failuresKey = `login-failures:${email}`;
+    const failures = await counters.peek(failuresKey);
+    if (failures.hits >= loginFailuresPerAccount) {
+      throw new HttpError(429, 'rate_limited',
+        `Too many failed logins for this account; try again in ${Math.ceil(failures.ttlMs / 60_000)} minutes.`);
+    }
     const record = await db.Operator.findOne({ where: where(fn('lower', col('email')), email) });
     const valid = await verifyPassword(record?.passwordHash ?? await unknownOperatorHash(), request.body.password);
-    if (!record || !valid || !record.active) throw unauthorized('Wrong email or password.');
+    if (!record || !valid || !record.active) {
+      await counters.hit(failuresKey, ACCOUNT_FAILURE_WINDOW_MS);
+      throw unauthorized('Wrong email or password.');
+    }
     const session = await app.sessions.create(record.id);
     reply.setCookie(SESSION_COOKIE, session.token, cookieOptions(secureCookies, session.expiresAt));
     return { operator: operatorView(record), csrfToken: session.csrfToken };

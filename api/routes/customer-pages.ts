@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { App } from '../types';
+import { perAddress } from '../client-address';
 import type { Database } from '../../db';
 import { loadUiAssets, NOT_BUILT, serveVersionedAssets, strictCsp } from '../ui-assets';
 import { ticketNumberForToken } from '../tickets/public-link';
@@ -51,7 +52,7 @@ export default async function customerPageRoutes(app: App, { db, rateLimit, widg
 
   app.get('/t/:token', {
     schema: { hide: true, params: TokenParams },
-    config: { rateLimit: { max: rateLimit, timeWindow: '1 minute' } },
+    config: { rateLimit: { max: rateLimit, timeWindow: '1 minute', keyGenerator: perAddress } },
   }, async (request, reply) => {
     reply.headers(privatePage).type('text/html; charset=utf-8');
     if (!assets.has('ticket-page.js')) return reply.code(503).type('text/plain; charset=utf-8').send(NOT_BUILT);

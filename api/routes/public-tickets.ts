@@ -1,4 +1,5 @@
 import type { App } from '../types';
+import { perAddress } from '../client-address';
 import type { Database } from '../../db';
 import { ErrorBody, notFound, unprocessable } from '../errors';
 import { IdempotencyHeaders, PublicCommentBody, PublicTicket, TokenParams } from '../schemas';
@@ -21,7 +22,7 @@ const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody,
 export default async function publicTicketRoutes(app: App, { db, commands, queries, changes, streams, rateLimit }: {
   db: Database; commands: TicketCommands; queries: TicketQueries; changes: TicketChangeHub; streams: EventStreams; rateLimit: number;
 }) {
-  const limited = { rateLimit: { max: rateLimit, timeWindow: '1 minute' } };
+  const limited = { rateLimit: { max: rateLimit, timeWindow: '1 minute', keyGenerator: perAddress } };
 
   async function ticketNumberFor(token: string): Promise<number> {
     const number = await ticketNumberForToken(db, token);

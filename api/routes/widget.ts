@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { Type } from 'typebox';
 import type { App } from '../types';
+import { perAddress } from '../client-address';
 import type { Database } from '../../db';
 import { ErrorBody, HttpError, unprocessable } from '../errors';
 import { IdempotencyHeaders, WidgetIdentityHeaders, WidgetTicketBody, WidgetTicketView } from '../schemas';
@@ -55,7 +56,7 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
       body: WidgetTicketBody,
       response: { 201: WidgetTicketView, ...errors },
     },
-    config: { rateLimit: { max: deps.ticketsPerHourPerAddress, timeWindow: '1 hour' } },
+    config: { rateLimit: { max: deps.ticketsPerHourPerAddress, timeWindow: '1 hour', keyGenerator: perAddress } },
     bodyLimit: WIDGET_BODY_LIMIT,
   }, async (request, reply) => {
     const body = request.body;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { LightMyRequestResponse } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { loadConfig, Config } from '../../config';
 import { connectDatabase, Database } from '../../db';
 import { smtpMailer } from '../../mail/mailer';
@@ -100,6 +100,12 @@ export async function startHarness(options: HarnessOptions = {}) {
   await startMailboxWorkflows(temporal, taskQueue, mailboxes.map((m) => m.name), 20_000);
 
   const app: App = await buildApp({ config, db, temporal, workflowTimeoutMs: 60_000, logger: { level: 'error' } });
+  // Rate limits are counted in the database, which every test file shares: each harness is
+  // a client of its own unless a request names its address.
+  const clientAddress = `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 250)}`;
+  const inject = app.inject.bind(app);
+  app.inject = ((options?: InjectOptions | string) =>
+    inject((typeof options === 'object' ? { remoteAddress: clientAddress, ...options } : options) as InjectOptions)) as App['inject'];
 
   let operatorCount = 0;
   async function login(role: 'admin' | 'agent' = 'agent', name?: string): Promise<Session> {
@@ -107,7 +113,9 @@ export async function startHarness(options: HarnessOptions = {}) {
     const email = `${role}-${operatorCount}-${randomUUID().slice(0, 8)}@helpdesk.test`;
     const password = `pw-${randomUUID()}`;
     const created = await db.Operator.create({ email, name: name ?? `${role} ${operatorCount}`, role, passwordHash: await hashPassword(password) });
-    const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+    // Each operator logs in from a machine of their own, so logging in never uses up a test's login limit.
+    const remoteAddress = `10.${Math.floor(Math.random() * 256)}.${Math.floor(operatorCount / 256) % 256}.${operatorCount % 256}`;
+    const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password }, remoteAddress });
     if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`);
     const cookie = response.cookies.find((c) => c.name === 'hd_session')!;
     return {

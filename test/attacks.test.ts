@@ -1,0 +1,125 @@
+/**
+ * What an outsider can do to the helpdesk over HTTP: each attack the security review
+ * reproduced, named after it, with what it must no longer achieve.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { startHarness, Harness, Session, expectError } from './support/harness';
+import { buildApp } from '../api/app';
+import type { App } from '../api/types';
+
+let h: Harness;
+let agent: Session;
+
+beforeAll(async () => {
+  h = await startHarness({
+    env: { RATE_LIMIT_LOGIN: '10', RATE_LIMIT_PUBLIC: '20', RATE_LIMIT_API: '40', WIDGET_TICKETS_PER_HOUR_PER_ADDRESS: '3' },
+  });
+  agent = await h.login('agent');
+});
+afterAll(() => h.close());
+
+let addresses = 0;
+/** An address of the attacker's, different in every test. */
+const newAddress = () => `198.51.100.${++addresses}`;
+const madeUpCookie = () => `hd_session=${randomBytes(32).toString('base64url')}`;
+
+const login = (app: App, remoteAddress: string, email: string, password: string, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password }, remoteAddress, headers });
+
+describe('a made-up session cookie gets no rate-limit bucket of its own', () => {
+  it('wrong logins with a new cookie each are still limited per address', async () => {
+    const from = newAddress();
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      statuses.push((await login(h.app, from, 'admin@example.com', `guess-${i}`, { cookie: madeUpCookie() })).statusCode);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+  });
+
+  it('public-link guesses with a new cookie each are still limited per address', async () => {
+    const from = newAddress();
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++) {
+      const guess = randomBytes(32).toString('base64url');
+      statuses.push((await h.app.inject({ method: 'GET', url: `/api/public/tickets/${guess}`, remoteAddress: from, headers: { cookie: madeUpCookie() } })).statusCode);
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 404)).toBe(true);
+    expect(statuses.slice(20)).toEqual([429, 429]);
+  });
+
+  it('widget tickets with a new cookie each are still limited per address', async () => {
+    const from = newAddress();
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await h.app.inject({
+        method: 'POST', url: '/api/widget/tickets', remoteAddress: from, headers: { cookie: madeUpCookie() },
+        payload: { firstName: 'Flo', lastName: 'Od', email: `flood-${randomUUID().slice(0, 8)}@example.com`, subject: 'Hi', message: 'Hello' },
+      })).statusCode);
+    }
+    expect(statuses).toEqual([201, 201, 201, 429, 429]);
+  });
+
+  it('operator requests with a made-up cookie count against the address; a logged-in operator there keeps working', async () => {
+    const from = newAddress();
+    const statuses: number[] = [];
+    for (let i = 0; i < 42; i++) {
+      statuses.push((await h.app.inject({ method: 'GET', url: '/api/tickets', remoteAddress: from, headers: { cookie: madeUpCookie() } })).statusCode);
+    }
+    expect(statuses.slice(0, 40).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(40)).toEqual([429, 429]);
+    const colleague = await h.app.inject({ method: 'GET', url: '/api/tickets', remoteAddress: from, headers: { cookie: agent.cookie } });
+    expect(colleague.statusCode).toBe(200);
+  });
+});
+
+describe('password guessing', () => {
+  it('one account guessed from many addresses is locked for a while, even for its right password, and others are not', async () => {
+    const victim = await h.login('admin');
+    const bystander = await h.login('agent');
+    for (let i = 0; i < 10; i++) expectError(await login(h.app, newAddress(), victim.operator.email.toUpperCase(), `guess-${i}`), 401);
+    const locked = await login(h.app, newAddress(), victim.operator.email, victim.password);
+    expectError(locked, 429, 'rate_limited');
+    expect(locked.json().message).toMatch(/failed logins for this account/);
+    expect((await login(h.app, newAddress(), bystander.operator.email, bystander.password)).statusCode).toBe(200);
+  });
+
+  it('two API processes count one limit together', async () => {
+    const second = await buildApp({ config: h.config, db: h.db, temporal: h.temporal });
+    try {
+      const from = newAddress();
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        statuses.push((await login(i % 2 === 0 ? h.app : second, from, `nobody-${i}@example.com`, 'guess')).statusCode);
+      }
+      expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+      expect(statuses.slice(10)).toEqual([429, 429]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('behind a trusted proxy each visitor has their own limit; elsewhere X-Forwarded-For buys nothing', async () => {
+    const proxied = await buildApp({ config: { ...h.config, TRUST_PROXY: ['127.0.0.1'] }, db: h.db, temporal: h.temporal });
+    try {
+      const attacker = `203.0.113.${10 + Math.floor(Math.random() * 200)}`;
+      for (let i = 0; i < 10; i++) {
+        expectError(await login(proxied, '127.0.0.1', `nobody-${i}@example.com`, 'guess', { 'x-forwarded-for': attacker }), 401);
+      }
+      expectError(await login(proxied, '127.0.0.1', 'nobody@example.com', 'guess', { 'x-forwarded-for': attacker }), 429, 'rate_limited');
+      // The operator behind the same proxy still logs in.
+      const colleague = await h.login('agent');
+      expect((await login(proxied, '127.0.0.1', colleague.operator.email, colleague.password, { 'x-forwarded-for': `${attacker.replace(/\d+$/, '1')}` })).statusCode).toBe(200);
+
+      // Not behind a trusted proxy: a forged header does not open a new bucket.
+      const direct = newAddress();
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        statuses.push((await login(h.app, direct, `nobody-${i}@example.com`, 'guess', { 'x-forwarded-for': `192.0.2.${i}` })).statusCode);
+      }
+      expect(statuses.slice(10)).toEqual([429, 429]);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
