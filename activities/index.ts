@@ -227,7 +227,7 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
            m.address AS mailbox_address, m.smtp_sealed,
            CASE WHEN :recipient = 'customer' THEN t.contact_email ELSE assignee.email END AS recipient,
            (SELECT count(*)::int FROM notifications r
-            WHERE lower(r.recipient) = lower(CASE WHEN :recipient = 'customer' THEN t.contact_email ELSE assignee.email END)
+            WHERE mail_identity(r.recipient) = mail_identity(CASE WHEN :recipient = 'customer' THEN t.contact_email ELSE assignee.email END)
               AND r.status IN ('sending', 'sent') AND r.created_at > now() - interval '1 hour') AS mailed_this_hour
          FROM tickets t
          LEFT JOIN notifications n ON n.key = :key

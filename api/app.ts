@@ -149,6 +149,10 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
     widgetSecret: config.WIDGET_SECRET ?? '',
     ticketsPerHourPerAddress: config.WIDGET_TICKETS_PER_HOUR_PER_ADDRESS,
     ticketsPerHourPerEmail: config.WIDGET_TICKETS_PER_HOUR_PER_EMAIL,
+    ticketsPerHour: config.WIDGET_TICKETS_PER_HOUR,
+    uploadBytesPerHourPerAddress: config.WIDGET_UPLOAD_BYTES_PER_HOUR_PER_ADDRESS,
+    uploadBytesPerHour: config.WIDGET_UPLOAD_BYTES_PER_HOUR,
+    counters,
   });
   await app.register(adminUiRoutes);
   await app.register(customerPageRoutes, { db, rateLimit: config.RATE_LIMIT_PUBLIC, widgetSecret: config.WIDGET_SECRET ?? '' });

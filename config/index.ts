@@ -180,6 +180,13 @@ export const SETTINGS = {
   },
   WIDGET_TICKETS_PER_HOUR_PER_ADDRESS: { default: '20', doc: 'Tickets one IP address may open through the widget per hour.', parse: integer(1, 100_000) },
   WIDGET_TICKETS_PER_HOUR_PER_EMAIL: { default: '5', doc: 'Tickets one email address may open through the widget per hour.', parse: integer(1, 100_000) },
+  WIDGET_TICKETS_PER_HOUR: {
+    default: '200',
+    doc: 'Tickets the widget takes per hour from everyone together; past it the form asks visitors to write by email (a stop for floods from many addresses).',
+    parse: integer(1, 1_000_000),
+  },
+  WIDGET_UPLOAD_BYTES_PER_HOUR_PER_ADDRESS: { default: '31457280', doc: 'Bytes of attachments one IP address may upload through the widget per hour.', parse: integer(0, 100_000_000_000) },
+  WIDGET_UPLOAD_BYTES_PER_HOUR: { default: '524288000', doc: 'Bytes of attachments the widget takes per hour from everyone together.', parse: integer(0, 1_000_000_000_000) },
   RATE_LIMIT_API: { default: '1200', doc: 'Requests per minute per operator session or IP address to the operator API.', parse: integer(1, 1_000_000) },
 } satisfies Record<string, Setting<unknown>>;
 

@@ -12,6 +12,8 @@ import * as priorityOrderIndex from './migrations/0009-priority-order-index';
 import * as ticketExternalIdIndex from './migrations/0010-ticket-external-id-index';
 import * as attachments from './migrations/0011-attachments';
 import * as rateLimits from './migrations/0012-rate-limits';
+import * as mailIdentity from './migrations/0013-mail-identity';
+import * as createKeyDigest from './migrations/0014-create-key-digest';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -27,6 +29,8 @@ const MIGRATIONS = [
   { name: '0010-ticket-external-id-index', ...ticketExternalIdIndex },
   { name: '0011-attachments', ...attachments },
   { name: '0012-rate-limits', ...rateLimits },
+  { name: '0013-mail-identity', ...mailIdentity },
+  { name: '0014-create-key-digest', ...createKeyDigest },
 ];
 
 export function migrator(sequelize: Sequelize) {

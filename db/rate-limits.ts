@@ -1,7 +1,7 @@
 import { QueryTypes, Sequelize } from 'sequelize';
 
 export interface RateLimitCount {
-  /** Hits in the current window, this one included. */
+  /** Hits (or bytes) in the current window, this one included. */
   hits: number;
   /** Until the window ends. */
   ttlMs: number;
@@ -14,29 +14,30 @@ export interface RateLimitCount {
  */
 export function rateLimitCounters(sequelize: Sequelize) {
   return {
-    async hit(key: string, windowMs: number): Promise<RateLimitCount> {
-      const [row] = await sequelize.query<{ hits: number; ttl_ms: string }>(
+    /** Adds `amount` (a request, or bytes for a quota) to the key's count in the current window. */
+    async hit(key: string, windowMs: number, amount = 1): Promise<RateLimitCount> {
+      const [row] = await sequelize.query<{ hits: string; ttl_ms: string }>(
         `WITH swept AS (
            DELETE FROM rate_limit_counters WHERE key IN (
              SELECT key FROM rate_limit_counters WHERE resets_at < now() - interval '1 minute' AND key <> :key LIMIT 2))
          INSERT INTO rate_limit_counters AS c (key, hits, resets_at)
-         VALUES (:key, 1, now() + :windowMs * interval '1 millisecond')
+         VALUES (:key, :amount, now() + :windowMs * interval '1 millisecond')
          ON CONFLICT (key) DO UPDATE SET
-           hits = CASE WHEN c.resets_at <= now() THEN 1 ELSE c.hits + 1 END,
+           hits = CASE WHEN c.resets_at <= now() THEN :amount ELSE c.hits + :amount END,
            resets_at = CASE WHEN c.resets_at <= now() THEN EXCLUDED.resets_at ELSE c.resets_at END
          RETURNING hits, ceil(extract(epoch FROM resets_at - now()) * 1000) AS ttl_ms`,
-        { type: QueryTypes.SELECT, replacements: { key, windowMs } },
+        { type: QueryTypes.SELECT, replacements: { key, windowMs, amount } },
       );
-      return { hits: row!.hits, ttlMs: Math.max(0, Number(row!.ttl_ms)) };
+      return { hits: Number(row!.hits), ttlMs: Math.max(0, Number(row!.ttl_ms)) };
     },
     /** The count without adding to it; zero once the window is over. */
     async peek(key: string): Promise<RateLimitCount> {
-      const [row] = await sequelize.query<{ hits: number; ttl_ms: string }>(
+      const [row] = await sequelize.query<{ hits: string; ttl_ms: string }>(
         `SELECT hits, ceil(extract(epoch FROM resets_at - now()) * 1000) AS ttl_ms
          FROM rate_limit_counters WHERE key = :key AND resets_at > now()`,
         { type: QueryTypes.SELECT, replacements: { key } },
       );
-      return row ? { hits: row.hits, ttlMs: Math.max(0, Number(row.ttl_ms)) } : { hits: 0, ttlMs: 0 };
+      return row ? { hits: Number(row.hits), ttlMs: Math.max(0, Number(row.ttl_ms)) } : { hits: 0, ttlMs: 0 };
     },
     async clear(key: string): Promise<void> {
       await sequelize.query('DELETE FROM rate_limit_counters WHERE key = :key', { replacements: { key } });

@@ -34,4 +34,15 @@ describe('notification templates', () => {
     const mail = render('customer_replied', data);
     expect(mail.html).toContain('href="https://help.example.com/admin/tickets/1042"');
   });
+
+  it('the acknowledgement quotes nothing a stranger wrote but the subject, cut', () => {
+    const long = { ...data, subject: `Buy cheap pills at spam.example ${'now '.repeat(40)}`, body: 'Visit https://spam.example for pills' };
+    const mail = render('ticket_created', long);
+    expect(mail.subject.length).toBeLessThanOrEqual('[#1042] '.length + 80);
+    expect(mail.subject.endsWith('…')).toBe(true);
+    for (const part of [mail.text, mail.html]) {
+      expect(part).not.toContain('https://spam.example');
+      expect(part).not.toContain('now now now now now now now now now now now now now now now now now now now');
+    }
+  });
 });

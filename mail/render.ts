@@ -31,6 +31,14 @@ function compile(name: string) {
   return Handlebars.compile(readFileSync(join(TEMPLATE_DIR, `${name}.hbs`), 'utf8'), { noEscape: name.endsWith('.text') });
 }
 
+/**
+ * The acknowledgement goes out to whatever address a stranger typed: it quotes nothing
+ * they wrote but the subject, cut, so it can't carry their message to someone else.
+ */
+export const ACKNOWLEDGEMENT_SUBJECT_LENGTH = 80;
+
+const cut = (text: string, length: number) => (text.length <= length ? text : `${text.slice(0, length - 1).trimEnd()}…`);
+
 export function createRenderer() {
   const layout = compile('layout.html');
   const cache = new Map<string, Handlebars.TemplateDelegate>();
@@ -39,7 +47,8 @@ export function createRenderer() {
     if (!compiled) cache.set(name, (compiled = compile(name)));
     return compiled;
   };
-  return function render(kind: NotificationKind, data: TemplateData): RenderedMail {
+  return function render(kind: NotificationKind, given: TemplateData): RenderedMail {
+    const data = kind === 'ticket_created' ? { ...given, subject: cut(given.subject, ACKNOWLEDGEMENT_SUBJECT_LENGTH), body: null } : given;
     const viewUrl = kind === 'customer_replied' ? data.admin_url : data.ticket_url;
     return {
       subject: `[#${data.number}] ${data.subject}`,

@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { startHarness, Harness, Session, expectError } from './support/harness';
 import { buildApp } from '../api/app';
 import type { App } from '../api/types';
+import { rateLimitCounters } from '../db/rate-limits';
 
 let h: Harness;
 let agent: Session;
@@ -120,6 +121,76 @@ describe('password guessing', () => {
       expect(statuses.slice(10)).toEqual([429, 429]);
     } finally {
       await proxied.close();
+    }
+  });
+});
+
+describe('the widget as a mail cannon', () => {
+  const widgetTicket = (from: string, email: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) => h.app.inject({
+    method: 'POST', url: '/api/widget/tickets', remoteAddress: from, headers,
+    payload: { firstName: 'Mal', lastName: 'Lory', email, subject: 'Cheap pills at https://spam.example', message: 'Buy now at https://spam.example/pills', ...extra },
+  });
+
+  it('the acknowledgement carries nothing the stranger wrote but the subject', async () => {
+    const victim = `victim-${randomUUID().slice(0, 8)}@example.com`;
+    expect((await widgetTicket(newAddress(), victim)).statusCode).toBe(201);
+    await h.smtp.waitFor(() => h.smtp.to(victim).length === 1);
+    const mail = h.smtp.to(victim)[0]!;
+    expect(mail.parsed.text).not.toContain('https://spam.example/pills');
+    expect(String(mail.parsed.html)).not.toContain('https://spam.example/pills');
+  });
+
+  it('plus-addressed variants of one address count as one for the per-address limit', async () => {
+    const victim = `flood-${randomUUID().slice(0, 8)}`;
+    const statuses: number[] = [];
+    // Five tickets an hour per address (the default); each from an address of its own.
+    for (let i = 0; i < 7; i++) statuses.push((await widgetTicket(newAddress(), `${victim}+${i}@Victim.example`)).statusCode);
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 429, 429]);
+  });
+
+  it('uploads without an account stop at the hourly quota of their address', async () => {
+    const from = newAddress();
+    const file = { filename: 'scan.pdf', contentType: 'application/pdf', content: randomBytes(4_900_000).toString('base64') };
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      statuses.push((await widgetTicket(from, `uploader-${randomUUID().slice(0, 8)}@example.com`, { attachments: [file, file, file] })).statusCode);
+    }
+    // 30 MiB an hour per address: two forms of three 4.9 MB files, not a third.
+    expect(statuses).toEqual([201, 201, 429]);
+  });
+
+  it('replaying someone\'s Idempotency-Key with another body gets a 409 and no link', async () => {
+    const key = randomUUID();
+    const owner = `owner-${randomUUID().slice(0, 8)}@example.com`;
+    const first = await widgetTicket(newAddress(), owner, {}, { 'idempotency-key': key });
+    expect(first.statusCode).toBe(201);
+    const replayed = await widgetTicket(newAddress(), `thief-${randomUUID().slice(0, 8)}@example.com`, {}, { 'idempotency-key': key });
+    expectError(replayed, 409, 'idempotency_key_reused');
+    expect(replayed.body).not.toContain(first.json().token);
+    // The owner's own retry still gets their ticket.
+    const retried = await widgetTicket(newAddress(), owner, {}, { 'idempotency-key': key });
+    expect(retried.statusCode).toBe(201);
+    expect(retried.json().number).toBe(first.json().number);
+  });
+
+  it('tickets from many addresses stop at the hourly total of the form', async () => {
+    // Other test files open widget tickets too: the cap is set just above what is counted now.
+    const counted = await rateLimitCounters(h.db.sequelize).peek('widget:tickets');
+    const capped = await buildApp({ config: { ...h.config, WIDGET_TICKETS_PER_HOUR: counted.hits + 2 }, db: h.db, temporal: h.temporal });
+    try {
+      const answers = [];
+      for (let i = 0; i < 4; i++) {
+        answers.push(await capped.inject({
+          method: 'POST', url: '/api/widget/tickets', remoteAddress: newAddress(),
+          payload: { firstName: 'Many', lastName: 'Hands', email: `hand-${randomUUID().slice(0, 8)}@example.com`, subject: 'Hi', message: 'Hello' },
+        }));
+      }
+      expect(answers.filter((a) => a.statusCode === 201).length).toBeLessThanOrEqual(2);
+      const refused = answers.at(-1)!;
+      expectError(refused, 429, 'rate_limited');
+      expect(refused.json().message).toMatch(/write to us by email/);
+    } finally {
+      await capped.close();
     }
   });
 });

@@ -19,7 +19,7 @@ import {
 } from '../schemas';
 import type { TicketCommands } from '../../workflows/ticket/client';
 import { attachmentContent, sendAttachment, TicketQueries } from '../tickets/queries';
-import { allocateTicketNumber } from '../tickets/numbers';
+import { allocateTicketNumber, creationKey } from '../tickets/numbers';
 import { addOperatorCommentUpdate, changeTicketUpdate, ticketWorkflowId } from '../../workflows/ticket/definitions';
 import { publicToken, ticketUrl } from '../../security/public-token';
 
@@ -111,7 +111,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     if (problem) throw unprocessable(problem);
     await ensureActiveOperator(request.body.assigneeId);
     const key = request.headers['idempotency-key'];
-    const number = await allocateTicketNumber(db, key ? `${request.operator!.id}:${key}` : null);
+    const number = await allocateTicketNumber(db, creationKey(key ? `${request.operator!.id}:${key}` : null, request.body));
     const ticket: NewTicket = {
       number,
       subject: request.body.subject,

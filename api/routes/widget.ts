@@ -2,18 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { Type } from 'typebox';
 import type { App } from '../types';
-import { perAddress } from '../client-address';
+import { addressBucket, perAddress } from '../client-address';
 import type { Database } from '../../db';
 import { ErrorBody, HttpError, unprocessable } from '../errors';
 import { IdempotencyHeaders, WidgetIdentityHeaders, WidgetTicketBody, WidgetTicketView } from '../schemas';
 import type { TicketCommands } from '../../workflows/ticket/client';
-import { allocateTicketNumber, isRepeatedCreation } from '../tickets/numbers';
+import { allocateTicketNumber, creationKey, isRepeatedCreation } from '../tickets/numbers';
 import { STATUS_LABELS, TicketStatus } from '../../domain/ticket';
 import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, widgetAttachmentProblem, widgetFormProblems } from '../../domain/widget';
 import { isSignedExternalId } from '../../security/widget-identity';
+import type { RateLimitCounters } from '../../db/rate-limits';
 import { publicToken, ticketUrl } from '../../security/public-token';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 413: ErrorBody, 422: ErrorBody, 429: ErrorBody, 503: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 413: ErrorBody, 422: ErrorBody, 429: ErrorBody, 503: ErrorBody };
 
 export interface WidgetRouteDeps {
   db: Database;
@@ -23,7 +24,13 @@ export interface WidgetRouteDeps {
   widgetSecret: string;
   ticketsPerHourPerAddress: number;
   ticketsPerHourPerEmail: number;
+  ticketsPerHour: number;
+  uploadBytesPerHourPerAddress: number;
+  uploadBytesPerHour: number;
+  counters: RateLimitCounters;
 }
+
+const HOUR_MS = 3_600_000;
 
 /** The form and its files in base64, with room to spare; beyond it, a 413. */
 const WIDGET_BODY_LIMIT = WIDGET_MAX_ATTACHMENTS * Math.ceil(WIDGET_MAX_ATTACHMENT_BYTES / 3) * 4 + 256 * 1024;
@@ -46,6 +53,23 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
       updatedAt: row.updated_at.toISOString(), publicUrl: ticketUrl(deps.publicUrl, token), token,
     };
   };
+
+  /**
+   * What the form takes from everyone together, and the files from one address: the
+   * widget needs no account, so these bound what strangers can make it send and store.
+   */
+  async function withinWidgetQuotas(ip: string, uploadBytes: number) {
+    const total = await deps.counters.hit('widget:tickets', HOUR_MS);
+    if (total.hits > deps.ticketsPerHour) {
+      throw new HttpError(429, 'rate_limited', 'We are receiving too many requests through this form right now. Please write to us by email, or try again later.');
+    }
+    if (uploadBytes === 0) return;
+    const fromAddress = await deps.counters.hit(`widget:upload-bytes:${addressBucket(ip)}`, HOUR_MS, uploadBytes);
+    const overall = await deps.counters.hit('widget:upload-bytes', HOUR_MS, uploadBytes);
+    if (fromAddress.hits > deps.uploadBytesPerHourPerAddress || overall.hits > deps.uploadBytesPerHour) {
+      throw new HttpError(429, 'rate_limited', 'Too many attachments were uploaded this hour. Send your message without them, or try again later.');
+    }
+  }
 
   app.post('/api/widget/tickets', {
     schema: {
@@ -77,15 +101,19 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
     const email = body.email.trim();
     const [recent] = await db.sequelize.query<{ count: number }>(
       `SELECT count(*)::int AS count FROM tickets
-       WHERE source = 'widget' AND lower(contact_email) = lower(:email) AND created_at > now() - interval '1 hour'`,
+       WHERE source = 'widget' AND mail_identity(contact_email) = mail_identity(:email) AND created_at > now() - interval '1 hour'`,
       { type: QueryTypes.SELECT, replacements: { email } },
     );
     const key = request.headers['idempotency-key'];
     const scopedKey = key ? `widget:${key}` : null;
-    if (recent!.count >= deps.ticketsPerHourPerEmail && !(await isRepeatedCreation(db, scopedKey))) {
+    const creation = creationKey(scopedKey, body);
+    // A retry of a ticket already opened is answered as before, and counts nowhere again.
+    const repeated = await isRepeatedCreation(db, creation);
+    if (recent!.count >= deps.ticketsPerHourPerEmail && !repeated) {
       throw new HttpError(429, 'rate_limited', `You have opened ${recent!.count} tickets in the last hour; please wait before opening another, or answer one of them.`);
     }
-    const number = await allocateTicketNumber(db, scopedKey);
+    if (!repeated) await withinWidgetQuotas(request.ip, files.reduce((sum, f) => sum + f.bytes.length, 0));
+    const number = await allocateTicketNumber(db, creation);
     // The comment's key ties the files to it; a retry stores them once.
     const messageKey = scopedKey ?? `widget:${randomUUID()}`;
     for (const [position, file] of files.entries()) {

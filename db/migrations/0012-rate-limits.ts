@@ -10,7 +10,7 @@ export const up: MigrationFn<QueryInterface> = async ({ context }) => {
   await context.sequelize.query(`
     CREATE UNLOGGED TABLE rate_limit_counters (
       key text PRIMARY KEY,
-      hits integer NOT NULL,
+      hits bigint NOT NULL,
       resets_at timestamptz NOT NULL
     );
     CREATE INDEX rate_limit_counters_resets_at ON rate_limit_counters (resets_at);
