@@ -29,6 +29,7 @@ import { eventStreams } from './event-streams';
 import { ticketChangeHub } from '../live/ticket-changes';
 import { postgresRateLimitStore, rateLimitCounters } from '../db/rate-limits';
 import { perAddress } from './client-address';
+import { requestLogSerializer } from './log-redaction';
 import { validSessionBuckets } from './plugins/auth';
 
 export interface AppDeps {
@@ -46,7 +47,7 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 /** Builds the whole HTTP app without listening: `server.ts` listens, tests inject. */
 export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_000, logger = false }: AppDeps): Promise<App> {
   const app = Fastify({
-    logger,
+    logger: logger && typeof logger === 'object' ? { ...logger, serializers: { req: requestLogSerializer, ...logger.serializers } } : logger,
     // Only a proxy named in TRUST_PROXY may say who the client is (X-Forwarded-For).
     trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },

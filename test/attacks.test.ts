@@ -194,3 +194,37 @@ describe('the widget as a mail cannon', () => {
     }
   });
 });
+
+it('the access log never holds a public link token', async () => {
+  const lines: string[] = [];
+  const logged = await buildApp({
+    config: h.config, db: h.db, temporal: h.temporal,
+    logger: { level: 'info', stream: { write: (line: string) => { lines.push(line); } } },
+  });
+  try {
+    const ticket = (await h.request(agent, 'POST', '/api/tickets', { subject: 'Logged', body: 'b', customer: { email: `log-${randomUUID().slice(0, 8)}@example.com` } })).json();
+    const token = ticket.publicUrl.split('/t/')[1]!;
+    expect((await logged.inject({ method: 'GET', url: `/api/public/tickets/${token}` })).statusCode).toBe(200);
+    await logged.inject({ method: 'GET', url: `/t/${token}?from=mail` });
+    await logged.inject({ method: 'GET', url: `/api/public/tickets/${token}/attachments/1` });
+    expect(lines.length).toBeGreaterThanOrEqual(6);
+    expect(lines.join('\n')).not.toContain(token);
+    expect(lines.join('\n')).toContain('/api/public/tickets/[token]');
+  } finally {
+    await logged.close();
+  }
+});
+
+it('the public view does not reveal that a note was written or the ticket reassigned', async () => {
+  const colleague = await h.login('agent');
+  const ticket = (await h.request(agent, 'POST', '/api/tickets', { subject: 'Quiet', body: 'b', customer: { email: `quiet-${randomUUID().slice(0, 8)}@example.com` } })).json();
+  const token = ticket.publicUrl.split('/t/')[1]!;
+  const publicView = async () => (await h.app.inject({ method: 'GET', url: `/api/public/tickets/${token}` })).json();
+  const before = (await publicView()).updatedAt;
+  await new Promise((r) => setTimeout(r, 20));
+  expect((await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'Customer seems angry', visibility: 'internal' })).statusCode).toBe(201);
+  expect((await h.request(agent, 'PATCH', `/api/tickets/${ticket.number}`, { assigneeId: colleague.operator.id, priority: 'high' })).statusCode).toBe(200);
+  expect((await publicView()).updatedAt).toBe(before);
+  expect((await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'We are on it', visibility: 'public' })).statusCode).toBe(201);
+  expect((await publicView()).updatedAt > before).toBe(true);
+});

@@ -8,7 +8,8 @@ import { ErrorBody, HttpError, unprocessable } from '../errors';
 import { IdempotencyHeaders, WidgetIdentityHeaders, WidgetTicketBody, WidgetTicketView } from '../schemas';
 import type { TicketCommands } from '../../workflows/ticket/client';
 import { allocateTicketNumber, creationKey, isRepeatedCreation } from '../tickets/numbers';
-import { STATUS_LABELS, TicketStatus } from '../../domain/ticket';
+import { PUBLIC_CHANGE_TYPES, STATUS_LABELS, TicketStatus } from '../../domain/ticket';
+import { lastPublicChange } from '../tickets/queries';
 import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, widgetAttachmentProblem, widgetFormProblems } from '../../domain/widget';
 import { isSignedExternalId } from '../../security/widget-identity';
 import type { RateLimitCounters } from '../../db/rate-limits';
@@ -32,6 +33,10 @@ export interface WidgetRouteDeps {
 
 const HOUR_MS = 3_600_000;
 
+type WidgetTicketRow = { number: number; subject: string; status: TicketStatus; updated_at: Date; token_version: number };
+/** "Updated" is the last change the customer can see, never a note's or a reassignment's. */
+const WIDGET_TICKET_COLUMNS = `t.number, t.subject, t.status, t.token_version, coalesce(${lastPublicChange('t.number')}, t.created_at) AS updated_at`;
+
 /** The form and its files in base64, with room to spare; beyond it, a 413. */
 const WIDGET_BODY_LIMIT = WIDGET_MAX_ATTACHMENTS * Math.ceil(WIDGET_MAX_ATTACHMENT_BYTES / 3) * 4 + 256 * 1024;
 
@@ -46,7 +51,7 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
   const { db, commands } = deps;
 
   /** The ticket's view in the widget, with the link token to follow and answer it. */
-  const viewOf = (row: { number: number; subject: string; status: TicketStatus; updated_at: Date; token_version: number }) => {
+  const viewOf = (row: WidgetTicketRow) => {
     const token = publicToken(deps.secretKey, row.number, row.token_version);
     return {
       number: row.number, subject: row.subject, status: row.status, statusLabel: STATUS_LABELS[row.status],
@@ -143,9 +148,9 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
       messageKey,
       suppressAcknowledgement: false,
     });
-    const [row] = await db.sequelize.query<{ number: number; subject: string; status: TicketStatus; updated_at: Date; token_version: number }>(
-      'SELECT number, subject, status, updated_at, token_version FROM tickets WHERE number = :number',
-      { type: QueryTypes.SELECT, replacements: { number } },
+    const [row] = await db.sequelize.query<WidgetTicketRow>(
+      `SELECT ${WIDGET_TICKET_COLUMNS} FROM tickets t WHERE t.number = :number`,
+      { type: QueryTypes.SELECT, replacements: { number, publicChangeTypes: PUBLIC_CHANGE_TYPES } },
     );
     return reply.code(201).send(viewOf(row!));
   });
@@ -160,11 +165,11 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
   }, async (request) => {
     const externalId = request.headers['x-helpdesk-external-id'];
     if (!isSignedExternalId(deps.widgetSecret, externalId, request.headers['x-helpdesk-signature'])) throw forgedSignature();
-    const rows = await db.sequelize.query<{ number: number; subject: string; status: TicketStatus; updated_at: Date; token_version: number }>(
-      `SELECT number, subject, status, updated_at, token_version FROM tickets
-       WHERE external_id = :externalId OR customer_id IN (SELECT id FROM customers WHERE external_id = :externalId)
+    const rows = await db.sequelize.query<WidgetTicketRow>(
+      `SELECT ${WIDGET_TICKET_COLUMNS} FROM tickets t
+       WHERE t.external_id = :externalId OR t.customer_id IN (SELECT id FROM customers WHERE external_id = :externalId)
        ORDER BY updated_at DESC LIMIT 50`,
-      { type: QueryTypes.SELECT, replacements: { externalId } },
+      { type: QueryTypes.SELECT, replacements: { externalId, publicChangeTypes: PUBLIC_CHANGE_TYPES } },
     );
     return { items: rows.map(viewOf) };
   });

@@ -1,6 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../../db';
-import { STATUS_LABELS, TICKET_STATUSES, TicketStatus } from '../../domain/ticket';
+import { PUBLIC_CHANGE_TYPES, STATUS_LABELS, TICKET_STATUSES, TicketStatus } from '../../domain/ticket';
 import type {
   AttachmentView,
   CommentView,
@@ -133,6 +133,14 @@ function whereClause(filter: ListFilter, skipStatus = false) {
   }
   return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', replacements };
 }
+
+/**
+ * When the customer's view of a ticket last changed (a message, a reply, its status): what
+ * a customer is shown as "updated", since the row's own updated_at also moves with notes
+ * and reassignments. Needs the replacement `publicChangeTypes: PUBLIC_CHANGE_TYPES`.
+ */
+export const lastPublicChange = (ticketNumber: string) =>
+  `(SELECT max(e.created_at) FROM ticket_events e WHERE e.ticket_number = ${ticketNumber} AND e.type IN (:publicChangeTypes))`;
 
 export function createTicketQueries(db: Database) {
   const { sequelize } = db;
@@ -281,7 +289,15 @@ export function createTicketQueries(db: Database) {
     async publicView(number: number): Promise<PublicTicket | null> {
       const ticket = await this.summary(number);
       if (!ticket) return null;
-      const comments = await this.comments(number, 'public');
+      // The last change the customer can see: a note or a reassignment moves the ticket's
+      // own updated_at, and must not show through.
+      const [comments, [lastPublic]] = await Promise.all([
+        this.comments(number, 'public'),
+        sequelize.query<{ at: Date | null }>(
+          `SELECT ${lastPublicChange(':number')} AS at`,
+          { type: QueryTypes.SELECT, replacements: { number, publicChangeTypes: PUBLIC_CHANGE_TYPES } },
+        ),
+      ]);
       const customerName = [ticket.contact.firstName, ticket.contact.lastName].filter(Boolean).join(' ') || null;
       return {
         number: ticket.number,
@@ -289,7 +305,7 @@ export function createTicketQueries(db: Database) {
         status: ticket.status,
         statusLabel: STATUS_LABELS[ticket.status],
         createdAt: ticket.createdAt,
-        updatedAt: ticket.updatedAt,
+        updatedAt: lastPublic?.at ? lastPublic.at.toISOString() : ticket.createdAt,
         comments: comments.map((c) => ({
           id: c.id,
           author: c.author.kind === 'operator'
