@@ -59,7 +59,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
 
   const changes = ticketChangeHub(config.DATABASE_URL, (line) => app.log.warn(line));
   app.addHook('onClose', async () => changes.close());
-  const streams = eventStreams(app);
+  const streams = eventStreams(app, { total: config.LIVE_STREAMS_TOTAL, perGroup: config.LIVE_STREAMS_PER_CLIENT });
 
   registerErrorHandler(app);
   app.addSchema(ErrorBody);

@@ -187,6 +187,12 @@ export const SETTINGS = {
   },
   WIDGET_UPLOAD_BYTES_PER_HOUR_PER_ADDRESS: { default: '31457280', doc: 'Bytes of attachments one IP address may upload through the widget per hour.', parse: integer(0, 100_000_000_000) },
   WIDGET_UPLOAD_BYTES_PER_HOUR: { default: '524288000', doc: 'Bytes of attachments the widget takes per hour from everyone together.', parse: integer(0, 1_000_000_000_000) },
+  LIVE_STREAMS_PER_CLIENT: {
+    default: '10',
+    doc: 'Live-update streams (server-sent events) one API process keeps open per client address, per ticket link and per operator session; more are refused with 429.',
+    parse: integer(1, 100_000),
+  },
+  LIVE_STREAMS_TOTAL: { default: '2000', doc: 'Live-update streams one API process keeps open in all.', parse: integer(1, 1_000_000) },
   RATE_LIMIT_API: { default: '1200', doc: 'Requests per minute per operator session or IP address to the operator API.', parse: integer(1, 1_000_000) },
 } satisfies Record<string, Setting<unknown>>;
 

@@ -3,10 +3,12 @@
  * reproduced, named after it, with what it must no longer achieve.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { startHarness, Harness, Session, expectError } from './support/harness';
 import { buildApp } from '../api/app';
 import type { App } from '../api/types';
 import { rateLimitCounters } from '../db/rate-limits';
+import { freePort } from './support/ports';
 
 let h: Harness;
 let agent: Session;
@@ -227,4 +229,50 @@ it('the public view does not reveal that a note was written or the ticket reassi
   expect((await publicView()).updatedAt).toBe(before);
   expect((await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'We are on it', visibility: 'public' })).statusCode).toBe(201);
   expect((await publicView()).updatedAt > before).toBe(true);
+});
+
+it('live streams are capped per client, per ticket link and in total, with a clear refusal', async () => {
+  const streaming = await buildApp({
+    config: { ...h.config, LIVE_STREAMS_PER_CLIENT: 3, LIVE_STREAMS_TOTAL: 5, TRUST_PROXY: ['127.0.0.1'] }, db: h.db, temporal: h.temporal,
+  });
+  const port = await freePort();
+  await streaming.listen({ host: '127.0.0.1', port });
+  const open: Array<{ abort: () => void }> = [];
+  try {
+    const tokens: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const ticket = (await h.request(agent, 'POST', '/api/tickets', { subject: `Live ${i}`, body: 'b', customer: { email: `live-${randomUUID().slice(0, 8)}@example.com` } })).json();
+      tokens.push(ticket.publicUrl.split('/t/')[1]!);
+    }
+    // Plain requests on sockets of their own, closed when the test is done with them.
+    const stream = (token: string, client: string) => new Promise<{ status: number; body: { message: string } | null }>((resolve, reject) => {
+      const request = http.get({ host: '127.0.0.1', port, path: `/api/public/tickets/${token}/events`, headers: { 'x-forwarded-for': client }, agent: false }, (response) => {
+        if (response.statusCode === 200) {
+          open.push({ abort: () => request.destroy() });
+          resolve({ status: 200, body: null });
+          return;
+        }
+        let text = '';
+        response.on('data', (chunk) => { text += chunk; });
+        response.on('end', () => resolve({ status: response.statusCode!, body: JSON.parse(text) }));
+      });
+      request.on('error', reject);
+    });
+    const [a, b, c] = ['192.0.2.10', '192.0.2.11', '192.0.2.12'];
+    for (let i = 0; i < 3; i++) expect((await stream(tokens[0]!, a)).status).toBe(200);
+    const refused = await stream(tokens[0]!, a);
+    expect(refused.status).toBe(429);
+    expect(refused.body.message).toMatch(/Too many live connections/);
+    expect((await stream(tokens[0]!, b)).status).toBe(429); // the link has its three
+    expect((await stream(tokens[1]!, b)).status).toBe(200);
+    expect((await stream(tokens[1]!, b)).status).toBe(200);
+    expect((await stream(tokens[2]!, c)).status).toBe(429); // five in all
+    // Closed streams make room again.
+    for (const controller of open.splice(0)) controller.abort();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await stream(tokens[2]!, c)).status).toBe(200);
+  } finally {
+    for (const controller of open) controller.abort();
+    await streaming.close();
+  }
 });

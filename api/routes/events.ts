@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Type } from 'typebox';
 import type { App } from '../types';
 import { ErrorBody } from '../errors';
@@ -33,7 +34,7 @@ export default async function eventRoutes(app: App, { changes, streams, sessionC
     let unsubscribe = () => {};
     let recheck: NodeJS.Timeout | undefined;
     let ended = false;
-    const { send, end } = streams.open(request, reply, () => {
+    const { send, end } = streams.open(request, reply, [`session:${createHash('sha256').update(token).digest('hex')}`], () => {
       ended = true;
       clearTimeout(recheck);
       unsubscribe();

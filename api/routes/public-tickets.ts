@@ -56,7 +56,7 @@ export default async function publicTicketRoutes(app: App, { db, commands, queri
   }, async (request, reply) => {
     const number = await ticketNumberFor(request.params.token);
     let unsubscribe = () => {};
-    const { send } = streams.open(request, reply, () => unsubscribe());
+    const { send } = streams.open(request, reply, [perAddress(request), `ticket:${number}`], () => unsubscribe());
     unsubscribe = changes.subscribe((change) => {
       if (change === null) send('resync', {});
       else if (change.number === number && PUBLIC_CHANGE_TYPES.includes(change.type)) send('changed', {});
