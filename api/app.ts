@@ -90,7 +90,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
     },
   });
   const counters = rateLimitCounters(db.sequelize);
-  const sessionBuckets = validSessionBuckets(db);
+  const sessionBuckets = validSessionBuckets(db, config.SESSION_MAX_AGE);
   await app.register(rateLimit, {
     global: true,
     max: config.RATE_LIMIT_API,
@@ -124,7 +124,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(auth, { db, sessionTtlMs: config.SESSION_TTL, secureCookies });
+  await app.register(auth, { db, sessionTtlMs: config.SESSION_TTL, sessionMaxAgeMs: config.SESSION_MAX_AGE, secureCookies });
 
   await app.register(healthRoutes, { db, temporal });
   await app.register(authRoutes, {

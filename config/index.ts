@@ -111,6 +111,7 @@ export const SETTINGS = {
     parse: secret,
   },
   SESSION_TTL: { default: '12h', doc: 'How long an operator stays logged in without activity.', parse: duration },
+  SESSION_MAX_AGE: { default: '7d', doc: 'Longest an operator stays logged in however active: then they log in again.', parse: duration },
   EVENT_STREAM_SESSION_CHECK: {
     default: '1m',
     doc: 'How often an open live-update stream of the admin UI checks that its session is still valid (expired, logged out through another API process, operator disabled).',

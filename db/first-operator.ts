@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from './index';
-import { hashPassword } from '../security/passwords';
-import { MIN_PASSWORD_LENGTH } from '../domain/operator';
+import { hashPassword, passwordProblem } from '../security/passwords';
 
 export interface FirstOperatorResult {
   created: boolean;
@@ -13,10 +12,9 @@ export interface FirstOperatorResult {
 /** Creates the first admin when there is no operator at all; never touches an existing one. */
 export async function ensureFirstOperator(db: Database, settings: { email: string | null; password: string | null; name: string }): Promise<FirstOperatorResult> {
   if ((await db.Operator.count()) > 0) return { created: false, email: null, generatedPassword: null };
-  if (settings.password !== null && settings.password.length < MIN_PASSWORD_LENGTH) {
-    throw new Error(`ADMIN_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
-  }
   const email = settings.email ?? 'admin@localhost';
+  const weak = settings.password === null ? null : passwordProblem(settings.password, [email, settings.name]);
+  if (weak) throw new Error(`ADMIN_PASSWORD: ${weak}`);
   const generatedPassword = settings.password === null ? randomBytes(12).toString('base64url') : null;
   await db.Operator.create({
     email,

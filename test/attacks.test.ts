@@ -262,7 +262,7 @@ it('live streams are capped per client, per ticket link and in total, with a cle
     for (let i = 0; i < 3; i++) expect((await stream(tokens[0]!, a)).status).toBe(200);
     const refused = await stream(tokens[0]!, a);
     expect(refused.status).toBe(429);
-    expect(refused.body.message).toMatch(/Too many live connections/);
+    expect(refused.body!.message).toMatch(/Too many live connections/);
     expect((await stream(tokens[0]!, b)).status).toBe(429); // the link has its three
     expect((await stream(tokens[1]!, b)).status).toBe(200);
     expect((await stream(tokens[1]!, b)).status).toBe(200);
@@ -275,4 +275,34 @@ it('live streams are capped per client, per ticket link and in total, with a cle
     for (const controller of open) controller.abort();
     await streaming.close();
   }
+});
+
+describe('accounts', () => {
+  it('an admin cannot give a colleague one of the passwords attackers try first', async () => {
+    const admin = await h.login('admin');
+    const email = `weak-${randomUUID().slice(0, 8)}@helpdesk.test`;
+    for (const password of ['password123', 'Summer2024!', 'qwertyuiop1']) {
+      expectError(await h.request(admin, 'POST', '/api/operators', { email, name: 'Weak', password, role: 'agent' }), 422);
+    }
+    const created = await h.request(admin, 'POST', '/api/operators', { email, name: 'Strong', password: 'lamp-orbit-vivid-oak', role: 'agent' });
+    expect(created.statusCode).toBe(201);
+    expectError(await h.request(admin, 'PATCH', `/api/operators/${created.json().id}`, { password: 'letmein2025' }), 422);
+  });
+
+  it('a session ends after its absolute lifetime, however busy the operator is', async () => {
+    const shortLived = await buildApp({ config: { ...h.config, SESSION_MAX_AGE: 1500 }, db: h.db, temporal: h.temporal });
+    try {
+      const colleague = await h.login('agent');
+      const loggedIn = await login(shortLived, newAddress(), colleague.operator.email, colleague.password);
+      const cookie = `hd_session=${loggedIn.cookies.find((c) => c.name === 'hd_session')!.value}`;
+      const me = () => shortLived.inject({ method: 'GET', url: '/api/me', headers: { cookie } });
+      expect((await me()).statusCode).toBe(200);
+      await new Promise((r) => setTimeout(r, 800));
+      expect((await me()).statusCode).toBe(200);
+      await new Promise((r) => setTimeout(r, 900));
+      expectError(await me(), 401);
+    } finally {
+      await shortLived.close();
+    }
+  });
 });

@@ -44,6 +44,8 @@ declare module 'fastify' {
 export type EndedSessions = { token: string } | { operatorId: number };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** When a session ends: idle expiry, but never later than its absolute lifetime (`:maxAgeMs`). */
+const SESSION_ENDS = "least(s.expires_at, s.created_at + :maxAgeMs * interval '1 millisecond')";
 /** How long a session found valid keeps its own rate-limit bucket before it is looked up again. */
 const SESSION_BUCKET_TTL_MS = 30_000;
 const MAX_REMEMBERED_SESSIONS = 10_000;
@@ -60,7 +62,7 @@ function sameSecret(a: string, b: string): boolean {
  * hashed. Writes also need the session's CSRF token in a header, which another site's
  * page can neither read nor set.
  */
-export default fp<{ db: Database; sessionTtlMs: number; secureCookies: boolean }>(async (app, { db, sessionTtlMs, secureCookies }) => {
+export default fp<{ db: Database; sessionTtlMs: number; sessionMaxAgeMs: number; secureCookies: boolean }>(async (app, { db, sessionTtlMs, sessionMaxAgeMs, secureCookies }) => {
   app.decorateRequest('operator', null);
 
   const endListeners: Array<(ended: EndedSessions) => void> = [];
@@ -86,7 +88,7 @@ export default fp<{ db: Database; sessionTtlMs: number; secureCookies: boolean }
       // Streams of this process end now; other API processes find out at their next look.
       for (const listener of endListeners) listener({ operatorId });
     },
-    validUntil: (token: string) => validSessionExpiry(db, hashToken(token)),
+    validUntil: (token: string) => validSessionExpiry(db, hashToken(token), sessionMaxAgeMs),
   });
 
   app.decorate('requireOperator', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -95,11 +97,11 @@ export default fp<{ db: Database; sessionTtlMs: number; secureCookies: boolean }
     const tokenHash = hashToken(token);
     // Every operator request starts here: one round trip for the session and its operator.
     const [session] = await db.sequelize.query<{
-      operator_id: number; csrf_token: string; expires_at: Date; email: string; name: string; role: Operator['role']; active: boolean;
+      operator_id: number; csrf_token: string; expires_at: Date; created_at: Date; email: string; name: string; role: Operator['role']; active: boolean;
     }>(
-      `SELECT s.operator_id, s.csrf_token, s.expires_at, o.email, o.name, o.role, o.active
+      `SELECT s.operator_id, s.csrf_token, ${SESSION_ENDS} AS expires_at, s.created_at, o.email, o.name, o.role, o.active
        FROM sessions s JOIN operators o ON o.id = s.operator_id WHERE s.token_hash = :tokenHash`,
-      { type: QueryTypes.SELECT, replacements: { tokenHash } },
+      { type: QueryTypes.SELECT, replacements: { tokenHash, maxAgeMs: sessionMaxAgeMs } },
     );
     if (!session || session.expires_at.getTime() < Date.now()) throw unauthorized('Your session has ended; log in again.');
     if (!session.active) throw unauthorized('This operator account is disabled.');
@@ -109,9 +111,10 @@ export default fp<{ db: Database; sessionTtlMs: number; secureCookies: boolean }
         throw forbidden(`Missing or wrong ${CSRF_HEADER} header; take it from GET /api/me.`);
       }
     }
-    // Sliding expiry, written at most once per half TTL.
-    if (session.expires_at.getTime() - Date.now() < sessionTtlMs / 2) {
-      const expiresAt = new Date(Date.now() + sessionTtlMs);
+    // Sliding expiry, written at most once per half TTL, never past the session's absolute end.
+    const absoluteEnd = session.created_at.getTime() + sessionMaxAgeMs;
+    if (session.expires_at.getTime() - Date.now() < sessionTtlMs / 2 && session.expires_at.getTime() < absoluteEnd) {
+      const expiresAt = new Date(Math.min(Date.now() + sessionTtlMs, absoluteEnd));
       await db.Session.update({ expiresAt }, { where: { tokenHash } });
       reply.setCookie(SESSION_COOKIE, token, cookieOptions(secureCookies, expiresAt));
     }
@@ -131,11 +134,11 @@ export default fp<{ db: Database; sessionTtlMs: number; secureCookies: boolean }
 }, { name: 'auth', dependencies: ['@fastify/cookie'] });
 
 /** When a session ends if nothing extends it; null once it has ended or its operator is disabled. */
-async function validSessionExpiry(db: Database, tokenHash: string): Promise<Date | null> {
+async function validSessionExpiry(db: Database, tokenHash: string, maxAgeMs: number): Promise<Date | null> {
   const [session] = await db.sequelize.query<{ expires_at: Date }>(
-    `SELECT s.expires_at FROM sessions s JOIN operators o ON o.id = s.operator_id
-     WHERE s.token_hash = :tokenHash AND o.active AND s.expires_at > now()`,
-    { type: QueryTypes.SELECT, replacements: { tokenHash } },
+    `SELECT ${SESSION_ENDS} AS expires_at FROM sessions s JOIN operators o ON o.id = s.operator_id
+     WHERE s.token_hash = :tokenHash AND o.active AND ${SESSION_ENDS} > now()`,
+    { type: QueryTypes.SELECT, replacements: { tokenHash, maxAgeMs } },
   );
   return session?.expires_at ?? null;
 }
@@ -145,14 +148,14 @@ async function validSessionExpiry(db: Database, tokenHash: string): Promise<Date
  * (the request counts against its address). Valid sessions are remembered for a while so
  * the limiter costs no extra query on most requests; an invalid one is never remembered.
  */
-export function validSessionBuckets(db: Database) {
+export function validSessionBuckets(db: Database, sessionMaxAgeMs: number) {
   const remembered = new Map<string, number>();
   return {
     async of(token: string): Promise<string | null> {
       const tokenHash = hashToken(token);
       const until = remembered.get(tokenHash);
       if (until !== undefined && until > Date.now()) return `session:${tokenHash}`;
-      if (!(await validSessionExpiry(db, tokenHash))) return null;
+      if (!(await validSessionExpiry(db, tokenHash, sessionMaxAgeMs))) return null;
       if (remembered.size >= MAX_REMEMBERED_SESSIONS) remembered.clear();
       remembered.set(tokenHash, Date.now() + SESSION_BUCKET_TTL_MS);
       return `session:${tokenHash}`;

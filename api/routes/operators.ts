@@ -2,9 +2,9 @@ import { Type } from 'typebox';
 import { UniqueConstraintError } from 'sequelize';
 import type { App } from '../types';
 import type { Database } from '../../db';
-import { ErrorBody, conflict, notFound } from '../errors';
+import { ErrorBody, conflict, notFound, unprocessable } from '../errors';
 import { CreateOperatorBody, IdParams, OperatorView, UpdateOperatorBody } from '../schemas';
-import { hashPassword } from '../../security/passwords';
+import { hashPassword, passwordProblem } from '../../security/passwords';
 
 export function operatorView(o: { id: number; email: string; name: string; role: OperatorView['role']; active: boolean }): OperatorView {
   return { id: o.id, email: o.email, name: o.name, role: o.role, active: o.active };
@@ -21,10 +21,12 @@ export default async function operatorRoutes(app: App, { db }: { db: Database })
       tags: ['operators'],
       summary: 'Add an operator (admins only)',
       body: CreateOperatorBody,
-      response: { 201: OperatorView, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody },
+      response: { 201: OperatorView, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 422: ErrorBody },
     },
     preHandler: [app.requireOperator, app.requireAdmin],
   }, async (request, reply) => {
+    const weak = passwordProblem(request.body.password, [request.body.email, request.body.name]);
+    if (weak) throw unprocessable(weak);
     try {
       const operator = await db.Operator.create({
         email: request.body.email.trim(),
@@ -46,11 +48,16 @@ export default async function operatorRoutes(app: App, { db }: { db: Database })
       description: 'Disabling an operator or setting a new password ends all their sessions. The last active admin can be neither disabled nor made an agent.',
       params: IdParams,
       body: UpdateOperatorBody,
-      response: { 200: OperatorView, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      response: { 200: OperatorView, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
     },
     preHandler: [app.requireOperator, app.requireAdmin],
   }, async (request) => {
     const { name, role, active, password } = request.body;
+    if (password !== undefined) {
+      const current = await db.Operator.findByPk(request.params.id);
+      const weak = passwordProblem(password, [current?.email, name ?? current?.name]);
+      if (weak) throw unprocessable(weak);
+    }
     const passwordHash = password === undefined ? undefined : await hashPassword(password);
     const updated = await db.sequelize.transaction(async (transaction) => {
       // Locked in id order, every admin row at once: two admins demoting each other at the
