@@ -58,10 +58,11 @@ export function outboxMailer(dir: string, log: (line: string) => void = console.
     async send(mail) {
       const file = join(dir, `${mail.key.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`);
       if (await stat(file).then(() => true, () => false)) return;
-      await mkdir(dir, { recursive: true });
+      // Customer mail: readable by the helpdesk's own user only.
+      await mkdir(dir, { recursive: true, mode: 0o700 });
       const info = await transport.sendMail(message(mail));
       // Written under a temporary name and renamed, so a reader never sees half a mail.
-      await writeFile(`${file}.tmp`, info.message as Buffer);
+      await writeFile(`${file}.tmp`, info.message as Buffer, { mode: 0o600 });
       await rename(`${file}.tmp`, file);
       log(`mail to ${mail.to} "${mail.subject}" written to ${file}`);
     },

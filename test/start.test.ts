@@ -4,7 +4,8 @@
  * of it, and the next start finds everything where it was.
  */
 import { spawn, ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { Client as PgClient } from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -111,6 +112,15 @@ it('npm start runs everything on embedded defaults; Ctrl-C stops it; a second st
   for (let i = 0; i < 100 && !existsSync(acknowledgement); i++) await new Promise((r) => setTimeout(r, 100));
   expect(readdirSync(outbox)).toEqual([`ticket-${number}-event-1-ticket_created-customer.eml`]);
   expect((await simpleParser(readFileSync(acknowledgement))).text).toContain(publicUrl);
+
+  // What npm start keeps is its user's alone: no one else reads the data folder's parts.
+  const privateTo = (path: string, bits: number) => expect((statSync(path).mode & bits).toString(8)).toBe('0');
+  privateTo(dataDir, 0o066); // run as root, the embedded PostgreSQL's user may pass through it
+  for (const path of [join(dataDir, 'temporal'), outbox, join(dataDir, 'secret-key'), acknowledgement]) privateTo(path, 0o077);
+  // The embedded database's password is derived from the secret, not a piece of it.
+  const secret = readFileSync(join(dataDir, 'secret-key'), 'utf8').trim();
+  const guess = new PgClient({ host: '127.0.0.1', port: Number(env.EMBEDDED_POSTGRES_PORT), user: 'postgres', password: secret.slice(0, 32), database: 'postgres' });
+  await expect(guess.connect()).rejects.toThrow(/password authentication failed/);
 
   expect(await stop(first.child)).toBe(0);
   await expect(fetch(`${base()}/healthz`)).rejects.toThrow();
