@@ -148,6 +148,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
     secretKey: config.SECRET_KEY,
     publicUrl: config.PUBLIC_URL,
     widgetSecret: config.WIDGET_SECRET ?? '',
+    acceptUnexpiringSignatures: config.WIDGET_ACCEPT_UNEXPIRING_SIGNATURES,
     ticketsPerHourPerAddress: config.WIDGET_TICKETS_PER_HOUR_PER_ADDRESS,
     ticketsPerHourPerEmail: config.WIDGET_TICKETS_PER_HOUR_PER_EMAIL,
     ticketsPerHour: config.WIDGET_TICKETS_PER_HOUR,
@@ -156,6 +157,6 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
     counters,
   });
   await app.register(adminUiRoutes);
-  await app.register(customerPageRoutes, { db, rateLimit: config.RATE_LIMIT_PUBLIC, widgetSecret: config.WIDGET_SECRET ?? '' });
+  await app.register(customerPageRoutes, { db, rateLimit: config.RATE_LIMIT_PUBLIC, widgetSecret: config.WIDGET_SECRET ?? '', demo: config.WIDGET_DEMO });
   return app;
 }

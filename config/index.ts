@@ -52,6 +52,11 @@ const url = (protocols: string[]): Parser<string> => (raw, name) => {
   return raw.replace(/\/+$/, '');
 };
 
+const boolean: Parser<boolean> = (raw, name) => {
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new ConfigProblem(`${name} must be true or false, got "${raw}"`);
+};
+
 const optional = <T>(parse: Parser<T>): Parser<T | null> => (raw, name) => (raw === '' ? null : parse(raw, name));
 
 const oneOf = <T extends string>(values: readonly T[]): Parser<T> => (raw, name) => {
@@ -174,6 +179,12 @@ export const SETTINGS = {
     doc: "Shared with your website's back end, which signs a visitor's external ID with it (HMAC-SHA256, hex) for the widget. Empty: the widget's external IDs are ignored.",
     parse: optionalText,
   },
+  WIDGET_ACCEPT_UNEXPIRING_SIGNATURES: {
+    default: 'false',
+    doc: 'true: also accept external-ID signatures without an expiry (the plain hex HMAC of the ID), as websites signed them before; a signature copied from a page then works forever.',
+    parse: boolean,
+  },
+  WIDGET_DEMO: { default: 'false', doc: 'true: serve the demo website at /widget/demo (with WIDGET_SECRET it signs a demo visitor for anyone who opens it).', parse: boolean },
   WIDGET_ALLOWED_ORIGINS: {
     default: '*',
     doc: 'Websites (origins, comma-separated, e.g. https://www.example.com) whose pages may use the widget and the public ticket API; * for any.',

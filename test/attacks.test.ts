@@ -9,13 +9,15 @@ import { buildApp } from '../api/app';
 import type { App } from '../api/types';
 import { rateLimitCounters } from '../db/rate-limits';
 import { freePort } from './support/ports';
+import { externalIdSignature, unexpiringExternalIdSignature } from '../security/widget-identity';
 
 let h: Harness;
 let agent: Session;
+const WIDGET_SECRET = 'attacks-widget-secret-0123456789abcdef';
 
 beforeAll(async () => {
   h = await startHarness({
-    env: { RATE_LIMIT_LOGIN: '10', RATE_LIMIT_PUBLIC: '20', RATE_LIMIT_API: '40', WIDGET_TICKETS_PER_HOUR_PER_ADDRESS: '3' },
+    env: { RATE_LIMIT_LOGIN: '10', RATE_LIMIT_PUBLIC: '20', RATE_LIMIT_API: '40', WIDGET_TICKETS_PER_HOUR_PER_ADDRESS: '3', WIDGET_SECRET },
   });
   agent = await h.login('agent');
 });
@@ -304,5 +306,38 @@ describe('accounts', () => {
     } finally {
       await shortLived.close();
     }
+  });
+});
+
+describe('signed visitors', () => {
+  const visitorTickets = (externalId: string, signature: string) => h.app.inject({
+    method: 'GET', url: '/api/widget/tickets', remoteAddress: newAddress(), headers: { 'x-helpdesk-external-id': externalId, 'x-helpdesk-signature': signature },
+  });
+
+  it('a signature copied from a page stops working when it expires', async () => {
+    const externalId = `shop-${randomUUID().slice(0, 8)}`;
+    expect((await visitorTickets(externalId, externalIdSignature(WIDGET_SECRET, externalId, new Date(Date.now() + 60_000)))).statusCode).toBe(200);
+    const expired = externalIdSignature(WIDGET_SECRET, externalId, new Date(Date.now() - 1000));
+    expectError(await visitorTickets(externalId, expired), 403, 'signature_expired');
+    expectError(await h.app.inject({
+      method: 'POST', url: '/api/widget/tickets', remoteAddress: newAddress(),
+      payload: { firstName: 'Old', lastName: 'Page', email: `old-${randomUUID().slice(0, 8)}@example.com`, subject: 'Hi', message: 'Hello', externalId, externalIdSignature: expired },
+    }), 403, 'signature_expired');
+  });
+
+  it('the signature without an expiry counts only where a setting allows it', async () => {
+    const externalId = `shop-${randomUUID().slice(0, 8)}`;
+    expectError(await visitorTickets(externalId, unexpiringExternalIdSignature(WIDGET_SECRET, externalId)), 403, 'bad_signature');
+    const lenient = await buildApp({ config: { ...h.config, WIDGET_ACCEPT_UNEXPIRING_SIGNATURES: true }, db: h.db, temporal: h.temporal });
+    try {
+      const listed = await lenient.inject({ method: 'GET', url: '/api/widget/tickets', headers: { 'x-helpdesk-external-id': externalId, 'x-helpdesk-signature': unexpiringExternalIdSignature(WIDGET_SECRET, externalId) } });
+      expect(listed.statusCode).toBe(200);
+    } finally {
+      await lenient.close();
+    }
+  });
+
+  it('the demo website, which signs a visitor for anyone, is not served unless a setting asks for it', async () => {
+    expect((await h.app.inject({ method: 'GET', url: '/widget/demo' })).statusCode).toBe(404);
   });
 });

@@ -40,7 +40,7 @@ beforeAll(async () => {
   const port = await freePort();
   helpdesk = `http://127.0.0.1:${port}`;
   h = await startHarness({
-    env: { PUBLIC_URL: helpdesk, WIDGET_SECRET, WIDGET_TICKETS_PER_HOUR_PER_EMAIL: String(PER_EMAIL_LIMIT), WIDGET_TICKETS_PER_HOUR_PER_ADDRESS: '1000' },
+    env: { PUBLIC_URL: helpdesk, WIDGET_SECRET, WIDGET_DEMO: 'true', WIDGET_TICKETS_PER_HOUR_PER_EMAIL: String(PER_EMAIL_LIMIT), WIDGET_TICKETS_PER_HOUR_PER_ADDRESS: '1000' },
   });
   await h.app.listen({ host: '127.0.0.1', port });
   shopServer = createServer((request, response) => {
@@ -101,7 +101,8 @@ async function fillForm(page: Page, form: { firstName?: string; lastName?: strin
   if (form.message !== undefined) await panel.getByLabel('Message').fill(form.message);
 }
 
-const signed = (externalId: string) => ({ externalId, externalIdSignature: externalIdSignature(WIDGET_SECRET, externalId) });
+const inAnHour = () => new Date(Date.now() + 3_600_000);
+const signed = (externalId: string) => ({ externalId, externalIdSignature: externalIdSignature(WIDGET_SECRET, externalId, inAnHour()) });
 
 async function ticket(number: number) {
   return (await h.request(operator, 'GET', `/api/tickets/${number}`)).json();
@@ -169,13 +170,13 @@ describe('The widget on another website', () => {
     expect(saved.customerId).toBeNull();
 
     const forged = await newPage();
-    await openShop(forged.page, { externalId, externalIdSignature: externalIdSignature('guessed-secret', externalId) });
+    await openShop(forged.page, { externalId, externalIdSignature: externalIdSignature('guessed-secret', externalId, inAnHour()) });
     await fillForm(forged.page, { firstName: 'Mallory', email: uniqueEmail(), subject: 'Forged', message: 'Let me in' });
     await forged.page.getByRole('button', { name: 'Send' }).click();
     await forged.page.getByRole('alert').filter({ hasText: "The external ID's signature is not valid." }).waitFor();
     expectRefusals(forged, [403]);
     // Nor does a forged signature list anyone's tickets.
-    const listed = await fetch(`${helpdesk}/api/widget/tickets`, { headers: { 'x-helpdesk-external-id': externalId, 'x-helpdesk-signature': externalIdSignature('guessed-secret', externalId) } });
+    const listed = await fetch(`${helpdesk}/api/widget/tickets`, { headers: { 'x-helpdesk-external-id': externalId, 'x-helpdesk-signature': externalIdSignature('guessed-secret', externalId, inAnHour()) } });
     expect(listed.status).toBe(403);
   });
 

@@ -33,7 +33,7 @@ ${body}
  * What customers open in a browser: the ticket page behind each public link, the
  * widget script websites embed, and a demo website with the widget on it.
  */
-export default async function customerPageRoutes(app: App, { db, rateLimit, widgetSecret }: { db: Database; rateLimit: number; widgetSecret: string }) {
+export default async function customerPageRoutes(app: App, { db, rateLimit, widgetSecret, demo }: { db: Database; rateLimit: number; widgetSecret: string; demo: boolean }) {
   const assets = loadUiAssets(CUSTOMER_UI_DIST, {
     'ticket-page.js': 'text/javascript; charset=utf-8',
     'ticket-page.css': 'text/css; charset=utf-8',
@@ -73,12 +73,13 @@ export default async function customerPageRoutes(app: App, { db, rateLimit, widg
       .send(content);
   });
 
-  app.get('/widget/demo', { schema: { hide: true } }, async (_request, reply) => {
+  // A page that signs a visitor's ID for anyone who opens it: only where a setting asks for it.
+  if (demo) app.get('/widget/demo', { schema: { hide: true } }, async (_request, reply) => {
     // With a widget secret, the demo plays a website that knows its visitor: it signs
     // their ID on the server, as a real website's back end would.
     const visitor = 'demo-visitor-1';
     const identity = widgetSecret
-      ? ` data-external-id="${visitor}" data-external-id-signature="${externalIdSignature(widgetSecret, visitor)}"`
+      ? ` data-external-id="${visitor}" data-external-id-signature="${externalIdSignature(widgetSecret, visitor, new Date(Date.now() + 3_600_000))}"`
       : '';
     const page = document('Example Shop',
       `<script src="/widget.js" async${identity}></script>`,

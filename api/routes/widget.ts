@@ -11,7 +11,7 @@ import { allocateTicketNumber, creationKey, isRepeatedCreation } from '../ticket
 import { PUBLIC_CHANGE_TYPES, STATUS_LABELS, TicketStatus } from '../../domain/ticket';
 import { lastPublicChange } from '../tickets/queries';
 import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, widgetAttachmentProblem, widgetFormProblems } from '../../domain/widget';
-import { isSignedExternalId } from '../../security/widget-identity';
+import { checkExternalIdSignature } from '../../security/widget-identity';
 import type { RateLimitCounters } from '../../db/rate-limits';
 import { publicToken, ticketUrl } from '../../security/public-token';
 
@@ -23,6 +23,8 @@ export interface WidgetRouteDeps {
   secretKey: string;
   publicUrl: string;
   widgetSecret: string;
+  /** Signed IDs without an expiry, as websites signed them before expiries: only when a setting allows. */
+  acceptUnexpiringSignatures: boolean;
   ticketsPerHourPerAddress: number;
   ticketsPerHourPerEmail: number;
   ticketsPerHour: number;
@@ -40,8 +42,9 @@ const WIDGET_TICKET_COLUMNS = `t.number, t.subject, t.status, t.token_version, c
 /** The form and its files in base64, with room to spare; beyond it, a 413. */
 const WIDGET_BODY_LIMIT = WIDGET_MAX_ATTACHMENTS * Math.ceil(WIDGET_MAX_ATTACHMENT_BYTES / 3) * 4 + 256 * 1024;
 
-const forgedSignature = () => new HttpError(403, 'bad_signature',
-  "The external ID's signature is not valid. The website's back end must sign the ID with the helpdesk's widget secret.");
+const signatureRefusal = (check: 'expired' | 'invalid') => check === 'expired'
+  ? new HttpError(403, 'signature_expired', 'This page has been open too long to vouch for you; reload it and try again.')
+  : new HttpError(403, 'bad_signature', "The external ID's signature is not valid. The website's back end must sign the ID with the helpdesk's widget secret.");
 
 /**
  * What the website widget calls, from any allowed origin, without an account: open a
@@ -99,7 +102,8 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
 
     let externalId: string | null = null;
     if (body.externalId && body.externalIdSignature !== undefined) {
-      if (!isSignedExternalId(deps.widgetSecret, body.externalId, body.externalIdSignature)) throw forgedSignature();
+      const check = checkExternalIdSignature(deps.widgetSecret, body.externalId, body.externalIdSignature, { acceptUnexpiring: deps.acceptUnexpiringSignatures });
+      if (check !== 'valid') throw signatureRefusal(check);
       externalId = body.externalId;
     }
 
@@ -164,7 +168,8 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
     },
   }, async (request) => {
     const externalId = request.headers['x-helpdesk-external-id'];
-    if (!isSignedExternalId(deps.widgetSecret, externalId, request.headers['x-helpdesk-signature'])) throw forgedSignature();
+    const check = checkExternalIdSignature(deps.widgetSecret, externalId, request.headers['x-helpdesk-signature'], { acceptUnexpiring: deps.acceptUnexpiringSignatures });
+    if (check !== 'valid') throw signatureRefusal(check);
     const rows = await db.sequelize.query<WidgetTicketRow>(
       `SELECT ${WIDGET_TICKET_COLUMNS} FROM tickets t
        WHERE t.external_id = :externalId OR t.customer_id IN (SELECT id FROM customers WHERE external_id = :externalId)
