@@ -22,6 +22,8 @@ import eventRoutes from './routes/events';
 import widgetRoutes from './routes/widget';
 import customerPageRoutes from './routes/customer-pages';
 import adminUiRoutes from './routes/admin-ui';
+import temporalCodecRoutes from './routes/temporal-codec';
+import { helpdeskPayloadCodec } from '../security/payload-codec';
 import { ticketCommandsFor } from '../workflows/ticket/client';
 import { createTicketQueries } from './tickets/queries';
 import type { App } from './types';
@@ -78,6 +80,11 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
     delegator: (request, callback) => {
       const path = (request.url ?? '').split('?')[0]!;
       const customerFacing = path.startsWith('/api/public/') || path.startsWith('/api/widget/');
+      if (path.startsWith('/api/temporal-codec/')) {
+        // Temporal Web asks with the admin's cookie; only its own origin may read the answers.
+        callback(null, { origin: new URL(config.TEMPORAL_UI_URL).origin, methods: ['POST'], allowedHeaders: ['content-type', 'x-namespace', 'authorization'], credentials: true, maxAge: 600 });
+        return;
+      }
       callback(null, customerFacing
         ? {
           origin: widgetOrigins.includes('*') ? '*' : widgetOrigins,
@@ -156,6 +163,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
     uploadBytesPerHour: config.WIDGET_UPLOAD_BYTES_PER_HOUR,
     counters,
   });
+  await app.register(temporalCodecRoutes, { codec: helpdeskPayloadCodec(config) });
   await app.register(adminUiRoutes);
   await app.register(customerPageRoutes, { db, rateLimit: config.RATE_LIMIT_PUBLIC, widgetSecret: config.WIDGET_SECRET ?? '', demo: config.WIDGET_DEMO });
   return app;

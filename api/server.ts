@@ -1,4 +1,5 @@
 /** The API process for production: `npm run api`. */
+import { helpdeskDataConverter } from '../security/payload-codec';
 import closeWithGrace from 'close-with-grace';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, requireForServer, temporalAddress, Config } from '../config';
@@ -15,7 +16,7 @@ export async function runApi(config: Config & { DATABASE_URL: string; SECRET_KEY
     console.log(`api: created the first operator ${first.email}${first.generatedPassword ? ` with the password ${first.generatedPassword} (shown once; change it)` : ''}`);
   }
   const connection = await Connection.connect({ address: temporalAddress(config) });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: helpdeskDataConverter(config) });
   const app = await buildApp({ config, db, temporal, logger: { level: config.LOG_LEVEL } });
   await app.listen({ host: config.HOST, port: config.PORT });
   return {

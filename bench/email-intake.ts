@@ -28,6 +28,7 @@ import { createRenderer } from '../mail/render';
 import { activitySettings } from '../activities';
 import { mailboxActivitySettings } from '../activities/mailbox';
 import { threadedMailParser } from '../email/threaded-parser';
+import { helpdeskDataConverter } from '../security/payload-codec';
 import { createTicketWorker } from '../worker';
 import { startMailboxWorkflows } from '../workflows/mailbox/client';
 import { ticketCommandsFor } from '../workflows/ticket/client';
@@ -147,7 +148,10 @@ export async function emailIntake() {
       imap: { host: dovecot.host, port: dovecot.port, secure: false, user: MAILBOX, password: 'bench-password', folder: 'INBOX' },
       identity: { address: MAILBOX, messageIdDomain: messageIdDomain(config.MAIL_FROM), secretKey: config.SECRET_KEY },
     }];
-    const commands = ticketCommandsFor(client, { ...config, TEMPORAL_TASK_QUEUE: taskQueue });
+    // The helpdesk's own client encrypts payloads; the baselines above run without.
+    const dataConverter = helpdeskDataConverter(config);
+    const helpdeskClient = new Client({ connection, dataConverter });
+    const commands = ticketCommandsFor(helpdeskClient, { ...config, TEMPORAL_TASK_QUEUE: taskQueue });
     const workerConnection = await NativeConnection.connect({ address: devServer.address });
     const mailer = smtpMailer(smtpUrl);
     const parser = threadedMailParser({ timeoutMs: config.MAIL_PARSE_TIMEOUT });
@@ -156,6 +160,7 @@ export async function emailIntake() {
       namespace: 'default',
       taskQueue,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+      dataConverter,
       activities: { db, mailer, render: createRenderer(), ...activitySettings(config), log: () => undefined },
       mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 200, log: () => undefined },
     });
@@ -163,7 +168,7 @@ export async function emailIntake() {
     stops.push(async () => { worker.shutdown(); await running; await workerConnection.close(); mailer.close(); await parser.close(); });
 
     const start = performance.now();
-    await startMailboxWorkflows(client, taskQueue, mailboxes.map((m) => m.name), 10 * 60_000);
+    await startMailboxWorkflows(helpdeskClient, taskQueue, mailboxes.map((m) => m.name), 10 * 60_000);
     let persisted = 0;
     while (persisted < MESSAGES) {
       await new Promise((r) => setTimeout(r, 200));
@@ -173,7 +178,7 @@ export async function emailIntake() {
       if (performance.now() - start > 30 * 60_000) throw new Error(`only ${persisted} of ${MESSAGES} after 30 minutes`);
     }
     const seconds = (performance.now() - start) / 1000;
-    await client.workflow.getHandle('mailbox-bench').terminate('bench over');
+    await helpdeskClient.workflow.getHandle('mailbox-bench').terminate('bench over');
 
     const results = {
       benchmark: 'email intake',

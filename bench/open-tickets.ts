@@ -6,6 +6,7 @@
  * the worker replays them from history) beside changes on one ticket it keeps cached.
  * The worker runs as its production process (`worker/main.ts`), so /proc shows its memory.
  */
+import { helpdeskDataConverter } from '../security/payload-codec';
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdtempSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,7 @@ export async function openTickets() {
   worker.stderr!.pipe(workerLog);
   const connection = await Connection.connect({ address: devServer.address });
   try {
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: helpdeskDataConverter({ ...config, SECRET_KEY: env.SECRET_KEY! }) });
     const commands = ticketCommandsFor(client, config, 120_000);
     const open = async () => {
       const [row] = await db.sequelize.query<{ number: number }>("SELECT nextval('ticket_number_seq')::int AS number", { type: QueryTypes.SELECT });

@@ -5,6 +5,7 @@
  */
 
 import { isIP } from 'node:net';
+import { parsePayloadKeys, PayloadKey } from '../security/payload-keys';
 
 type Parser<T> = (raw: string, name: string) => T;
 
@@ -64,6 +65,14 @@ const oneOf = <T extends string>(values: readonly T[]): Parser<T> => (raw, name)
   return raw as T;
 };
 
+const payloadKeys: Parser<PayloadKey[]> = (raw, name) => {
+  try {
+    return parsePayloadKeys(raw);
+  } catch (error) {
+    throw new ConfigProblem(`${name}: ${(error as Error).message}`);
+  }
+};
+
 /** Which proxies' X-Forwarded-For to believe: none, a number of hops, or their addresses. */
 const trustedProxies: Parser<false | number | string[]> = (raw, name) => {
   if (raw === '') return false;
@@ -108,12 +117,22 @@ export const SETTINGS = {
   TEMPORAL_NAMESPACE: { default: 'default', doc: 'Temporal namespace of the ticket workflows.', parse: text },
   TEMPORAL_TASK_QUEUE: { default: 'helpdesk-tickets', doc: 'Task queue the worker polls and the API starts workflows on.', parse: text },
   TEMPORAL_UI_URL: { default: 'http://localhost:8233', doc: 'Temporal Web, for "open in Temporal Web" links.', parse: url(['http:', 'https:']) },
+  TEMPORAL_SEARCH_CUSTOMER_EMAIL: {
+    default: 'false',
+    doc: "true: each ticket workflow carries its customer's email as the CustomerEmail search attribute (readable by whoever reaches Temporal's visibility, unencrypted); false: it does not.",
+    parse: boolean,
+  },
   TEMPORAL_DEV_PORT: { default: '7233', doc: 'Port of the Temporal dev server that `npm start` runs.', parse: integer(1, 65535) },
   TEMPORAL_DEV_UI_PORT: { default: '8233', doc: 'Port of Temporal Web of the dev server that `npm start` runs.', parse: integer(1, 65535) },
   SECRET_KEY: {
     default: '',
     doc: 'At least 32 characters; signs public ticket links. Empty: `npm start` generates one into DATA_DIR; `npm run api`/`worker` require it.',
     parse: secret,
+  },
+  PAYLOAD_ENCRYPTION_KEYS: {
+    default: '',
+    doc: 'Keys that encrypt workflow payloads in Temporal (AES-256-GCM): id:base64-of-32-bytes, comma-separated; the first encrypts, all decrypt (list the old one second to rotate). Empty: one key derived from SECRET_KEY.',
+    parse: optional(payloadKeys),
   },
   SESSION_TTL: { default: '12h', doc: 'How long an operator stays logged in without activity.', parse: duration },
   SESSION_MAX_AGE: { default: '7d', doc: 'Longest an operator stays logged in however active: then they log in again.', parse: duration },

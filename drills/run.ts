@@ -8,6 +8,7 @@
  * present exactly once, every notification sent exactly once, every ticket's workflow in
  * the state the database holds, and the admin API answering.
  */
+import { helpdeskDataConverter } from '../security/payload-codec';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, createWriteStream, mkdtempSync } from 'node:fs';
@@ -149,7 +150,7 @@ async function startStack(): Promise<Stack> {
         await pg.start();
       },
       db: connectDatabase(databaseUrl),
-      client: new Client({ connection }),
+      client: new Client({ connection, dataConverter: helpdeskDataConverter({ SECRET_KEY: env.SECRET_KEY!, PAYLOAD_ENCRYPTION_KEYS: null }) }),
       async stop() {
         for (const child of [stack.worker, stack.api]) child.kill('SIGKILL');
         await stack.db.sequelize.close();

@@ -22,11 +22,14 @@ import { outboxMailer } from '../mail/mailer';
 import { createRenderer } from '../mail/render';
 import { activitySettings } from '../activities';
 import { createTicketWorker } from '../worker';
+import { helpdeskDataConverter } from '../security/payload-codec';
 import { ticketCommandsFor } from '../workflows/ticket/client';
 import { addCustomerMessageUpdate, addOperatorCommentUpdate, changeTicketUpdate, ticketWorkflowId } from '../workflows/ticket/definitions';
 import type { NewTicket } from '../domain/ticket';
 
 const OUT = join(__dirname, '..', 'test', 'fixtures', 'ticket-histories');
+/** Recordings' payloads are encrypted under the key this secret gives: the replay test decrypts them with it. */
+export const HISTORIES_SECRET_KEY = 'histories-secret-key-0123456789abcdef0123';
 
 async function main() {
   const label = process.argv[2];
@@ -41,18 +44,19 @@ async function main() {
   try {
     const config = loadConfig({
       DATABASE_URL: database.url, TEMPORAL_ADDRESS: devServer.address, TEMPORAL_TASK_QUEUE: 'histories',
-      SECRET_KEY: 'histories-secret-key-0123456789abcdef0123', PUBLIC_URL: 'http://127.0.0.1:3000',
+      SECRET_KEY: HISTORIES_SECRET_KEY, PUBLIC_URL: 'http://127.0.0.1:3000',
     }) as Config & { SECRET_KEY: string; DATABASE_URL: string };
     const db = connectDatabase(config.DATABASE_URL);
     await migrate(db.sequelize);
     const operator = await db.Operator.create({ email: 'agent@example.com', name: 'Agent', role: 'agent', passwordHash: 'x' });
     await db.Customer.create({ email: 'known@example.com', firstName: 'Known', lastName: 'Customer', externalId: null, phone: null, company: null });
     const connection = await Connection.connect({ address: devServer.address });
-    const client = new Client({ connection });
+    const dataConverter = helpdeskDataConverter(config);
+    const client = new Client({ connection, dataConverter });
     const workerConnection = await NativeConnection.connect({ address: devServer.address });
     const mailer = outboxMailer(join(dir, 'outbox'), () => undefined);
     const worker = await createTicketWorker({
-      connection: workerConnection, namespace: 'default', taskQueue: 'histories', maxCachedWorkflows: 100,
+      connection: workerConnection, namespace: 'default', taskQueue: 'histories', maxCachedWorkflows: 100, dataConverter,
       activities: { db, mailer, render: createRenderer(), ...activitySettings(config), log: () => undefined },
     });
     const commands = ticketCommandsFor(client, config);
@@ -107,7 +111,9 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().then(() => process.exit(0), (error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -149,6 +149,8 @@ async function main() {
         dbFile: join(dataDir, 'temporal', 'temporal.db'),
         namespace: config.TEMPORAL_NAMESPACE,
         logFile: join(dataDir, 'temporal', 'server.log'),
+        // Payloads are encrypted: Temporal Web shows them through the API, to a logged-in admin.
+        codecEndpoint: `${config.PUBLIC_URL}/api/temporal-codec`,
       });
       stack.push({ name: 'Temporal dev server', stop: () => server.stop() });
       settings.TEMPORAL_ADDRESS = server.address;

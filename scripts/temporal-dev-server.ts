@@ -66,6 +66,8 @@ export interface DevServerOptions {
   headless?: boolean;
   /** Where the server's own output goes; it is chatty. */
   logFile: string;
+  /** The codec server Temporal Web asks to decrypt payloads (the API's /api/temporal-codec). */
+  codecEndpoint?: string;
 }
 
 export interface DevServer {
@@ -92,6 +94,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     '--log-level', 'warn',
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
     ...(options.headless ? ['--headless'] : []),
+    ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
     ...SEARCH_ATTRIBUTE_DECLARATIONS.flatMap((declaration) => ['--search-attribute', declaration]),
   ];
   const child = spawn(options.binary, args, { stdio: ['ignore', out, out], detached: false });

@@ -341,3 +341,55 @@ describe('signed visitors', () => {
     expect((await h.app.inject({ method: 'GET', url: '/widget/demo' })).statusCode).toBe(404);
   });
 });
+
+describe('Temporal Web', () => {
+  it('what Temporal stores is ciphertext: an internal note and the customer\'s words are not readable there, nor the customer\'s email', async () => {
+    const email = `private-${randomUUID().slice(0, 8)}@example.com`;
+    const ticket = (await h.request(agent, 'POST', '/api/tickets', { subject: 'Encrypted', body: 'My card number is 4111', customer: { email } })).json();
+    expect((await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'Note: customer is on a final warning', visibility: 'internal' })).statusCode).toBe(201);
+    const { history } = await h.temporal.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: `ticket-${ticket.number}` } });
+    // Every payload's bytes as Temporal stores (and Temporal Web shows) them.
+    const stored: string[] = [];
+    const walk = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      if (node instanceof Uint8Array) {
+        stored.push(Buffer.from(node).toString('latin1'));
+        return;
+      }
+      for (const value of Object.values(node)) walk(value);
+    };
+    walk(history);
+    const everything = stored.join('\n');
+    expect(everything).toContain('binary/encrypted');
+    for (const secret of ['4111', 'final warning', email, 'Encrypted']) expect(everything).not.toContain(secret);
+    const described = await h.temporal.workflow.getHandle(`ticket-${ticket.number}`).describe();
+    expect(described.searchAttributes.CustomerEmail).toBeUndefined();
+    expect(described.searchAttributes.TicketNumber).toEqual([ticket.number]);
+  });
+
+  it('its codec server decodes for a logged-in admin asking from Temporal Web, and for nobody else', async () => {
+    const ticket = (await h.request(agent, 'POST', '/api/tickets', { subject: 'Decoded', body: 'Readable for admins', customer: { email: `codec-${randomUUID().slice(0, 8)}@example.com` } })).json();
+    const { history } = await h.temporal.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: `ticket-${ticket.number}` } });
+    const sealed = history!.events!.flatMap((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads ?? []);
+    expect(sealed.length).toBeGreaterThan(0);
+    const payloads = sealed.map((p) => ({
+      metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+      data: Buffer.from(p.data!).toString('base64'),
+    }));
+    const origin = new URL(h.config.TEMPORAL_UI_URL).origin;
+    const decode = (headers: Record<string, string>) => h.app.inject({ method: 'POST', url: '/api/temporal-codec/decode', headers: { origin, ...headers }, payload: { payloads } });
+
+    const admin = await h.login('admin');
+    const decoded = await decode({ cookie: admin.cookie });
+    expect(decoded.statusCode).toBe(200);
+    expect(decoded.headers['access-control-allow-origin']).toBe(origin);
+    expect(decoded.headers['access-control-allow-credentials']).toBe('true');
+    const texts = decoded.json().payloads.map((p: { data: string }) => Buffer.from(p.data, 'base64').toString());
+    expect(texts.join('\n')).toContain('Readable for admins');
+
+    expectError(await decode({ cookie: agent.cookie }), 403);
+    expectError(await decode({}), 401);
+    const elsewhere = await h.app.inject({ method: 'OPTIONS', url: '/api/temporal-codec/decode', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    expect(elsewhere.headers['access-control-allow-origin']).not.toBe('https://evil.example');
+  });
+});

@@ -18,7 +18,7 @@ let h: Harness;
 let agent: Session;
 
 beforeAll(async () => {
-  h = await startHarness({ env: { REOPEN_WINDOW: '2s', MAX_HISTORY_EVENTS: '300' } });
+  h = await startHarness({ env: { REOPEN_WINDOW: '2s', MAX_HISTORY_EVENTS: '300', TEMPORAL_SEARCH_CUSTOMER_EMAIL: 'true' } });
   agent = await h.login('agent');
 });
 afterAll(() => h.close());

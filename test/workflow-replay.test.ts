@@ -8,6 +8,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Runtime, Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../worker';
+import { helpdeskDataConverter } from '../security/payload-codec';
+import { HISTORIES_SECRET_KEY } from '../scripts/record-ticket-histories';
 
 const HISTORIES = join(__dirname, 'fixtures', 'ticket-histories');
 const recorded = readdirSync(HISTORIES).filter((file) => file.endsWith('.json')).sort();
@@ -23,5 +25,6 @@ test('there are recorded histories from before each change to the ticket workflo
 
 test.each(recorded)('%s replays with the current workflow code', async (file) => {
   const history = JSON.parse(readFileSync(join(HISTORIES, file), 'utf8'));
-  await expect(Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH, replayName: file }, history, `replay-${file}`)).resolves.toBeUndefined();
+  const dataConverter = helpdeskDataConverter({ SECRET_KEY: HISTORIES_SECRET_KEY, PAYLOAD_ENCRYPTION_KEYS: null });
+  await expect(Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH, replayName: file, dataConverter }, history, `replay-${file}`)).resolves.toBeUndefined();
 }, 60_000);

@@ -1,4 +1,5 @@
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { createActivities, ActivityDeps } from '../activities';
 import { createMailboxActivities, MailboxActivityDeps, MailboxConfig } from '../activities/mailbox';
 import type { Config } from '../config';
@@ -13,6 +14,8 @@ export interface TicketWorkerOptions {
   /** Inbound email, when a mailbox is configured. */
   mailboxes?: MailboxActivityDeps;
   maxCachedWorkflows: number;
+  /** The same as the clients': payloads are encrypted (security/payload-codec.ts). */
+  dataConverter: DataConverter;
   /** A prebuilt bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -29,6 +32,7 @@ export function createTicketWorker(options: TicketWorkerOptions): Promise<Worker
       ...(options.mailboxes ? createMailboxActivities(options.mailboxes) : {}),
     },
     maxCachedWorkflows: options.maxCachedWorkflows,
+    dataConverter: options.dataConverter,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }

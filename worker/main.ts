@@ -9,6 +9,7 @@ import { activitySettings } from '../activities';
 import { QueryTypes } from 'sequelize';
 import { mailboxActivitySettings } from '../activities/mailbox';
 import { threadedMailParser } from '../email/threaded-parser';
+import { helpdeskDataConverter } from '../security/payload-codec';
 import { createTicketWorker, mailboxesFromConfig } from './index';
 import { startMailboxWorkflows } from '../workflows/mailbox/client';
 import { ticketCommandsFor } from '../workflows/ticket/client';
@@ -20,7 +21,8 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
   const connection = await NativeConnection.connect({ address: temporalAddress(config) });
   // Mail ingestion talks to ticket workflows the way the API does.
   const clientConnection = await Connection.connect({ address: temporalAddress(config) });
-  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const dataConverter = helpdeskDataConverter(config);
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const mailboxes = mailboxesFromConfig(config);
   const parser = threadedMailParser({ timeoutMs: config.MAIL_PARSE_TIMEOUT });
   try {
@@ -30,6 +32,7 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+      dataConverter,
       activities: { db, ...mail, ...activitySettings(config) },
       mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 1000 },
     });

@@ -19,6 +19,10 @@ export interface AuthenticatedOperator {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A POST that changes nothing, called by a tool that can't send the CSRF token: why. */
+    csrfExempt?: string;
+  }
   interface FastifyRequest {
     operator: AuthenticatedOperator | null;
   }
@@ -105,7 +109,7 @@ export default fp<{ db: Database; sessionTtlMs: number; sessionMaxAgeMs: number;
     );
     if (!session || session.expires_at.getTime() < Date.now()) throw unauthorized('Your session has ended; log in again.');
     if (!session.active) throw unauthorized('This operator account is disabled.');
-    if (!SAFE_METHODS.has(request.method)) {
+    if (!SAFE_METHODS.has(request.method) && !request.routeOptions.config?.csrfExempt) {
       const sent = request.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !sameSecret(sent, session.csrf_token)) {
         throw forbidden(`Missing or wrong ${CSRF_HEADER} header; take it from GET /api/me.`);

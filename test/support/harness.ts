@@ -11,6 +11,7 @@ import { startMailboxWorkflows } from '../../workflows/mailbox/client';
 import { activitySettings } from '../../activities';
 import { mailboxActivitySettings } from '../../activities/mailbox';
 import { threadedMailParser } from '../../email/threaded-parser';
+import { helpdeskDataConverter } from '../../security/payload-codec';
 import { ticketCommandsFor } from '../../workflows/ticket/client';
 import type { MailboxConfig } from '../../activities/mailbox';
 import type { ImapSettings } from '../../email/imap';
@@ -62,7 +63,8 @@ export async function startHarness(options: HarnessOptions = {}) {
 
   const db = connectDatabase(config.DATABASE_URL);
   const connection = await Connection.connect({ address: testEnv('temporalAddress') });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const dataConverter = helpdeskDataConverter(config);
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const mailer = smtpMailer(smtpUrl);
 
   const commands = ticketCommandsFor(temporal, config);
@@ -83,6 +85,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+      dataConverter,
       workflowBundle: { codePath: testEnv('workflowBundle') },
       activities: { db, mailer, render: createRenderer(), ...activitySettings(config), log: () => undefined },
       mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 200, log: () => undefined },

@@ -41,7 +41,7 @@ export function ticketCommandsFor(client: Client, config: Config, timeoutMs = 60
   return new TicketCommands({
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    settings: { reopenWindowMs: config.REOPEN_WINDOW, maxHistoryEvents: config.MAX_HISTORY_EVENTS },
+    settings: { reopenWindowMs: config.REOPEN_WINDOW, maxHistoryEvents: config.MAX_HISTORY_EVENTS, publishCustomerEmail: config.TEMPORAL_SEARCH_CUSTOMER_EMAIL },
     timeoutMs,
   });
 }
@@ -81,7 +81,8 @@ export class TicketCommands {
         { key: SEARCH_ATTRIBUTES.source, value: ticket.source },
         // All of them from the start, so the creation itself needs no upsert.
         ...(ticket.assigneeId === null ? [] : [{ key: SEARCH_ATTRIBUTES.assignee, value: String(ticket.assigneeId) }]),
-        ...(ticket.contact.email ? [{ key: SEARCH_ATTRIBUTES.customerEmail, value: ticket.contact.email.toLowerCase() }] : []),
+        ...(ticket.contact.email && this.options.settings.publishCustomerEmail !== false
+          ? [{ key: SEARCH_ATTRIBUTES.customerEmail, value: ticket.contact.email.toLowerCase() }] : []),
       ],
     });
     return this.withTimeout(() =>

@@ -28,6 +28,11 @@ export interface TicketWorkflowSettings {
   reopenWindowMs: number;
   /** Continue-as-new past this many history events. */
   maxHistoryEvents: number;
+  /**
+   * Whether the customer's email is a search attribute (readable by whoever reaches
+   * Temporal's visibility). Absent in runs started before it was a setting: they had it.
+   */
+  publishCustomerEmail?: boolean;
 }
 
 export interface TicketWorkflowInput {

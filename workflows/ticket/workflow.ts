@@ -66,7 +66,8 @@ class TicketEntity {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly notifications = new Set<Promise<unknown>>();
 
-  constructor(state: TicketState | null) {
+  /** `publishCustomerEmail` comes with the run's input, so a replay decides as the run did. */
+  constructor(state: TicketState | null, private readonly publishCustomerEmail: boolean) {
     this.state = state;
   }
 
@@ -157,7 +158,8 @@ class TicketEntity {
       { key: SEARCH_ATTRIBUTES.priority, value: state.priority },
       { key: SEARCH_ATTRIBUTES.source, value: state.source },
       { key: SEARCH_ATTRIBUTES.assignee, value: state.assigneeId === null ? null : String(state.assigneeId) },
-      { key: SEARCH_ATTRIBUTES.customerEmail, value: state.contact.email ? state.contact.email.toLowerCase() : null },
+      ...(this.publishCustomerEmail
+        ? [{ key: SEARCH_ATTRIBUTES.customerEmail, value: state.contact.email ? state.contact.email.toLowerCase() : null }] : []),
     ];
     if (!patched('publish-only-changed-search-attributes')) {
       upsertSearchAttributes(wanted);
@@ -192,7 +194,7 @@ const MAX_UPDATES_PER_RUN = 1000;
 
 /** One ticket, from its creation for as long as it lives; see README "How a ticket lives". */
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> {
-  const ticket = new TicketEntity(input.state ?? null);
+  const ticket = new TicketEntity(input.state ?? null, input.settings.publishCustomerEmail !== false);
   let loaded = !input.resume || input.state !== undefined;
   let ending = false;
   let updates = 0;
