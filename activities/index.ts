@@ -13,9 +13,10 @@ import {
   STATUS_LABELS,
   TicketState,
   TicketStatus,
+  emailIsVerified,
   normalizeEmail,
 } from '../domain/ticket';
-import { hashPublicToken, publicToken, ticketUrl } from '../security/public-token';
+import { emailVerificationCode, hashPublicToken, mailedTicketUrl, publicToken } from '../security/public-token';
 import { mailboxAddress, messageIdDomain, notificationKey, notificationMessageId, replyAddress, senderName, threadMessageId } from '../mail/threading';
 import { smtpMailer } from '../mail/mailer';
 import { open } from '../security/secret-box';
@@ -115,14 +116,14 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
         `WITH ticket_row AS (
            INSERT INTO tickets (number, public_token_hash, token_version, subject, status, priority, source,
              assignee_id, customer_id, contact_email, contact_phone, contact_first_name, contact_last_name,
-             external_id, mailbox, event_seq, comment_count, created_at, updated_at, closed_at)
+             external_id, contact_email_verified, mailbox, event_seq, comment_count, created_at, updated_at, closed_at)
            VALUES (:number, :tokenHash, 1, :subject, :status, :priority, :source, :assigneeId, :customerId,
-             :email, :phone, :firstName, :lastName, :externalId, :mailbox, :eventSeq, :commentCount, :createdAt, :updatedAt, :closedAt)
+             :email, :phone, :firstName, :lastName, :externalId, :emailVerified, :mailbox, :eventSeq, :commentCount, :createdAt, :updatedAt, :closedAt)
            -- A retry or an out-of-order replay never moves the row backwards.
            ON CONFLICT (number) DO UPDATE SET
              subject = EXCLUDED.subject, status = EXCLUDED.status, priority = EXCLUDED.priority,
              assignee_id = EXCLUDED.assignee_id, customer_id = EXCLUDED.customer_id,
-             event_seq = EXCLUDED.event_seq, comment_count = EXCLUDED.comment_count,
+             contact_email_verified = EXCLUDED.contact_email_verified, event_seq = EXCLUDED.event_seq, comment_count = EXCLUDED.comment_count,
              updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at
            WHERE tickets.event_seq < EXCLUDED.event_seq),
          audit_row AS (
@@ -143,6 +144,7 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
             assigneeId: state.assigneeId,
             customerId: state.customerId,
             ...state.contact,
+            emailVerified: emailIsVerified(state.contact),
             // States carried over from before mailboxes existed have no such field.
             mailbox: state.mailbox ?? null,
             eventSeq: state.eventSeq,
@@ -190,6 +192,7 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
           firstName: row.contactFirstName,
           lastName: row.contactLastName,
           externalId: row.externalId,
+          ...(row.contactEmailVerified ? {} : { emailVerified: false }),
         },
         mailbox: row.mailbox,
         eventSeq: row.eventSeq,
@@ -222,7 +225,7 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
       // Everything the mail needs in one round trip: it goes out with every new ticket.
       const [row] = await sequelize.query<NotificationContext>(
         `SELECT t.number, t.subject, t.status, t.contact_email, t.contact_first_name, t.contact_last_name,
-           t.token_version, n.status AS notification_status, n.attempts,
+           t.token_version, t.contact_email_verified, n.status AS notification_status, n.attempts,
            c.visibility AS comment_visibility, c.body AS comment_body, author.name AS author_name,
            m.address AS mailbox_address, m.smtp_sealed,
            CASE WHEN :recipient = 'customer' THEN t.contact_email ELSE assignee.email END AS recipient,
@@ -272,7 +275,9 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
         name: recipient === 'customer' ? customerName : customerName ?? row.contact_email,
         body: row.comment_body,
         author: row.author_name,
-        ticket_url: ticketUrl(publicUrl, publicToken(secretKey, row.number, row.token_version)),
+        // Only the customer's copy carries the code that proves they read mail to the address.
+        ticket_url: mailedTicketUrl(publicUrl, publicToken(secretKey, row.number, row.token_version),
+          recipient === 'customer' && !row.contact_email_verified && row.contact_email ? emailVerificationCode(secretKey, row.number, row.contact_email) : null),
         admin_url: `${publicUrl}/admin/tickets/${row.number}`,
       });
       const route = outgoing(row.mailbox_address === null ? null : { address: row.mailbox_address, smtpSealed: row.smtp_sealed });
@@ -323,7 +328,8 @@ function crmLookup(contact: Contact): { sql: string; replacements: Record<string
       ) m ORDER BY m.rank LIMIT 1)`,
     replacements: {
       crmExternalId: contact.externalId,
-      crmEmail: contact.email ? normalizeEmail(contact.email) : null,
+      // An address nobody has proven is theirs finds no one.
+      crmEmail: contact.email && emailIsVerified(contact) ? normalizeEmail(contact.email) : null,
     },
   };
 }
@@ -338,6 +344,7 @@ interface NotificationContext {
   contact_first_name: string | null;
   contact_last_name: string | null;
   token_version: number;
+  contact_email_verified: boolean;
   notification_status: 'sending' | 'sent' | 'skipped' | null;
   attempts: number | null;
   /** Null when the event wrote no comment (a status change). */

@@ -148,7 +148,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
   await app.register(customerRoutes, { db, queries });
   await app.register(inboundEmailRoutes, { db });
   await app.register(mailboxRoutes, { db, config, temporal });
-  await app.register(publicTicketRoutes, { db, commands, queries, changes, streams, rateLimit: config.RATE_LIMIT_PUBLIC });
+  await app.register(publicTicketRoutes, { db, commands, queries, changes, streams, rateLimit: config.RATE_LIMIT_PUBLIC, secretKey: config.SECRET_KEY });
   await app.register(eventRoutes, { changes, streams, sessionCheckMs: config.EVENT_STREAM_SESSION_CHECK });
   await app.register(widgetRoutes, {
     db, commands,

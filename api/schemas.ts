@@ -68,6 +68,7 @@ export const ContactView = Type.Object({
   firstName: Nullable(Type.String()),
   lastName: Nullable(Type.String()),
   externalId: Nullable(Type.String()),
+  emailVerified: Type.Boolean({ description: 'false: typed into the widget, not yet proven by its owner (answering from it, or following the link mailed to it); such an address links no CRM record' }),
 });
 
 export const CustomerInput = Type.Object({
@@ -197,6 +198,10 @@ export type PatchTicketBody = Static<typeof PatchTicketBody>;
 export const AddCommentBody = Type.Object({
   body: Type.String({ minLength: 1, maxLength: MAX_BODY_LENGTH }),
   visibility: Visibility,
+}, { additionalProperties: false });
+
+export const VerifyContactBody = Type.Object({
+  code: Type.String({ minLength: 1, maxLength: 100, description: 'The `verify` parameter of the link mailed to the ticket\'s address' }),
 }, { additionalProperties: false });
 
 export const PublicCommentBody = Type.Object({

@@ -54,6 +54,7 @@ export class Ticket extends Model<InferAttributes<Ticket>, InferCreationAttribut
   declare contactPhone: string | null;
   declare contactFirstName: string | null;
   declare contactLastName: string | null;
+  declare contactEmailVerified: CreationOptional<boolean>;
   declare externalId: string | null;
   declare mailbox: string | null;
   declare eventSeq: number;
@@ -180,6 +181,7 @@ export function connectDatabase(url: string, options: { logging?: (sql: string) 
     contactPhone: nullableText(),
     contactFirstName: nullableText(),
     contactLastName: nullableText(),
+    contactEmailVerified: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
     externalId: nullableText(),
     mailbox: nullableText(),
     eventSeq: { type: DataTypes.INTEGER, allowNull: false },

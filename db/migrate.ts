@@ -14,6 +14,7 @@ import * as attachments from './migrations/0011-attachments';
 import * as rateLimits from './migrations/0012-rate-limits';
 import * as mailIdentity from './migrations/0013-mail-identity';
 import * as createKeyDigest from './migrations/0014-create-key-digest';
+import * as contactEmailVerified from './migrations/0015-contact-email-verified';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -31,6 +32,7 @@ const MIGRATIONS = [
   { name: '0012-rate-limits', ...rateLimits },
   { name: '0013-mail-identity', ...mailIdentity },
   { name: '0014-create-key-digest', ...createKeyDigest },
+  { name: '0015-contact-email-verified', ...contactEmailVerified },
 ];
 
 export function migrator(sequelize: Sequelize) {

@@ -155,3 +155,32 @@ describe('ticket rules', () => {
     expect(d.ok ? 'accepted' : d.reason).toBe('not_created');
   });
 });
+
+describe('an address nobody has proven yet', () => {
+  const unproven = () => ticket({ contact: { ...ticket().contact, emailVerified: false } });
+
+  it('is verified once, with an audit record and a CRM lookup when no record is linked', () => {
+    const d = decide(unproven(), { type: 'verify_contact', at });
+    expect(d.ok).toBe(true);
+    if (!d.ok) return;
+    expect(d.state.contact.emailVerified).toBe(true);
+    expect(d.state.eventSeq).toBe(2);
+    expect(kinds(d.effects)).toEqual(['persist', 'link_crm']);
+    const persist = d.effects[0];
+    expect(persist?.type === 'persist' && persist.audit.changes).toEqual({ emailVerified: { from: false, to: true } });
+  });
+
+  it('keeps a CRM link an operator made, and a second verification changes nothing', () => {
+    const linked = decide(unproven(), { type: 'verify_contact', at });
+    if (!linked.ok) throw new Error(linked.message);
+    expect(kinds((decide({ ...unproven(), customerId: 5 }, { type: 'verify_contact', at }) as { effects: Effect[] }).effects)).toEqual(['persist']);
+    const again = decide(linked.state, { type: 'verify_contact', at });
+    expect(again.ok && again.state).toBe(linked.state);
+    expect(again.ok && again.effects).toEqual([]);
+  });
+
+  it('an address from before this rule, or vouched for, counts as verified', () => {
+    const d = decide(ticket(), { type: 'verify_contact', at });
+    expect(d.ok && d.effects).toEqual([]);
+  });
+});

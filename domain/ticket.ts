@@ -50,7 +50,16 @@ export interface Contact {
   firstName: string | null;
   lastName: string | null;
   externalId: string | null;
+  /**
+   * false: typed into the widget by someone who has not yet shown they own the address
+   * (answered from it, or followed the link mailed to it). Such a ticket is not linked to
+   * the CRM by that address. Absent: vouched for (by the mailbox, an operator, the website).
+   */
+  emailVerified?: boolean;
 }
+
+/** Whether the contact's address may identify the customer (link the CRM, list their tickets). */
+export const emailIsVerified = (contact: Contact) => contact.emailVerified !== false;
 
 export type Actor =
   | { kind: 'operator'; id: number }
@@ -114,6 +123,7 @@ export type TicketEvent =
       automatic: boolean;
       at: string;
     }
+  | { type: 'verify_contact'; at: string }
   | { type: 'close'; actor: Actor; at: string }
   | { type: 'reopen'; actor: Actor; at: string };
 
@@ -359,6 +369,9 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
       }, customerCanBeMailed(state) ? [{ kind: 'public_reply', recipient: 'customer' }] : []);
     }
 
+    case 'verify_contact':
+      return emailIsVerified(state.contact) ? unchanged(state) : verifyContact(state, event.at);
+
     case 'customer_message': {
       const problem = validateBody(event.body);
       if (problem) return reject('invalid_input', problem);
@@ -380,6 +393,18 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
       }, comment, !event.automatic && state.assigneeId !== null ? [{ kind: 'customer_replied', recipient: 'assignee' }] : []);
     }
   }
+}
+
+/** The contact showed the address is theirs: from now on it identifies them, and finds their CRM record. */
+function verifyContact(state: TicketState, at: string): Decision {
+  const seq = state.eventSeq + 1;
+  const effects: Effect[] = [{
+    type: 'persist',
+    audit: { seq, type: 'verify_contact', actor: { kind: 'customer' }, at, changes: { emailVerified: { from: false, to: true } } },
+    comment: null,
+  }];
+  if (state.customerId === null) effects.push({ type: 'link_crm' });
+  return { ok: true, state: { ...state, contact: { ...state.contact, emailVerified: true }, eventSeq: seq, updatedAt: at }, effects };
 }
 
 function operatorId(actor: Actor): number | null {

@@ -112,18 +112,23 @@ export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes,
     }
   }
 
-  /** The ticket a reference names, if it exists and, for an unsigned one, the sender is on it. */
-  async function referencedTicket(message: InboundMessage): Promise<number | null> {
+  /**
+   * The ticket a reference names, if it exists and, for an unsigned one, the sender is on
+   * it; and whether the mail proves the ticket's address: an answer to our mail (signed)
+   * sent from that address.
+   */
+  async function referencedTicket(message: InboundMessage): Promise<{ number: number; verifiesContact: boolean } | null> {
     const reference = findTicketReference(message, mailbox);
     if (!reference) return null;
     const ticket = await db.Ticket.findByPk(reference.ticketNumber);
     if (!ticket) return null;
-    if (reference.signed) return ticket.number;
-    // A bare [#1042] counts only from the ticket's customer (Zammad #5064, FreeScout GHSA-6r38-6mcf-2ww3).
     const sender = normalizeEmail(message.from?.address ?? '');
+    const fromContact = ticket.contactEmail !== null && normalizeEmail(ticket.contactEmail) === sender;
+    if (reference.signed) return { number: ticket.number, verifiesContact: fromContact && !ticket.contactEmailVerified };
+    // A bare [#1042] counts only from the ticket's customer (Zammad #5064, FreeScout GHSA-6r38-6mcf-2ww3).
     const crm = ticket.customerId === null ? null : await db.Customer.findByPk(ticket.customerId);
     const participants = [ticket.contactEmail, crm?.email].filter((e): e is string => !!e).map(normalizeEmail);
-    return participants.includes(sender) ? ticket.number : null;
+    return participants.includes(sender) ? { number: ticket.number, verifiesContact: false } : null;
   }
 
   async function allocateTicketNumber(id: string): Promise<number> {
@@ -163,7 +168,8 @@ export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes,
     if (isOwnMail(parsed, mailbox)) return finish(row.id, 'own_mail');
     await storeAttachments(row.id, parsed.attachments);
 
-    const ticketNumber = await referencedTicket(parsed);
+    const referenced = await referencedTicket(parsed);
+    const ticketNumber = referenced?.number ?? null;
     if (parsed.bounce) {
       // Recorded against the ticket and the address flagged; never shown to the customer.
       const ticket = ticketNumber === null ? null : await db.Ticket.findByPk(ticketNumber);
@@ -184,6 +190,8 @@ export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes,
       if (ticketNumber !== null) {
         await commands.update(ticketNumber, addCustomerMessageUpdate, [{
           body, channel: 'email', messageKey: key, automatic,
+          // Robots answer from anywhere; only a person's answer proves the address.
+          ...(referenced?.verifiesContact && !automatic ? { verifiesContact: true } : {}),
         }], `email-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`);
         return await finish(row.id, 'appended', { ticketNumber, reason: parsed.automatic });
       }

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
 import { QueryTypes } from 'sequelize';
 import { startDovecot, Dovecot } from './support/dovecot';
-import { startHarness, Harness, Session, eventually } from './support/harness';
+import { startHarness, Harness, Session, eventually, TEST_SECRET_KEY } from './support/harness';
+import { replyAddress } from '../mail/threading';
 
 const MAILBOX = 'support@helpdesk.test';
 let dovecot: Dovecot;
@@ -76,4 +77,27 @@ it('one mail with a long line that makes a backtracking regex run for minutes: t
   expect(slowest).toBeLessThan(1_000);
   const ticket = (await h.request(agent, 'GET', `/api/tickets/${row.ticket_number}`)).json();
   expect(ticket.comments[0].body).toBe(body);
+});
+
+it('an address typed into the widget is proven by its owner answering our mail from it, and not by a stranger quoting the ticket', async () => {
+  const owner = unique('owner');
+  const opened = await h.app.inject({
+    method: 'POST', url: '/api/widget/tickets',
+    payload: { firstName: 'Olga', lastName: 'Owner', email: owner, subject: 'Where is my parcel', message: 'It did not arrive.' },
+  });
+  expect(opened.statusCode).toBe(201);
+  const { number } = opened.json();
+  const verified = async () => (await h.request(agent, 'GET', `/api/tickets/${number}`)).json().contact.emailVerified;
+  expect(await verified()).toBe(false);
+
+  // A stranger who knows the ticket's signed reply address proves nothing about the owner's address.
+  const strangerId = `<${randomUUID()}@example.com>`;
+  await imap.append('INBOX', mail({ From: unique('stranger'), To: replyAddress(MAILBOX, number, TEST_SECRET_KEY), 'Message-ID': strangerId, Subject: `Re: [#${number}] Where is my parcel` }, 'Me too.'));
+  expect((await processed(strangerId, 20_000)).outcome).toBe('appended');
+  expect(await verified()).toBe(false);
+
+  const answerId = `<${randomUUID()}@example.com>`;
+  await imap.append('INBOX', mail({ From: `Olga Owner <${owner}>`, To: replyAddress(MAILBOX, number, TEST_SECRET_KEY), 'Message-ID': answerId, Subject: `Re: [#${number}] Where is my parcel` }, 'Still nothing.'));
+  expect((await processed(answerId, 20_000)).outcome).toBe('appended');
+  expect(await verified()).toBe(true);
 });

@@ -393,3 +393,45 @@ describe('Temporal Web', () => {
     expect(elsewhere.headers['access-control-allow-origin']).not.toBe('https://evil.example');
   });
 });
+
+describe('an unsigned widget ticket and someone else\'s address', () => {
+  it('links no CRM record, shows no one\'s history and lists in nobody\'s "Your tickets" until the link mailed to the address is followed', async () => {
+    const email = `real-customer-${randomUUID().slice(0, 8)}@example.com`;
+    const externalId = `shop-${randomUUID().slice(0, 8)}`;
+    const crm = (await h.request(agent, 'POST', '/api/customers', { email, externalId, firstName: 'Real', lastName: 'Customer' })).json();
+    const earlier = (await h.request(agent, 'POST', '/api/tickets', { subject: 'My order history', body: 'Private', customer: { email } })).json();
+    const yourTickets = async () => (await h.app.inject({
+      method: 'GET', url: '/api/widget/tickets',
+      headers: { 'x-helpdesk-external-id': externalId, 'x-helpdesk-signature': externalIdSignature(WIDGET_SECRET, externalId, new Date(Date.now() + 60_000)) },
+    })).json().items.map((t: { number: number }) => t.number);
+
+    const opened = await h.app.inject({
+      method: 'POST', url: '/api/widget/tickets', remoteAddress: newAddress(),
+      payload: { firstName: 'Real', lastName: 'Customer', email, subject: 'Change my delivery address', message: 'Send it to 1 Impostor Lane' },
+    });
+    expect(opened.statusCode).toBe(201);
+    const { number, publicUrl, token } = opened.json();
+    const view = async () => (await h.request(agent, 'GET', `/api/tickets/${number}`)).json();
+    const before = await view();
+    expect(before.customerId).toBeNull();
+    expect(before.contact.emailVerified).toBe(false);
+    expect(before.customerPanel.crm).toBeNull();
+    expect(before.customerPanel.previousTickets.map((t: { number: number }) => t.number)).not.toContain(earlier.number);
+    expect(await yourTickets()).not.toContain(number);
+
+    // Only the mail to the address carries the proof; the widget's own answer does not.
+    expect(publicUrl).not.toContain('verify=');
+    await h.smtp.waitFor(() => h.smtp.to(email).some((m) => m.parsed.subject?.includes(`#${number}`)));
+    const mailed = /\/t\/[A-Za-z0-9_-]{43}\?verify=([A-Za-z0-9_-]+)/.exec(h.smtp.to(email).find((m) => m.parsed.subject?.includes(`#${number}`))!.parsed.text!)![1]!;
+    const verify = (code: string) => h.app.inject({ method: 'POST', url: `/api/public/tickets/${token}/verify`, payload: { code } });
+    expectError(await verify('A'.repeat(22)), 422);
+    expect((await view()).contact.emailVerified).toBe(false);
+
+    expect((await verify(mailed)).statusCode).toBe(200);
+    const after = await view();
+    expect(after.contact.emailVerified).toBe(true);
+    expect(after.customerId).toBe(crm.id);
+    expect(after.events.map((e: { type: string }) => e.type)).toContain('verify_contact');
+    expect(await yourTickets()).toContain(number);
+  });
+});

@@ -2,7 +2,8 @@ import type { App } from '../types';
 import { perAddress } from '../client-address';
 import type { Database } from '../../db';
 import { ErrorBody, notFound, unprocessable } from '../errors';
-import { IdempotencyHeaders, PublicCommentBody, PublicTicket, TokenParams } from '../schemas';
+import { IdempotencyHeaders, PublicCommentBody, PublicTicket, TokenParams, VerifyContactBody } from '../schemas';
+import { isEmailVerificationCode } from '../../security/public-token';
 import type { TicketCommands } from '../../workflows/ticket/client';
 import { attachmentContent, sendAttachment, TicketQueries } from '../tickets/queries';
 import { Type } from 'typebox';
@@ -10,7 +11,7 @@ import { ticketNumberForToken } from '../tickets/public-link';
 import { PUBLIC_CHANGE_TYPES, validateBody } from '../../domain/ticket';
 import type { TicketChangeHub } from '../../live/ticket-changes';
 import type { EventStreams } from '../event-streams';
-import { addCustomerMessageUpdate } from '../../workflows/ticket/definitions';
+import { addCustomerMessageUpdate, verifyContactUpdate } from '../../workflows/ticket/definitions';
 
 const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody, 503: ErrorBody };
 
@@ -19,8 +20,8 @@ const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody,
  * the only credential; any lookup that fails answers the same 404, whether the ticket
  * never existed or the link was rotated.
  */
-export default async function publicTicketRoutes(app: App, { db, commands, queries, changes, streams, rateLimit }: {
-  db: Database; commands: TicketCommands; queries: TicketQueries; changes: TicketChangeHub; streams: EventStreams; rateLimit: number;
+export default async function publicTicketRoutes(app: App, { db, commands, queries, changes, streams, rateLimit, secretKey }: {
+  db: Database; commands: TicketCommands; queries: TicketQueries; changes: TicketChangeHub; streams: EventStreams; rateLimit: number; secretKey: string;
 }) {
   const limited = { rateLimit: { max: rateLimit, timeWindow: '1 minute', keyGenerator: perAddress } };
 
@@ -77,6 +78,26 @@ export default async function publicTicketRoutes(app: App, { db, commands, queri
     const file = await attachmentContent(db, number, request.params.id);
     if (!file) throw notFound('This attachment is not available.');
     return sendAttachment(reply, file);
+  });
+
+  app.post('/api/public/tickets/:token/verify', {
+    schema: {
+      tags: ['public'],
+      summary: 'The customer followed the link mailed to the ticket\'s address: the address is theirs',
+      description: 'A ticket opened through the widget identifies nobody by its address until this: then it is linked to the CRM record of that address and listed in that customer\'s tickets.',
+      params: TokenParams,
+      body: VerifyContactBody,
+      response: { 200: PublicTicket, ...errors },
+    },
+    config: limited,
+  }, async (request) => {
+    const number = await ticketNumberFor(request.params.token);
+    const ticket = await db.Ticket.findByPk(number, { attributes: ['contactEmail', 'contactEmailVerified'] });
+    if (!ticket?.contactEmail || !isEmailVerificationCode(secretKey, number, ticket.contactEmail, request.body.code)) {
+      throw unprocessable('This confirmation link is not valid; open the link from our most recent email.');
+    }
+    if (!ticket.contactEmailVerified) await commands.update(number, verifyContactUpdate, [], `verify-contact-${number}`);
+    return (await queries.publicView(number))!;
   });
 
   app.post('/api/public/tickets/:token/comments', {

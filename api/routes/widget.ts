@@ -145,6 +145,9 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
         firstName: body.firstName.trim() || null,
         lastName: body.lastName.trim() || null,
         externalId,
+        // Anyone can type anyone's address: it identifies nobody until its owner proves it
+        // (answers from it, or follows the link mailed to it). A website's signed visitor is vouched for.
+        ...(externalId === null ? { emailVerified: false } : {}),
       },
       mailbox: null,
       createdBy: null,

@@ -26,6 +26,7 @@ interface TicketRow {
   contact_first_name: string | null;
   contact_last_name: string | null;
   external_id: string | null;
+  contact_email_verified: boolean;
   comment_count: number;
   token_version: number;
   created_at: Date;
@@ -35,7 +36,7 @@ interface TicketRow {
 
 const TICKET_COLUMNS = `t.number, t.subject, t.status, t.priority, t.source, t.assignee_id, o.name AS assignee_name,
   t.customer_id, t.contact_email, t.contact_phone, t.contact_first_name, t.contact_last_name, t.external_id,
-  t.comment_count, t.token_version, t.created_at, t.updated_at, t.closed_at`;
+  t.contact_email_verified, t.comment_count, t.token_version, t.created_at, t.updated_at, t.closed_at`;
 
 const ORDER_BY: Record<(typeof SORTS)[number], string> = {
   updated_desc: 't.updated_at DESC, t.number DESC',
@@ -63,6 +64,7 @@ export function toSummary(row: TicketRow): TicketSummary {
       firstName: row.contact_first_name,
       lastName: row.contact_last_name,
       externalId: row.external_id,
+      emailVerified: row.contact_email_verified,
     },
     commentCount: row.comment_count,
     createdAt: row.created_at.toISOString(),
@@ -211,10 +213,11 @@ export function createTicketQueries(db: Database) {
           { type: QueryTypes.SELECT, replacements: { number } },
         ),
         // Earlier tickets: of the linked CRM customer and of the same email address, since a
-        // customer's older tickets may have come from before the record was linked.
+        // customer's older tickets may have come from before the record was linked; an
+        // address nobody has proven is theirs shows no one else's tickets.
         this.summaries(
           `(t.customer_id = (SELECT customer_id FROM tickets WHERE number = :number)
-            OR lower(t.contact_email) = (SELECT lower(contact_email) FROM tickets WHERE number = :number))
+            OR lower(t.contact_email) = (SELECT lower(contact_email) FROM tickets WHERE number = :number AND contact_email_verified))
            AND t.number <> :number`,
           { number }, 20,
         ),

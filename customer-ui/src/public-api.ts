@@ -36,6 +36,7 @@ export function publicApi(base: string) {
   const ticketPath = (token: string) => `/api/public/tickets/${encodeURIComponent(token)}`;
   return {
     ticket: (token: string) => call<PublicTicket>('GET', ticketPath(token)),
+    verifyContact: (token: string, code: string) => call<PublicTicket>('POST', `${ticketPath(token)}/verify`, { code }),
     answer: (token: string, body: string, key: string) => call<PublicTicket>('POST', `${ticketPath(token)}/comments`, { body }, { 'idempotency-key': key }),
     eventsUrl: (token: string) => `${base}${ticketPath(token)}/events`,
     ticketUrl: (token: string) => `${base}${ticketPath(token)}`,

@@ -13,6 +13,17 @@ export class TicketPage extends LitElement {
   private api = publicApi(location.origin);
   private token = decodeURIComponent(location.pathname.split('/').pop() ?? '');
 
+  override connectedCallback() {
+    super.connectedCallback();
+    // The link in our mail proves the address is the customer's: tell the helpdesk once,
+    // and keep the code out of the address bar (and of anything it is copied into).
+    const code = new URLSearchParams(location.search).get('verify');
+    if (code) {
+      history.replaceState(null, '', location.pathname);
+      void this.api.verifyContact(this.token, code).catch(() => undefined);
+    }
+  }
+
   override render() {
     return html`<div class="root">
       <p class="brand">Support</p>

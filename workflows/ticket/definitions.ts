@@ -63,6 +63,8 @@ export interface CustomerMessage {
   /** Identity of the message (an email's Message-ID, a form submission's key) to drop redeliveries. */
   messageKey: string | null;
   automatic: boolean;
+  /** The sender answered our mail to the contact's address from that address: it is theirs. */
+  verifiesContact?: boolean;
 }
 
 export interface CommentResult {
@@ -77,6 +79,8 @@ export const addOperatorCommentUpdate = defineUpdate<CommentResult, [OperatorCom
 export const addCustomerMessageUpdate = defineUpdate<CommentResult, [CustomerMessage]>('addCustomerMessage');
 /** Fire-and-forget twin of addCustomerMessage, for ingestion that needs no answer. */
 export const customerMessageSignal = defineSignal<[CustomerMessage]>('customerMessage');
+/** The customer followed the link mailed to the contact's address: the address is theirs. */
+export const verifyContactUpdate = defineUpdate<TicketState, []>('verifyContact');
 export const ticketStateQuery = defineQuery<TicketState | null>('ticketState');
 
 export const SEARCH_ATTRIBUTES = {

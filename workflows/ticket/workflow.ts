@@ -22,6 +22,7 @@ import {
   TicketChanges,
   TicketWorkflowInput,
   addCustomerMessageUpdate,
+  verifyContactUpdate,
   addOperatorCommentUpdate,
   changeTicketUpdate,
   createTicketUpdate,
@@ -185,8 +186,12 @@ function changeEvents(changes: TicketChanges, actor: Actor): TicketEvent[] {
   return events;
 }
 
-function customerEvent(message: CustomerMessage): TicketEvent {
-  return { type: 'customer_message', ...message, at: now() };
+/** A customer's message; one that proves the contact's address verifies it first. */
+function customerEvents(message: CustomerMessage): TicketEvent[] {
+  const { verifiesContact, ...fields } = message;
+  const at = now();
+  const event: TicketEvent = { type: 'customer_message', ...fields, at };
+  return verifiesContact ? [{ type: 'verify_contact', at }, event] : [event];
 }
 
 /** Continue-as-new well before the server's limit of 2,000 updates per run. */
@@ -240,14 +245,19 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
 
   setHandler(addCustomerMessageUpdate, async (message): Promise<CommentResult> => {
     await ready();
-    return ticket.apply(() => [customerEvent(message)]);
-  }, { validator: (message) => admit(() => [customerEvent(message)]) });
+    return ticket.apply(() => customerEvents(message));
+  }, { validator: (message) => admit(() => customerEvents(message)) });
+
+  setHandler(verifyContactUpdate, async () => {
+    await ready();
+    return (await ticket.apply(() => [{ type: 'verify_contact', at: now() }])).state;
+  }, { validator: () => admit(() => [{ type: 'verify_contact', at: now() }]) });
 
   setHandler(customerMessageSignal, async (message) => {
     await condition(() => loaded);
     // A signal has nobody to answer: a message the rules refuse is dropped here, and the
     // ingestion that sent it validated it with the same rules first.
-    await ticket.apply(() => [customerEvent(message)]).catch(() => undefined);
+    await ticket.apply(() => customerEvents(message)).catch(() => undefined);
   });
 
   if (input.resume && input.state === undefined) {

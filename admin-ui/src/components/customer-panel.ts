@@ -103,10 +103,11 @@ export class CustomerPanel extends LitElement {
         <h2 id="customer-title">Customer</h2>
         <dl>
           <dt>Name</dt><dd>${[contact.firstName, contact.lastName].filter(Boolean).join(' ') || html`<span class="muted">not given</span>`}</dd>
-          <dt>Email</dt><dd>${contact.email ? html`<a href="mailto:${contact.email}">${contact.email}</a>` : html`<span class="muted">none</span>`}</dd>
+          <dt>Email</dt><dd>${contact.email ? html`<a href="mailto:${contact.email}">${contact.email}</a>` : html`<span class="muted">none</span>`}${contact.email && contact.emailVerified === false ? html` <span class="badge" title="Typed into the website form by someone who has not yet answered from this address or opened the link we mailed to it">not verified</span>` : null}</dd>
           <dt>Phone</dt><dd>${contact.phone ?? html`<span class="muted">none</span>`}</dd>
           <dt>External ID</dt><dd>${this.panel.externalId ?? html`<span class="muted">none</span>`}</dd>
         </dl>
+        ${contact.email && contact.emailVerified === false ? html`<p class="warning" role="note">Email not verified: anyone can type an address into the website form. This ticket is not linked to the CRM by it, and shows in nobody's "Your tickets", until the sender answers from it or opens the link we mailed there.</p>` : null}
         ${emailBounce ? html`<p class="warning" role="note">Mail to this address bounced ${new Date(emailBounce.at).toLocaleDateString()}${emailBounce.status ? ` (${emailBounce.status})` : ''}: they may not get our replies.</p>` : null}
       </section>
       <section aria-labelledby="crm-title">

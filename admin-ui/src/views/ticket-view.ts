@@ -23,6 +23,7 @@ const EVENT_LABELS: Record<string, string> = {
   customer_message: 'wrote',
   close: 'closed the ticket',
   reopen: 'reopened the ticket',
+  verify_contact: 'confirmed their email address',
 };
 
 /** One ticket: its controls, customer, conversation and history, kept live. */
