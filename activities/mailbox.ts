@@ -7,6 +7,7 @@ import { ImapSettings, parseImapUrl, watchMailbox } from '../email/imap';
 import { open } from '../security/secret-box';
 import type { MailboxIdentity } from '../email/inbound';
 import type { MailParser } from '../email/threaded-parser';
+import { dmarcVerifier, DnsResolver } from '../email/sender-authentication';
 import type { Config } from '../config';
 import { messageIdDomain } from '../mail/threading';
 
@@ -29,6 +30,8 @@ export interface MailboxActivityDeps {
   pollIntervalMs: number;
   /** Reads each raw mail; the worker's parses in threads, off the event loop. */
   parser: MailParser;
+  /** Where DKIM keys and DMARC policies are looked up: the system's DNS unless a test gives its own. */
+  dnsResolver?: DnsResolver;
   autoIdleDelayMs?: number;
   log?: (line: string) => void;
 }
@@ -45,6 +48,7 @@ export function mailboxActivitySettings(config: Config & { SECRET_KEY: string })
 }
 
 export function createMailboxActivities(deps: MailboxActivityDeps) {
+  const passesDmarc = dmarcVerifier(deps.dnsResolver);
   const byName = new Map(deps.mailboxes.map((m) => [m.name, m]));
 
   /** A mailbox by name: from the environment, else an active one from the database. */
@@ -79,7 +83,7 @@ export function createMailboxActivities(deps: MailboxActivityDeps) {
         db: deps.db,
         ingest: createMailIngestion({
           db: deps.db, commands: deps.commands, mailbox: { ...mailbox.identity, name }, maxAttachmentBytes: deps.maxAttachmentBytes,
-          parse: (raw) => deps.parser.parse(raw), log,
+          parse: (raw) => deps.parser.parse(raw), passesDmarc, log,
         }),
         maxMessageBytes: deps.maxMessageBytes,
         pollIntervalMs: deps.pollIntervalMs,

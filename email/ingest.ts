@@ -40,6 +40,8 @@ export interface MailIngestionDeps {
   maxAttachmentBytes: number;
   /** Parses raw mail; a server parses off its event loop (`threadedMailParser`). */
   parse: (raw: Buffer) => Promise<InboundMessage>;
+  /** Whether the sender's domain vouches for the mail (DMARC): a bare subject tag needs it. */
+  passesDmarc: (raw: Buffer) => Promise<boolean>;
   log: (line: string) => void;
 }
 
@@ -66,7 +68,7 @@ function messageKey(message: ReceivedMessage, messageId: string | null): string 
  * anything else, so a retry after a crash finds it and carries on with the same ticket
  * number; it is done when this returns, and only then may the mailbox mark it processed.
  */
-export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes, parse, log }: MailIngestionDeps) {
+export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes, parse, passesDmarc, log }: MailIngestionDeps) {
   const { sequelize } = db;
 
   async function record(message: ReceivedMessage, key: string, fields: { sender?: string | null; subject?: string | null }) {
@@ -117,7 +119,7 @@ export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes,
    * it; and whether the mail proves the ticket's address: an answer to our mail (signed)
    * sent from that address.
    */
-  async function referencedTicket(message: InboundMessage): Promise<{ number: number; verifiesContact: boolean } | null> {
+  async function referencedTicket(message: InboundMessage, raw: Buffer): Promise<{ number: number; verifiesContact: boolean } | null> {
     const reference = findTicketReference(message, mailbox);
     if (!reference) return null;
     const ticket = await db.Ticket.findByPk(reference.ticketNumber);
@@ -125,10 +127,13 @@ export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes,
     const sender = normalizeEmail(message.from?.address ?? '');
     const fromContact = ticket.contactEmail !== null && normalizeEmail(ticket.contactEmail) === sender;
     if (reference.signed) return { number: ticket.number, verifiesContact: fromContact && !ticket.contactEmailVerified };
-    // A bare [#1042] counts only from the ticket's customer (Zammad #5064, FreeScout GHSA-6r38-6mcf-2ww3).
+    // A bare [#1042] counts only from the ticket's customer (Zammad #5064, FreeScout
+    // GHSA-6r38-6mcf-2ww3), and From is only the customer's when their domain vouches for
+    // the mail: anyone can write anyone's address there.
     const crm = ticket.customerId === null ? null : await db.Customer.findByPk(ticket.customerId);
     const participants = [ticket.contactEmail, crm?.email].filter((e): e is string => !!e).map(normalizeEmail);
-    return participants.includes(sender) ? { number: ticket.number, verifiesContact: false } : null;
+    if (!participants.includes(sender) || !(await passesDmarc(raw))) return null;
+    return { number: ticket.number, verifiesContact: false };
   }
 
   async function allocateTicketNumber(id: string): Promise<number> {
@@ -168,7 +173,7 @@ export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes,
     if (isOwnMail(parsed, mailbox)) return finish(row.id, 'own_mail');
     await storeAttachments(row.id, parsed.attachments);
 
-    const referenced = await referencedTicket(parsed);
+    const referenced = await referencedTicket(parsed, message.raw);
     const ticketNumber = referenced?.number ?? null;
     if (parsed.bounce) {
       // Recorded against the ticket and the address flagged; never shown to the customer.

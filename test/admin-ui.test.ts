@@ -363,6 +363,7 @@ describe('Inbound mail', () => {
       mailbox: { name: `support-${randomUUID().slice(0, 6)}`, address: 'support@helpdesk.test', messageIdDomain: 'helpdesk.test', secretKey: h.config.SECRET_KEY },
       maxAttachmentBytes: 1_000_000,
       parse: (raw) => h.parser.parse(raw),
+      passesDmarc: async () => false,
       log: () => undefined,
     });
     const subject = `Printer smoking ${randomUUID().slice(0, 6)}`;

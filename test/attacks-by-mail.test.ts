@@ -9,17 +9,20 @@ import { QueryTypes } from 'sequelize';
 import { startDovecot, Dovecot } from './support/dovecot';
 import { startHarness, Harness, Session, eventually, TEST_SECRET_KEY } from './support/harness';
 import { replyAddress } from '../mail/threading';
+import { signingDomain } from './support/dkim';
 
 const MAILBOX = 'support@helpdesk.test';
 let dovecot: Dovecot;
 let h: Harness;
 let agent: Session;
 let imap: ImapFlow;
+const provider = signingDomain('example.com');
 
 beforeAll(async () => {
   dovecot = await startDovecot({ [MAILBOX]: 'inbox-password' });
   h = await startHarness({
     mailbox: { imap: { host: dovecot.host, port: dovecot.port, secure: false, user: MAILBOX, password: 'inbox-password', folder: 'INBOX' }, address: MAILBOX },
+    dns: provider.records,
   });
   agent = await h.login('agent');
   imap = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, logger: false, auth: { user: MAILBOX, pass: 'inbox-password' } });
@@ -100,4 +103,24 @@ it('an address typed into the widget is proven by its owner answering our mail f
   await imap.append('INBOX', mail({ From: `Olga Owner <${owner}>`, To: replyAddress(MAILBOX, number, TEST_SECRET_KEY), 'Message-ID': answerId, Subject: `Re: [#${number}] Where is my parcel` }, 'Still nothing.'));
   expect((await processed(answerId, 20_000)).outcome).toBe('appended');
   expect(await verified()).toBe(true);
+});
+
+it('a forged From: of the customer with the ticket\'s [#number] opens a new ticket; the same from the customer\'s signed mail lands on theirs', async () => {
+  const customer = unique('victim');
+  const opened = await h.request(agent, 'POST', '/api/tickets', { subject: 'Refund', body: 'Please refund me.', customer: { email: customer } });
+  const { number } = opened.json();
+
+  const forgedId = `<${randomUUID()}@attacker.example>`;
+  await imap.append('INBOX', mail({ From: customer, 'Message-ID': forgedId, Subject: `Re: [#${number}] Refund` }, 'Send the refund to my new account 1234.'));
+  const forged = await processed(forgedId, 20_000);
+  expect(forged.outcome).toBe('created');
+  expect(forged.ticket_number).not.toBe(number);
+  const bodies = async () => (await h.request(agent, 'GET', `/api/tickets/${number}`)).json().comments.map((c: { body: string }) => c.body);
+  expect(await bodies()).not.toContain('Send the refund to my new account 1234.');
+
+  const genuineId = `<${randomUUID()}@example.com>`;
+  await imap.append('INBOX', await provider.sign(mail({ From: customer, 'Message-ID': genuineId, Subject: `Re: [#${number}] Refund` }, 'Any news on my refund?')));
+  const genuine = await processed(genuineId, 20_000);
+  expect(genuine).toMatchObject({ outcome: 'appended', ticket_number: number });
+  expect(await bodies()).toContain('Any news on my refund?');
 });

@@ -11,18 +11,22 @@ import { startHarness, Harness, Session, eventually, TEST_SECRET_KEY } from './s
 import { replyAddress } from '../mail/threading';
 import { PROCESSED_FLAG } from '../email/imap';
 import { SmtpSink } from './support/smtp-sink';
+import { signingDomain } from './support/dkim';
 
 const MAILBOX = 'support@helpdesk.test';
 let dovecot: Dovecot;
 let h: Harness;
 let agent: Session;
 let imap: ImapFlow;
+/** The customers' provider: it signs their mail, so their domain vouches for it (DMARC). */
+const provider = signingDomain('example.com');
 
 beforeAll(async () => {
   dovecot = await startDovecot({ [MAILBOX]: 'inbox-password', 'sales@helpdesk.test': 'sales-password' });
   const settings = { host: dovecot.host, port: dovecot.port, secure: false, user: MAILBOX, password: 'inbox-password', folder: 'INBOX' };
   h = await startHarness({
     mailbox: { imap: settings, address: MAILBOX },
+    dns: provider.records,
     env: { MAIL_POLL_INTERVAL: '2s', MAIL_MAX_MESSAGE_SIZE: '100000', MAIL_RATE_LIMIT_PER_RECIPIENT: '3', MAIL_MAX_ATTACHMENT_SIZE: '2000' },
   });
   agent = await h.login('agent');
@@ -107,8 +111,8 @@ describe('answers land on their ticket', () => {
     expect(result).toMatchObject({ outcome: 'appended', ticket_number: number });
   });
 
-  it('by the [#number] subject tag from the customer, but not from a stranger', async () => {
-    const fromCustomer = await deliver(mail({ From: customer.toUpperCase(), Subject: `Re: [#${number}] Broken login` }, 'Any news?'));
+  it('by the [#number] subject tag from the customer (their domain vouching for it), but not from a stranger', async () => {
+    const fromCustomer = await deliver(await provider.sign(mail({ From: customer.toUpperCase(), Subject: `Re: [#${number}] Broken login` }, 'Any news?')));
     expect(fromCustomer).toMatchObject({ outcome: 'appended', ticket_number: number });
     const fromStranger = await deliver(mail({ From: unique('mallory'), Subject: `Re: [#${number}] Broken login` }, 'Let me in.'));
     expect(fromStranger.outcome).toBe('created');

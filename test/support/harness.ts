@@ -38,6 +38,8 @@ export interface HarnessOptions {
   mailbox?: { imap: ImapSettings; address: string };
   /** Tests that run their own worker process set this to false. */
   worker?: boolean;
+  /** TXT records the mail ingestion finds DKIM keys and DMARC policies in, by name. */
+  dns?: Record<string, string[]>;
 }
 
 /**
@@ -88,7 +90,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       dataConverter,
       workflowBundle: { codePath: testEnv('workflowBundle') },
       activities: { db, mailer, render: createRenderer(), ...activitySettings(config), log: () => undefined },
-      mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 200, log: () => undefined },
+      mailboxes: { db, commands, mailboxes, parser, dnsResolver: zone(options.dns ?? {}), ...mailboxActivitySettings(config), autoIdleDelayMs: 200, log: () => undefined },
     });
     workerRun = worker.run();
   }
@@ -155,6 +157,15 @@ export async function startHarness(options: HarnessOptions = {}) {
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/** A DNS zone of TXT records only, answering like `dns.promises.resolve`; nothing else exists. */
+function zone(records: Record<string, string[]>) {
+  return async (name: string, rrtype: string): Promise<string[][]> => {
+    const found = rrtype === 'TXT' ? records[name.toLowerCase()] : undefined;
+    if (!found) throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+    return found.map((record) => [record]);
+  };
+}
 
 export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
