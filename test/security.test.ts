@@ -10,7 +10,7 @@ let admin: Session;
 
 beforeAll(async () => {
   // As deployed behind HTTPS.
-  h = await startHarness({ env: { PUBLIC_URL: 'https://help.example.com' } });
+  h = await startHarness({ env: { PUBLIC_URL: 'https://help.example.com', WIDGET_DEMO: 'true' } });
   agent = await h.login('agent');
   admin = await h.login('admin');
 });
