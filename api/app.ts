@@ -24,6 +24,7 @@ import customerPageRoutes from './routes/customer-pages';
 import adminUiRoutes from './routes/admin-ui';
 import temporalCodecRoutes from './routes/temporal-codec';
 import { helpdeskPayloadCodec } from '../security/payload-codec';
+import { proofOfWork } from '../security/proof-of-work';
 import { ticketCommandsFor } from '../workflows/ticket/client';
 import { createTicketQueries } from './tickets/queries';
 import type { App } from './types';
@@ -162,6 +163,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
     uploadBytesPerHourPerAddress: config.WIDGET_UPLOAD_BYTES_PER_HOUR_PER_ADDRESS,
     uploadBytesPerHour: config.WIDGET_UPLOAD_BYTES_PER_HOUR,
     counters,
+    proofOfWork: config.WIDGET_PROOF_OF_WORK > 0 ? proofOfWork(config.SECRET_KEY, config.WIDGET_PROOF_OF_WORK) : null,
   });
   await app.register(temporalCodecRoutes, { codec: helpdeskPayloadCodec(config) });
   await app.register(adminUiRoutes);

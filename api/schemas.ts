@@ -236,7 +236,11 @@ export const WidgetTicketBody = Type.Object({
   /** Hidden from people; a bot that fills every field fills this one too. */
   website: Type.Optional(Type.String({ maxLength: 500 })),
   externalId: Type.Optional(Type.String({ maxLength: 200 })),
-  externalIdSignature: Type.Optional(Type.String({ maxLength: 200, description: 'hex HMAC-SHA256 of externalId under WIDGET_SECRET, computed by the website\'s back end' })),
+  externalIdSignature: Type.Optional(Type.String({ maxLength: 200, description: '`<expiry>.<hex HMAC-SHA256 of "externalId\\n<expiry>">` under WIDGET_SECRET, computed by the website\'s back end' })),
+  proofOfWork: Type.Optional(Type.Object({
+    challenge: Type.Record(Type.String({ maxLength: 50 }), Type.Unknown(), { description: 'as GET /api/widget/challenge gave it' }),
+    solution: Type.Object({ counter: Type.Integer({ minimum: 0 }), derivedKey: Type.String({ maxLength: 200 }), time: Type.Optional(Type.Number()) }),
+  }, { additionalProperties: false, description: 'The solved challenge, when WIDGET_PROOF_OF_WORK is on' })),
   attachments: Type.Optional(Type.Array(Type.Object({
     filename: Type.String({ minLength: 1, maxLength: 255 }),
     contentType: Type.String({ maxLength: 100 }),

@@ -216,6 +216,11 @@ export const SETTINGS = {
     doc: 'Tickets the widget takes per hour from everyone together; past it the form asks visitors to write by email (a stop for floods from many addresses).',
     parse: integer(1, 1_000_000),
   },
+  WIDGET_PROOF_OF_WORK: {
+    default: '0',
+    doc: "0: off. Otherwise the widget's browser solves a proof-of-work challenge (ALTCHA, self-hosted) before a ticket is taken: up to this many SHA-256 hashes, e.g. 50000 (about a second).",
+    parse: integer(0, 10_000_000),
+  },
   WIDGET_UPLOAD_BYTES_PER_HOUR_PER_ADDRESS: { default: '31457280', doc: 'Bytes of attachments one IP address may upload through the widget per hour.', parse: integer(0, 100_000_000_000) },
   WIDGET_UPLOAD_BYTES_PER_HOUR: { default: '524288000', doc: 'Bytes of attachments the widget takes per hour from everyone together.', parse: integer(0, 1_000_000_000_000) },
   LIVE_STREAMS_PER_CLIENT: {

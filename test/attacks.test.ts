@@ -4,6 +4,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { solveChallenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { startHarness, Harness, Session, expectError } from './support/harness';
 import { buildApp } from '../api/app';
 import type { App } from '../api/types';
@@ -434,4 +436,27 @@ describe('an unsigned widget ticket and someone else\'s address', () => {
     expect(after.events.map((e: { type: string }) => e.type)).toContain('verify_contact');
     expect(await yourTickets()).toContain(number);
   });
+});
+
+it('with WIDGET_PROOF_OF_WORK, a form without a solved challenge, with a wrong one or a spent one opens no ticket', async () => {
+  const guarded = await buildApp({ config: { ...h.config, WIDGET_PROOF_OF_WORK: 2000 }, db: h.db, temporal: h.temporal });
+  try {
+    const form = () => ({ firstName: 'Bo', lastName: 'T', email: `pow-${randomUUID().slice(0, 8)}@example.com`, subject: 'Hi', message: 'Hello' });
+    const send = (extra: Record<string, unknown> = {}) => guarded.inject({ method: 'POST', url: '/api/widget/tickets', remoteAddress: newAddress(), payload: { ...form(), ...extra } });
+    const solved = async () => {
+      const { challenge } = (await guarded.inject({ method: 'GET', url: '/api/widget/challenge' })).json();
+      expect(challenge).not.toBeNull();
+      return { challenge, solution: (await solveChallenge({ challenge, deriveKey }))! };
+    };
+    expectError(await send(), 422, 'proof_of_work');
+    const wrong = await solved();
+    expectError(await send({ proofOfWork: { ...wrong, solution: { ...wrong.solution, counter: wrong.solution.counter + 1 } } }), 422, 'proof_of_work');
+    const proof = await solved();
+    expect((await send({ proofOfWork: proof })).statusCode).toBe(201);
+    expectError(await send({ proofOfWork: proof }), 422, 'proof_of_work');
+    // Off by default: no challenge, and the form is taken without one.
+    expect((await h.app.inject({ method: 'GET', url: '/api/widget/challenge' })).json()).toEqual({ challenge: null });
+  } finally {
+    await guarded.close();
+  }
 });

@@ -10,6 +10,9 @@ import { startHarness, Harness, Session, eventually } from './support/harness';
 import { freePort } from './support/ports';
 import { launchBrowser, openPage, screenshot, WatchedPage } from './support/browser';
 import { externalIdSignature } from '../security/widget-identity';
+import { solveChallenge } from 'altcha-lib';
+import type { Challenge } from 'altcha-lib/types';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
 
 const WIDGET_SECRET = 'shop-widget-secret-for-tests';
 const PER_EMAIL_LIMIT = 3;
@@ -40,7 +43,8 @@ beforeAll(async () => {
   const port = await freePort();
   helpdesk = `http://127.0.0.1:${port}`;
   h = await startHarness({
-    env: { PUBLIC_URL: helpdesk, WIDGET_SECRET, WIDGET_DEMO: 'true', WIDGET_TICKETS_PER_HOUR_PER_EMAIL: String(PER_EMAIL_LIMIT), WIDGET_TICKETS_PER_HOUR_PER_ADDRESS: '1000' },
+    // The widget solves a small proof-of-work challenge before each ticket, as a website that turns it on.
+    env: { PUBLIC_URL: helpdesk, WIDGET_SECRET, WIDGET_DEMO: 'true', WIDGET_PROOF_OF_WORK: '2000', WIDGET_TICKETS_PER_HOUR_PER_EMAIL: String(PER_EMAIL_LIMIT), WIDGET_TICKETS_PER_HOUR_PER_ADDRESS: '1000' },
   });
   await h.app.listen({ host: '127.0.0.1', port });
   shopServer = createServer((request, response) => {
@@ -102,6 +106,11 @@ async function fillForm(page: Page, form: { firstName?: string; lastName?: strin
 }
 
 const inAnHour = () => new Date(Date.now() + 3_600_000);
+/** What the widget does before it sends, for the requests this test sends itself. */
+async function solvedChallenge() {
+  const { challenge } = (await (await fetch(`${helpdesk}/api/widget/challenge`)).json()) as { challenge: Challenge };
+  return { challenge, solution: await solveChallenge({ challenge, deriveKey }) };
+}
 const signed = (externalId: string) => ({ externalId, externalIdSignature: externalIdSignature(WIDGET_SECRET, externalId, inAnHour()) });
 
 async function ticket(number: number) {
@@ -228,7 +237,7 @@ describe('The widget on another website', () => {
     for (let i = 0; i < PER_EMAIL_LIMIT; i++) {
       const response = await fetch(`${helpdesk}/api/widget/tickets`, {
         method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ firstName: 'Eager', lastName: '', email, subject: `Try ${i}`, message: 'Hello' }),
+        body: JSON.stringify({ firstName: 'Eager', lastName: '', email, subject: `Try ${i}`, message: 'Hello', proofOfWork: await solvedChallenge() }),
       });
       expect(response.status).toBe(201);
     }
@@ -255,7 +264,7 @@ describe('Following a ticket through its link', () => {
     const email = uniqueEmail('follower');
     const created = await fetch(`${helpdesk}/api/widget/tickets`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ firstName: 'Fay', lastName: 'Follower', email, subject: 'Broken zipper', message: 'The zipper broke on day one.', ...signed(externalId) }),
+      body: JSON.stringify({ firstName: 'Fay', lastName: 'Follower', email, subject: 'Broken zipper', message: 'The zipper broke on day one.', ...signed(externalId), proofOfWork: await solvedChallenge() }),
     });
     expect(created.status).toBe(201);
     const { number, publicUrl } = (await created.json()) as { number: number; publicUrl: string };

@@ -31,7 +31,7 @@ describe('Ticket sources', () => {
     const email = uniqueEmail();
     const ticket = await openTicket({ email, firstName: 'Ann', lastName: 'Lee', phone: '+48 600 100 200' }, { priority: 'high' });
     expect(ticket).toMatchObject({ source: 'admin', status: 'new', priority: 'high', subject: 'Printer on fire' });
-    expect(ticket.contact).toEqual({ email, firstName: 'Ann', lastName: 'Lee', phone: '+48 600 100 200', externalId: null });
+    expect(ticket.contact).toEqual({ email, firstName: 'Ann', lastName: 'Lee', phone: '+48 600 100 200', externalId: null, emailVerified: true });
     expect(ticket.comments).toHaveLength(1);
     expect(ticket.comments[0]).toMatchObject({ visibility: 'public', body: 'Flames everywhere.' });
     // The ticket is a workflow named after it, holding the same state.
@@ -47,7 +47,7 @@ describe('Customer information', () => {
     const email = uniqueEmail();
     const { number } = await openTicket({ email, phone: '+1 555 0100', firstName: 'Zoë', lastName: "O'Brien" });
     const detail = (await h.request(agent, 'GET', `/api/tickets/${number}`)).json();
-    expect(detail.customerPanel.contact).toEqual({ email, phone: '+1 555 0100', firstName: 'Zoë', lastName: "O'Brien", externalId: null });
+    expect(detail.customerPanel.contact).toEqual({ email, phone: '+1 555 0100', firstName: 'Zoë', lastName: "O'Brien", externalId: null, emailVerified: true });
   });
 
   it('CRM Association - if the customer exists in the CRM database, the ticket is automatically linked', async () => {

@@ -13,6 +13,7 @@ import { lastPublicChange } from '../tickets/queries';
 import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, widgetAttachmentProblem, widgetFormProblems } from '../../domain/widget';
 import { checkExternalIdSignature } from '../../security/widget-identity';
 import type { RateLimitCounters } from '../../db/rate-limits';
+import { CHALLENGE_LIFETIME_MS, type ProofOfWork } from '../../security/proof-of-work';
 import { publicToken, ticketUrl } from '../../security/public-token';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 413: ErrorBody, 422: ErrorBody, 429: ErrorBody, 503: ErrorBody };
@@ -31,6 +32,8 @@ export interface WidgetRouteDeps {
   uploadBytesPerHourPerAddress: number;
   uploadBytesPerHour: number;
   counters: RateLimitCounters;
+  /** The challenge the form must solve first; null when WIDGET_PROOF_OF_WORK is off. */
+  proofOfWork: ProofOfWork | null;
 }
 
 const HOUR_MS = 3_600_000;
@@ -79,6 +82,24 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
     }
   }
 
+  /** A solution of one of our challenges, in time, spent once. */
+  async function provedWork(solved: { challenge: unknown; solution: unknown } | undefined) {
+    const signature = solved ? await deps.proofOfWork!.verify(solved) : null;
+    const spent = signature ? await deps.counters.hit(`widget:proof-of-work:${signature}`, CHALLENGE_LIFETIME_MS) : null;
+    if (!spent || spent.hits > 1) {
+      throw new HttpError(422, 'proof_of_work', 'The form could not check that it was sent by a person. Reload the page and send it again.');
+    }
+  }
+
+  app.get('/api/widget/challenge', {
+    schema: {
+      tags: ['widget'],
+      summary: 'A proof-of-work challenge the widget solves before it sends a ticket; null when none is asked for',
+      response: { 200: Type.Object({ challenge: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]) }), ...errors },
+    },
+    config: { rateLimit: { max: deps.ticketsPerHourPerAddress * 10, timeWindow: '1 hour', keyGenerator: perAddress } },
+  }, async () => ({ challenge: deps.proofOfWork ? (await deps.proofOfWork.challenge()) as unknown as Record<string, unknown> : null }));
+
   app.post('/api/widget/tickets', {
     schema: {
       tags: ['widget'],
@@ -115,12 +136,15 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
     );
     const key = request.headers['idempotency-key'];
     const scopedKey = key ? `widget:${key}` : null;
-    const creation = creationKey(scopedKey, body);
+    // A retry solves a new challenge: the request is the same without it.
+    const { proofOfWork: solved, ...withoutProof } = body;
+    const creation = creationKey(scopedKey, withoutProof);
     // A retry of a ticket already opened is answered as before, and counts nowhere again.
     const repeated = await isRepeatedCreation(db, creation);
     if (recent!.count >= deps.ticketsPerHourPerEmail && !repeated) {
       throw new HttpError(429, 'rate_limited', `You have opened ${recent!.count} tickets in the last hour; please wait before opening another, or answer one of them.`);
     }
+    if (!repeated && deps.proofOfWork) await provedWork(solved);
     if (!repeated) await withinWidgetQuotas(request.ip, files.reduce((sum, f) => sum + f.bytes.length, 0));
     const number = await allocateTicketNumber(db, creation);
     // The comment's key ties the files to it; a retry stores them once.

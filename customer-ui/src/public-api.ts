@@ -40,6 +40,7 @@ export function publicApi(base: string) {
     answer: (token: string, body: string, key: string) => call<PublicTicket>('POST', `${ticketPath(token)}/comments`, { body }, { 'idempotency-key': key }),
     eventsUrl: (token: string) => `${base}${ticketPath(token)}/events`,
     ticketUrl: (token: string) => `${base}${ticketPath(token)}`,
+    challenge: () => call<{ challenge: Record<string, unknown> | null }>('GET', '/api/widget/challenge'),
     openTicket: (form: Record<string, unknown>, key: string) => call<WidgetTicketView>('POST', '/api/widget/tickets', form, { 'idempotency-key': key }),
     myTickets: (externalId: string, signature: string) => call<{ items: WidgetTicketView[] }>('GET', '/api/widget/tickets', undefined, {
       'x-helpdesk-external-id': externalId, 'x-helpdesk-signature': signature,

@@ -146,8 +146,10 @@ export class HelpdeskWidget extends LitElement {
     this.busy = true;
     try {
       const attachments = await Promise.all(files.map(async (f) => ({ filename: f.name, contentType: f.type, content: await base64Of(f) })));
+      const proofOfWork = await this.solveChallenge();
       const ticket = await this.client.openTicket({
         ...values,
+        ...(proofOfWork ? { proofOfWork } : {}),
         ...(attachments.length ? { attachments } : {}),
         ...(this.externalId ? { externalId: this.externalId } : {}),
         ...(this.externalId && this.externalIdSignature ? { externalIdSignature: this.externalIdSignature } : {}),
@@ -161,6 +163,16 @@ export class HelpdeskWidget extends LitElement {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** The helpdesk may ask the browser to spend a moment on a proof of work (ALTCHA) first. */
+  private async solveChallenge(): Promise<{ challenge: Record<string, unknown>; solution: unknown } | null> {
+    const { challenge } = await this.client.challenge();
+    if (!challenge) return null;
+    const [{ solveChallenge }, { deriveKey }] = await Promise.all([import('altcha-lib'), import('altcha-lib/algorithms/web/sha')]);
+    const solution = await solveChallenge({ challenge: challenge as never, deriveKey });
+    if (!solution) throw new Error('Your browser could not finish the check that you are a person; reload the page and try again.');
+    return { challenge, solution };
   }
 
   private async showList() {
