@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
-import { QueryTypes } from 'sequelize';
 import { startDovecot, Dovecot } from './support/dovecot';
-import { startHarness, Harness, Session, eventually, TEST_SECRET_KEY } from './support/harness';
+import { startHarness, Harness, Session, TEST_SECRET_KEY } from './support/harness';
 import { replyAddress } from '../mail/threading';
 import { signingDomain } from './support/dkim';
+import { plainMail, processedMail, uniqueAddress } from './support/mail-delivery';
 
 const MAILBOX = 'support@helpdesk.test';
 let dovecot: Dovecot;
@@ -34,22 +34,9 @@ afterAll(async () => {
   await dovecot?.stop();
 });
 
-const unique = (name: string) => `${name}-${randomUUID().slice(0, 8)}@example.com`;
-
-function mail(headers: Record<string, string>, body: string): string {
-  const all = { To: MAILBOX, Subject: 'Question', 'Message-ID': `<${randomUUID()}@example.com>`, Date: new Date().toUTCString(), ...headers };
-  return `${Object.entries(all).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}\r\n`;
-}
-
-async function processed(messageId: string, timeoutMs: number) {
-  return eventually(async () => {
-    const [row] = await h.db.sequelize.query<{ outcome: string; ticket_number: number | null }>(
-      `SELECT outcome, ticket_number FROM inbound_emails WHERE message_key = :key AND outcome <> 'received'`,
-      { type: QueryTypes.SELECT, replacements: { key: messageId } },
-    );
-    return row;
-  }, timeoutMs, `mail ${messageId} to be processed`);
-}
+const unique = uniqueAddress;
+const mail = (headers: Record<string, string>, body: string) => plainMail(MAILBOX, headers, body);
+const processed = (messageId: string, timeoutMs: number) => processedMail(h, messageId, timeoutMs);
 
 it('one mail with a long line that makes a backtracking regex run for minutes: taken in seconds while the API keeps answering', async () => {
   // email-reply-parser's /^(.+\son.*at.*wrote:)$/m needed 12 s for 12 KB of this on one line,

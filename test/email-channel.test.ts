@@ -12,6 +12,7 @@ import { replyAddress } from '../mail/threading';
 import { PROCESSED_FLAG } from '../email/imap';
 import { SmtpSink } from './support/smtp-sink';
 import { signingDomain } from './support/dkim';
+import { plainMail, processedMail, ProcessedMail, uniqueAddress } from './support/mail-delivery';
 
 const MAILBOX = 'support@helpdesk.test';
 let dovecot: Dovecot;
@@ -39,24 +40,14 @@ afterAll(async () => {
   await dovecot?.stop();
 });
 
-const unique = (name: string) => `${name}-${randomUUID().slice(0, 8)}@example.com`;
-
-function mail(headers: Record<string, string>, body = 'Hello'): string {
-  const all = { To: MAILBOX, Subject: 'Question', 'Message-ID': `<${randomUUID()}@example.com>`, Date: new Date().toUTCString(), ...headers };
-  return `${Object.entries(all).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}\r\n`;
-}
+const unique = uniqueAddress;
+const mail = (headers: Record<string, string>, body?: string) => plainMail(MAILBOX, headers, body);
 
 /** Delivers like an MTA would: IMAP APPEND into the inbox; waits until it was processed. */
-async function deliver(raw: string): Promise<{ outcome: string; ticket_number: number | null; reason: string | null; raw: Buffer | null }> {
-  const messageId = /^Message-ID: (<[^>]+>)/im.exec(raw)?.[1];
+async function deliver(raw: string): Promise<ProcessedMail> {
+  const messageId = /^Message-ID: (<[^>]+>)/im.exec(raw)![1]!;
   await imap.append('INBOX', raw);
-  return eventually(async () => {
-    const [row] = await h.db.sequelize.query<{ outcome: string; ticket_number: number | null; reason: string | null; raw: Buffer | null }>(
-      `SELECT outcome, ticket_number, reason, raw FROM inbound_emails WHERE message_key = :key AND outcome <> 'received'`,
-      { type: QueryTypes.SELECT, replacements: { key: messageId } },
-    );
-    return row;
-  }, 30_000, `mail ${messageId} to be processed`);
+  return processedMail(h, messageId);
 }
 
 async function ticket(number: number) {

@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import { QueryTypes } from 'sequelize';
+import { eventually, Harness } from './harness';
+
+/** A customer's address of its own, at the domain the tests' DKIM zone signs for. */
+export const uniqueAddress = (name: string) => `${name}-${randomUUID().slice(0, 8)}@example.com`;
+
+/** A plain mail to `to`, with a fresh Message-ID unless the headers give one. */
+export function plainMail(to: string, headers: Record<string, string>, body = 'Hello'): string {
+  const all = { To: to, Subject: 'Question', 'Message-ID': `<${randomUUID()}@example.com>`, Date: new Date().toUTCString(), ...headers };
+  return `${Object.entries(all).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}\r\n`;
+}
+
+export interface ProcessedMail { outcome: string; ticket_number: number | null; reason: string | null; raw: Buffer | null }
+
+/** Waits until the mailbox is done with the message: what became of it. */
+export function processedMail(h: Harness, messageId: string, timeoutMs = 30_000): Promise<ProcessedMail> {
+  return eventually(async () => {
+    const [row] = await h.db.sequelize.query<ProcessedMail>(
+      `SELECT outcome, ticket_number, reason, raw FROM inbound_emails WHERE message_key = :key AND outcome <> 'received'`,
+      { type: QueryTypes.SELECT, replacements: { key: messageId } },
+    );
+    return row;
+  }, timeoutMs, `mail ${messageId} to be processed`);
+}
