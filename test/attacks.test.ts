@@ -19,12 +19,22 @@ const WIDGET_SECRET = 'attacks-widget-secret-0123456789abcdef';
 
 beforeAll(async () => {
   h = await startHarness({
-    env: { RATE_LIMIT_LOGIN: '10', RATE_LIMIT_PUBLIC: '20', RATE_LIMIT_API: '40', WIDGET_TICKETS_PER_HOUR_PER_ADDRESS: '3', WIDGET_SECRET },
+    env: { RATE_LIMIT_LOGIN: '10', RATE_LIMIT_PUBLIC: '20', WIDGET_TICKETS_PER_HOUR_PER_ADDRESS: '3', WIDGET_SECRET },
   });
   agent = await h.login('agent');
 });
 afterAll(() => h.close());
 
+/**
+ * Another API process beside the harness's, on the same database and Temporal, with some
+ * settings changed. Its own requests come from 127.0.0.1 unless they name an address, so
+ * it has no low API limit for them to run into (only the harness's app tests that one).
+ */
+const anotherApi = (settings: Partial<typeof h.config> = {}, logger?: Parameters<typeof buildApp>[0]['logger']) =>
+  buildApp({ config: { ...h.config, RATE_LIMIT_API: 100_000, ...settings }, db: h.db, temporal: h.temporal, ...(logger ? { logger } : {}) });
+
+/** Account names guessed at are this file run's own: failed logins count per account. */
+const RUN = randomUUID().slice(0, 8);
 let addresses = 0;
 /** An address of the attacker's, different in every test. */
 const newAddress = () => `198.51.100.${++addresses}`;
@@ -68,15 +78,22 @@ describe('a made-up session cookie gets no rate-limit bucket of its own', () => 
   });
 
   it('operator requests with a made-up cookie count against the address; a logged-in operator there keeps working', async () => {
-    const from = newAddress();
-    const statuses: number[] = [];
-    for (let i = 0; i < 42; i++) {
-      statuses.push((await h.app.inject({ method: 'GET', url: '/api/tickets', remoteAddress: from, headers: { cookie: madeUpCookie() } })).statusCode);
+    const limited = await anotherApi({ RATE_LIMIT_API: 40 });
+    try {
+      const from = newAddress();
+      const statuses: number[] = [];
+      for (let i = 0; i < 42; i++) {
+        statuses.push((await limited.inject({ method: 'GET', url: '/api/tickets', remoteAddress: from, headers: { cookie: madeUpCookie() } })).statusCode);
+      }
+      expect(statuses.slice(0, 40).every((s) => s === 401)).toBe(true);
+      expect(statuses.slice(40)).toEqual([429, 429]);
+      // A session of its own, so no other test's requests count in its bucket.
+      const colleague = await h.login('agent');
+      const answer = await limited.inject({ method: 'GET', url: '/api/tickets', remoteAddress: from, headers: { cookie: colleague.cookie } });
+      expect(answer.statusCode).toBe(200);
+    } finally {
+      await limited.close();
     }
-    expect(statuses.slice(0, 40).every((s) => s === 401)).toBe(true);
-    expect(statuses.slice(40)).toEqual([429, 429]);
-    const colleague = await h.app.inject({ method: 'GET', url: '/api/tickets', remoteAddress: from, headers: { cookie: agent.cookie } });
-    expect(colleague.statusCode).toBe(200);
   });
 });
 
@@ -92,12 +109,12 @@ describe('password guessing', () => {
   });
 
   it('two API processes count one limit together', async () => {
-    const second = await buildApp({ config: h.config, db: h.db, temporal: h.temporal });
+    const second = await anotherApi();
     try {
       const from = newAddress();
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++) {
-        statuses.push((await login(i % 2 === 0 ? h.app : second, from, `nobody-${i}@example.com`, 'guess')).statusCode);
+        statuses.push((await login(i % 2 === 0 ? h.app : second, from, `nobody-${i}-${RUN}@example.com`, 'guess')).statusCode);
       }
       expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
       expect(statuses.slice(10)).toEqual([429, 429]);
@@ -107,11 +124,11 @@ describe('password guessing', () => {
   });
 
   it('behind a trusted proxy each visitor has their own limit; elsewhere X-Forwarded-For buys nothing', async () => {
-    const proxied = await buildApp({ config: { ...h.config, TRUST_PROXY: ['127.0.0.1'] }, db: h.db, temporal: h.temporal });
+    const proxied = await anotherApi({ TRUST_PROXY: ['127.0.0.1'] });
     try {
       const attacker = `203.0.113.${10 + Math.floor(Math.random() * 200)}`;
       for (let i = 0; i < 10; i++) {
-        expectError(await login(proxied, '127.0.0.1', `nobody-${i}@example.com`, 'guess', { 'x-forwarded-for': attacker }), 401);
+        expectError(await login(proxied, '127.0.0.1', `nobody-${i}-${RUN}@example.com`, 'guess', { 'x-forwarded-for': attacker }), 401);
       }
       expectError(await login(proxied, '127.0.0.1', 'nobody@example.com', 'guess', { 'x-forwarded-for': attacker }), 429, 'rate_limited');
       // The operator behind the same proxy still logs in.
@@ -122,7 +139,7 @@ describe('password guessing', () => {
       const direct = newAddress();
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++) {
-        statuses.push((await login(h.app, direct, `nobody-${i}@example.com`, 'guess', { 'x-forwarded-for': `192.0.2.${i}` })).statusCode);
+        statuses.push((await login(h.app, direct, `nobody-${i}-${RUN}@example.com`, 'guess', { 'x-forwarded-for': `192.0.2.${i}` })).statusCode);
       }
       expect(statuses.slice(10)).toEqual([429, 429]);
     } finally {
@@ -182,7 +199,7 @@ describe('the widget as a mail cannon', () => {
   it('tickets from many addresses stop at the hourly total of the form', async () => {
     // Other test files open widget tickets too: the cap is set just above what is counted now.
     const counted = await rateLimitCounters(h.db.sequelize).peek('widget:tickets');
-    const capped = await buildApp({ config: { ...h.config, WIDGET_TICKETS_PER_HOUR: counted.hits + 2 }, db: h.db, temporal: h.temporal });
+    const capped = await anotherApi({ WIDGET_TICKETS_PER_HOUR: counted.hits + 2 });
     try {
       const answers = [];
       for (let i = 0; i < 4; i++) {
@@ -203,10 +220,7 @@ describe('the widget as a mail cannon', () => {
 
 it('the access log never holds a public link token', async () => {
   const lines: string[] = [];
-  const logged = await buildApp({
-    config: h.config, db: h.db, temporal: h.temporal,
-    logger: { level: 'info', stream: { write: (line: string) => { lines.push(line); } } },
-  });
+  const logged = await anotherApi({}, { level: 'info', stream: { write: (line: string) => { lines.push(line); } } });
   try {
     const ticket = (await h.request(agent, 'POST', '/api/tickets', { subject: 'Logged', body: 'b', customer: { email: `log-${randomUUID().slice(0, 8)}@example.com` } })).json();
     const token = ticket.publicUrl.split('/t/')[1]!;
@@ -236,9 +250,7 @@ it('the public view does not reveal that a note was written or the ticket reassi
 });
 
 it('live streams are capped per client, per ticket link and in total, with a clear refusal', async () => {
-  const streaming = await buildApp({
-    config: { ...h.config, LIVE_STREAMS_PER_CLIENT: 3, LIVE_STREAMS_TOTAL: 5, TRUST_PROXY: ['127.0.0.1'] }, db: h.db, temporal: h.temporal,
-  });
+  const streaming = await anotherApi({ LIVE_STREAMS_PER_CLIENT: 3, LIVE_STREAMS_TOTAL: 5, TRUST_PROXY: ['127.0.0.1'] });
   const port = await freePort();
   await streaming.listen({ host: '127.0.0.1', port });
   const open: Array<{ abort: () => void }> = [];
@@ -294,7 +306,7 @@ describe('accounts', () => {
   });
 
   it('a session ends after its absolute lifetime, however busy the operator is', async () => {
-    const shortLived = await buildApp({ config: { ...h.config, SESSION_MAX_AGE: 1500 }, db: h.db, temporal: h.temporal });
+    const shortLived = await anotherApi({ SESSION_MAX_AGE: 1500 });
     try {
       const colleague = await h.login('agent');
       const loggedIn = await login(shortLived, newAddress(), colleague.operator.email, colleague.password);
@@ -330,7 +342,7 @@ describe('signed visitors', () => {
   it('the signature without an expiry counts only where a setting allows it', async () => {
     const externalId = `shop-${randomUUID().slice(0, 8)}`;
     expectError(await visitorTickets(externalId, unexpiringExternalIdSignature(WIDGET_SECRET, externalId)), 403, 'bad_signature');
-    const lenient = await buildApp({ config: { ...h.config, WIDGET_ACCEPT_UNEXPIRING_SIGNATURES: true }, db: h.db, temporal: h.temporal });
+    const lenient = await anotherApi({ WIDGET_ACCEPT_UNEXPIRING_SIGNATURES: true });
     try {
       const listed = await lenient.inject({ method: 'GET', url: '/api/widget/tickets', headers: { 'x-helpdesk-external-id': externalId, 'x-helpdesk-signature': unexpiringExternalIdSignature(WIDGET_SECRET, externalId) } });
       expect(listed.statusCode).toBe(200);
@@ -439,7 +451,7 @@ describe('an unsigned widget ticket and someone else\'s address', () => {
 });
 
 it('with WIDGET_PROOF_OF_WORK, a form without a solved challenge, with a wrong one or a spent one opens no ticket', async () => {
-  const guarded = await buildApp({ config: { ...h.config, WIDGET_PROOF_OF_WORK: 2000 }, db: h.db, temporal: h.temporal });
+  const guarded = await anotherApi({ WIDGET_PROOF_OF_WORK: 2000 });
   try {
     const form = () => ({ firstName: 'Bo', lastName: 'T', email: `pow-${randomUUID().slice(0, 8)}@example.com`, subject: 'Hi', message: 'Hello' });
     const send = (extra: Record<string, unknown> = {}) => guarded.inject({ method: 'POST', url: '/api/widget/tickets', remoteAddress: newAddress(), payload: { ...form(), ...extra } });
