@@ -18,7 +18,7 @@ import {
 } from '../domain/ticket';
 import { emailVerificationCode, hashPublicToken, mailedTicketUrl, publicToken } from '../security/public-token';
 import { mailboxAddress, messageIdDomain, notificationKey, notificationMessageId, replyAddress, senderName, threadMessageId } from '../mail/threading';
-import { smtpMailer } from '../mail/mailer';
+import { PermanentRefusal, smtpMailer } from '../mail/mailer';
 import { open } from '../security/secret-box';
 import { ticketChangeNotification, ticketChangePayload } from '../live/ticket-changes';
 
@@ -220,7 +220,7 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
      * even the one unavoidable duplicate (a crash between the SMTP "250" and the mark)
      * carries the same Message-ID and mail clients fold it.
      */
-    async sendNotification({ ticketNumber, seq, kind, recipient }: NotificationInput): Promise<'sent' | 'already_sent' | 'skipped'> {
+    async sendNotification({ ticketNumber, seq, kind, recipient }: NotificationInput): Promise<'sent' | 'already_sent' | 'skipped' | 'failed'> {
       const key = notificationKey(ticketNumber, seq, kind, recipient);
       // Everything the mail needs in one round trip: it goes out with every new ticket.
       const [row] = await sequelize.query<NotificationContext>(
@@ -242,7 +242,7 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
         { type: QueryTypes.SELECT, replacements: { key, seq, recipient, ticketNumber } },
       );
       if (row?.notification_status && row.notification_status !== 'sending') {
-        return row.notification_status === 'sent' ? 'already_sent' : 'skipped';
+        return row.notification_status === 'sent' ? 'already_sent' : row.notification_status;
       }
       if (!row) throw ApplicationFailure.nonRetryable(`Ticket #${ticketNumber} is not in the database`, NON_RETRYABLE.ticketNotFound);
       const to = row.recipient;
@@ -281,18 +281,32 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
         admin_url: `${publicUrl}/admin/tickets/${row.number}`,
       });
       const route = outgoing(row.mailbox_address === null ? null : { address: row.mailbox_address, smtpSealed: row.smtp_sealed });
-      await route.mailer.send({
-        key,
-        from: route.from,
-        to,
-        ...mail,
-        messageId,
-        ...(startsThread ? {} : { inReplyTo: thread, references: [thread] }),
-        // A customer's answer to this address lands on this ticket: the signature proves it.
-        ...(recipient === 'customer' ? { replyTo: replyAddress(route.address, row.number, secretKey) } : {}),
-        // RFC 3834: mail no human wrote says so, so other robots don't answer it.
-        headers: kind === 'public_reply' ? {} : { 'Auto-Submitted': 'auto-generated' },
-      });
+      try {
+        await route.mailer.send({
+          key,
+          from: route.from,
+          to,
+          ...mail,
+          messageId,
+          ...(startsThread ? {} : { inReplyTo: thread, references: [thread] }),
+          // A customer's answer to this address lands on this ticket: the signature proves it.
+          ...(recipient === 'customer' ? { replyTo: replyAddress(route.address, row.number, secretKey) } : {}),
+          // RFC 3834: mail no human wrote says so, so other robots don't answer it.
+          headers: kind === 'public_reply' ? {} : { 'Auto-Submitted': 'auto-generated' },
+        });
+      } catch (error) {
+        if (!(error instanceof PermanentRefusal)) throw error;
+        // Refused for good: recorded with the server's answer, and the address flagged as
+        // bouncing on the ticket, instead of trying again for ever (which held up the ticket).
+        log(`notification ${key} to ${to} failed: ${error.response}`);
+        await sequelize.query(
+          `WITH failed AS (UPDATE notifications SET status = 'failed', failure = :failure WHERE key = :key)
+           INSERT INTO bounced_addresses (address, ticket_number, status, bounced_at) VALUES (lower(:to), :ticketNumber, :code, now())
+           ON CONFLICT (address) DO UPDATE SET ticket_number = EXCLUDED.ticket_number, status = EXCLUDED.status, bounced_at = now()`,
+          { replacements: { key, failure: error.response, to, ticketNumber, code: /\b[45]\.\d{1,3}\.\d{1,3}\b/.exec(error.response)?.[0] ?? error.response.slice(0, 3) } },
+        );
+        return 'failed';
+      }
       // The mail is out: failing now would make the retry send it again. A database that
       // is away for a moment (a restart) is waited for instead, within the timeout.
       await persistently(() => sequelize.query("UPDATE notifications SET status = 'sent', sent_at = now() WHERE key = :key", { replacements: { key } }), 20_000);
@@ -345,7 +359,7 @@ interface NotificationContext {
   contact_last_name: string | null;
   token_version: number;
   contact_email_verified: boolean;
-  notification_status: 'sending' | 'sent' | 'skipped' | null;
+  notification_status: 'sending' | 'sent' | 'skipped' | 'failed' | null;
   attempts: number | null;
   /** Null when the event wrote no comment (a status change). */
   comment_visibility: string | null;

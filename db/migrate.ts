@@ -15,6 +15,7 @@ import * as rateLimits from './migrations/0012-rate-limits';
 import * as mailIdentity from './migrations/0013-mail-identity';
 import * as createKeyDigest from './migrations/0014-create-key-digest';
 import * as contactEmailVerified from './migrations/0015-contact-email-verified';
+import * as failedNotifications from './migrations/0016-failed-notifications';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -33,6 +34,7 @@ const MIGRATIONS = [
   { name: '0013-mail-identity', ...mailIdentity },
   { name: '0014-create-key-digest', ...createKeyDigest },
   { name: '0015-contact-email-verified', ...contactEmailVerified },
+  { name: '0016-failed-notifications', ...failedNotifications },
 ];
 
 export function migrator(sequelize: Sequelize) {

@@ -39,12 +39,31 @@ function message(mail: OutgoingMail) {
   };
 }
 
+/**
+ * The relay refused the mail for good (an SMTP 5xx: no such user, no such domain, refused
+ * by policy): sending it again meets the same answer. `response` is the server's own words.
+ */
+export class PermanentRefusal extends Error {
+  constructor(readonly response: string) {
+    super(`the mail server refused it for good: ${response}`);
+    this.name = 'PermanentRefusal';
+  }
+}
+
 export function smtpMailer(smtpUrl: string): Mailer {
   const transport = nodemailer.createTransport(smtpUrl);
   return {
     describe: `SMTP ${new URL(smtpUrl).host}`,
     async send(mail) {
-      await transport.sendMail(message(mail));
+      try {
+        await transport.sendMail(message(mail));
+      } catch (error) {
+        const { responseCode, response } = error as { responseCode?: number; response?: string };
+        if (responseCode !== undefined && responseCode >= 500 && responseCode < 600) {
+          throw new PermanentRefusal((response ?? String(responseCode)).slice(0, 500));
+        }
+        throw error;
+      }
     },
     close: () => transport.close(),
   };

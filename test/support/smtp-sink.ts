@@ -10,6 +10,8 @@ export interface ReceivedMail {
 /** A real SMTP server that keeps every mail it is handed, for tests to look at. */
 export class SmtpSink {
   readonly mails: ReceivedMail[] = [];
+  /** Recipients this server refuses for good, as a relay refuses an unknown user: 550. */
+  readonly refused = new Set<string>();
   private server: SMTPServer;
   port = 0;
 
@@ -21,6 +23,10 @@ export class SmtpSink {
       onAuth: (auth, _session, callback) => callback(null, { user: auth.username }),
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onRcptTo: (address, _session, callback) => {
+        if (!this.refused.has(address.address.toLowerCase())) return callback();
+        return callback(Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 }));
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
