@@ -4,7 +4,7 @@
  * official binary), since no other download works offline.
  */
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_DECLARATIONS } from '../workflows/ticket/definitions';
@@ -77,7 +77,24 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the dev server. It picks its HTTP API port itself, at random, and another process
+ * can take that port before the server binds it ("address already in use"): then it is
+ * started again, twice at most.
+ */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
+  for (let attempt = 1; ; attempt += 1) {
+    const logged = existsSync(options.logFile) ? statSync(options.logFile).size : 0;
+    try {
+      return await startTemporalDevServerOnce(options);
+    } catch (error) {
+      const tail = existsSync(options.logFile) ? readFileSync(options.logFile).subarray(logged).toString('utf8') : '';
+      if (attempt >= 3 || !tail.includes('address already in use')) throw error;
+    }
+  }
+}
+
+async function startTemporalDevServerOnce(options: DevServerOptions): Promise<DevServer> {
   mkdirSync(dirname(options.logFile), { recursive: true });
   // The dev server's database holds every ticket's history: its folder is private.
   if (options.dbFile) {
