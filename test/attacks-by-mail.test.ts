@@ -4,35 +4,24 @@
  * named after it, and what it must no longer achieve.
  */
 import { randomUUID } from 'node:crypto';
-import { ImapFlow } from 'imapflow';
-import { startDovecot, Dovecot } from './support/dovecot';
-import { startHarness, Harness, Session, TEST_SECRET_KEY } from './support/harness';
+import type { ImapFlow } from 'imapflow';
+import { Harness, Session, TEST_SECRET_KEY } from './support/harness';
 import { replyAddress } from '../mail/threading';
 import { signingDomain } from './support/dkim';
-import { plainMail, processedMail, uniqueAddress } from './support/mail-delivery';
+import { HELPDESK_MAILBOX as MAILBOX, plainMail, processedMail, startMailboxHarness, uniqueAddress } from './support/mail-delivery';
 
-const MAILBOX = 'support@helpdesk.test';
-let dovecot: Dovecot;
+let stack: Awaited<ReturnType<typeof startMailboxHarness>>;
 let h: Harness;
 let agent: Session;
 let imap: ImapFlow;
 const provider = signingDomain('example.com');
 
 beforeAll(async () => {
-  dovecot = await startDovecot({ [MAILBOX]: 'inbox-password' });
-  h = await startHarness({
-    mailbox: { imap: { host: dovecot.host, port: dovecot.port, secure: false, user: MAILBOX, password: 'inbox-password', folder: 'INBOX' }, address: MAILBOX },
-    dns: provider.records,
-  });
+  stack = await startMailboxHarness({ dns: provider.records });
+  ({ h, imap } = stack);
   agent = await h.login('agent');
-  imap = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, logger: false, auth: { user: MAILBOX, pass: 'inbox-password' } });
-  await imap.connect();
 });
-afterAll(async () => {
-  await imap?.logout();
-  await h?.close();
-  await dovecot?.stop();
-});
+afterAll(() => stack?.close());
 
 const unique = uniqueAddress;
 const mail = (headers: Record<string, string>, body: string) => plainMail(MAILBOX, headers, body);

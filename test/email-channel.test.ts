@@ -6,15 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
 import { QueryTypes } from 'sequelize';
-import { startDovecot, Dovecot } from './support/dovecot';
-import { startHarness, Harness, Session, eventually, TEST_SECRET_KEY } from './support/harness';
+import type { Dovecot } from './support/dovecot';
+import { Harness, Session, eventually, TEST_SECRET_KEY } from './support/harness';
 import { replyAddress } from '../mail/threading';
 import { PROCESSED_FLAG } from '../email/imap';
 import { SmtpSink } from './support/smtp-sink';
 import { signingDomain } from './support/dkim';
-import { plainMail, processedMail, ProcessedMail, uniqueAddress } from './support/mail-delivery';
+import { HELPDESK_MAILBOX as MAILBOX, plainMail, processedMail, ProcessedMail, startMailboxHarness, uniqueAddress } from './support/mail-delivery';
 
-const MAILBOX = 'support@helpdesk.test';
+let stack: Awaited<ReturnType<typeof startMailboxHarness>>;
 let dovecot: Dovecot;
 let h: Harness;
 let agent: Session;
@@ -23,22 +23,15 @@ let imap: ImapFlow;
 const provider = signingDomain('example.com');
 
 beforeAll(async () => {
-  dovecot = await startDovecot({ [MAILBOX]: 'inbox-password', 'sales@helpdesk.test': 'sales-password' });
-  const settings = { host: dovecot.host, port: dovecot.port, secure: false, user: MAILBOX, password: 'inbox-password', folder: 'INBOX' };
-  h = await startHarness({
-    mailbox: { imap: settings, address: MAILBOX },
+  stack = await startMailboxHarness({
+    otherUsers: { 'sales@helpdesk.test': 'sales-password' },
     dns: provider.records,
     env: { MAIL_POLL_INTERVAL: '2s', MAIL_MAX_MESSAGE_SIZE: '100000', MAIL_RATE_LIMIT_PER_RECIPIENT: '3', MAIL_MAX_ATTACHMENT_SIZE: '2000' },
   });
+  ({ dovecot, h, imap } = stack);
   agent = await h.login('agent');
-  imap = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, logger: false, auth: { user: MAILBOX, pass: 'inbox-password' } });
-  await imap.connect();
 });
-afterAll(async () => {
-  await imap?.logout();
-  await h?.close();
-  await dovecot?.stop();
-});
+afterAll(() => stack?.close());
 
 const unique = uniqueAddress;
 const mail = (headers: Record<string, string>, body?: string) => plainMail(MAILBOX, headers, body);

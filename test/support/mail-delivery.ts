@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
-import { eventually, Harness } from './harness';
+import { ImapFlow } from 'imapflow';
+import { eventually, Harness, HarnessOptions, startHarness } from './harness';
+import { startDovecot } from './dovecot';
 
 /** A customer's address of its own, at the domain the tests' DKIM zone signs for. */
 export const uniqueAddress = (name: string) => `${name}-${randomUUID().slice(0, 8)}@example.com`;
@@ -22,4 +24,31 @@ export function processedMail(h: Harness, messageId: string, timeoutMs = 30_000)
     );
     return row;
   }, timeoutMs, `mail ${messageId} to be processed`);
+}
+
+export const HELPDESK_MAILBOX = 'support@helpdesk.test';
+const MAILBOX_PASSWORD = 'inbox-password';
+
+/**
+ * The helpdesk with a real IMAP mailbox: Dovecot (with any further users given), the
+ * harness taking mail from HELPDESK_MAILBOX, and an IMAP client that delivers to it as an
+ * MTA would (APPEND). `close` stops all three.
+ */
+export async function startMailboxHarness(options: Omit<HarnessOptions, 'mailbox'> & { otherUsers?: Record<string, string> } = {}) {
+  const { otherUsers = {}, ...harnessOptions } = options;
+  const dovecot = await startDovecot({ [HELPDESK_MAILBOX]: MAILBOX_PASSWORD, ...otherUsers });
+  const h = await startHarness({
+    ...harnessOptions,
+    mailbox: { imap: { host: dovecot.host, port: dovecot.port, secure: false, user: HELPDESK_MAILBOX, password: MAILBOX_PASSWORD, folder: 'INBOX' }, address: HELPDESK_MAILBOX },
+  });
+  const imap = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, logger: false, auth: { user: HELPDESK_MAILBOX, pass: MAILBOX_PASSWORD } });
+  await imap.connect();
+  return {
+    dovecot, h, imap,
+    async close() {
+      await imap.logout();
+      await h.close();
+      await dovecot.stop();
+    },
+  };
 }
