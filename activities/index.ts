@@ -8,7 +8,6 @@ import {
   AuditRecord,
   CommentRecord,
   Contact,
-  NotificationKind,
   REMEMBERED_MESSAGE_KEYS,
   STATUS_LABELS,
   TicketState,
@@ -21,6 +20,7 @@ import { mailboxAddress, messageIdDomain, notificationKey, notificationMessageId
 import { PermanentRefusal, smtpMailer } from '../mail/mailer';
 import { open } from '../security/secret-box';
 import { ticketChangeNotification, ticketChangePayload } from '../live/ticket-changes';
+import type { TicketNotification } from '../workflows/ticket/definitions';
 
 export interface ActivityDeps {
   db: Database;
@@ -57,12 +57,7 @@ export interface PersistResult {
   crmCustomerId: number | null;
 }
 
-export interface NotificationInput {
-  ticketNumber: number;
-  seq: number;
-  kind: NotificationKind;
-  recipient: 'customer' | 'assignee';
-}
+export type NotificationInput = TicketNotification;
 
 export const NON_RETRYABLE = { ticketNotFound: 'TicketNotFound' } as const;
 
@@ -295,7 +290,14 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
           headers: kind === 'public_reply' ? {} : { 'Auto-Submitted': 'auto-generated' },
         });
       } catch (error) {
-        if (!(error instanceof PermanentRefusal)) throw error;
+        if (!(error instanceof PermanentRefusal)) {
+          // Refused for now (4xx, no answer): the workflow tries again later; the reason
+          // shows on the ticket meanwhile.
+          const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+          await sequelize.query("UPDATE notifications SET failure = :reason WHERE key = :key AND status = 'sending'", { replacements: { key, reason } })
+            .catch(() => undefined);
+          throw error;
+        }
         // Refused for good: recorded with the server's answer, and the address flagged as
         // bouncing on the ticket, instead of trying again for ever (which held up the ticket).
         log(`notification ${key} to ${to} failed: ${error.response}`);
@@ -309,8 +311,18 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
       }
       // The mail is out: failing now would make the retry send it again. A database that
       // is away for a moment (a restart) is waited for instead, within the timeout.
-      await persistently(() => sequelize.query("UPDATE notifications SET status = 'sent', sent_at = now() WHERE key = :key", { replacements: { key } }), 20_000);
+      await persistently(() => sequelize.query("UPDATE notifications SET status = 'sent', sent_at = now(), failure = NULL WHERE key = :key", { replacements: { key } }), 20_000);
       return 'sent';
+    },
+
+    /** The mail was tried for as long as the settings allow: recorded as failed, with why. */
+    async giveUpNotification({ notification: { ticketNumber, seq, kind, recipient }, reason }: { notification: NotificationInput; reason: string }): Promise<void> {
+      const key = notificationKey(ticketNumber, seq, kind, recipient);
+      await sequelize.query(
+        `UPDATE notifications SET status = 'failed', failure = :reason || coalesce(': ' || failure, '')
+         WHERE key = :key AND status = 'sending'`,
+        { replacements: { key, reason } },
+      );
     },
   };
 

@@ -152,6 +152,15 @@ export const TicketDetail = Type.Interface([TicketSummary], {
     }),
     comments: Type.Array(CommentView),
     events: Type.Array(AuditView),
+    undeliveredMail: Type.Array(Type.Object({
+      kind: Type.String({ description: 'What the mail told: `ticket_created`, `public_reply`, `status_changed`, …' }),
+      recipient: Type.String({ description: 'The address it was for.' }),
+      /** `retrying`: the server refused it for now and it is tried again; `failed`: given up, or refused for good. */
+      status: Type.Union([Type.Literal('retrying'), Type.Literal('failed')]),
+      failure: Type.String({ description: "The mail server's answer, or why it was given up on." }),
+      seq: Nullable(Type.Integer({ description: 'The event that asked for it; a reply’s comment has the same.' })),
+      at: DateTime,
+    }), { description: 'Mail of this ticket that has not reached the mail server, newest first.' }),
 });
 export type TicketDetail = Static<typeof TicketDetail>;
 

@@ -175,6 +175,11 @@ export const SETTINGS = {
     doc: "How long a closed ticket's workflow stays running; a later customer message starts a new run from the database.",
     parse: duration,
   },
+  MAIL_GIVE_UP_AFTER: {
+    default: '12h',
+    doc: 'How long a notification the mail server refuses for now (SMTP 4xx, no answer) is tried again before it is recorded as failed, like an MTA queue.',
+    parse: duration,
+  },
   MAX_HISTORY_EVENTS: {
     default: '2000',
     doc: "A ticket's workflow continues as new when its history grows past this many events.",

@@ -36,6 +36,12 @@ export function notificationKey(ticketNumber: number, seq: number, kind: Notific
   return `ticket-${ticketNumber}-event-${seq}-${kind}-${recipient}`;
 }
 
+/** The event a notification key names (see `notificationKey`). */
+export function eventOfNotification(key: string): number | null {
+  const match = /^ticket-\d+-event-(\d+)-/.exec(key);
+  return match ? Number(match[1]) : null;
+}
+
 export function notificationMessageId(key: string, domain: string, secret: string): string {
   return `<${key}.${sign(secret, 'message-id', key)}@${domain}>`;
 }

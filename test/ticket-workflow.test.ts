@@ -113,34 +113,6 @@ it('an operator change to a ticket whose run has ended starts a new run too', as
   expect(reopened.json()).toMatchObject({ status: 'in_progress', priority: 'high', closedAt: null });
 });
 
-it('a mail the relay refuses for good is recorded as failed and the address flagged; the ticket keeps taking changes, and its run still ends', async () => {
-  const gone = `gone-${randomUUID().slice(0, 8)}@example.com`;
-  h.smtp.refused.add(gone);
-  const ticket = await openTicket(gone);
-  const notification = await eventually(async () => {
-    const [row] = await h.db.sequelize.query<{ status: string; failure: string | null }>(
-      "SELECT status, failure FROM notifications WHERE ticket_number = :number AND kind = 'ticket_created'",
-      { type: QueryTypes.SELECT, replacements: { number: ticket.number } },
-    );
-    return row?.status === 'failed' ? row : null;
-  }, 30_000, 'the refused acknowledgement to be recorded');
-  expect(notification.failure).toMatch(/550.*User unknown/);
-  const view = (await h.request(agent, 'GET', `/api/tickets/${ticket.number}`)).json();
-  expect(view.customerPanel.emailBounce).toMatchObject({ status: '5.1.1', ticketNumber: ticket.number });
-
-  // A reply (refused too) and closing: the run ends after the reopen window, and the ticket
-  // still takes changes at once.
-  expect((await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'Are you there?', visibility: 'public' })).statusCode).toBe(201);
-  expect((await h.request(agent, 'PATCH', `/api/tickets/${ticket.number}`, { status: 'closed' })).statusCode).toBe(200);
-  const handle = h.temporal.workflow.getHandle(ticketWorkflowId(ticket.number));
-  await eventually(async () => (await handle.describe()).status.name === 'COMPLETED', 30_000, 'the closed ticket\'s run to end');
-  const started = Date.now();
-  const reopened = await h.request(agent, 'PATCH', `/api/tickets/${ticket.number}`, { status: 'in_progress' });
-  expect(reopened.statusCode).toBe(200);
-  expect(Date.now() - started).toBeLessThan(10_000);
-  expect(h.smtp.to(gone)).toEqual([]);
-});
-
 it('a ticket with 2,000 comments works: history stays bounded by continuing as new', async () => {
   const ticket = await openTicket();
   const total = 2000;

@@ -11,6 +11,7 @@ import type {
   TicketSummary,
 } from '../schemas';
 import { SORTS } from '../schemas';
+import { eventOfNotification } from '../../mail/threading';
 
 interface TicketRow {
   number: number;
@@ -198,7 +199,7 @@ export function createTicketQueries(db: Database) {
     async detail(number: number): Promise<Omit<TicketDetail, 'publicUrl' | 'workflow'> & { tokenVersion: number } | null> {
       // All at once, each part finding the ticket's customer and address by its number: an
       // operator's change is answered with this view, so its wait is one round trip.
-      const [ticket, comments, events, [crm], previousTickets, [bounce]] = await Promise.all([
+      const [ticket, comments, events, [crm], previousTickets, [bounce], undelivered] = await Promise.all([
         this.summary(number),
         this.comments(number, 'all'),
         sequelize.query<{ seq: number; type: string; actor_kind: string; actor_id: number | null; actor_name: string | null; changes: Record<string, { from: unknown; to: unknown }>; created_at: Date }>(
@@ -226,6 +227,12 @@ export function createTicketQueries(db: Database) {
            FROM tickets t JOIN bounced_addresses b ON b.address = lower(t.contact_email) WHERE t.number = :number`,
           { type: QueryTypes.SELECT, replacements: { number } },
         ),
+        sequelize.query<{ kind: string; recipient: string; status: 'sending' | 'failed'; failure: string; key: string; created_at: Date }>(
+          `SELECT kind, recipient, status, failure, key, created_at FROM notifications
+           WHERE ticket_number = :number AND failure IS NOT NULL AND status IN ('sending', 'failed')
+           ORDER BY created_at DESC LIMIT 20`,
+          { type: QueryTypes.SELECT, replacements: { number } },
+        ),
       ]);
       if (!ticket) return null;
       return {
@@ -244,6 +251,14 @@ export function createTicketQueries(db: Database) {
           actor: { kind: e.actor_kind, id: e.actor_id, name: e.actor_name },
           changes: e.changes,
           at: e.created_at.toISOString(),
+        })),
+        undeliveredMail: undelivered.map((n) => ({
+          kind: n.kind,
+          recipient: n.recipient,
+          status: n.status === 'failed' ? 'failed' as const : 'retrying' as const,
+          failure: n.failure,
+          seq: eventOfNotification(n.key),
+          at: n.created_at.toISOString(),
         })),
       };
     },

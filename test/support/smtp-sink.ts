@@ -12,6 +12,8 @@ export class SmtpSink {
   readonly mails: ReceivedMail[] = [];
   /** Recipients this server refuses for good, as a relay refuses an unknown user: 550. */
   readonly refused = new Set<string>();
+  /** Recipients this server turns away for now, as a greylisting or full mailbox does: 451. */
+  readonly deferred = new Set<string>();
   private server: SMTPServer;
   port = 0;
 
@@ -24,6 +26,9 @@ export class SmtpSink {
       disabledCommands: ['STARTTLS'],
       logger: false,
       onRcptTo: (address, _session, callback) => {
+        if (this.deferred.has(address.address.toLowerCase())) {
+          return callback(Object.assign(new Error('4.7.1 Greylisted, please try again later'), { responseCode: 451 }));
+        }
         if (!this.refused.has(address.address.toLowerCase())) return callback();
         return callback(Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 }));
       },

@@ -41,7 +41,8 @@ export function ticketCommandsFor(client: Client, config: Config, timeoutMs = 60
   return new TicketCommands({
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    settings: { reopenWindowMs: config.REOPEN_WINDOW, maxHistoryEvents: config.MAX_HISTORY_EVENTS, publishCustomerEmail: config.TEMPORAL_SEARCH_CUSTOMER_EMAIL },
+    settings: { reopenWindowMs: config.REOPEN_WINDOW, maxHistoryEvents: config.MAX_HISTORY_EVENTS, publishCustomerEmail: config.TEMPORAL_SEARCH_CUSTOMER_EMAIL,
+      mailGiveUpAfterMs: config.MAIL_GIVE_UP_AFTER },
     timeoutMs,
   });
 }

@@ -9,6 +9,7 @@ import type {
   CommentChannel,
   CommentVisibility,
   NewTicket,
+  NotificationKind,
   TicketPriority,
   TicketState,
   TicketStatus,
@@ -33,6 +34,27 @@ export interface TicketWorkflowSettings {
    * Temporal's visibility). Absent in runs started before it was a setting: they had it.
    */
   publishCustomerEmail?: boolean;
+  /**
+   * How long a mail the server refuses for now is tried again before it is recorded as
+   * failed. Absent in runs started before mail was given up on: they retried for ever.
+   */
+  mailGiveUpAfterMs?: number;
+}
+
+/** One mail a ticket's change asked for: an activity sends it once per key. */
+export interface TicketNotification {
+  ticketNumber: number;
+  seq: number;
+  kind: NotificationKind;
+  recipient: 'customer' | 'assignee';
+}
+
+/** A mail not yet out when its run continued as new: the next run goes on trying. */
+export interface MailDue {
+  notification: TicketNotification;
+  /** Workflow time of its first attempt, in ms: it is given up on that long after. */
+  firstAttemptAt: number;
+  attempts: number;
 }
 
 export interface TicketWorkflowInput {
@@ -42,6 +64,8 @@ export interface TicketWorkflowInput {
   state?: TicketState;
   /** A new run of an existing ticket (its earlier run ended): load the state from the database. */
   resume?: boolean;
+  /** Carried over by continue-as-new: mail still being tried. */
+  mailDue?: MailDue[];
 }
 
 /** Several fields of one PATCH are applied together or not at all. */

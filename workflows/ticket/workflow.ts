@@ -7,6 +7,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -16,10 +17,12 @@ import { Actor, Effect, TicketEvent, TicketState, decide } from '../../domain/ti
 import {
   CommentResult,
   CustomerMessage,
+  MailDue,
   OperatorComment,
   RUN_ENDING,
   SEARCH_ATTRIBUTES,
   TicketChanges,
+  TicketNotification,
   TicketWorkflowInput,
   addCustomerMessageUpdate,
   verifyContactUpdate,
@@ -49,13 +52,24 @@ const local = proxyLocalActivities<TicketActivities>(databaseActivityOptions);
  * Runs recorded before local activities keep replaying as they ran; the marker makes every
  * later step of the same run, and every new run, local.
  */
-const database = (): Pick<TicketActivities, 'persistTicketChange' | 'loadTicketState' | 'findCrmCustomer'> =>
+const database = (): Pick<TicketActivities, 'persistTicketChange' | 'loadTicketState' | 'findCrmCustomer' | 'giveUpNotification'> =>
   (patched('database-work-as-local-activities') ? local : queued);
 
+// Runs started before mail was given up on: the server retries each mail for ever.
 const { sendNotification } = proxyActivities<TicketActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '2s', maximumInterval: '5m', nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS },
 });
+// One attempt per activity; the workflow waits between attempts with its own timers, so it
+// knows whether a mail is being sent right now (a run's end waits for that) or only due
+// again later (handed on to the next run), and when to give up.
+const sendNotificationOnce = proxyActivities<TicketActivities>({
+  startToCloseTimeout: '30s',
+  retry: { maximumAttempts: 1 },
+}).sendNotification;
+
+/** Waits between attempts at a mail the server refused for now, like an MTA's queue. */
+const MAIL_RETRY_WAITS_MS = [5_000, 30_000, 120_000, 300_000, 900_000, 1_800_000, 3_600_000];
 
 /**
  * Holds one ticket's state; the only writer of it. Changes are serialised: a handler
@@ -66,9 +80,21 @@ class TicketEntity {
   state: TicketState | null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly notifications = new Set<Promise<unknown>>();
+  /** Mail not yet out or given up on, by key (runs that give mail up only). */
+  private readonly mailDue = new Map<string, MailDue>();
+  private mailBeingSent = 0;
+  /** The run is handing its mail on: no new attempts, the next run makes them. */
+  private handingMailOn = false;
 
-  /** `publishCustomerEmail` comes with the run's input, so a replay decides as the run did. */
-  constructor(state: TicketState | null, private readonly publishCustomerEmail: boolean) {
+  /**
+   * `publishCustomerEmail` and `mailGiveUpAfterMs` come with the run's input, so a replay
+   * decides as the run did.
+   */
+  constructor(
+    state: TicketState | null,
+    private readonly publishCustomerEmail: boolean,
+    private readonly mailGiveUpAfterMs: number | undefined,
+  ) {
     this.state = state;
   }
 
@@ -103,7 +129,65 @@ class TicketEntity {
 
   /** No change in progress and no mail still being sent: the run may end without losing any. */
   idle(): boolean {
-    return this.notifications.size === 0 && allHandlersFinished();
+    return this.notifications.size === 0 && this.mailBeingSent === 0 && allHandlersFinished();
+  }
+
+  /** No mail is waiting for another attempt. */
+  mailSettled(): boolean {
+    return this.mailDue.size === 0;
+  }
+
+  /** Stops new attempts at mail: what is still due goes to the next run. */
+  stopMailAttempts(): void {
+    this.handingMailOn = true;
+  }
+
+  /** What the next run goes on trying (once `idle()`, nothing is being sent). */
+  mailStillDue(): MailDue[] {
+    return [...this.mailDue.values()];
+  }
+
+  /** Mail a run handed on, and every new mail of a run that gives mail up. */
+  deliver(due: MailDue): void {
+    const { ticketNumber, seq, kind, recipient } = due.notification;
+    const key = `${ticketNumber}/${seq}/${kind}/${recipient}`;
+    if (this.mailDue.has(key)) return;
+    this.mailDue.set(key, due);
+    void this.attempt(key, due);
+  }
+
+  private async attempt(key: string, due: MailDue): Promise<void> {
+    const giveUpAt = due.firstAttemptAt + (this.mailGiveUpAfterMs as number);
+    for (;;) {
+      if (this.handingMailOn) return;
+      this.mailBeingSent += 1;
+      let failure: string;
+      try {
+        await sendNotificationOnce(due.notification);
+        this.mailDue.delete(key);
+        return;
+      } catch (error) {
+        failure = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+        if (error instanceof Error && error.cause instanceof ApplicationFailure && error.cause.type === 'TicketNotFound') {
+          this.mailDue.delete(key);
+          return;
+        }
+      } finally {
+        this.mailBeingSent -= 1;
+      }
+      due.attempts += 1;
+      const left = giveUpAt - Date.now();
+      if (left <= 0) {
+        const hours = Math.round((this.mailGiveUpAfterMs as number) / 360_000) / 10;
+        await database().giveUpNotification({
+          notification: due.notification,
+          reason: `given up after ${due.attempts} attempts in ${hours < 1 ? `${Math.round((this.mailGiveUpAfterMs as number) / 60_000)} min` : `${hours} h`} (${failure.slice(0, 200)})`,
+        }).catch(() => undefined);
+        this.mailDue.delete(key);
+        return;
+      }
+      await sleep(Math.min(MAIL_RETRY_WAITS_MS[Math.min(due.attempts - 1, MAIL_RETRY_WAITS_MS.length - 1)] as number, left));
+    }
   }
 
   private async runEffects(effects: Effect[]): Promise<void> {
@@ -128,7 +212,12 @@ class TicketEntity {
         }
         case 'notify': {
           // Mail must not hold up the operator's answer; the run waits for it before it ends.
-          const sending = sendNotification({ ticketNumber: state.number, seq: effect.seq, kind: effect.kind, recipient: effect.recipient });
+          const notification: TicketNotification = { ticketNumber: state.number, seq: effect.seq, kind: effect.kind, recipient: effect.recipient };
+          if (this.mailGiveUpAfterMs !== undefined) {
+            this.deliver({ notification, firstAttemptAt: Date.now(), attempts: 0 });
+            break;
+          }
+          const sending = sendNotification(notification);
           this.notifications.add(sending);
           void sending.finally(() => this.notifications.delete(sending));
           break;
@@ -199,7 +288,8 @@ const MAX_UPDATES_PER_RUN = 1000;
 
 /** One ticket, from its creation for as long as it lives; see README "How a ticket lives". */
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> {
-  const ticket = new TicketEntity(input.state ?? null, input.settings.publishCustomerEmail !== false);
+  const ticket = new TicketEntity(input.state ?? null, input.settings.publishCustomerEmail !== false, input.settings.mailGiveUpAfterMs);
+  const givesMailUp = input.settings.mailGiveUpAfterMs !== undefined;
   let loaded = !input.resume || input.state !== undefined;
   let ending = false;
   let updates = 0;
@@ -265,6 +355,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
     loaded = true;
   }
   ticket.publishSearchAttributes();
+  for (const due of input.mailDue ?? []) ticket.deliver(due);
   if (ticket.state === null) {
     // Started to create a ticket whose creation was refused: nothing to keep alive.
     const created = await condition(() => ticket.state !== null, '1 minute');
@@ -286,17 +377,26 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
     if (closed()) {
       const woke = await condition(() => !closed() || historyTooLong(), input.settings.reopenWindowMs);
       if (!woke) {
-        await finishRun();
-        // A message admitted before the end may have reopened it.
-        if (closed()) return;
-        ending = false;
+        // Mail still being tried keeps the run (taking changes as ever) until it is out or
+        // given up on: a run that ended would forget it.
+        if (givesMailUp) await condition(() => ticket.mailSettled() || !closed() || historyTooLong());
+        if (!historyTooLong() && closed()) {
+          await finishRun();
+          // A message admitted before the end may have reopened it, or asked for mail.
+          if (closed() && ticket.mailSettled()) return;
+          ending = false;
+        }
       }
     } else {
       await condition(() => closed() || historyTooLong());
     }
     if (historyTooLong()) {
+      // Mail refused for now does not hold the run: the next run goes on trying it.
+      if (givesMailUp) ticket.stopMailAttempts();
       await finishRun();
-      await continueAsNew<typeof ticketWorkflow>({ ...input, state: ticket.state ?? undefined, resume: false });
+      await continueAsNew<typeof ticketWorkflow>({
+        ...input, state: ticket.state ?? undefined, resume: false, ...(givesMailUp ? { mailDue: ticket.mailStillDue() } : {}),
+      });
     }
   }
 }

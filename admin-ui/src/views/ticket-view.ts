@@ -26,6 +26,13 @@ const EVENT_LABELS: Record<string, string> = {
   verify_contact: 'confirmed their email address',
 };
 
+const MAIL_LABELS: Record<string, string> = {
+  ticket_created: 'The acknowledgement',
+  public_reply: 'The reply',
+  ticket_closed: 'The closing mail',
+  customer_replied: "The assignee's notice of an answer",
+};
+
 /** One ticket: its controls, customer, conversation and history, kept live. */
 export class TicketView extends LitElement {
   static override properties = {
@@ -61,6 +68,9 @@ export class TicketView extends LitElement {
     details ol { margin: 0.5rem 0 0; padding-left: 1.2rem; font-size: 0.85rem; }
     details summary { cursor: pointer; font-weight: 600; }
     aside { display: flex; flex-direction: column; gap: 1rem; }
+    .undelivered { border-color: #c77c00; background: #fff8e6; font-size: 0.9rem; }
+    .undelivered ul { margin: 0; padding-left: 1.2rem; }
+    .address { overflow-wrap: anywhere; }
     @media (max-width: 900px) { .layout { grid-template-columns: 1fr; } }
   `];
 
@@ -184,6 +194,13 @@ export class TicketView extends LitElement {
               ${this.copied ? html`<span class="small muted" role="status">${this.copied}</span>` : null}
             </div>
           </div>
+          ${t.undeliveredMail.length ? html`<div class="card undelivered" role="note" aria-label="Mail not delivered">
+            <ul>${t.undeliveredMail.map((m) => html`<li>
+              ${MAIL_LABELS[m.kind] ?? 'A mail'} to <span class="address">${m.recipient}</span>
+              ${m.status === 'failed' ? 'was not delivered' : 'has not gone out yet and is tried again'}
+              (<time datetime=${m.at} title=${fullTime(m.at)}>${relativeTime(m.at)}</time>): <span class="muted">${m.failure}</span>
+            </li>`)}</ul>
+          </div>` : null}
           <section aria-labelledby="thread-title">
             <h2 id="thread-title">Conversation</h2>
             <ticket-thread .comments=${t.comments} .customerName=${personName(t.contact)}></ticket-thread>
