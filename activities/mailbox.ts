@@ -34,6 +34,8 @@ export interface MailboxActivityDeps {
   dnsResolver?: DnsResolver;
   autoIdleDelayMs?: number;
   log?: (line: string) => void;
+  /** Aborted when the worker starts to stop: watching a mailbox ends then. */
+  stopping?: AbortSignal;
 }
 
 /** The mailbox activities' settings, as the configuration gives them. */
@@ -90,7 +92,7 @@ export function createMailboxActivities(deps: MailboxActivityDeps) {
         autoIdleDelayMs: deps.autoIdleDelayMs,
         runForMs,
         heartbeat: (details) => context.heartbeat(details),
-        signal: context.cancellationSignal,
+        signal: deps.stopping ? AbortSignal.any([context.cancellationSignal, deps.stopping]) : context.cancellationSignal,
       });
       return { ...result, stopped: false };
     },

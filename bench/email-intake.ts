@@ -160,6 +160,7 @@ export async function emailIntake() {
       namespace: 'default',
       taskQueue,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+      shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE,
       dataConverter,
       activities: { db, mailer, render: createRenderer(), ...activitySettings(config), log: () => undefined },
       mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 200, log: () => undefined },

@@ -185,6 +185,11 @@ export const SETTINGS = {
     doc: "A ticket's workflow continues as new when its history grows past this many events.",
     parse: integer(100, 50_000),
   },
+  WORKER_SHUTDOWN_GRACE: {
+    default: '30s',
+    doc: 'How long a worker told to stop (SIGTERM, Ctrl-C) lets the activities in flight finish, so a mail being sent is not cut off and sent again.',
+    parse: duration,
+  },
   WORKER_MAX_CACHED_WORKFLOWS: { default: '1000', doc: 'Ticket workflows the worker keeps in memory; others are replayed on demand.', parse: integer(1, 100_000) },
   RATE_LIMIT_LOGIN: { default: '10', doc: 'Login attempts per minute per IP address.', parse: integer(1, 100_000) },
   RATE_LIMIT_LOGIN_ACCOUNT: {

@@ -106,6 +106,40 @@ it('kill -9 of the worker mid-flight loses nothing and doubles nothing', async (
   worker.kill('SIGTERM');
 }, 240_000);
 
+it('a worker stopped with SIGTERM while mail is going out lets it finish: every mail marked sent, none sent twice', async () => {
+  const worker = await startWorkerProcess();
+  // A slow relay: each mail is taken in full and answered "250" three seconds later.
+  h.smtp.answerDelayMs = 3_000;
+  try {
+    const emails = Array.from({ length: 4 }, (_, i) => `sigterm-${i}-${randomUUID().slice(0, 6)}@example.com`);
+    const numbers = await Promise.all(emails.map(async (email, i) => {
+      const created = await h.request(agent, 'POST', '/api/tickets', { subject: `Stop ${i}`, body: 'Opened', customer: { email } });
+      expect(created.statusCode).toBe(201);
+      return created.json().number as number;
+    }));
+    await h.smtp.waitFor(() => emails.every((email) => h.smtp.to(email).length === 1), 20_000);
+    const stopped = Date.now();
+    worker.kill('SIGTERM');
+    const code = await new Promise((resolve) => worker.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(Date.now() - stopped).toBeLessThan(20_000);
+    const rows = await h.db.sequelize.query<{ status: string }>(
+      "SELECT status FROM notifications WHERE ticket_number IN (:numbers) AND kind = 'ticket_created'",
+      { type: QueryTypes.SELECT, replacements: { numbers } },
+    );
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+
+    h.smtp.answerDelayMs = 0;
+    const next = await startWorkerProcess();
+    await new Promise((r) => setTimeout(r, 3_000));
+    for (const email of emails) expect(h.smtp.to(email)).toHaveLength(1);
+    next.kill('SIGTERM');
+    await new Promise((r) => next.once('exit', r));
+  } finally {
+    h.smtp.answerDelayMs = 0;
+  }
+});
+
 it('kill -9 of the worker while it ingests mail: every message one ticket, one acknowledgement', async () => {
   const dovecot = await startDovecot({ 'support@helpdesk.test': 'inbox-password' });
   const imapEnv = {

@@ -18,23 +18,37 @@ export interface TicketWorkerOptions {
   dataConverter: DataConverter;
   /** A prebuilt bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** How long a stopping worker lets activities in flight (a mail being sent) finish. */
+  shutdownGraceMs: number;
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
-export function createTicketWorker(options: TicketWorkerOptions): Promise<Worker> {
-  return Worker.create({
+export async function createTicketWorker(options: TicketWorkerOptions): Promise<Worker> {
+  const stopping = new AbortController();
+  const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: {
       ...createActivities(options.activities),
-      ...(options.mailboxes ? createMailboxActivities(options.mailboxes) : {}),
+      ...(options.mailboxes ? createMailboxActivities({ ...options.mailboxes, stopping: stopping.signal }) : {}),
     },
     maxCachedWorkflows: options.maxCachedWorkflows,
     dataConverter: options.dataConverter,
+    // A mail cut off mid-conversation is sent again by the next worker: one being sent
+    // when the worker is told to stop is let finish.
+    shutdownGraceTime: options.shutdownGraceMs,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
+  // Watching a mailbox never finishes by itself: it stops when the worker does, not after
+  // the grace time (the SDK calls this for SIGINT/SIGTERM too).
+  const shutdown = worker.shutdown.bind(worker);
+  worker.shutdown = () => {
+    stopping.abort();
+    shutdown();
+  };
+  return worker;
 }
 
 /** The mailboxes the settings name (one for now: IMAP_URL). */

@@ -32,6 +32,7 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+      shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE,
       dataConverter,
       activities: { db, ...mail, ...activitySettings(config) },
       mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 1000 },

@@ -87,6 +87,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+      shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE,
       dataConverter,
       workflowBundle: { codePath: testEnv('workflowBundle') },
       activities: { db, mailer, render: createRenderer(), ...activitySettings(config), log: () => undefined },

@@ -14,6 +14,8 @@ export class SmtpSink {
   readonly refused = new Set<string>();
   /** Recipients this server turns away for now, as a greylisting or full mailbox does: 451. */
   readonly deferred = new Set<string>();
+  /** How long the server takes to answer a mail it has taken in full, as a slow relay does. */
+  answerDelayMs = 0;
   private server: SMTPServer;
   port = 0;
 
@@ -39,7 +41,7 @@ export class SmtpSink {
           const raw = Buffer.concat(chunks).toString('utf8');
           const parsed = await simpleParser(raw);
           this.mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
-          callback();
+          setTimeout(() => callback(), this.answerDelayMs);
         });
       },
     });
