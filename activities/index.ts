@@ -112,14 +112,15 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
            INSERT INTO tickets (number, public_token_hash, token_version, subject, status, priority, source,
              assignee_id, customer_id, contact_email, contact_phone, contact_first_name, contact_last_name,
              external_id, contact_email_verified, mailbox, event_seq, comment_count, created_at, updated_at, closed_at)
-           VALUES (:number, :tokenHash, 1, :subject, :status, :priority, :source, :assigneeId, :customerId,
+           VALUES (:number, :tokenHash, :tokenVersion, :subject, :status, :priority, :source, :assigneeId, :customerId,
              :email, :phone, :firstName, :lastName, :externalId, :emailVerified, :mailbox, :eventSeq, :commentCount, :createdAt, :updatedAt, :closedAt)
            -- A retry or an out-of-order replay never moves the row backwards.
            ON CONFLICT (number) DO UPDATE SET
              subject = EXCLUDED.subject, status = EXCLUDED.status, priority = EXCLUDED.priority,
              assignee_id = EXCLUDED.assignee_id, customer_id = EXCLUDED.customer_id,
              contact_email_verified = EXCLUDED.contact_email_verified, event_seq = EXCLUDED.event_seq, comment_count = EXCLUDED.comment_count,
-             updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at
+             updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at,
+             token_version = EXCLUDED.token_version, public_token_hash = EXCLUDED.public_token_hash
            WHERE tickets.event_seq < EXCLUDED.event_seq),
          audit_row AS (
            INSERT INTO ticket_events (ticket_number, seq, type, actor_kind, actor_id, changes, created_at)
@@ -131,7 +132,8 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
           replacements: {
             ...crm?.replacements,
             number: state.number,
-            tokenHash: hashPublicToken(publicToken(secretKey, state.number, 1)),
+            tokenHash: hashPublicToken(publicToken(secretKey, state.number, state.linkVersion ?? 1)),
+            tokenVersion: state.linkVersion ?? 1,
             subject: state.subject,
             status: state.status,
             priority: state.priority,
@@ -196,6 +198,7 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
         updatedAt: row.updatedAt.toISOString(),
         closedAt: row.closedAt ? row.closedAt.toISOString() : null,
         recentMessageKeys: keys.map((k) => k.messageKey).filter((k): k is string => k !== null).reverse(),
+        ...(row.tokenVersion === 1 ? {} : { linkVersion: row.tokenVersion }),
       };
     },
 
@@ -243,7 +246,7 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
       const to = row.recipient;
       const thread = threadMessageId(row.number, domain, secretKey);
       // The acknowledgement starts the thread; every later mail answers it.
-      const startsThread = kind === 'ticket_created';
+      const startsThread = kind === 'ticket_created' || kind === 'outbound_message';
       const messageId = startsThread ? thread : notificationMessageId(key, domain, secretKey);
       const claimed = row.notification_status === 'sending';
       const record = (status: 'sending' | 'skipped') => recordNotification({
@@ -287,7 +290,7 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
           // A customer's answer to this address lands on this ticket: the signature proves it.
           ...(recipient === 'customer' ? { replyTo: replyAddress(route.address, row.number, secretKey) } : {}),
           // RFC 3834: mail no human wrote says so, so other robots don't answer it.
-          headers: kind === 'public_reply' ? {} : { 'Auto-Submitted': 'auto-generated' },
+          headers: kind === 'public_reply' || kind === 'outbound_message' ? {} : { 'Auto-Submitted': 'auto-generated' },
         });
       } catch (error) {
         if (!(error instanceof PermanentRefusal)) {

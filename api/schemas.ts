@@ -8,7 +8,9 @@ import { Type, Static, TSchema } from 'typebox';
 import {
   COMMENT_CHANNELS,
   COMMENT_VISIBILITIES,
+  FIRST_MESSAGES,
   MAX_BODY_LENGTH,
+  RECORDED_REQUEST_CHANNELS,
   MAX_SUBJECT_LENGTH,
   TICKET_PRIORITIES,
   TICKET_SOURCES,
@@ -193,6 +195,16 @@ export const CreateTicketBody = Type.Object({
   priority: Type.Optional(Priority),
   assigneeId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
   customer: ContactInput,
+  firstMessage: Type.Optional(Type.Unsafe<(typeof FIRST_MESSAGES)[number]>({
+    type: 'string',
+    enum: [...FIRST_MESSAGES],
+    description: 'What `body` is. `customer_request` (default): the customer\'s request as they told it, shown as their message '
+      + '(with `channel`); `message_to_customer`: mailed to the customer as the first mail of the thread; `internal_note`: seen by operators only.',
+  })),
+  channel: Type.Optional(Type.Unsafe<(typeof RECORDED_REQUEST_CHANNELS)[number]>({
+    type: 'string', enum: [...RECORDED_REQUEST_CHANNELS], description: 'How the customer told a `customer_request` (default `phone`).',
+  })),
+  acknowledge: Type.Optional(Type.Boolean({ description: 'Mail the customer the acknowledgement of a `customer_request` (default false).' })),
 }, { additionalProperties: false });
 export type CreateTicketBody = Static<typeof CreateTicketBody>;
 

@@ -107,7 +107,7 @@ export async function ticketOperations() {
     const openTicket = async (i: number) => {
       const response = await fetch(`${base}/api/tickets`, {
         method: 'POST', headers,
-        body: JSON.stringify({ subject: `Bench ticket ${i}`, body: 'Opened by the benchmark.', customer: { email: `bench-${i % 500}@example.com` } }),
+        body: JSON.stringify({ subject: `Bench ticket ${i}`, body: 'Opened by the benchmark.', customer: { email: `bench-${i % 500}@example.com` }, acknowledge: true }),
       });
       if (response.status !== 201) throw new Error(`POST /api/tickets answered ${response.status}: ${await response.text()}`);
       return ((await response.json()) as { number: number }).number;

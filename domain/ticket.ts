@@ -27,9 +27,22 @@ export const SOURCE_LABELS: Record<TicketSource, string> = { email: 'Email', wid
 export const COMMENT_VISIBILITIES = ['public', 'internal'] as const;
 export type CommentVisibility = (typeof COMMENT_VISIBILITIES)[number];
 
-/** Where a comment came in: the customer's channel, or the admin UI/API. */
-export const COMMENT_CHANNELS = ['email', 'widget', 'web', 'admin'] as const;
+/**
+ * Where a comment came in: the customer's channel, or the admin UI/API. `phone` and
+ * `in_person`: a customer's request an operator wrote down.
+ */
+export const COMMENT_CHANNELS = ['email', 'widget', 'web', 'admin', 'phone', 'in_person'] as const;
 export type CommentChannel = (typeof COMMENT_CHANNELS)[number];
+
+/**
+ * What the first message of a ticket an operator opens is, so their words reach only the
+ * audience they chose: the customer's request as they told it (by phone, in person, …),
+ * a message to the customer (mailed, starting the thread), or a note for the team.
+ */
+export const FIRST_MESSAGES = ['customer_request', 'message_to_customer', 'internal_note'] as const;
+export type FirstMessage = (typeof FIRST_MESSAGES)[number];
+/** The channels an operator can name for a customer's request they write down. */
+export const RECORDED_REQUEST_CHANNELS = ['phone', 'in_person', 'email', 'web'] as const satisfies readonly CommentChannel[];
 
 /**
  * The kinds of change a customer can see on their ticket's page. Others (notes,
@@ -86,6 +99,8 @@ export interface TicketState {
   closedAt: string | null;
   /** Keys (e.g. email Message-IDs) of recent customer messages, to drop redeliveries. */
   recentMessageKeys: string[];
+  /** Version of the public link (absent: 1, the first); rotating it makes the old one stop working. */
+  linkVersion?: number;
 }
 
 export interface NewTicket {
@@ -104,6 +119,13 @@ export interface NewTicket {
   messageKey: string | null;
   /** Automatic mail (auto-replies, bounces) must never be answered with an acknowledgement. */
   suppressAcknowledgement: boolean;
+  /**
+   * An operator's ticket: what its first message is, and for a customer's request the
+   * channel it came by. Absent (customers' tickets, and runs recorded before the choice):
+   * the body is the opener's public words.
+   */
+  firstMessage?: FirstMessage;
+  channel?: CommentChannel;
 }
 
 export type TicketEvent =
@@ -125,7 +147,8 @@ export type TicketEvent =
     }
   | { type: 'verify_contact'; at: string }
   | { type: 'close'; actor: Actor; at: string }
-  | { type: 'reopen'; actor: Actor; at: string };
+  | { type: 'reopen'; actor: Actor; at: string }
+  | { type: 'rotate_public_link'; actor: Actor; at: string };
 
 export type TicketEventType = TicketEvent['type'];
 
@@ -147,7 +170,8 @@ export interface AuditRecord {
   changes: Record<string, { from: unknown; to: unknown }>;
 }
 
-export type NotificationKind = 'ticket_created' | 'public_reply' | 'ticket_closed' | 'customer_replied';
+/** `outbound_message`: an operator's first message to the customer, which starts the thread. */
+export type NotificationKind = 'ticket_created' | 'outbound_message' | 'public_reply' | 'ticket_closed' | 'customer_replied';
 
 export type Effect =
   /** Write the new state, the audit record and the comment (if any) to the read model. */
@@ -221,6 +245,7 @@ function diff(before: TicketState, after: TicketState): AuditRecord['changes'] {
   for (const key of ['status', 'priority', 'assigneeId', 'customerId', 'subject'] as const) {
     if (before[key] !== after[key]) changes[key] = { from: before[key], to: after[key] };
   }
+  if ((before.linkVersion ?? 1) !== (after.linkVersion ?? 1)) changes.linkVersion = { from: before.linkVersion ?? 1, to: after.linkVersion };
   return changes;
 }
 
@@ -247,15 +272,49 @@ function toClosed(state: TicketState, at: string): Omit<TicketState, 'eventSeq' 
 
 const customerCanBeMailed = (state: TicketState) => state.contact.email !== null;
 
+/** The first message's comment and mail, by who wrote it for whom. */
+function firstMessageOf(t: NewTicket, actor: Actor): { comment: CommentRecord; mail: NotificationKind | null; status?: TicketStatus } {
+  const acknowledge = t.suppressAcknowledgement ? null : 'ticket_created';
+  switch (t.firstMessage) {
+    case 'customer_request':
+      return {
+        comment: { visibility: 'public', authorKind: 'customer', authorId: null, body: t.body, channel: t.channel ?? 'phone', messageKey: null },
+        mail: acknowledge,
+      };
+    case 'message_to_customer':
+      // The operator wrote to the customer: the answer is theirs to give.
+      return {
+        comment: { visibility: 'public', authorKind: 'operator', authorId: t.createdBy, body: t.body, channel: 'admin', messageKey: null },
+        mail: 'outbound_message',
+        status: 'waiting',
+      };
+    case 'internal_note':
+      return {
+        comment: { visibility: 'internal', authorKind: 'operator', authorId: t.createdBy, body: t.body, channel: 'admin', messageKey: null },
+        mail: null,
+      };
+    default:
+      return {
+        comment: {
+          visibility: 'public', authorKind: actor.kind, authorId: t.createdBy, body: t.body,
+          channel: t.source === 'admin' ? 'admin' : t.source, messageKey: t.messageKey,
+        },
+        mail: acknowledge,
+      };
+  }
+}
+
 /** Creates a ticket from nothing: the only event allowed before a ticket exists. */
 export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): Decision {
   const t = event.ticket;
   const problem = validateSubject(t.subject) ?? validateBody(t.body) ?? validateContact(t.contact);
   if (problem) return reject('invalid_input', problem);
+  const actor: Actor = t.createdBy === null ? { kind: 'customer' } : { kind: 'operator', id: t.createdBy };
+  const first = firstMessageOf(t, actor);
   const state: TicketState = {
     number: t.number,
     subject: t.subject.trim(),
-    status: t.assigneeId === null ? 'new' : 'in_progress',
+    status: first.status ?? (t.assigneeId === null ? 'new' : 'in_progress'),
     priority: t.priority,
     source: t.source,
     assigneeId: t.assigneeId,
@@ -269,8 +328,6 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
     closedAt: null,
     recentMessageKeys: t.messageKey ? [t.messageKey] : [],
   };
-  const actor: Actor = t.createdBy === null ? { kind: 'customer' } : { kind: 'operator', id: t.createdBy };
-  const channel: CommentChannel = t.source === 'admin' ? 'admin' : t.source;
   const effects: Effect[] = [
     {
       type: 'persist',
@@ -285,21 +342,12 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
           ...(t.assigneeId !== null ? { assigneeId: { from: null, to: t.assigneeId } } : {}),
         },
       },
-      comment: {
-        // What an operator types when opening a ticket for a customer is the customer's
-        // request as they told it, so it is public like any customer message.
-        visibility: 'public',
-        authorKind: actor.kind,
-        authorId: t.createdBy,
-        body: t.body,
-        channel,
-        messageKey: t.messageKey,
-      },
+      comment: first.comment,
     },
     { type: 'link_crm' },
   ];
-  if (state.contact.email && !t.suppressAcknowledgement) {
-    effects.push({ type: 'notify', kind: 'ticket_created', recipient: 'customer', seq: 1 });
+  if (state.contact.email && first.mail) {
+    effects.push({ type: 'notify', kind: first.mail, recipient: 'customer', seq: 1 });
   }
   return { ok: true, state, effects };
 }
@@ -371,6 +419,9 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
 
     case 'verify_contact':
       return emailIsVerified(state.contact) ? unchanged(state) : verifyContact(state, event.at);
+
+    case 'rotate_public_link':
+      return commit(state, event, { ...state, linkVersion: (state.linkVersion ?? 1) + 1 }, null);
 
     case 'customer_message': {
       const problem = validateBody(event.body);

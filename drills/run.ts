@@ -209,7 +209,7 @@ function startLoad(stack: Stack, run: string, accepted: Accepted) {
   const tickets = (async () => {
     while (!stopped) {
       const subject = `${run} ticket ${i++}`;
-      const response = await send('POST', '/api/tickets', { subject, body: 'Drill', customer: { email: `drill-${i % 20}@example.com` } }, `${run}-t-${i}`);
+      const response = await send('POST', '/api/tickets', { subject, body: 'Drill', customer: { email: `drill-${i % 20}@example.com` }, acknowledge: true }, `${run}-t-${i}`);
       accepted.tickets.set(subject, ((await response.json()) as { number: number }).number);
       await sleep(300);
     }

@@ -13,7 +13,7 @@ const data = {
 };
 
 describe('notification templates', () => {
-  it.each(['ticket_created', 'public_reply', 'ticket_closed'] as const)('%s carries {{ticket_url}} in text and HTML and the [#number] subject', (kind) => {
+  it.each(['ticket_created', 'outbound_message', 'public_reply', 'ticket_closed'] as const)('%s carries {{ticket_url}} in text and HTML and the [#number] subject', (kind) => {
     const mail = render(kind, data);
     expect(mail.subject).toBe('[#1042] Printer <script>alert(1)</script>');
     expect(mail.text).toContain('https://help.example.com/t/abc');
@@ -44,5 +44,12 @@ describe('notification templates', () => {
       expect(part).not.toContain('https://spam.example');
       expect(part).not.toContain('now now now now now now now now now now now now now now now now now now now');
     }
+  });
+
+  it("an operator's first message to the customer is the operator's words, not an acknowledgement", () => {
+    const mail = render('outbound_message', { ...data, body: 'Hello Ann, about your order 77: it ships Monday.' });
+    expect(mail.text).toContain('about your order 77: it ships Monday.');
+    expect(mail.text).not.toMatch(/received/i);
+    expect(mail.text).toContain('Olivia');
   });
 });

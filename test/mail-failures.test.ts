@@ -21,7 +21,7 @@ afterAll(() => h.close());
 const address = (what: string) => `${what}-${randomUUID().slice(0, 8)}@example.com`;
 
 async function openTicket(email: string) {
-  const response = await h.request(agent, 'POST', '/api/tickets', { subject: 'Mail trouble', body: 'Body', customer: { email } });
+  const response = await h.request(agent, 'POST', '/api/tickets', { subject: 'Mail trouble', body: 'Body', customer: { email }, acknowledge: true });
   expect(response.statusCode).toBe(201);
   return response.json() as { number: number };
 }

@@ -3,6 +3,7 @@
  * API, worker, Temporal dev server, PostgreSQL and an SMTP server.
  */
 import { randomUUID } from 'node:crypto';
+import { QueryTypes } from 'sequelize';
 import { startHarness, Harness, Session, eventually, TEST_SECRET_KEY } from './support/harness';
 import { replyAddress, threadMessageId } from '../mail/threading';
 import { ticketWorkflowId, ticketStateQuery } from '../workflows/ticket/definitions';
@@ -19,7 +20,7 @@ afterAll(() => h.close());
 const uniqueEmail = (name = 'customer') => `${name}-${randomUUID().slice(0, 8)}@example.com`;
 
 async function openTicket(customer: Record<string, string | null> = { email: uniqueEmail() }, extra: Record<string, unknown> = {}) {
-  const response = await h.request(agent, 'POST', '/api/tickets', { subject: 'Printer on fire', body: 'Flames everywhere.', customer, ...extra });
+  const response = await h.request(agent, 'POST', '/api/tickets', { subject: 'Printer on fire', body: 'Flames everywhere.', customer, acknowledge: true, ...extra });
   expect(response.statusCode).toBe(201);
   return response.json();
 }
@@ -39,6 +40,98 @@ describe('Ticket sources', () => {
     expect(state).toMatchObject({ number: ticket.number, status: 'new', priority: 'high' });
     expect(ticket.workflow.id).toBe(`ticket-${ticket.number}`);
     expect(ticket.workflow.temporalWebUrl).toContain(`/workflows/ticket-${ticket.number}`);
+  });
+
+  const publicThread = async (ticket: { publicUrl: string }) =>
+    (await h.request(null, 'GET', `/api/public/tickets/${ticket.publicUrl.split('/t/')[1]}`)).json().comments as Array<{ body: string; author: { kind: string } }>;
+  const mailRows = async (number: number) => h.db.sequelize.query<{ kind: string; status: string }>(
+    'SELECT kind, status FROM notifications WHERE ticket_number = :number', { type: QueryTypes.SELECT, replacements: { number } });
+
+  it("A phone call written down in New ticket is the customer's request: shown as theirs, by phone, and mailed to nobody", async () => {
+    const email = uniqueEmail('caller');
+    const response = await h.request(agent, 'POST', '/api/tickets', {
+      subject: 'Cannot log in', body: 'She cannot log in since the update.', customer: { email },
+    });
+    expect(response.statusCode).toBe(201);
+    const ticket = response.json();
+    expect(ticket.comments).toEqual([expect.objectContaining({ visibility: 'public', channel: 'phone', author: expect.objectContaining({ kind: 'customer' }) })]);
+    expect(ticket.events[0]).toMatchObject({ type: 'create', actor: { kind: 'operator', id: agent.operator.id } });
+    expect(await publicThread(ticket)).toEqual([expect.objectContaining({ body: 'She cannot log in since the update.', author: expect.objectContaining({ kind: 'customer' }) })]);
+    // The operator's first answer is the first mail the customer gets.
+    await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'We reset your password.', visibility: 'public' });
+    await h.smtp.waitFor(() => h.smtp.to(email).length === 1);
+    expect(h.smtp.to(email)[0]!.parsed.text).toContain('We reset your password.');
+    expect((await mailRows(ticket.number)).map((r) => r.kind)).toEqual(['public_reply']);
+
+    // Asked for, the acknowledgement goes out (in person this time), quoting nothing of it.
+    const acknowledged = uniqueEmail('visitor');
+    const visit = (await h.request(agent, 'POST', '/api/tickets', {
+      subject: 'Broken screen', body: 'Dropped it on the counter.', customer: { email: acknowledged }, channel: 'in_person', acknowledge: true,
+    })).json();
+    expect(visit.comments[0]).toMatchObject({ channel: 'in_person', author: { kind: 'customer' } });
+    await h.smtp.waitFor(() => h.smtp.to(acknowledged).length === 1);
+    expect(h.smtp.to(acknowledged)[0]!.parsed.text).toContain('we have received your request "Broken screen"');
+    expect(h.smtp.to(acknowledged)[0]!.parsed.text).not.toContain('Dropped it');
+  });
+
+  it('A message to the customer opens the ticket as the first mail of its thread, in the operator\'s words', async () => {
+    const email = uniqueEmail('outbound');
+    const ticket = (await h.request(agent, 'POST', '/api/tickets', {
+      subject: 'Your order 77', body: 'Hello Ann, your order 77 ships on Monday.', customer: { email }, firstMessage: 'message_to_customer',
+    })).json();
+    expect(ticket.status).toBe('waiting');
+    expect(ticket.comments).toEqual([expect.objectContaining({ visibility: 'public', author: expect.objectContaining({ kind: 'operator', id: agent.operator.id }) })]);
+    await h.smtp.waitFor(() => h.smtp.to(email).length === 1);
+    const [first] = h.smtp.to(email);
+    expect(first!.parsed.subject).toBe(`[#${ticket.number}] Your order 77`);
+    expect(first!.parsed.text).toContain('your order 77 ships on Monday.');
+    expect(first!.parsed.text).not.toMatch(/received/i);
+    expect(first!.parsed.headers.get('auto-submitted')).toBeUndefined();
+    // Later mail answers it: one thread in the customer's mail program.
+    await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'Tracking: 123.', visibility: 'public' });
+    await h.smtp.waitFor(() => h.smtp.to(email).length === 2);
+    expect(h.smtp.to(email)[1]!.parsed.inReplyTo).toBe(first!.parsed.messageId);
+  });
+
+  it('A ticket opened with an internal note shows the customer nothing and mails nobody', async () => {
+    const email = uniqueEmail('noted');
+    const ticket = (await h.request(agent, 'POST', '/api/tickets', {
+      subject: 'Follow up', body: 'Customer is angry, handle with care.', customer: { email }, firstMessage: 'internal_note',
+    })).json();
+    expect(ticket.comments).toEqual([expect.objectContaining({ visibility: 'internal', body: 'Customer is angry, handle with care.' })]);
+    expect(await publicThread(ticket)).toEqual([]);
+    const refused = await h.request(agent, 'POST', '/api/tickets', {
+      subject: 'Follow up', body: 'x', customer: { email }, firstMessage: 'internal_note', acknowledge: true,
+    });
+    expect(refused.statusCode).toBe(422);
+    await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'Second note', visibility: 'internal' });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(h.smtp.to(email)).toEqual([]);
+    expect((await mailRows(ticket.number)).filter((r) => r.status !== 'skipped')).toEqual([]);
+  });
+});
+
+describe('Public link', () => {
+  it('Rotate public link: the old link stops working at once and the next mail carries the new one', async () => {
+    const email = uniqueEmail('rotate');
+    const ticket = await openTicket({ email });
+    const oldToken = ticket.publicUrl.split('/t/')[1];
+    expect((await h.request(null, 'GET', `/api/public/tickets/${oldToken}`)).statusCode).toBe(200);
+    const rotated = await h.request(agent, 'POST', `/api/tickets/${ticket.number}/public-link`);
+    expect(rotated.statusCode).toBe(200);
+    const newUrl = rotated.json().publicUrl as string;
+    expect(newUrl).not.toBe(ticket.publicUrl);
+    expect(rotated.json().events.at(-1)).toMatchObject({ type: 'rotate_public_link', actor: { kind: 'operator', id: agent.operator.id } });
+    expect((await h.request(null, 'GET', `/api/public/tickets/${oldToken}`)).statusCode).toBe(404);
+    expect((await h.request(null, 'POST', `/api/public/tickets/${oldToken}/comments`, { body: 'Still me?' })).statusCode).toBe(404);
+    expect((await h.request(null, 'GET', `/api/public/tickets/${newUrl.split('/t/')[1]}`)).statusCode).toBe(200);
+    expect((await h.request(agent, 'GET', `/api/tickets/${ticket.number}`)).json().publicUrl).toBe(newUrl);
+
+    await h.request(agent, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'Here is your new link.', visibility: 'public' });
+    await h.smtp.waitFor(() => h.smtp.to(email).some((m) => m.parsed.text?.includes('Here is your new link.')));
+    const reply = h.smtp.to(email).find((m) => m.parsed.text?.includes('Here is your new link.'))!;
+    expect(ticketUrlIn(reply.parsed.text!)).toBe(newUrl);
+    expect(reply.raw).not.toContain(oldToken);
   });
 });
 
@@ -188,7 +281,7 @@ describe('Ticket handling', () => {
     expect(view).toMatchObject({ number: ticket.number, status: 'in_progress', statusLabel: 'In Progress' });
     // The operator typed the request in for the customer, so it shows as theirs.
     expect(view.comments.map((c: { author: { kind: string }; body: string }) => [c.author.kind, c.body])).toEqual([
-      ['operator', 'Flames everywhere.'],
+      ['customer', 'Flames everywhere.'],
       ['operator', 'Which model is it?'],
       ['customer', 'A LaserJet 4.'],
     ]);

@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 async function openTicket(email = `wf-${randomUUID().slice(0, 8)}@example.com`) {
-  const response = await h.request(agent, 'POST', '/api/tickets', { subject: 'Workflow', body: 'Body', customer: { email } });
+  const response = await h.request(agent, 'POST', '/api/tickets', { subject: 'Workflow', body: 'Body', customer: { email }, acknowledge: true });
   expect(response.statusCode).toBe(201);
   return response.json() as { number: number; publicUrl: string; contact: { email: string } };
 }

@@ -61,7 +61,7 @@ it('kill -9 of the worker mid-flight loses nothing and doubles nothing', async (
 
   // Each ticket: opened, answered publicly, noted internally, set waiting, answered by the customer.
   const lifecycles = emails.map(async (email, i) => {
-    const created = await h.request(agent, 'POST', '/api/tickets', { subject: `Crash ${i}`, body: 'Opened', customer: { email } });
+    const created = await h.request(agent, 'POST', '/api/tickets', { subject: `Crash ${i}`, body: 'Opened', customer: { email }, acknowledge: true });
     expect(created.statusCode).toBe(201);
     const { number, publicUrl } = created.json();
     const steps: Array<() => Promise<{ statusCode: number; body: string }>> = [
@@ -113,7 +113,7 @@ it('a worker stopped with SIGTERM while mail is going out lets it finish: every 
   try {
     const emails = Array.from({ length: 4 }, (_, i) => `sigterm-${i}-${randomUUID().slice(0, 6)}@example.com`);
     const numbers = await Promise.all(emails.map(async (email, i) => {
-      const created = await h.request(agent, 'POST', '/api/tickets', { subject: `Stop ${i}`, body: 'Opened', customer: { email } });
+      const created = await h.request(agent, 'POST', '/api/tickets', { subject: `Stop ${i}`, body: 'Opened', customer: { email }, acknowledge: true });
       expect(created.statusCode).toBe(201);
       return created.json().number as number;
     }));

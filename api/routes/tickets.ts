@@ -112,6 +112,13 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     await ensureActiveOperator(request.body.assigneeId);
     const key = request.headers['idempotency-key'];
     const number = await allocateTicketNumber(db, creationKey(key ? `${request.operator!.id}:${key}` : null, request.body));
+    const firstMessage = request.body.firstMessage ?? 'customer_request';
+    if (firstMessage !== 'customer_request' && (request.body.channel !== undefined || request.body.acknowledge !== undefined)) {
+      throw unprocessable('"channel" and "acknowledge" are for a customer\'s request (firstMessage "customer_request").');
+    }
+    if (firstMessage === 'message_to_customer' && !contact.email) {
+      throw unprocessable('A message to the customer needs their email address.');
+    }
     const ticket: NewTicket = {
       number,
       subject: request.body.subject,
@@ -123,7 +130,9 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
       createdBy: request.operator!.id,
       assigneeId: request.body.assigneeId ?? null,
       messageKey: null,
-      suppressAcknowledgement: false,
+      suppressAcknowledgement: firstMessage === 'customer_request' && request.body.acknowledge !== true,
+      firstMessage,
+      ...(firstMessage === 'customer_request' ? { channel: request.body.channel ?? 'phone' } : {}),
     };
     await commands.create(ticket);
     return reply.code(201).send(await detailOrThrow(number));
@@ -156,6 +165,23 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     const key = request.headers['idempotency-key'];
     await commands.update(number, changeTicketUpdate, [request.body, actorOf(request)],
       key ? `change-${request.operator!.id}-${key}` : undefined);
+    return detailOrThrow(number);
+  });
+
+  app.post('/api/tickets/:number/public-link', {
+    schema: {
+      tags: ['tickets'],
+      summary: 'Rotate the customer\'s public link: the old link stops working at once, the next mail carries the new one',
+      params: TicketNumberParams,
+      headers: IdempotencyHeaders,
+      response: { 200: TicketDetail, ...errors },
+    },
+  }, async (request) => {
+    const { number } = request.params;
+    await ensureExists(number);
+    const key = request.headers['idempotency-key'];
+    await commands.update(number, changeTicketUpdate, [{ rotatePublicLink: true }, actorOf(request)],
+      key ? `rotate-${request.operator!.id}-${key}` : undefined);
     return detailOrThrow(number);
   });
 

@@ -74,6 +74,8 @@ export interface TicketChanges {
   priority?: TicketPriority;
   assigneeId?: number | null;
   customerId?: number | null;
+  /** A new public link; the old one stops working at once. */
+  rotatePublicLink?: true;
 }
 
 export interface OperatorComment {

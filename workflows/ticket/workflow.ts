@@ -270,6 +270,7 @@ function changeEvents(changes: TicketChanges, actor: Actor): TicketEvent[] {
   if (changes.assigneeId !== undefined) events.push({ type: 'assign', assigneeId: changes.assigneeId, actor, at });
   if (changes.customerId !== undefined) events.push({ type: 'link_customer', customerId: changes.customerId, actor, at });
   if (changes.priority !== undefined) events.push({ type: 'set_priority', priority: changes.priority, actor, at });
+  if (changes.rotatePublicLink) events.push({ type: 'rotate_public_link', actor, at });
   // Status last: closing after the other changes lets the closing mail reflect them.
   if (changes.status !== undefined) events.push({ type: 'set_status', status: changes.status, actor, at });
   return events;
