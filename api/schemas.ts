@@ -105,7 +105,8 @@ export const TicketSummary = Type.Object({
   assignee: OperatorRef,
   customerId: Nullable(Type.Integer()),
   contact: ContactView,
-  commentCount: Type.Integer(),
+  commentCount: Type.Integer({ description: 'Every comment: messages both ways and internal notes.' }),
+  noteCount: Type.Integer({ description: 'Of those, internal notes.' }),
   createdAt: DateTime,
   updatedAt: DateTime,
   closedAt: Nullable(DateTime),
@@ -219,7 +220,14 @@ export type PatchTicketBody = Static<typeof PatchTicketBody>;
 export const AddCommentBody = Type.Object({
   body: Type.String({ minLength: 1, maxLength: MAX_BODY_LENGTH }),
   visibility: Visibility,
+  status: Type.Optional(Type.Unsafe<Exclude<(typeof TICKET_STATUSES)[number], 'new'>>({
+    type: 'string',
+    enum: TICKET_STATUSES.filter((s) => s !== 'new'),
+    description: 'Set the ticket to this status in the same change ("Send and close"; on a closed ticket, "Reopen and reply" with '
+      + '`in_progress`). The customer gets the reply\'s mail only, not a second one for the status.',
+  })),
 }, { additionalProperties: false });
+export type AddCommentBody = Static<typeof AddCommentBody>;
 
 export const VerifyContactBody = Type.Object({
   code: Type.String({ minLength: 1, maxLength: 100, description: 'The `verify` parameter of the link mailed to the ticket\'s address' }),

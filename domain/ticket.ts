@@ -131,7 +131,14 @@ export interface NewTicket {
 export type TicketEvent =
   | { type: 'create'; ticket: NewTicket; at: string }
   | { type: 'assign'; assigneeId: number | null; actor: Actor; at: string }
-  | { type: 'set_status'; status: TicketStatus; actor: Actor; at: string }
+  | {
+      type: 'set_status';
+      status: TicketStatus;
+      actor: Actor;
+      at: string;
+      /** Set with a public reply in the same change: its mail already tells the customer. */
+      withReply?: true;
+    }
   | { type: 'set_priority'; priority: TicketPriority; actor: Actor; at: string }
   | { type: 'link_customer'; customerId: number | null; actor: Actor; at: string }
   | { type: 'internal_note'; body: string; actor: Actor; at: string }
@@ -146,7 +153,7 @@ export type TicketEvent =
       at: string;
     }
   | { type: 'verify_contact'; at: string }
-  | { type: 'close'; actor: Actor; at: string }
+  | { type: 'close'; actor: Actor; at: string; withReply?: true }
   | { type: 'reopen'; actor: Actor; at: string }
   | { type: 'rotate_public_link'; actor: Actor; at: string };
 
@@ -375,7 +382,9 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
 
     case 'set_status': {
       if (event.status === state.status) return unchanged(state);
-      if (event.status === 'closed') return decide(state, { type: 'close', actor: event.actor, at: event.at });
+      if (event.status === 'closed') {
+        return decide(state, { type: 'close', actor: event.actor, at: event.at, ...(event.withReply ? { withReply: true } : {}) });
+      }
       if (state.status === 'closed') {
         return commit(state, event, { ...state, status: event.status, closedAt: null }, null);
       }
@@ -388,7 +397,7 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
     case 'close':
       if (state.status === 'closed') return reject('already_closed', `Ticket ${label} is already closed.`);
       return commit(state, event, toClosed(state, event.at), null,
-        customerCanBeMailed(state) ? [{ kind: 'ticket_closed', recipient: 'customer' }] : []);
+        customerCanBeMailed(state) && !event.withReply ? [{ kind: 'ticket_closed', recipient: 'customer' }] : []);
 
     case 'reopen':
       if (state.status !== 'closed') return reject('not_closed', `Ticket ${label} is not closed.`);

@@ -216,8 +216,9 @@ describe('Handling a ticket', () => {
     expect(saved).toMatchObject({ status: 'closed', priority: 'high', assignee: { id: olivia.operator.id }, customerId: crm.id });
   });
 
-  it('shows the workflow refusing a change and puts the control back', async () => {
-    const number = await customerEmailsIn('Refusal check', 'Hello', { email: uniqueEmail() });
+  it('shows the workflow refusing a change and puts the control back; a closed ticket offers Reopen and reply', async () => {
+    const email = uniqueEmail('refusal');
+    const number = await customerEmailsIn('Refusal check', 'Hello', { email });
     const watched = await newPage();
     const { page } = watched;
     await logIn(page, olivia, `/admin/tickets/${number}`);
@@ -227,14 +228,68 @@ describe('Handling a ticket', () => {
     await page.getByRole('alert').filter({ hasText: '"New" is only for fresh tickets' }).waitFor();
     expect(await selectValue(page, 'Status')).toBe('in_progress');
 
-    // Replying on a closed ticket is refused with the reason, and the draft is kept.
+    // A refusal goes with the next action.
+    await page.getByLabel('Priority', { exact: true }).selectOption('high');
+    await page.locator('.head .badge.priority-high').waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+
+    // A closed ticket says so where the reply is written, before anything is typed, and the
+    // reply reopens it in the same change: one mail, the reply.
     await page.getByLabel('Status', { exact: true }).selectOption('closed');
     await page.locator('.head .badge.status-closed').waitFor();
-    await page.getByRole('textbox', { name: /Public reply/ }).fill('Too late?');
-    await page.getByRole('button', { name: 'Send public reply' }).click();
-    await page.getByRole('alert').filter({ hasText: 'reopen it before replying' }).waitFor();
-    expect(await page.getByRole('textbox', { name: /Public reply/ }).inputValue()).toBe('Too late?');
-    expectRefusals(watched, [409, 409]);
+    await page.getByRole('note').filter({ hasText: 'This ticket is closed. Replying reopens it' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Send public reply' }).count()).toBe(0);
+    await h.smtp.waitFor(() => h.smtp.to(email).some((m) => /closed/i.test(m.parsed.text ?? '')));
+    const before = h.smtp.to(email).length;
+    await page.getByRole('textbox', { name: /Public reply/ }).fill('Not too late after all.');
+    await page.getByRole('button', { name: 'Reopen and reply' }).click();
+    await page.locator('.head .badge.status-in_progress').waitFor();
+    await page.getByRole('status').filter({ hasText: 'Ticket reopened; reply sent to the customer.' }).waitFor();
+    await page.getByRole('article', { name: /Public message by Olivia Operator/ }).getByText('Not too late after all.').waitFor();
+    await h.smtp.waitFor(() => h.smtp.to(email).length === before + 1);
+    expect(h.smtp.to(email).at(-1)!.parsed.text).toContain('Not too late after all.');
+    // The confirmation goes by itself.
+    await page.getByRole('status').filter({ hasText: 'Ticket reopened' }).waitFor({ state: 'detached', timeout: 10_000 });
+    expectRefusals(watched, [409]);
+  });
+
+  it('Send and close: one change, the reply is the only mail, and the history reads as sentences', async () => {
+    const email = uniqueEmail('sendclose');
+    const number = await customerEmailsIn('Send and close', 'Is it fixed?', { email, firstName: 'Sam' });
+    await h.smtp.waitFor(() => h.smtp.to(email).length === 1);
+    const { page } = await newPage();
+    await logIn(page, olivia, `/admin/tickets/${number}`);
+    await page.getByRole('button', { name: 'Assign to me' }).click();
+    await page.getByText('Assigned to you').waitFor();
+    expect(await page.getByRole('button', { name: 'Assign to me' }).count()).toBe(0);
+    await page.getByRole('textbox', { name: /Public reply/ }).fill('Yes, fixed in version 2.');
+    await page.getByRole('button', { name: 'Send and close' }).click();
+    await page.locator('.head .badge.status-closed').waitFor();
+    await h.smtp.waitFor(() => h.smtp.to(email).length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const mails = h.smtp.to(email);
+    expect(mails).toHaveLength(2);
+    expect(mails[1]!.parsed.text).toContain('Yes, fixed in version 2.');
+    expect(mails[1]!.parsed.text).toContain('(Closed)');
+
+    await page.getByText(/^History/).click();
+    const history = page.locator('details ol');
+    await history.getByText('The customer opened the ticket (New, Normal priority)').waitFor();
+    await history.getByText('Olivia Operator took it').waitFor();
+    await history.getByText('Olivia Operator replied to the customer').waitFor();
+    await history.getByText('Olivia Operator closed the ticket').waitFor();
+    expect(await history.textContent()).not.toMatch(/null|undefined/);
+  });
+
+  it('My tickets says it shows your tickets, and Anyone shows everyone\'s', async () => {
+    const { page } = await newPage();
+    await logIn(page, olivia, '/admin/tickets?view=mine');
+    await page.getByRole('heading', { name: 'My tickets' }).waitFor();
+    expect(await page.getByLabel('Assignee', { exact: true }).locator('option:checked').textContent()).toBe('Me');
+    expect(await page.getByLabel('Status', { exact: true }).locator('option:checked').textContent()).toBe('Any open status');
+    await page.getByLabel('Assignee', { exact: true }).selectOption({ label: 'Anyone' });
+    await waitUntil(async () => page.url().includes('assignee=any'), 'the filter to apply');
+    expect(await page.getByLabel('Assignee', { exact: true }).locator('option:checked').textContent()).toBe('Anyone');
   });
 
   it('gives the public link to copy and the workflow in Temporal Web', async () => {
@@ -247,6 +302,16 @@ describe('Handling a ticket', () => {
     await page.getByRole('button', { name: 'Copy public link' }).click();
     await page.getByText('Link copied.').waitFor();
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(link);
+    await page.getByText('Link copied.').waitFor({ state: 'detached', timeout: 10_000 });
+
+    // A link that went to the wrong person: a new one, and the old one is dead.
+    await page.getByRole('button', { name: 'Rotate public link' }).click();
+    await page.getByRole('button', { name: 'Make new link' }).click();
+    await page.getByText('New link made. The old one no longer works.').waitFor();
+    const rotated = await page.getByLabel("Customer's public link").inputValue();
+    expect(rotated).not.toBe(link);
+    expect((await h.request(null, 'GET', `/api/public/tickets/${link.split('/t/')[1]}`)).statusCode).toBe(404);
+    expect((await h.request(null, 'GET', `/api/public/tickets/${rotated.split('/t/')[1]}`)).statusCode).toBe(200);
     const temporal = await page.getByRole('link', { name: 'Open in Temporal Web' }).getAttribute('href');
     expect(temporal).toBe(`${h.config.TEMPORAL_UI_URL}/namespaces/default/workflows/ticket-${number}`);
   });
@@ -282,21 +347,41 @@ describe('Operator-made tickets and the CRM', () => {
     expect(await page.getByLabel('Email', { exact: true }).inputValue()).toBe(crmEmail);
     await screenshot(page, 'admin-new-ticket');
     await page.getByLabel('Subject').fill('Called about the contract');
-    await page.getByLabel('Message').fill('Wants a call back on Monday.');
+    // The default: what the customer said on the phone, shown as theirs, mailed to nobody.
+    await page.getByLabel('Their request').fill('Wants a call back on Monday.');
     await page.getByLabel('Priority').selectOption('urgent');
     await page.getByRole('button', { name: 'Open ticket' }).click();
     await page.getByRole('heading', { name: /Called about the contract/ }).waitFor();
     const number = Number(/tickets\/(\d+)$/.exec(page.url())![1]);
     const saved = (await h.request(olivia, 'GET', `/api/tickets/${number}`)).json();
     expect(saved).toMatchObject({ source: 'admin', priority: 'urgent', assignee: { id: olivia.operator.id }, contact: { email: crmEmail } });
+    expect(saved.comments).toEqual([expect.objectContaining({ body: 'Wants a call back on Monday.', channel: 'phone', author: expect.objectContaining({ kind: 'customer' }) })]);
+    await page.locator('ticket-thread').getByText('by phone').waitFor();
     await page.locator('customer-panel').getByRole('link', { name: `Pat ${last}` }).waitFor();
+    expect(h.smtp.to(crmEmail)).toEqual([]);
+  });
+
+  it('opens a ticket with a message to the customer, mailed in the operator\'s words', async () => {
+    const email = uniqueEmail('outbound');
+    const { page } = await newPage();
+    await logIn(page, olivia, '/admin/tickets/new');
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByLabel('Subject').fill('Your replacement part');
+    await page.getByRole('radio', { name: /A message to the customer/ }).check();
+    await page.getByLabel('Your message to them').fill('The part arrived; shall we fit it on Tuesday?');
+    expect(await page.getByLabel('They told you', { exact: true }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Open ticket and send' }).click();
+    await page.getByRole('heading', { name: /Your replacement part/ }).waitFor();
+    await h.smtp.waitFor(() => h.smtp.to(email).length === 1);
+    expect(h.smtp.to(email)[0]!.parsed.text).toContain('The part arrived; shall we fit it on Tuesday?');
+    await page.locator('.badge', { hasText: 'Waiting' }).first().waitFor();
   });
 
   it('refuses a ticket without a way to reach the customer, with a clear message', async () => {
     const { page } = await newPage();
     await logIn(page, olivia, '/admin/tickets/new');
     await page.getByLabel('Subject').fill('No contact');
-    await page.getByLabel('Message').fill('Hmm');
+    await page.getByLabel('Their request').fill('Hmm');
     await page.getByRole('button', { name: 'Open ticket' }).click();
     await page.getByRole('alert').filter({ hasText: 'Give the customer an email, a phone number or an external ID.' }).waitFor();
     await page.getByLabel('Email', { exact: true }).fill('not-an-address');

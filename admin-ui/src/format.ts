@@ -1,7 +1,9 @@
+import { html } from 'lit';
 import { PRIORITY_LABELS, SOURCE_LABELS, STATUS_LABELS } from '../../domain/ticket';
 import type { TicketPriority, TicketSource, TicketStatus } from '../../domain/ticket';
 
 export { PRIORITY_LABELS, SOURCE_LABELS, STATUS_LABELS };
+export { historySentence } from '../../domain/history';
 export type { TicketPriority, TicketSource, TicketStatus };
 
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
@@ -37,3 +39,12 @@ export const count = (n: number) => n.toLocaleString('en');
 /** An attachment's or a mail's size as people read it: 512 B, 14 KB, 3.2 MB. */
 export const fileSize = (bytes: number) =>
   (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+
+/** "1 message", "3 messages". */
+export const plural = (n: number, word: string) => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * An email address that may wrap where a person would break it (after the @ and before
+ * dots), never in the middle of a name.
+ */
+export const address = (email: string) => html`<span class="address">${email.split(/(?=[.@])|(?<=@)/).map((part, i) => (i ? html`<wbr>${part}` : part))}</span>`;

@@ -27,6 +27,7 @@ export const shared = css`
     max-width: 100%;
   }
   textarea { width: 100%; resize: vertical; }
+  .address { overflow-wrap: normal; word-break: normal; }
   .field { display: flex; flex-direction: column; gap: 0.2rem; min-width: 0; }
   .row { display: flex; gap: 0.6rem; align-items: center; flex-wrap: wrap; }
   .card { background: #fff; border: 1px solid #dde1e8; border-radius: 8px; padding: 1rem; }

@@ -29,6 +29,7 @@ interface TicketRow {
   external_id: string | null;
   contact_email_verified: boolean;
   comment_count: number;
+  note_count: number;
   token_version: number;
   created_at: Date;
   updated_at: Date;
@@ -37,7 +38,8 @@ interface TicketRow {
 
 const TICKET_COLUMNS = `t.number, t.subject, t.status, t.priority, t.source, t.assignee_id, o.name AS assignee_name,
   t.customer_id, t.contact_email, t.contact_phone, t.contact_first_name, t.contact_last_name, t.external_id,
-  t.contact_email_verified, t.comment_count, t.token_version, t.created_at, t.updated_at, t.closed_at`;
+  t.contact_email_verified, t.comment_count, t.token_version, t.created_at, t.updated_at, t.closed_at,
+  (SELECT count(*)::int FROM comments c WHERE c.ticket_number = t.number AND c.visibility = 'internal') AS note_count`;
 
 const ORDER_BY: Record<(typeof SORTS)[number], string> = {
   updated_desc: 't.updated_at DESC, t.number DESC',
@@ -68,6 +70,7 @@ export function toSummary(row: TicketRow): TicketSummary {
       emailVerified: row.contact_email_verified,
     },
     commentCount: row.comment_count,
+    noteCount: row.note_count,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     closedAt: row.closed_at ? row.closed_at.toISOString() : null,

@@ -81,6 +81,12 @@ export interface TicketChanges {
 export interface OperatorComment {
   visibility: CommentVisibility;
   body: string;
+  /**
+   * The status the ticket takes with it, in the same change ("Send and close"). A closed
+   * ticket is reopened to it before the comment ("Reopen and reply"); a public reply's mail
+   * is the only one the customer gets.
+   */
+  status?: TicketStatus;
 }
 
 export interface CustomerMessage {

@@ -113,15 +113,18 @@ class TicketEntity {
       const events = makeEvents(this.state);
       this.check(events);
       let seq: number | null = null;
+      let commentSeq: number | null = null;
       for (const event of events) {
         const decision = decide(this.state, event);
         if (!decision.ok) throw ApplicationFailure.create({ type: decision.reason, message: decision.message, nonRetryable: true });
         const changed = decision.state !== this.state;
         this.state = decision.state;
         if (changed) seq = decision.state.eventSeq;
+        if (decision.effects.some((effect) => effect.type === 'persist' && effect.comment !== null)) commentSeq = decision.state.eventSeq;
         await this.runEffects(decision.effects);
       }
-      return { state: this.state as TicketState, seq };
+      // A comment's caller wants the comment, also when a status change came with it.
+      return { state: this.state as TicketState, seq: commentSeq ?? seq };
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -309,8 +312,14 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
     if (ending) throw ApplicationFailure.create({ type: RUN_ENDING, message: 'This run of the ticket is ending; send again.', nonRetryable: true });
     if (loaded) ticket.check(events());
   };
-  const commentEvent = (comment: OperatorComment, actor: Actor): TicketEvent =>
-    ({ type: comment.visibility === 'internal' ? 'internal_note' : 'public_reply', body: comment.body, actor, at: now() });
+  const commentEvents = (comment: OperatorComment, actor: Actor, state: TicketState | null): TicketEvent[] => {
+    const at = now();
+    const written: TicketEvent = { type: comment.visibility === 'internal' ? 'internal_note' : 'public_reply', body: comment.body, actor, at };
+    if (comment.status === undefined) return [written];
+    if (state?.status === 'closed' && comment.status !== 'closed') return [{ type: 'set_status', status: comment.status, actor, at }, written];
+    const withReply = comment.visibility === 'public' ? { withReply: true as const } : {};
+    return [written, { type: 'set_status', status: comment.status, actor, at, ...withReply }];
+  };
 
   setHandler(ticketStateQuery, () => ticket.state);
 
@@ -331,8 +340,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
 
   setHandler(addOperatorCommentUpdate, async (comment, actor): Promise<CommentResult> => {
     await ready();
-    return ticket.apply(() => [commentEvent(comment, actor)]);
-  }, { validator: (comment, actor) => admit(() => [commentEvent(comment, actor)]) });
+    return ticket.apply((state) => commentEvents(comment, actor, state));
+  }, { validator: (comment, actor) => admit(() => commentEvents(comment, actor, ticket.state)) });
 
   setHandler(addCustomerMessageUpdate, async (message): Promise<CommentResult> => {
     await ready();

@@ -1,7 +1,7 @@
 import { LitElement, html, css } from 'lit';
 import type { CustomerView, TicketDetail } from '../../../api/schemas';
 import { api, query } from '../api';
-import { personName, STATUS_LABELS } from '../format';
+import { address, personName, STATUS_LABELS } from '../format';
 import { BASE } from '../router';
 import { shared } from '../styles';
 
@@ -30,7 +30,7 @@ export class CustomerPanel extends LitElement {
   static override styles = [shared, css`
     dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 0.75rem; margin: 0 0 0.75rem; }
     dt { color: #5b6578; font-size: 0.85rem; }
-    dd { margin: 0; overflow-wrap: anywhere; }
+    dd { margin: 0; overflow-wrap: break-word; }
     section + section { margin-top: 1rem; border-top: 1px solid #e6e9ef; padding-top: 0.75rem; }
     ul { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 0.35rem; }
     .crm-none { font-style: italic; }
@@ -103,7 +103,7 @@ export class CustomerPanel extends LitElement {
         <h2 id="customer-title">Customer</h2>
         <dl>
           <dt>Name</dt><dd>${[contact.firstName, contact.lastName].filter(Boolean).join(' ') || html`<span class="muted">not given</span>`}</dd>
-          <dt>Email</dt><dd>${contact.email ? html`<a href="mailto:${contact.email}">${contact.email}</a>` : html`<span class="muted">none</span>`}${contact.email && contact.emailVerified === false ? html` <span class="badge" title="Typed into the website form by someone who has not yet answered from this address or opened the link we mailed to it">not verified</span>` : null}</dd>
+          <dt>Email</dt><dd>${contact.email ? html`<a href="mailto:${contact.email}">${address(contact.email)}</a>` : html`<span class="muted">none</span>`}${contact.email && contact.emailVerified === false ? html` <span class="badge" title="Typed into the website form by someone who has not yet answered from this address or opened the link we mailed to it">not verified</span>` : null}</dd>
           <dt>Phone</dt><dd>${contact.phone ?? html`<span class="muted">none</span>`}</dd>
           <dt>External ID</dt><dd>${this.panel.externalId ?? html`<span class="muted">none</span>`}</dd>
         </dl>

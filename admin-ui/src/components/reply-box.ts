@@ -1,5 +1,6 @@
 import { LitElement, html, css } from 'lit';
-import type { CommentVisibility } from '../../../domain/ticket';
+import type { AddCommentBody } from '../../../api/schemas';
+import type { CommentVisibility, TicketStatus } from '../../../domain/ticket';
 import { api, idempotencyKey } from '../api';
 import { shared } from '../styles';
 
@@ -12,6 +13,7 @@ export class ReplyBox extends LitElement {
   static override properties = {
     number: { type: Number },
     customerEmail: { attribute: false },
+    status: { attribute: false },
     mode: { state: true },
     busy: { state: true },
     problem: { state: true },
@@ -19,12 +21,15 @@ export class ReplyBox extends LitElement {
   };
   declare number: number;
   declare customerEmail: string | null;
+  /** The ticket's status: a closed ticket's reply reopens it. */
+  declare status: TicketStatus;
   declare mode: CommentVisibility;
   declare busy: boolean;
   declare problem: string | null;
   declare sent: string | null;
   /** One key per draft, so a retried send never posts the message twice. */
   private key = idempotencyKey();
+  private sentTimer: number | null = null;
 
   static override styles = [shared, css`
     form { border-radius: 8px; padding: 0.75rem 1rem; border: 2px solid #1d5bd6; background: #fff; display: flex; flex-direction: column; gap: 0.6rem; }
@@ -39,6 +44,7 @@ export class ReplyBox extends LitElement {
     fieldset input:focus-visible + span { outline: 3px solid #8ab4ff; outline-offset: 2px; }
     .hint { font-size: 0.85rem; }
     textarea { min-height: 7rem; }
+    .closed-note { margin: 0; padding: 0.4rem 0.6rem; border-radius: 6px; background: #eef0f4; font-size: 0.9rem; }
   `];
 
   constructor() {
@@ -48,13 +54,21 @@ export class ReplyBox extends LitElement {
     this.busy = false;
     this.problem = null;
     this.sent = null;
+    this.status = 'new';
+  }
+
+  /** A confirmation is read and gone: it does not linger into the next thing the operator does. */
+  private confirm(text: string | null) {
+    if (this.sentTimer !== null) clearTimeout(this.sentTimer);
+    this.sent = text;
+    this.sentTimer = text ? window.setTimeout(() => { this.sent = null; }, 4000) : null;
   }
 
   private get textarea() {
     return this.renderRoot.querySelector('textarea')!;
   }
 
-  private async submit(event: Event) {
+  private async submit(event: Event, status?: AddCommentBody['status']) {
     event.preventDefault();
     const body = this.textarea.value;
     if (!body.trim()) {
@@ -63,12 +77,17 @@ export class ReplyBox extends LitElement {
     }
     this.busy = true;
     this.problem = null;
-    this.sent = null;
+    this.confirm(null);
     try {
-      await api.post(`/api/tickets/${this.number}/comments`, { body, visibility: this.mode }, this.key);
+      const comment: AddCommentBody = { body, visibility: this.mode, ...(status ? { status } : {}) };
+      await api.post(`/api/tickets/${this.number}/comments`, comment, this.key);
       this.textarea.value = '';
       this.key = idempotencyKey();
-      this.sent = this.mode === 'public' ? 'Reply sent to the customer.' : 'Internal note added.';
+      this.confirm(this.mode === 'internal' ? 'Internal note added.'
+        : status === 'closed' ? 'Reply sent to the customer; ticket closed.'
+        : status === 'waiting' ? 'Reply sent to the customer; ticket waiting.'
+        : status === 'in_progress' ? 'Ticket reopened; reply sent to the customer.'
+        : 'Reply sent to the customer.');
       this.dispatchEvent(new CustomEvent('comment-added', { bubbles: true, composed: true }));
     } catch (error) {
       this.problem = (error as Error).message;
@@ -78,33 +97,45 @@ export class ReplyBox extends LitElement {
   }
 
   private onKeydown(event: KeyboardEvent) {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void this.submit(event);
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void this.submit(event, this.reopens ? 'in_progress' : undefined);
+  }
+
+  /** A public reply to a closed ticket reopens it (the workflow refuses one that doesn't). */
+  private get reopens() {
+    return this.mode === 'public' && this.status === 'closed';
   }
 
   private modeOption(mode: CommentVisibility, label: string) {
     const checked = this.mode === mode;
     return html`<label class="${mode} ${checked ? 'checked' : ''}">
-      <input type="radio" name="visibility" value=${mode} .checked=${checked} @change=${() => { this.mode = mode; this.sent = null; }}>
+      <input type="radio" name="visibility" value=${mode} .checked=${checked} @change=${() => { this.mode = mode; this.confirm(null); this.problem = null; }}>
       <span>${label}</span>
     </label>`;
   }
 
   override render() {
     const internal = this.mode === 'internal';
-    return html`<form class=${this.mode} @submit=${this.submit} aria-label="Reply">
+    return html`<form class=${this.mode} @submit=${(e: Event) => this.submit(e, this.reopens ? 'in_progress' : undefined)} aria-label="Reply">
       <fieldset>
         <legend class="visually-hidden">Who sees this</legend>
         ${this.modeOption('public', 'Public reply')}
         ${this.modeOption('internal', 'Internal note')}
       </fieldset>
+      ${this.reopens ? html`<p class="closed-note" role="note">This ticket is closed. Replying reopens it (In Progress).</p>` : null}
       <label for="reply-body" class="hint">${internal
         ? 'Internal note: only operators see it; the customer is not told.'
         : `Public reply: the customer sees it on the ticket page${this.customerEmail ? ` and gets it by email at ${this.customerEmail}` : ''}.`}</label>
-      <textarea id="reply-body" @keydown=${this.onKeydown} ?disabled=${this.busy}></textarea>
+      <textarea id="reply-body" @keydown=${this.onKeydown} @input=${() => { this.problem = null; this.confirm(null); }} ?disabled=${this.busy}></textarea>
       ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : null}
       ${this.sent ? html`<p class="notice" role="status">${this.sent}</p>` : null}
       <div class="row">
-        <button type="submit" class=${internal ? 'warning' : 'primary'} ?disabled=${this.busy}>${internal ? 'Add internal note' : 'Send public reply'}</button>
+        ${internal
+          ? html`<button type="submit" class="warning" ?disabled=${this.busy}>Add internal note</button>`
+          : this.reopens
+            ? html`<button type="submit" class="primary" ?disabled=${this.busy}>Reopen and reply</button>`
+            : html`<button type="submit" class="primary" ?disabled=${this.busy}>Send public reply</button>
+              <button type="button" ?disabled=${this.busy} @click=${(e: Event) => this.submit(e, 'waiting')} title="Send, and set the ticket Waiting for the customer">Send and set Waiting</button>
+              <button type="button" ?disabled=${this.busy} @click=${(e: Event) => this.submit(e, 'closed')} title="Send, and close the ticket: the customer gets the reply only">Send and close</button>`}
         <span class="muted small">Ctrl+Enter sends</span>
       </div>
     </form>`;

@@ -3,7 +3,9 @@ import type { CommentView } from '../../../api/schemas';
 import { fileSize, fullTime, relativeTime } from '../format';
 import { shared } from '../styles';
 
-const CHANNEL_LABELS: Record<CommentView['channel'], string> = { email: 'by email', widget: 'from the widget', web: 'on the ticket page', admin: '' };
+const CHANNEL_LABELS: Record<CommentView['channel'], string> = {
+  email: 'by email', widget: 'from the widget', web: 'on the ticket page', admin: '', phone: 'by phone', in_person: 'in person',
+};
 
 
 /** The conversation: public messages and internal notes, told apart by colour and label. */

@@ -1,6 +1,6 @@
 import { LitElement, html, css } from 'lit';
-import type { CustomerView, OperatorView, TicketDetail } from '../../../api/schemas';
-import { isValidEmail, MAX_SUBJECT_LENGTH, TICKET_PRIORITIES } from '../../../domain/ticket';
+import type { CreateTicketBody, CustomerView, OperatorView, TicketDetail } from '../../../api/schemas';
+import { FirstMessage, isValidEmail, MAX_SUBJECT_LENGTH, RECORDED_REQUEST_CHANNELS, TICKET_PRIORITIES } from '../../../domain/ticket';
 import { api, idempotencyKey, query } from '../api';
 import { personName, PRIORITY_LABELS } from '../format';
 import { operators } from '../operators';
@@ -15,6 +15,15 @@ const CONTACT_FIELDS = [
   ['externalId', 'External ID', 'text'],
 ] as const;
 
+const FIRST_MESSAGE_CHOICES: Array<[FirstMessage, string, string]> = [
+  ['customer_request', "The customer's request", 'What they told you, shown as their message. They get no mail unless you tick it below.'],
+  ['message_to_customer', 'A message to the customer', 'Mailed to them now, in your words, as the first mail of the ticket.'],
+  ['internal_note', 'An internal note', 'For the team only; the customer sees and gets nothing.'],
+];
+const CHANNEL_LABELS: Record<(typeof RECORDED_REQUEST_CHANNELS)[number], string> = {
+  phone: 'By phone', in_person: 'In person', email: 'By email', web: 'Another way',
+};
+
 /** A ticket an operator opens for a customer (a phone call, a walk-in): source "admin". */
 export class NewTicketView extends LitElement {
   static override properties = {
@@ -23,12 +32,14 @@ export class NewTicketView extends LitElement {
     busy: { state: true },
     crmMatches: { state: true },
     operatorList: { state: true },
+    firstMessage: { state: true },
   };
   declare me: OperatorView;
   declare problem: string | null;
   declare busy: boolean;
   declare crmMatches: CustomerView[];
   declare operatorList: OperatorView[];
+  declare firstMessage: FirstMessage;
   private key = idempotencyKey();
   private searchTimer: number | null = null;
 
@@ -40,6 +51,8 @@ export class NewTicketView extends LitElement {
     ul { list-style: none; padding: 0; margin: 0.5rem 0 0; display: flex; flex-direction: column; gap: 0.3rem; }
     li button { width: 100%; justify-content: flex-start; }
     textarea { min-height: 9rem; }
+    .choices { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: 0.5rem; margin-bottom: 0.75rem; }
+    .choice { display: flex; gap: 0.5rem; align-items: start; font-weight: normal; }
   `];
 
   constructor() {
@@ -48,6 +61,7 @@ export class NewTicketView extends LitElement {
     this.busy = false;
     this.crmMatches = [];
     this.operatorList = [];
+    this.firstMessage = 'customer_request';
   }
 
   override connectedCallback() {
@@ -102,6 +116,13 @@ export class NewTicketView extends LitElement {
       this.problem = 'Write what the ticket is about.';
       return;
     }
+    if (this.firstMessage === 'message_to_customer' && !customer.email) {
+      this.problem = 'A message to the customer needs their email address.';
+      return;
+    }
+    const request: Pick<CreateTicketBody, 'firstMessage' | 'channel' | 'acknowledge'> = this.firstMessage === 'customer_request'
+      ? { firstMessage: 'customer_request', channel: text('channel') as CreateTicketBody['channel'], acknowledge: form.get('acknowledge') === 'on' }
+      : { firstMessage: this.firstMessage };
     this.busy = true;
     this.problem = null;
     try {
@@ -111,6 +132,7 @@ export class NewTicketView extends LitElement {
         priority: text('priority'),
         assigneeId: text('assignee') ? Number(text('assignee')) : null,
         customer,
+        ...request,
       }, this.key);
       navigate(`${BASE}/tickets/${ticket.number}`);
     } catch (error) {
@@ -145,10 +167,29 @@ export class NewTicketView extends LitElement {
           <label for="subject">Subject</label>
           <input id="subject" name="subject" maxlength=${MAX_SUBJECT_LENGTH} required>
         </div>
-        <div class="field">
-          <label for="body">Message</label>
-          <textarea id="body" name="body" required></textarea>
-        </div>
+        <fieldset>
+          <legend>The first message is</legend>
+          <div class="choices">
+            ${FIRST_MESSAGE_CHOICES.map(([value, label, hint]) => html`<label class="choice">
+              <input type="radio" name="firstMessage" value=${value} .checked=${this.firstMessage === value}
+                @change=${() => { this.firstMessage = value; }}>
+              <span><strong>${label}</strong><br><span class="muted small">${hint}</span></span>
+            </label>`)}
+          </div>
+          <div class="field">
+            <label for="body">${this.firstMessage === 'customer_request' ? 'Their request' : this.firstMessage === 'message_to_customer' ? 'Your message to them' : 'Note'}</label>
+            <textarea id="body" name="body" required></textarea>
+          </div>
+          ${this.firstMessage === 'customer_request' ? html`<div class="grid">
+            <div class="field">
+              <label for="channel">They told you</label>
+              <select id="channel" name="channel">
+                ${RECORDED_REQUEST_CHANNELS.map((c) => html`<option value=${c}>${CHANNEL_LABELS[c]}</option>`)}
+              </select>
+            </div>
+            <label class="choice"><input type="checkbox" name="acknowledge"> Mail them that we received it (with the ticket's link)</label>
+          </div>` : null}
+        </fieldset>
         <div class="grid">
           <div class="field">
             <label for="priority">Priority</label>
@@ -165,7 +206,7 @@ export class NewTicketView extends LitElement {
           </div>
         </div>
         ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : null}
-        <div class="row"><button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Opening…' : 'Open ticket'}</button></div>
+        <div class="row"><button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Opening…' : this.firstMessage === 'message_to_customer' ? 'Open ticket and send' : 'Open ticket'}</button></div>
       </form>
     `;
   }

@@ -2,7 +2,7 @@ import { LitElement, html, css, PropertyValues } from 'lit';
 import type { OperatorView, TicketSummary } from '../../../api/schemas';
 import { OPEN_STATUSES, TICKET_PRIORITIES, TICKET_SOURCES, TICKET_STATUSES } from '../../../domain/ticket';
 import { api, query } from '../api';
-import { count, fullTime, personName, PRIORITY_LABELS, relativeTime, SOURCE_LABELS, STATUS_LABELS } from '../format';
+import { address, count, fullTime, personName, plural, PRIORITY_LABELS, relativeTime, SOURCE_LABELS, STATUS_LABELS } from '../format';
 import { onTicketChange } from '../live';
 import { operators } from '../operators';
 import { BASE, navigate } from '../router';
@@ -39,6 +39,8 @@ const SORT_LABELS = {
 };
 
 const PAGE_SIZE = 25;
+/** A filter set to "any" over a view's preset (My tickets, Assignee: Anyone). */
+const ANY = 'any';
 const FILTER_KEYS = ['view', 'q', 'status', 'priority', 'assignee', 'source', 'sort', 'page'] as const;
 
 export class TicketListView extends LitElement {
@@ -134,9 +136,10 @@ export class TicketListView extends LitElement {
   private apiQuery() {
     const preset: { assignee?: string; status?: readonly string[] } = VIEWS[this.view].filter;
     const status = this.params.get('status');
+    const assignee = this.params.get('assignee') ?? preset.assignee;
     return query({
-      status: status ? [status] : preset.status,
-      assignee: this.params.get('assignee') ?? preset.assignee,
+      status: status === ANY ? null : status ? [status] : preset.status,
+      assignee: assignee === ANY ? null : assignee,
       priority: this.params.get('priority'),
       source: this.params.get('source'),
       q: this.params.get('q'),
@@ -180,12 +183,19 @@ export class TicketListView extends LitElement {
     this.searchTimer = window.setTimeout(() => this.setParams({ q: value.trim() || null }, { replace: true }), 300);
   }
 
+  /** A filter shows what the list is filtered by, the view's preset included ("My tickets": Assignee Me). */
   private select(name: string, label: string, key: (typeof FILTER_KEYS)[number], options: [string, string][], anyLabel: string | null) {
-    const value = this.params.get(key) ?? '';
+    const preset: { assignee?: string; status?: readonly string[] } = VIEWS[this.view].filter;
+    const presetValue = key === 'assignee' ? preset.assignee : key === 'status' && preset.status?.length === 1 ? preset.status[0] : undefined;
+    const presetStatuses = key === 'status' && (preset.status?.length ?? 0) > 1;
+    if (presetStatuses) anyLabel = 'Any open status';
+    // Over a preset, "any" is a choice of its own; without one it is the absence of a filter.
+    const anyValue = presetValue !== undefined ? ANY : '';
+    const value = this.params.get(key) ?? presetValue ?? '';
     return html`<div class="field">
       <label for=${name}>${label}</label>
       <select id=${name} @change=${(e: Event) => this.setParams({ [key]: (e.target as HTMLSelectElement).value || null })}>
-        ${anyLabel === null ? null : html`<option value="" ?selected=${value === ''}>${anyLabel}</option>`}
+        ${anyLabel === null ? null : html`<option value=${anyValue} ?selected=${value === anyValue}>${anyLabel}</option>`}
         ${options.map(([v, l]) => html`<option value=${v} ?selected=${value === v}>${l}</option>`)}
       </select>
     </div>`;
@@ -243,8 +253,8 @@ export class TicketListView extends LitElement {
     return html`<tr data-ticket=${t.number}>
       <td class="number">#${t.number}</td>
       <td class="subject"><a href="${BASE}/tickets/${t.number}">${t.subject}</a>
-        <div class="muted small">${SOURCE_LABELS[t.source]} · ${t.commentCount} ${t.commentCount === 1 ? 'message' : 'messages'}</div></td>
-      <td data-label="Customer">${personName(t.contact)}${t.contact.email && personName(t.contact) !== t.contact.email ? html`<div class="muted small">${t.contact.email}</div>` : null}</td>
+        <div class="muted small">${SOURCE_LABELS[t.source]} · ${plural(t.commentCount - t.noteCount, 'message')}${t.noteCount ? ` · ${plural(t.noteCount, 'internal note')}` : ''}</div></td>
+      <td data-label="Customer">${personName(t.contact) === t.contact.email ? address(t.contact.email) : personName(t.contact)}${t.contact.email && personName(t.contact) !== t.contact.email ? html`<div class="muted small">${address(t.contact.email)}</div>` : null}</td>
       <td data-label="Status"><span class="badge status-${t.status}">${STATUS_LABELS[t.status]}</span></td>
       <td data-label="Priority"><span class="badge priority-${t.priority}">${PRIORITY_LABELS[t.priority]}</span></td>
       <td data-label="Assignee">${t.assignee ? t.assignee.name : html`<span class="muted">Unassigned</span>`}</td>

@@ -3,7 +3,7 @@ import { live } from 'lit/directives/live.js';
 import type { OperatorView, PatchTicketBody, TicketDetail } from '../../../api/schemas';
 import { TICKET_PRIORITIES, TICKET_STATUSES } from '../../../domain/ticket';
 import { api, ApiError, idempotencyKey } from '../api';
-import { fullTime, personName, PRIORITY_LABELS, relativeTime, SOURCE_LABELS, STATUS_LABELS } from '../format';
+import { address, fullTime, historySentence, personName, PRIORITY_LABELS, relativeTime, SOURCE_LABELS, STATUS_LABELS } from '../format';
 import { onTicketChange } from '../live';
 import { operators } from '../operators';
 import { BASE } from '../router';
@@ -12,22 +12,9 @@ import '../components/customer-panel';
 import '../components/ticket-thread';
 import '../components/reply-box';
 
-const EVENT_LABELS: Record<string, string> = {
-  create: 'opened the ticket',
-  assign: 'changed the assignee',
-  set_status: 'changed the status',
-  set_priority: 'changed the priority',
-  link_customer: 'changed the CRM link',
-  internal_note: 'added an internal note',
-  public_reply: 'replied',
-  customer_message: 'wrote',
-  close: 'closed the ticket',
-  reopen: 'reopened the ticket',
-  verify_contact: 'confirmed their email address',
-};
-
 const MAIL_LABELS: Record<string, string> = {
   ticket_created: 'The acknowledgement',
+  outbound_message: 'The first message',
   public_reply: 'The reply',
   ticket_closed: 'The closing mail',
   customer_replied: "The assignee's notice of an answer",
@@ -44,6 +31,7 @@ export class TicketView extends LitElement {
     busy: { state: true },
     operatorList: { state: true },
     copied: { state: true },
+    confirmingRotation: { state: true },
   };
   declare me: OperatorView;
   declare number: number;
@@ -53,7 +41,9 @@ export class TicketView extends LitElement {
   declare busy: boolean;
   declare operatorList: OperatorView[];
   declare copied: string | null;
+  declare confirmingRotation: boolean;
   private unsubscribe: (() => void) | null = null;
+  private copiedTimer: number | null = null;
   private requestId = 0;
 
   static override styles = [shared, css`
@@ -70,7 +60,8 @@ export class TicketView extends LitElement {
     aside { display: flex; flex-direction: column; gap: 1rem; }
     .undelivered { border-color: #c77c00; background: #fff8e6; font-size: 0.9rem; }
     .undelivered ul { margin: 0; padding-left: 1.2rem; }
-    .address { overflow-wrap: anywhere; }
+    .mine { margin: 0 0 0.5rem; }
+    .confirm { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin-top: 0.5rem; font-size: 0.9rem; }
     @media (max-width: 900px) { .layout { grid-template-columns: 1fr; } }
   `];
 
@@ -82,6 +73,7 @@ export class TicketView extends LitElement {
     this.busy = false;
     this.operatorList = [];
     this.copied = null;
+    this.confirmingRotation = false;
   }
 
   override connectedCallback() {
@@ -121,12 +113,16 @@ export class TicketView extends LitElement {
   }
 
   /** Each control takes effect at once; a refusal by the workflow is shown and the control reverts. */
-  private async change(changes: PatchTicketBody) {
+  /** `null`: rotate the public link. */
+  private async change(changes: PatchTicketBody | null) {
     this.busy = true;
     this.actionProblem = null;
+    this.copied = null;
     try {
       this.requestId += 1; // a load already on its way would show the state before this change
-      this.detail = await api.patch<TicketDetail>(`/api/tickets/${this.number}`, changes, idempotencyKey());
+      this.detail = changes === null
+        ? await api.post<TicketDetail>(`/api/tickets/${this.number}/public-link`, undefined, idempotencyKey())
+        : await api.patch<TicketDetail>(`/api/tickets/${this.number}`, changes, idempotencyKey());
     } catch (error) {
       this.actionProblem = error instanceof ApiError ? error.message : String(error);
       this.requestUpdate();
@@ -139,11 +135,24 @@ export class TicketView extends LitElement {
     const input = this.renderRoot.querySelector<HTMLInputElement>('#public-link')!;
     try {
       await navigator.clipboard.writeText(input.value);
-      this.copied = 'Link copied.';
+      this.notify('Link copied.');
     } catch {
       input.select();
-      this.copied = 'Selected: press Ctrl+C to copy.';
+      this.notify('Selected: press Ctrl+C to copy.');
     }
+  }
+
+  /** A short confirmation that goes by itself after a few seconds. */
+  private notify(text: string) {
+    if (this.copiedTimer !== null) clearTimeout(this.copiedTimer);
+    this.copied = text;
+    this.copiedTimer = window.setTimeout(() => { this.copied = null; }, 4000);
+  }
+
+  private async rotateLink() {
+    this.confirmingRotation = false;
+    await this.change(null);
+    if (!this.actionProblem) this.notify('New link made. The old one no longer works.');
   }
 
   override render() {
@@ -182,7 +191,9 @@ export class TicketView extends LitElement {
               ${selectOf('status', 'Status', t.status, TICKET_STATUSES.map((s) => [s, STATUS_LABELS[s]]), (status) => this.change({ status: status as PatchTicketBody['status'] }))}
               ${selectOf('priority', 'Priority', t.priority, TICKET_PRIORITIES.map((p) => [p, PRIORITY_LABELS[p]]), (priority) => this.change({ priority: priority as PatchTicketBody['priority'] }))}
               ${selectOf('assignee', 'Assignee', assignee, [['', 'Unassigned'], ...assignable.map((o): [string, string] => [String(o.id), o.name])], (id) => this.change({ assigneeId: id ? Number(id) : null }))}
-              <button type="button" ?disabled=${this.busy || t.assignee?.id === this.me.id} @click=${() => this.change({ assigneeId: this.me.id })}>Assign to me</button>
+              ${t.assignee?.id === this.me.id
+                ? html`<p class="muted small mine">Assigned to you</p>`
+                : html`<button type="button" ?disabled=${this.busy} @click=${() => this.change({ assigneeId: this.me.id })}>Assign to me</button>`}
             </div>
             ${this.actionProblem ? html`<p class="error" role="alert">${this.actionProblem}</p>` : null}
             <div class="field">
@@ -190,13 +201,19 @@ export class TicketView extends LitElement {
               <div class="link-row">
                 <input id="public-link" readonly .value=${t.publicUrl}>
                 <button type="button" @click=${this.copyLink}>Copy public link</button>
+                <button type="button" ?disabled=${this.busy || this.confirmingRotation} @click=${() => { this.confirmingRotation = true; }}>Rotate public link</button>
               </div>
+              ${this.confirmingRotation ? html`<div class="confirm" role="group" aria-label="Rotate the public link">
+                <span>Make a new link? The current one stops working at once; the customer gets the new one with the next mail.</span>
+                <button type="button" class="primary" @click=${this.rotateLink}>Make new link</button>
+                <button type="button" @click=${() => { this.confirmingRotation = false; }}>Cancel</button>
+              </div>` : null}
               ${this.copied ? html`<span class="small muted" role="status">${this.copied}</span>` : null}
             </div>
           </div>
           ${t.undeliveredMail.length ? html`<div class="card undelivered" role="note" aria-label="Mail not delivered">
             <ul>${t.undeliveredMail.map((m) => html`<li>
-              ${MAIL_LABELS[m.kind] ?? 'A mail'} to <span class="address">${m.recipient}</span>
+              ${MAIL_LABELS[m.kind] ?? "A mail"} to ${address(m.recipient)}
               ${m.status === 'failed' ? 'was not delivered' : 'has not gone out yet and is tried again'}
               (<time datetime=${m.at} title=${fullTime(m.at)}>${relativeTime(m.at)}</time>): <span class="muted">${m.failure}</span>
             </li>`)}</ul>
@@ -205,13 +222,12 @@ export class TicketView extends LitElement {
             <h2 id="thread-title">Conversation</h2>
             <ticket-thread .comments=${t.comments} .customerName=${personName(t.contact)}></ticket-thread>
           </section>
-          <reply-box .number=${t.number} .customerEmail=${t.contact.email} @comment-added=${() => this.load()}></reply-box>
+          <reply-box .number=${t.number} .customerEmail=${t.contact.email} .status=${t.status} @comment-added=${() => this.load()}></reply-box>
           <details class="card">
             <summary>History (${t.events.length})</summary>
             <ol>${t.events.map((e) => html`<li>
               <time datetime=${e.at} title=${fullTime(e.at)}>${relativeTime(e.at)}</time>:
-              ${e.actor.kind === 'operator' ? e.actor.name ?? 'An operator' : e.actor.kind === 'customer' ? 'The customer' : 'The system'}
-              ${EVENT_LABELS[e.type] ?? e.type}${this.changeText(e.changes)}
+              ${historySentence(e, (id) => this.operatorList.find((o) => o.id === id)?.name ?? `operator ${id}`)}
             </li>`)}</ol>
           </details>
         </div>
@@ -220,13 +236,6 @@ export class TicketView extends LitElement {
         </aside>
       </div>
     `;
-  }
-
-  private changeText(changes: Record<string, { from: unknown; to: unknown }>) {
-    const shown = Object.entries(changes).filter(([field]) => ['status', 'priority'].includes(field));
-    if (!shown.length) return '';
-    const label = (field: string, value: unknown) => (field === 'status' ? STATUS_LABELS[value as keyof typeof STATUS_LABELS] : PRIORITY_LABELS[value as keyof typeof PRIORITY_LABELS]) ?? String(value);
-    return `: ${shown.map(([field, { from, to }]) => `${field} ${label(field, from)} → ${label(field, to)}`).join(', ')}`;
   }
 }
 customElements.define('ticket-view', TicketView);

@@ -1,0 +1,58 @@
+/**
+ * A ticket's audit trail as sentences a person would write: "Olivia set the status from
+ * In Progress to Waiting", "Olivia reassigned it from Bob to Carl". Pure, for every UI.
+ */
+import { PRIORITY_LABELS, STATUS_LABELS, TICKET_PRIORITIES, TicketPriority, TicketStatus } from './ticket';
+
+export interface HistoryEntry {
+  type: string;
+  actor: { kind: string; id: number | null; name: string | null };
+  changes: Record<string, { from: unknown; to: unknown }>;
+}
+
+const statusLabel = (value: unknown) => STATUS_LABELS[value as TicketStatus] ?? String(value);
+const priorityLabel = (value: unknown) => PRIORITY_LABELS[value as TicketPriority] ?? String(value);
+const fromTo = (label: (value: unknown) => string, { from, to }: { from: unknown; to: unknown }) =>
+  (from === null || from === undefined ? `to ${label(to)}` : `from ${label(from)} to ${label(to)}`);
+
+/** `operatorName` names an assignee by ID (the audit records IDs). */
+export function historySentence(entry: HistoryEntry, operatorName: (id: number) => string): string {
+  const who = entry.actor.kind === 'operator' ? entry.actor.name ?? 'An operator' : entry.actor.kind === 'customer' ? 'The customer' : 'The helpdesk';
+  const change = entry.changes;
+  const name = (id: unknown) => (typeof id === 'number' ? operatorName(id) : 'nobody');
+  switch (entry.type) {
+    case 'create': {
+      const parts = [
+        change.status ? statusLabel(change.status.to) : null,
+        change.priority ? `${priorityLabel(change.priority.to)} priority` : null,
+        change.assigneeId ? `assigned to ${name(change.assigneeId.to)}` : null,
+      ].filter(Boolean);
+      return `${who} opened the ticket${parts.length ? ` (${parts.join(', ')})` : ''}`;
+    }
+    case 'assign': {
+      const { from, to } = change.assigneeId ?? { from: null, to: null };
+      if (to === null) return `${who} unassigned it (was ${name(from)})`;
+      if (from === null) return entry.actor.kind === 'operator' && entry.actor.id === to ? `${who} took it` : `${who} assigned it to ${name(to)}`;
+      return `${who} reassigned it from ${name(from)} to ${name(to)}`;
+    }
+    case 'set_status':
+      return change.status ? `${who} set the status ${fromTo(statusLabel, change.status)}` : `${who} set the status`;
+    case 'set_priority': {
+      if (!change.priority) return `${who} changed the priority`;
+      const { from, to } = change.priority;
+      const raised = TICKET_PRIORITIES.indexOf(to as TicketPriority) > TICKET_PRIORITIES.indexOf(from as TicketPriority);
+      if (from === null || from === undefined) return `${who} set the priority to ${priorityLabel(to)}`;
+      return `${who} ${raised ? 'raised' : 'lowered'} the priority ${fromTo(priorityLabel, change.priority)}`;
+    }
+    case 'link_customer':
+      return change.customerId?.to === null ? `${who} unlinked the CRM customer` : `${who} linked the CRM customer`;
+    case 'internal_note': return `${who} added an internal note`;
+    case 'public_reply': return `${who} replied to the customer`;
+    case 'customer_message': return `${who} wrote${change.status ? `; the status went ${fromTo(statusLabel, change.status)}` : ''}`;
+    case 'close': return `${who} closed the ticket`;
+    case 'reopen': return `${who} reopened the ticket`;
+    case 'verify_contact': return 'The customer confirmed their email address';
+    case 'rotate_public_link': return `${who} made a new public link; the old one no longer works`;
+    default: return `${who}: ${entry.type.replace(/_/g, ' ')}`;
+  }
+}
