@@ -12,6 +12,7 @@ import { registerErrorHandler, ErrorBody } from './errors';
 import auth, { SESSION_COOKIE, CSRF_HEADER } from './plugins/auth';
 import authRoutes from './routes/auth';
 import operatorRoutes from './routes/operators';
+import profileRoutes from './routes/profile';
 import ticketRoutes from './routes/tickets';
 import publicTicketRoutes from './routes/public-tickets';
 import customerRoutes from './routes/customers';
@@ -139,6 +140,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
     db, counters, secureCookies, loginRateLimit: config.RATE_LIMIT_LOGIN, loginFailuresPerAccount: config.RATE_LIMIT_LOGIN_ACCOUNT,
   });
   await app.register(operatorRoutes, { db });
+  await app.register(profileRoutes, { db, passwordRateLimit: config.RATE_LIMIT_LOGIN });
   await app.register(ticketRoutes, {
     db, commands, queries,
     secretKey: config.SECRET_KEY,

@@ -16,7 +16,7 @@ import {
   TICKET_SOURCES,
   TICKET_STATUSES,
 } from '../domain/ticket';
-import { MIN_PASSWORD_LENGTH, OPERATOR_ROLES } from '../domain/operator';
+import { MAX_SIGNATURE_LENGTH, MIN_PASSWORD_LENGTH, OPERATOR_ROLES } from '../domain/operator';
 import { INBOUND_OUTCOMES } from '../domain/inbound-email';
 import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, WIDGET_MAX_MESSAGE_LENGTH, WIDGET_MAX_NAME_LENGTH, WIDGET_MAX_PHONE_LENGTH } from '../domain/widget';
 
@@ -44,6 +44,7 @@ export const OperatorView = Type.Object({
   name: Type.String(),
   role: Role,
   active: Type.Boolean(),
+  signature: Nullable(Type.String({ description: 'Added under their public replies.' })),
 });
 export type OperatorView = Static<typeof OperatorView>;
 
@@ -55,6 +56,16 @@ export const LoginBody = Type.Object({
 }, { additionalProperties: false });
 
 export const MeView = Type.Object({ operator: OperatorView, csrfToken: Type.String() });
+
+export const UpdateProfileBody = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Shown to customers with every reply.' })),
+  signature: Type.Optional(Nullable(Type.String({ maxLength: MAX_SIGNATURE_LENGTH, description: 'Added under public replies; null or empty: none.' }))),
+}, { additionalProperties: false, minProperties: 1 });
+
+export const ChangePasswordBody = Type.Object({
+  currentPassword: Type.String({ minLength: 1, maxLength: 1000 }),
+  newPassword: Type.String({ minLength: 1, maxLength: 1000 }),
+}, { additionalProperties: false });
 
 export const ContactInput = Type.Object({
   email: Type.Optional(Nullable(Email)),

@@ -16,6 +16,8 @@ export class Operator extends Model<InferAttributes<Operator>, InferCreationAttr
   declare passwordHash: string;
   declare role: OperatorRole;
   declare active: CreationOptional<boolean>;
+  /** Added under their public replies. */
+  declare signature: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -143,6 +145,7 @@ export function connectDatabase(url: string, options: { logging?: (sql: string) 
     passwordHash: { type: text, allowNull: false },
     role: { type: text, allowNull: false },
     active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+    signature: { type: text, allowNull: true },
     createdAt: DataTypes.DATE,
     updatedAt: DataTypes.DATE,
   }, { sequelize, tableName: 'operators', ...common });

@@ -16,6 +16,7 @@ import * as mailIdentity from './migrations/0013-mail-identity';
 import * as createKeyDigest from './migrations/0014-create-key-digest';
 import * as contactEmailVerified from './migrations/0015-contact-email-verified';
 import * as failedNotifications from './migrations/0016-failed-notifications';
+import * as operatorSignature from './migrations/0017-operator-signature';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -35,6 +36,7 @@ const MIGRATIONS = [
   { name: '0014-create-key-digest', ...createKeyDigest },
   { name: '0015-contact-email-verified', ...contactEmailVerified },
   { name: '0016-failed-notifications', ...failedNotifications },
+  { name: '0017-operator-signature', ...operatorSignature },
 ];
 
 export function migrator(sequelize: Sequelize) {

@@ -8,3 +8,6 @@ export const ROLE_DESCRIPTIONS: Record<OperatorRole, string> = {
   admin: 'handles tickets, and manages operators and mailboxes',
   agent: 'handles tickets and customers',
 };
+
+/** Longest signature an operator can put under their replies. */
+export const MAX_SIGNATURE_LENGTH = 2000;

@@ -496,6 +496,35 @@ describe('Inbound mail', () => {
   });
 });
 
+describe('Your profile', () => {
+  it('an operator renames themselves and sets a signature; the header and later replies show them', async () => {
+    const me = await h.login('agent', 'Administrator');
+    const watched = await newPage();
+    const { page } = watched;
+    await logIn(page, me);
+    await page.getByRole('link', { name: 'Administrator' }).click();
+    await page.getByRole('heading', { name: 'Your profile' }).waitFor();
+    await page.getByLabel('Display name').fill('Petra Support');
+    await page.getByLabel('Signature').fill('Petra\nSupport team');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.getByRole('link', { name: 'Petra Support' }).waitFor();
+    expect((await h.request(me, 'GET', '/api/me')).json().operator).toMatchObject({ name: 'Petra Support', signature: 'Petra\nSupport team' });
+
+    await page.getByLabel('Current password').fill('wrong one');
+    await page.getByLabel('New password', { exact: true }).fill('quiet-harbor-lamps-7');
+    await page.getByLabel('New password again').fill('quiet-harbor-lamps-7');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Your current password is not right.' }).waitFor();
+    await page.getByLabel('Current password').fill(me.password);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor();
+    await page.getByRole('link', { name: 'Tickets', exact: true }).click();
+    await page.getByRole('heading', { name: 'All open' }).waitFor();
+    expectRefusals(watched, [422]);
+  });
+});
+
 describe('Operators', () => {
   it('an admin adds a colleague who can log in, then disables them: logged out and locked out', async () => {
     const ada = await h.login('admin', 'Ada Admin');

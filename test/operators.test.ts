@@ -30,7 +30,7 @@ it('an admin renames, promotes, disables and re-enables an operator; disabling a
 
   expectError(await h.request(agent, 'PATCH', `/api/operators/${created.id}`, { role: 'admin' }), 403, 'forbidden');
   let changed = await h.request(admin, 'PATCH', `/api/operators/${created.id}`, { name: 'Colleague Renamed', role: 'admin' });
-  expect(changed.json()).toEqual({ id: created.id, email, name: 'Colleague Renamed', role: 'admin', active: true });
+  expect(changed.json()).toEqual({ id: created.id, email, name: 'Colleague Renamed', role: 'admin', active: true, signature: null });
   expect((await asColleague()).statusCode).toBe(200);
 
   changed = await h.request(admin, 'PATCH', `/api/operators/${created.id}`, { active: false });
@@ -63,4 +63,45 @@ it('the last active admin can be neither disabled nor made an agent', async () =
   } finally {
     if (others.length) await h.db.sequelize.query('UPDATE operators SET active = true WHERE id IN (:ids)', { replacements: { ids: others.map((o) => o.id) } });
   }
+});
+
+it('an operator sets their own display name, signature and password: customers see the name and the signature; their other sessions end, this one stays', async () => {
+  const me = await h.login('agent', 'Administrator');
+  const elsewhere = await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: me.operator.email, password: me.password }, remoteAddress: '10.99.0.1' });
+  const otherCookie = `hd_session=${elsewhere.cookies.find((c) => c.name === 'hd_session')!.value}`;
+
+  const renamed = await h.request(me, 'PATCH', '/api/me', { name: '  Olivia Support ', signature: 'Olivia\nACME customer care' });
+  expect(renamed.statusCode).toBe(200);
+  expect(renamed.json()).toMatchObject({ name: 'Olivia Support', signature: 'Olivia\nACME customer care' });
+  expect((await h.request(me, 'PATCH', '/api/me', { name: '   ' })).statusCode).toBe(422);
+
+  const email = `profile-${randomUUID().slice(0, 8)}@example.com`;
+  const ticket = (await h.request(me, 'POST', '/api/tickets', { subject: 'Signed', body: 'Help', customer: { email } })).json();
+  await h.request(me, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'A note for us.', visibility: 'internal' });
+  await h.request(me, 'POST', `/api/tickets/${ticket.number}/comments`, { body: 'It is fixed.', visibility: 'public' });
+  await h.smtp.waitFor(() => h.smtp.to(email).length === 1);
+  expect(h.smtp.to(email)[0]!.parsed.text).toContain('It is fixed.\n\nOlivia\nACME customer care');
+  expect(h.smtp.to(email)[0]!.parsed.text).toContain('Olivia Support, ticket #');
+  const page = (await h.request(null, 'GET', `/api/public/tickets/${ticket.publicUrl.split('/t/')[1]}`)).json();
+  expect(page.comments.at(-1)).toMatchObject({ body: 'It is fixed.\n\nOlivia\nACME customer care', author: { name: 'Olivia Support' } });
+  const notes = (await h.request(me, 'GET', `/api/tickets/${ticket.number}`)).json().comments.filter((c: { visibility: string }) => c.visibility === 'internal');
+  expect(notes.map((c: { body: string }) => c.body)).toEqual(['A note for us.']);
+
+  const wrong = await h.request(me, 'POST', '/api/me/password', { currentPassword: 'not-it', newPassword: 'purple-otter-skates-home' });
+  expectError(wrong, 422);
+  expect(wrong.json().message).toMatch(/current password/);
+  expectError(await h.request(me, 'POST', '/api/me/password', { currentPassword: me.password, newPassword: 'password123' }), 422);
+  expect((await h.request(me, 'POST', '/api/me/password', { currentPassword: me.password, newPassword: 'purple-otter-skates-home' })).statusCode).toBe(204);
+  expect((await h.request(me, 'GET', '/api/me')).statusCode).toBe(200);
+  expect((await h.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: otherCookie } })).statusCode).toBe(401);
+  const login = (password: string) => h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: me.operator.email, password }, remoteAddress: '10.99.0.2' });
+  expect((await login(me.password)).statusCode).toBe(401);
+  expect((await login('purple-otter-skates-home')).statusCode).toBe(200);
+});
+
+it('an admin who sets their own password on the Operators screen stays logged in there', async () => {
+  const self = await h.login('admin');
+  const response = await h.request(self, 'PATCH', `/api/operators/${self.operator.id}`, { password: 'seven-lanterns-drift-north' });
+  expect(response.statusCode).toBe(200);
+  expect((await h.request(self, 'GET', '/api/me')).statusCode).toBe(200);
 });

@@ -12,6 +12,8 @@ import './views/customer-view';
 import './views/inbound-mail-view';
 import './views/operators-view';
 import './views/mailboxes-view';
+import './views/profile-view';
+import type { OperatorView } from '../../api/schemas';
 
 /** The logged-in frame: navigation, who is logged in, and the screen the URL names. */
 export class HelpdeskAdmin extends LitElement {
@@ -34,6 +36,8 @@ export class HelpdeskAdmin extends LitElement {
     header nav a:hover { background: #2c3547; color: #fff; }
     header .who { margin-left: auto; display: flex; align-items: center; gap: 0.6rem; font-size: 0.9rem; }
     header .who button { background: transparent; color: #fff; border-color: #5b6578; }
+    header .who a { color: #d7deea; text-decoration: none; padding: 0.35rem 0.6rem; border-radius: 6px; }
+    header .who a[aria-current='page'], header .who a:hover { background: #38435a; color: #fff; }
     main { padding: 1rem; max-width: 1400px; margin: 0 auto; }
     .skip { position: absolute; left: -999px; }
     .skip:focus { left: 1rem; top: 0.5rem; background: #fff; color: #1d2330; padding: 0.3rem 0.6rem; z-index: 10; }
@@ -115,7 +119,7 @@ export class HelpdeskAdmin extends LitElement {
     }
     const section = this.route.name === 'customers' || this.route.name === 'customer' || this.route.name === 'new-customer'
       ? 'customers'
-      : ['new-ticket', 'inbound-mail', 'operators', 'mailboxes'].includes(this.route.name) ? this.route.name : 'tickets';
+      : ['new-ticket', 'inbound-mail', 'operators', 'mailboxes', 'profile'].includes(this.route.name) ? this.route.name : 'tickets';
     const current = (name: string) => (section === name ? 'page' : undefined);
     return html`
       <a class="skip" href="#main">Skip to content</a>
@@ -130,7 +134,7 @@ export class HelpdeskAdmin extends LitElement {
           ${this.me.operator.role === 'admin' ? html`<a href="${BASE}/mailboxes" aria-current=${current('mailboxes') ?? 'false'}>Mailboxes</a>` : null}
         </nav>
         <div class="who">
-          <span>${this.me.operator.name}</span>
+          <a href="${BASE}/profile" aria-current=${current('profile') ?? 'false'} title="Your profile: name, signature, password">${this.me.operator.name}</a>
           <button type="button" @click=${() => this.logout()}>Log out</button>
         </div>
       </header>
@@ -149,6 +153,9 @@ export class HelpdeskAdmin extends LitElement {
       case 'new-customer': return html`<customer-view .customerId=${null}></customer-view>`;
       case 'inbound-mail': return html`<inbound-mail-view .params=${route.params}></inbound-mail-view>`;
       case 'operators': return html`<operators-view .me=${me}></operators-view>`;
+      case 'profile': return html`<profile-view .me=${me} @profile-changed=${(event: CustomEvent<OperatorView>) => {
+        this.me = { ...this.me!, operator: event.detail };
+      }}></profile-view>`;
       case 'mailboxes': return me.role === 'admin'
         ? html`<mailboxes-view></mailboxes-view>`
         : html`<h1>Mailboxes</h1><p>Only an admin can see and change the mailboxes.</p>`;

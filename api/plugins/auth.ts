@@ -15,6 +15,7 @@ export interface AuthenticatedOperator {
   name: string;
   role: Operator['role'];
   active: boolean;
+  signature: string | null;
   csrfToken: string;
 }
 
@@ -36,8 +37,11 @@ declare module 'fastify' {
       destroy(token: string): Promise<void>;
       /** Called with the session token of every session that is logged out. */
       onEnd(listener: (ended: EndedSessions) => void): void;
-      /** Ends every session of an operator (disabled, new password), streams included. */
-      endAllOf(operatorId: number): Promise<void>;
+      /**
+       * Ends every session of an operator (disabled, new password), streams included;
+       * `except`: the session of the operator who set their own password.
+       */
+      endAllOf(operatorId: number, except?: string): Promise<void>;
       /** When the session ends if nothing extends it; null once it has ended or its operator is disabled. */
       validUntil(token: string): Promise<Date | null>;
     };
@@ -45,7 +49,7 @@ declare module 'fastify' {
 }
 
 /** Sessions that just ended: one by its token (logout), or all of an operator's. */
-export type EndedSessions = { token: string } | { operatorId: number };
+export type EndedSessions = { token: string } | { operatorId: number; except?: string };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** When a session ends: idle expiry, but never later than its absolute lifetime (`:maxAgeMs`). */
@@ -87,10 +91,11 @@ export default fp<{ db: Database; sessionTtlMs: number; sessionMaxAgeMs: number;
     onEnd(listener: (ended: EndedSessions) => void) {
       endListeners.push(listener);
     },
-    async endAllOf(operatorId: number) {
-      await db.Session.destroy({ where: { operatorId } });
+    async endAllOf(operatorId: number, except?: string) {
+      const kept = except === undefined ? null : hashToken(except);
+      await db.Session.destroy({ where: { operatorId, ...(kept ? { tokenHash: { [Op.ne]: kept } } : {}) } });
       // Streams of this process end now; other API processes find out at their next look.
-      for (const listener of endListeners) listener({ operatorId });
+      for (const listener of endListeners) listener({ operatorId, ...(except !== undefined ? { except } : {}) });
     },
     validUntil: (token: string) => validSessionExpiry(db, hashToken(token), sessionMaxAgeMs),
   });
@@ -102,8 +107,9 @@ export default fp<{ db: Database; sessionTtlMs: number; sessionMaxAgeMs: number;
     // Every operator request starts here: one round trip for the session and its operator.
     const [session] = await db.sequelize.query<{
       operator_id: number; csrf_token: string; expires_at: Date; created_at: Date; email: string; name: string; role: Operator['role']; active: boolean;
+      signature: string | null;
     }>(
-      `SELECT s.operator_id, s.csrf_token, ${SESSION_ENDS} AS expires_at, s.created_at, o.email, o.name, o.role, o.active
+      `SELECT s.operator_id, s.csrf_token, ${SESSION_ENDS} AS expires_at, s.created_at, o.email, o.name, o.role, o.active, o.signature
        FROM sessions s JOIN operators o ON o.id = s.operator_id WHERE s.token_hash = :tokenHash`,
       { type: QueryTypes.SELECT, replacements: { tokenHash, maxAgeMs: sessionMaxAgeMs } },
     );
@@ -128,6 +134,7 @@ export default fp<{ db: Database; sessionTtlMs: number; sessionMaxAgeMs: number;
       name: session.name,
       role: session.role,
       active: session.active,
+      signature: session.signature,
       csrfToken: session.csrf_token,
     };
   });

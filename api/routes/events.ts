@@ -17,7 +17,7 @@ export default async function eventRoutes(app: App, { changes, streams, sessionC
   const openStreams = new Set<{ token: string; operatorId: number; end: () => void }>();
   app.sessions.onEnd((ended) => {
     for (const stream of [...openStreams]) {
-      if ('token' in ended ? stream.token === ended.token : stream.operatorId === ended.operatorId) stream.end();
+      if ('token' in ended ? stream.token === ended.token : stream.operatorId === ended.operatorId && stream.token !== ended.except) stream.end();
     }
   });
 

@@ -5,9 +5,10 @@ import type { Database } from '../../db';
 import { ErrorBody, conflict, notFound, unprocessable } from '../errors';
 import { CreateOperatorBody, IdParams, OperatorView, UpdateOperatorBody } from '../schemas';
 import { hashPassword, passwordProblem } from '../../security/passwords';
+import { SESSION_COOKIE } from '../plugins/auth';
 
-export function operatorView(o: { id: number; email: string; name: string; role: OperatorView['role']; active: boolean }): OperatorView {
-  return { id: o.id, email: o.email, name: o.name, role: o.role, active: o.active };
+export function operatorView(o: { id: number; email: string; name: string; role: OperatorView['role']; active: boolean; signature: string | null }): OperatorView {
+  return { id: o.id, email: o.email, name: o.name, role: o.role, active: o.active, signature: o.signature };
 }
 
 export default async function operatorRoutes(app: App, { db }: { db: Database }) {
@@ -78,7 +79,10 @@ export default async function operatorRoutes(app: App, { db }: { db: Database })
       return operator;
     });
     // Sessions end after the change is committed: a login racing it meets the new state.
-    if (active === false || password !== undefined) await app.sessions.endAllOf(updated.id);
+    // An admin who sets their own password stays logged in here; everywhere else they are out.
+    if (active === false || password !== undefined) {
+      await app.sessions.endAllOf(updated.id, updated.id === request.operator!.id && active !== false ? request.cookies[SESSION_COOKIE] : undefined);
+    }
     return operatorView(updated);
   });
 }

@@ -50,6 +50,8 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
   const { db, commands, queries } = deps;
 
   const actorOf = (request: { operator: { id: number } | null }): Actor => ({ kind: 'operator', id: request.operator!.id });
+  /** What the customer reads: the operator's words and, under them, their signature. */
+  const signed = (body: string, operator: { signature: string | null }) => (operator.signature ? `${body.trimEnd()}\n\n${operator.signature}` : body);
 
   async function detailOrThrow(number: number) {
     const detail = await queries.detail(number);
@@ -122,7 +124,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     const ticket: NewTicket = {
       number,
       subject: request.body.subject,
-      body: request.body.body,
+      body: firstMessage === 'message_to_customer' ? signed(request.body.body, request.operator!) : request.body.body,
       priority: request.body.priority ?? 'normal',
       source: 'admin',
       contact,
@@ -213,7 +215,9 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     if (problem) throw unprocessable(problem);
     await ensureExists(number);
     const key = request.headers['idempotency-key'];
-    const result = await commands.update(number, addOperatorCommentUpdate, [request.body, actorOf(request)],
+    const written = request.body.visibility === 'public' ? { ...request.body, body: signed(request.body.body, request.operator!) } : request.body;
+    if (validateBody(written.body)) throw unprocessable(`${validateBody(written.body)} (with your signature)`);
+    const result = await commands.update(number, addOperatorCommentUpdate, [written, actorOf(request)],
       key ? `comment-${request.operator!.id}-${key}` : undefined);
     const [comment] = result.seq === null ? [] : await queries.comments(number, 'all', result.seq);
     const { tokenVersion: _, ...summary } = (await queries.summary(number))!;
