@@ -16,7 +16,9 @@ import {
   normalizeEmail,
 } from '../domain/ticket';
 import { emailVerificationCode, hashPublicToken, mailedTicketUrl, publicToken } from '../security/public-token';
-import { mailboxAddress, messageIdDomain, notificationKey, notificationMessageId, replyAddress, senderName, threadMessageId } from '../mail/threading';
+import {
+  mailboxAddress, messageIdDomain, notificationKey, notificationMessageId, operatorReplyAddress, replyAddress, senderName, threadMessageId,
+} from '../mail/threading';
 import { PermanentRefusal, smtpMailer } from '../mail/mailer';
 import { open } from '../security/secret-box';
 import { ticketChangeNotification, ticketChangePayload } from '../live/ticket-changes';
@@ -223,7 +225,7 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
       // Everything the mail needs in one round trip: it goes out with every new ticket.
       const [row] = await sequelize.query<NotificationContext>(
         `SELECT t.number, t.subject, t.status, t.contact_email, t.contact_first_name, t.contact_last_name,
-           t.token_version, t.contact_email_verified, n.status AS notification_status, n.attempts,
+           t.token_version, t.contact_email_verified, t.assignee_id, n.status AS notification_status, n.attempts,
            c.visibility AS comment_visibility, c.body AS comment_body, author.name AS author_name,
            m.address AS mailbox_address, m.smtp_sealed,
            CASE WHEN :recipient = 'customer' THEN t.contact_email ELSE assignee.email END AS recipient,
@@ -288,7 +290,10 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
           messageId,
           ...(startsThread ? {} : { inReplyTo: thread, references: [thread] }),
           // A customer's answer to this address lands on this ticket: the signature proves it.
-          ...(recipient === 'customer' ? { replyTo: replyAddress(route.address, row.number, secretKey) } : {}),
+          // The assignee's answer to their mail becomes their public reply: the address says whose.
+          replyTo: recipient === 'customer' || row.assignee_id === null
+            ? replyAddress(route.address, row.number, secretKey)
+            : operatorReplyAddress(route.address, row.number, row.assignee_id, secretKey),
           // RFC 3834: mail no human wrote says so, so other robots don't answer it.
           headers: kind === 'public_reply' || kind === 'outbound_message' ? {} : { 'Auto-Submitted': 'auto-generated' },
         });
@@ -374,6 +379,7 @@ interface NotificationContext {
   contact_last_name: string | null;
   token_version: number;
   contact_email_verified: boolean;
+  assignee_id: number | null;
   notification_status: 'sending' | 'sent' | 'skipped' | 'failed' | null;
   attempts: number | null;
   /** Null when the event wrote no comment (a status change). */

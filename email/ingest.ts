@@ -6,7 +6,8 @@ import type { Database } from '../db';
 import { Contact, MAX_BODY_LENGTH, normalizeEmail, validateContact } from '../domain/ticket';
 import type { InboundOutcome } from '../domain/inbound-email';
 import type { TicketCommands } from '../workflows/ticket/client';
-import { addCustomerMessageUpdate } from '../workflows/ticket/definitions';
+import { addCustomerMessageUpdate, addOperatorCommentUpdate } from '../workflows/ticket/definitions';
+import { operatorReplyFromAddress } from '../mail/threading';
 import {
   InboundMessage,
   MailboxIdentity,
@@ -136,6 +137,35 @@ export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes,
     return { number: ticket.number, verifiesContact: false };
   }
 
+  /**
+   * An operator's mail is never filed as a customer's words. Their answer to the mail that
+   * told them about a ticket (sent to its signed per-operator reply address, from their own
+   * address) is their public reply; anything else from an operator's address, or to such
+   * an address from anyone else, is refused and kept for a look.
+   */
+  async function operatorMail(message: InboundMessage): Promise<{ refusal: string; ticketNumber: number | null } | { ticketNumber: number; operatorId: number } | null> {
+    const answered = [...message.to, ...message.cc]
+      .map((address) => operatorReplyFromAddress(address, mailbox.address, mailbox.secretKey))
+      .find((found) => found !== null) ?? null;
+    const sender = normalizeEmail(message.from?.address ?? '');
+    const [operator] = sender === '' ? [] : await sequelize.query<{ id: number; active: boolean }>(
+      'SELECT id, active FROM operators WHERE lower(email) = :sender', { type: QueryTypes.SELECT, replacements: { sender } },
+    );
+    if (!answered && !operator) return null;
+    const ticketNumber = answered?.ticketNumber ?? null;
+    if (!operator || operator.id !== answered?.operatorId) {
+      return {
+        ticketNumber,
+        refusal: operator
+          ? "from an operator's address, not as an answer to their notification: an operator's mail is not filed as a customer's words"
+          : "an answer to an operator's notification, from another address than that operator's",
+      };
+    }
+    if (!operator.active) return { ticketNumber, refusal: 'from a disabled operator' };
+    if (message.automatic !== null) return { ticketNumber, refusal: `an automatic answer from an operator's mailbox (${message.automatic})` };
+    return { ticketNumber: answered.ticketNumber, operatorId: operator.id };
+  }
+
   async function allocateTicketNumber(id: string): Promise<number> {
     // Kept on the inbound row, so a retry opens the same ticket instead of a second one.
     const [row] = await sequelize.query<{ ticket_number: number }>(
@@ -190,8 +220,19 @@ export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes,
     }
     const body = commentBody(parsed.visibleText);
     const automatic = parsed.automatic !== null;
+    const fromOperator = await operatorMail(parsed);
+    if (fromOperator && 'refusal' in fromOperator) {
+      log(`mail ${key} refused: ${fromOperator.refusal}`);
+      return finish(row.id, 'rejected', { ticketNumber: fromOperator.ticketNumber, reason: fromOperator.refusal });
+    }
 
     try {
+      if (fromOperator) {
+        await commands.update(fromOperator.ticketNumber, addOperatorCommentUpdate, [
+          { visibility: 'public', body }, { kind: 'operator', id: fromOperator.operatorId },
+        ], `email-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`);
+        return await finish(row.id, 'appended', { ticketNumber: fromOperator.ticketNumber, reason: 'public reply by the assigned operator, by email' });
+      }
       if (ticketNumber !== null) {
         await commands.update(ticketNumber, addCustomerMessageUpdate, [{
           body, channel: 'email', messageKey: key, automatic,

@@ -71,3 +71,22 @@ export function ticketFromReplyAddress(address: string, mailbox: string, secret:
   if (!match || match[1] !== local || match[4] !== domain) return null;
   return sameSignature(match[3]!, sign(secret, 'reply-to', match[2]!)) ? Number(match[2]) : null;
 }
+
+/**
+ * `support@example.com` → `support+t1042-o7-<signature>@example.com`: the Reply-To of the
+ * mail telling operator 7 about ticket 1042. An answer to it from that operator's own
+ * address is their public reply; the signature binds ticket and operator together.
+ */
+export function operatorReplyAddress(mailbox: string, ticketNumber: number, operatorId: number, secret: string): string {
+  const [local, domain] = mailbox.split('@');
+  return `${local}+t${ticketNumber}-o${operatorId}-${sign(secret, 'operator-reply', `${ticketNumber}:${operatorId}`)}@${domain}`;
+}
+
+/** The ticket and operator a plus-addressed recipient of our mailbox names, if its signature holds. */
+export function operatorReplyFromAddress(address: string, mailbox: string, secret: string): { ticketNumber: number; operatorId: number } | null {
+  const [local, domain] = mailbox.toLowerCase().split('@');
+  const match = /^([^+@]+)\+t(\d+)-o(\d+)-([0-9a-f]+)@(.+)$/i.exec(address.trim().toLowerCase());
+  if (!match || match[1] !== local || match[5] !== domain) return null;
+  return sameSignature(match[4]!, sign(secret, 'operator-reply', `${match[2]}:${match[3]}`))
+    ? { ticketNumber: Number(match[2]), operatorId: Number(match[3]) } : null;
+}

@@ -8,7 +8,7 @@ import { ImapFlow } from 'imapflow';
 import { QueryTypes } from 'sequelize';
 import type { Dovecot } from './support/dovecot';
 import { Harness, Session, eventually, TEST_SECRET_KEY } from './support/harness';
-import { replyAddress } from '../mail/threading';
+import { operatorReplyAddress, replyAddress } from '../mail/threading';
 import { PROCESSED_FLAG } from '../email/imap';
 import { SmtpSink } from './support/smtp-sink';
 import { signingDomain } from './support/dkim';
@@ -122,6 +122,55 @@ describe('answers land on their ticket', () => {
     const reply = await deliver(mail({ From: customer, 'In-Reply-To': ackMessageId }, 'It broke again.'));
     expect(reply.outcome).toBe('appended');
     expect((await ticket(number)).status).toBe('new');
+  });
+});
+
+describe("an operator's mail is never a customer's words", () => {
+  let number: number;
+  let customer: string;
+  let notice: { subject: string; messageId: string; replyTo: string };
+
+  beforeAll(async () => {
+    customer = unique('carol');
+    number = (await deliver(mail({ From: customer, Subject: 'Where is my parcel?' }, 'It did not come.'))).ticket_number!;
+    await h.smtp.waitFor(() => h.smtp.to(customer).length === 1);
+    await h.request(agent, 'PATCH', `/api/tickets/${number}`, { assigneeId: agent.operator.id });
+    const ack = h.smtp.to(customer)[0]!.parsed;
+    await deliver(mail({ From: customer, Subject: `Re: ${ack.subject}`, 'In-Reply-To': ack.messageId! }, 'Still nothing.'));
+    await h.smtp.waitFor(() => h.smtp.to(agent.operator.email).length === 1);
+    const told = h.smtp.to(agent.operator.email)[0]!.parsed;
+    notice = { subject: told.subject!, messageId: told.messageId!, replyTo: told.replyTo!.value[0]!.address! };
+  });
+
+  it('the assignee answers the "customer answered" mail from their own address: it is their public reply, mailed to the customer', async () => {
+    expect(notice.replyTo).toBe(operatorReplyAddress(MAILBOX, number, agent.operator.id, TEST_SECRET_KEY));
+    const answer = await deliver(plainMail(notice.replyTo, {
+      From: `${agent.operator.name} <${agent.operator.email}>`, Subject: `Re: ${notice.subject}`, 'In-Reply-To': notice.messageId,
+    }, 'It ships tomorrow.\r\n\r\nOn Monday, the helpdesk wrote:\r\n> Still nothing.'));
+    expect(answer.outcome).toBe('appended');
+    const t = await ticket(number);
+    expect(t.comments.at(-1)).toMatchObject({ visibility: 'public', body: 'It ships tomorrow.', author: { kind: 'operator', id: agent.operator.id } });
+    await h.smtp.waitFor(() => h.smtp.to(customer).some((m) => m.parsed.text?.includes('It ships tomorrow.')));
+  });
+
+  it('mail from an operator\'s address that does not answer their notification, and mail to that address from anyone else, is refused and kept', async () => {
+    const before = (await ticket(number)).comments.length;
+    const ack = h.smtp.to(customer)[0]!.parsed;
+    // The operator answers the customer's thread (a Cc, a forward): not filed as the customer's words.
+    const sideways = await deliver(mail({ From: agent.operator.email, Subject: `Re: ${ack.subject}`, 'In-Reply-To': ack.messageId! }, 'Internal: call them.'));
+    expect(sideways.outcome).toBe('rejected');
+    expect(sideways.reason).toMatch(/operator's address/);
+    // Someone who got hold of the notification answers to its address.
+    const stranger = await deliver(plainMail(notice.replyTo, { From: unique('mallory'), Subject: `Re: ${notice.subject}` }, 'Refund me.'));
+    expect(stranger.outcome).toBe('rejected');
+    expect(stranger.reason).toMatch(/another address/);
+    // The operator's out-of-office answering the notification.
+    const away = await deliver(plainMail(notice.replyTo, {
+      From: agent.operator.email, Subject: `Out of office: ${notice.subject}`, 'Auto-Submitted': 'auto-replied',
+    }, 'I am away until Monday.'));
+    expect(away.outcome).toBe('rejected');
+    expect((await ticket(number)).comments).toHaveLength(before);
+    expect(h.smtp.to(customer).some((m) => /call them|Refund me|away until/.test(m.parsed.text ?? ''))).toBe(false);
   });
 });
 

@@ -101,7 +101,7 @@ it('npm start runs everything on embedded defaults; Ctrl-C stops it; a second st
   const created = await fetch(`${base()}/api/tickets`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie: session.cookie, 'x-csrf-token': session.csrf },
-    body: JSON.stringify({ subject: 'Kept across restarts', body: 'Still here?', customer: { email: 'keep@example.com' } }),
+    body: JSON.stringify({ subject: 'Kept across restarts', body: 'Still here?', customer: { email: 'keep@example.com' }, acknowledge: true }),
   });
   expect(created.status).toBe(201);
   const { number, publicUrl } = (await created.json()) as { number: number; publicUrl: string };

@@ -152,7 +152,7 @@ it('a ticket with 2,000 comments works: history stays bounded by continuing as n
 describe('idempotency', () => {
   it('a double-clicked "open ticket" (same Idempotency-Key) opens one ticket and sends one acknowledgement', async () => {
     const email = `twice-${randomUUID().slice(0, 8)}@example.com`;
-    const open = () => h.request(agent, 'POST', '/api/tickets', { subject: 'Once', body: 'Only one, please', customer: { email } }, { 'idempotency-key': `open-${email}` });
+    const open = () => h.request(agent, 'POST', '/api/tickets', { subject: 'Once', body: 'Only one, please', customer: { email }, acknowledge: true }, { 'idempotency-key': `open-${email}` });
     const [first, second] = await Promise.all([open(), open()]);
     expect([first.statusCode, second.statusCode]).toEqual([201, 201]);
     expect(second.json().number).toBe(first.json().number);
