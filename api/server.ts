@@ -8,11 +8,12 @@ import { migrate } from '../db/migrate';
 import { ensureFirstOperator } from '../db/first-operator';
 import { buildApp } from './app';
 
-export async function runApi(config: Config & { DATABASE_URL: string; SECRET_KEY: string }) {
+/** `announce: false`: the caller tells of the first operator (npm start, in its banner). */
+export async function runApi(config: Config & { DATABASE_URL: string; SECRET_KEY: string }, { announce = true } = {}) {
   const db = connectDatabase(config.DATABASE_URL);
   await migrate(db.sequelize);
   const first = await ensureFirstOperator(db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, name: config.ADMIN_NAME });
-  if (first.created) {
+  if (first.created && announce) {
     console.log(`api: created the first operator ${first.email}${first.generatedPassword ? ` with the password ${first.generatedPassword} (shown once; change it)` : ''}`);
   }
   const connection = await Connection.connect({ address: temporalAddress(config) });
@@ -21,6 +22,7 @@ export async function runApi(config: Config & { DATABASE_URL: string; SECRET_KEY
   await app.listen({ host: config.HOST, port: config.PORT });
   return {
     app,
+    firstOperator: first,
     async close() {
       await app.close();
       await connection.close();

@@ -3,12 +3,13 @@
  * (a Temporal dev server, an embedded PostgreSQL) under DATA_DIR, then the worker and
  * the API in this process. Ctrl-C stops everything; the next start keeps all data.
  */
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHmac, randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import { join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
-import { Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig, Config, ConfigError } from '../config';
 import { ensureTemporalCli, startTemporalDevServer, PROJECT_ROOT } from './temporal-dev-server';
 import { runWorker } from '../worker/main';
@@ -115,13 +116,43 @@ async function startEmbeddedPostgres(config: Config, dataDir: string, stack: Sto
   return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}/helpdesk`;
 }
 
+const SUPERVISED = 'HELPDESK_STARTED_BY_NPM_START';
+
+/**
+ * Ctrl-C in a terminal signals the whole foreground process group: PostgreSQL and the
+ * Temporal dev server would die at once while the worker still drains. So the helpdesk
+ * runs in a process group of its own, under this process, which alone takes the signal
+ * and asks it once to stop: it then stops its parts in order.
+ */
+function supervise() {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    detached: true,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, [SUPERVISED]: '1' },
+  });
+  let askedAt: number | null = null;
+  const stop = () => {
+    // npm passes the terminal's Ctrl-C on as well: one press arrives twice.
+    if (askedAt !== null) {
+      if (Date.now() - askedAt > 2000) console.log('Still stopping: the worker finishes what it is doing first.');
+      return;
+    }
+    askedAt = Date.now();
+    child.kill('SIGTERM');
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
+  child.once('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
 async function main() {
   loadDotEnv();
   const config = loadConfig();
   const dataDir = resolve(PROJECT_ROOT, config.DATA_DIR);
   privateDataDir(dataDir, !config.DATABASE_URL && userInfo().uid === 0);
-  // This process owns Ctrl-C: it stops the parts in reverse order of starting.
-  Runtime.install({ shutdownSignals: [] });
+  // This process owns the stop: it stops the parts in reverse order of starting. The SDK's
+  // own log stays at warnings unless asked for more, so start-up reads as a few lines.
+  const verbose = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace';
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(verbose ? 'INFO' : 'WARN') });
   const stack: Stoppable[] = [];
   let stopping = false;
   const stopAll = async (code: number) => {
@@ -129,12 +160,16 @@ async function main() {
     stopping = true;
     console.log('\nStopping ...');
     for (const part of stack.reverse()) {
-      await part.stop().catch((error) => console.error(`stopping ${part.name}:`, error));
+      await part.stop().then(() => console.log(`  stopped ${part.name}`), (error) => console.error(`stopping ${part.name}:`, error));
     }
     process.exit(code);
   };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+  // The process in the terminal is gone (killed): nobody is left to stop this one later.
+  process.on('disconnect', () => void stopAll(1));
+  // A user's own TEMPORAL_UI_URL (Temporal Web behind a proxy, say) is kept.
+  const ownTemporalUiUrl = process.env.TEMPORAL_UI_URL !== undefined && process.env.TEMPORAL_UI_URL !== '';
 
   try {
     const settings: Config = { ...config, OUTBOX_DIR: config.OUTBOX_DIR ?? outboxDir({ ...config, DATA_DIR: dataDir }) };
@@ -154,26 +189,35 @@ async function main() {
       });
       stack.push({ name: 'Temporal dev server', stop: () => server.stop() });
       settings.TEMPORAL_ADDRESS = server.address;
-      settings.TEMPORAL_UI_URL = server.uiUrl;
+      if (!ownTemporalUiUrl) settings.TEMPORAL_UI_URL = server.uiUrl;
     }
 
     settings.DATABASE_URL = config.DATABASE_URL ?? await startEmbeddedPostgres(config, dataDir, stack);
     const serverConfig = settings as Config & { DATABASE_URL: string; SECRET_KEY: string };
 
     await buildUi();
-    const api = await runApi(serverConfig);
+    const api = await runApi(serverConfig, { announce: false });
     stack.push({ name: 'API', stop: () => api.close() });
     const workerStop = new AbortController();
-    const workerDone = runWorker(serverConfig, workerStop.signal).catch((error) => {
+    let workerReady!: () => void;
+    const workerPolling = new Promise<void>((resolve) => { workerReady = resolve; });
+    const workerDone = runWorker(serverConfig, workerStop.signal, workerReady).catch((error) => {
       console.error('worker stopped:', error);
       void stopAll(1);
     });
     stack.push({ name: 'worker', stop: async () => { workerStop.abort(); await workerDone; } });
 
     const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
+    // Said last, once everything answers, so nothing pushes it off the screen.
+    await workerPolling;
+    await waitForHealth(`http://127.0.0.1:${config.PORT}/healthz`);
+    const first = api.firstOperator;
     console.log([
       '',
       'Helpdesk is running.',
+      ...(first.created ? [`  Log in as:      ${first.email}${first.generatedPassword ? ` with the password ${first.generatedPassword} (shown once; change it on your profile)` : ''}`] : []),
+      ...(first.created && config.ADMIN_NAME === 'Administrator'
+        ? [`  Your name:      customers see "Administrator" with your replies; set yours at ${base}/admin/profile`] : []),
       `  Admin UI:       ${base}/admin`,
       `  API:            ${base}/api`,
       `  OpenAPI docs:   ${base}/docs`,
@@ -189,4 +233,14 @@ async function main() {
   }
 }
 
-void main();
+/** The API answers its health check (PostgreSQL and Temporal reachable). */
+async function waitForHealth(url: string) {
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(url).then((response) => response.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+if (process.env[SUPERVISED]) void main();
+else supervise();

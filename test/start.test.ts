@@ -40,19 +40,28 @@ afterAll(async () => {
   if (running && running.exitCode === null) {
     const child = running;
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
+    ctrlC(child);
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
   }
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function npmStart(): Promise<{ child: ChildProcess; output: () => string }> {
-  // What `npm start` runs, without npm in between so the signal reaches it as Ctrl-C would.
+/** Ctrl-C in a terminal: SIGINT to the whole foreground process group, every child of it included. */
+function ctrlC(child: ChildProcess) {
+  process.kill(-child.pid!, 'SIGINT');
+}
+
+function npmStart(extra: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string }> {
+  // What `npm start` runs, in a process group of its own as a terminal's foreground job is.
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, DATABASE_URL: '', TEMPORAL_ADDRESS: '', SMTP_URL: '', SECRET_KEY: '' };
+  delete childEnv.TEMPORAL_UI_URL;
+  Object.assign(childEnv, extra);
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: ROOT,
-    env: { ...process.env, ...env, DATABASE_URL: '', TEMPORAL_ADDRESS: '', SMTP_URL: '', SECRET_KEY: '' },
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   running = child;
   let output = '';
@@ -69,7 +78,7 @@ function npmStart(): Promise<{ child: ChildProcess; output: () => string }> {
 
 async function stop(child: ChildProcess): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGINT');
+  ctrlC(child);
   return exited;
 }
 
@@ -86,7 +95,9 @@ async function login(): Promise<{ cookie: string; csrf: string }> {
 
 it('npm start runs everything on embedded defaults; Ctrl-C stops it; a second start keeps all data', async () => {
   const first = await npmStart();
-  expect(first.output()).toContain('created the first operator boss@example.com');
+  expect(first.output()).toContain('Log in as:      boss@example.com');
+  // The banner comes last, once everything answers: nothing the worker logs pushes it away.
+  expect(first.output().trimEnd().endsWith(`data stays in ${dataDir}`)).toBe(true);
   expect(first.output()).toMatch(/OpenAPI docs: +http:\/\/127\.0\.0\.1:\d+\/docs/);
   expect(first.output()).toMatch(/Temporal Web: +http:\/\/localhost:\d+/);
   expect(await (await fetch(`${base()}/healthz`)).json()).toEqual({ status: 'ok', postgres: true, temporal: true });
@@ -122,15 +133,23 @@ it('npm start runs everything on embedded defaults; Ctrl-C stops it; a second st
   const guess = new PgClient({ host: '127.0.0.1', port: Number(env.EMBEDDED_POSTGRES_PORT), user: 'postgres', password: secret.slice(0, 32), database: 'postgres' });
   await expect(guess.connect()).rejects.toThrow(/password authentication failed/);
 
+  // Ctrl-C reached every process of the group, yet the parts stop one after the other,
+  // PostgreSQL and Temporal last, and nothing meets a server that is already gone.
   expect(await stop(first.child)).toBe(0);
   await expect(fetch(`${base()}/healthz`)).rejects.toThrow();
+  const stopping = first.output().slice(first.output().indexOf('Stopping ...'));
+  expect([...stopping.matchAll(/stopped (.+)/g)].map((m) => m[1])).toEqual(['worker', 'API', 'PostgreSQL', 'Temporal dev server']);
+  expect(stopping).not.toMatch(/lost the PostgreSQL listener|ECONNREFUSED|error/i);
 
-  const second = await npmStart();
-  expect(second.output()).not.toContain('created the first operator');
+  // A Temporal Web address of the user's own (behind a proxy) is kept, not replaced.
+  const second = await npmStart({ TEMPORAL_UI_URL: 'https://temporal.helpdesk.example' });
+  expect(second.output()).toMatch(/Temporal Web: +https:\/\/temporal\.helpdesk\.example/);
+  expect(second.output()).not.toContain('Log in as');
   expect(second.output()).not.toContain('initialising a new database cluster');
   const again = await login();
   const ticket = await (await fetch(`${base()}/api/tickets/${number}`, { headers: { cookie: again.cookie } })).json();
   expect(ticket).toMatchObject({ number, subject: 'Kept across restarts', publicUrl });
+  expect(ticket.workflow.temporalWebUrl).toBe(`https://temporal.helpdesk.example/namespaces/default/workflows/ticket-${number}`);
   // The workflow survived in the dev server's file too: it still takes changes.
   const patched = await fetch(`${base()}/api/tickets/${number}`, {
     method: 'PATCH',

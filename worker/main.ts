@@ -14,7 +14,7 @@ import { createTicketWorker, mailboxesFromConfig } from './index';
 import { startMailboxWorkflows } from '../workflows/mailbox/client';
 import { ticketCommandsFor } from '../workflows/ticket/client';
 
-export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_KEY: string }, signal?: AbortSignal): Promise<void> {
+export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_KEY: string }, signal?: AbortSignal, onReady?: () => void): Promise<void> {
   const db = connectDatabase(config.DATABASE_URL);
   await migrate(db.sequelize);
   const mail = createMailDeps(config);
@@ -42,7 +42,9 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
     for (const m of mailboxes) console.log(`worker: taking mail from ${m.identity.address} (${m.imap.host}:${m.imap.port}/${m.imap.folder})`);
     console.log(`worker: polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${temporalAddress(config)}; mail goes to ${mail.mailer.describe}`);
     signal?.addEventListener('abort', () => worker.shutdown(), { once: true });
-    await worker.run();
+    const running = worker.run();
+    onReady?.();
+    await running;
   } finally {
     await connection.close();
     await clientConnection.close();
