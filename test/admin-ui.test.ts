@@ -394,7 +394,7 @@ describe('Operator-made tickets and the CRM', () => {
     const last = `Crm${randomUUID().slice(0, 6)}`;
     const { page } = await newPage();
     await logIn(page, olivia);
-    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('link', { name: 'Customers', exact: true }).click();
     await page.getByRole('link', { name: 'New customer' }).click();
     await page.getByLabel('First name').fill('Erin');
     await page.getByLabel('Last name').fill(last);
@@ -532,7 +532,7 @@ describe('Operators', () => {
     const password = 'nina-first-password';
     const { page } = await newPage();
     await logIn(page, ada);
-    await page.getByRole('link', { name: 'Operators' }).click();
+    await page.getByRole('link', { name: 'Operators', exact: true }).click();
     // Exact labels: each row's role control is labelled with its operator's name.
     await page.getByLabel('Name', { exact: true }).fill('Nina Newcomer');
     await page.getByLabel('Email', { exact: true }).fill(email);
@@ -546,7 +546,7 @@ describe('Operators', () => {
     await logIn(nina.page, { ...ada, operator: { ...ada.operator, email }, password });
     await nina.page.getByRole('heading', { name: 'All open' }).waitFor();
     // She is an agent: she sees the team but can change nothing in it.
-    await nina.page.getByRole('link', { name: 'Operators' }).click();
+    await nina.page.getByRole('link', { name: 'Operators', exact: true }).click();
     await nina.page.getByText('Only an admin can add or change operators.').waitFor();
     expect(await nina.page.getByRole('button', { name: 'Add operator' }).count()).toBe(0);
 
@@ -572,7 +572,7 @@ describe('Mailboxes', () => {
     const closedPort = await freePort();
     const { page } = await newPage();
     await logIn(page, ada);
-    await page.getByRole('link', { name: 'Mailboxes' }).click();
+    await page.getByRole('link', { name: 'Mailboxes', exact: true }).click();
     await page.getByLabel(/^Name/).fill(name);
     await page.getByLabel('Address customers write to').fill(`${name}@helpdesk.test`);
     await page.getByLabel('IMAP server').fill('127.0.0.1');
@@ -596,8 +596,8 @@ describe('Mailboxes', () => {
   it('is not offered to an agent', async () => {
     const { page } = await newPage();
     await logIn(page, olivia);
-    await page.getByRole('link', { name: 'Operators' }).waitFor();
-    expect(await page.getByRole('link', { name: 'Mailboxes' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Operators', exact: true }).waitFor();
+    expect(await page.getByRole('link', { name: 'Mailboxes', exact: true }).count()).toBe(0);
   });
 });
 

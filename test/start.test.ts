@@ -147,7 +147,7 @@ it('npm start runs everything on embedded defaults; Ctrl-C stops it; a second st
   expect(second.output()).not.toContain('Log in as');
   expect(second.output()).not.toContain('initialising a new database cluster');
   const again = await login();
-  const ticket = await (await fetch(`${base()}/api/tickets/${number}`, { headers: { cookie: again.cookie } })).json();
+  const ticket = await (await fetch(`${base()}/api/tickets/${number}`, { headers: { cookie: again.cookie } })).json() as { workflow: { temporalWebUrl: string } };
   expect(ticket).toMatchObject({ number, subject: 'Kept across restarts', publicUrl });
   expect(ticket.workflow.temporalWebUrl).toBe(`https://temporal.helpdesk.example/namespaces/default/workflows/ticket-${number}`);
   // The workflow survived in the dev server's file too: it still takes changes.
