@@ -602,8 +602,9 @@ describe('Mailboxes', () => {
 });
 
 describe('Layout', () => {
-  it('fits a narrow window without sideways scrolling', async () => {
-    const number = await customerEmailsIn('A rather long subject line to see how the narrow layout wraps it', 'Body', { email: uniqueEmail() });
+  it('fits a narrow window without sideways scrolling; a long address wraps at its @ and dots, never inside a word', async () => {
+    const longAddress = `constantinople.bartholomew-${randomUUID().slice(0, 6)}@customer-service.department.example.com`;
+    const number = await customerEmailsIn('A rather long subject line to see how the narrow layout wraps it', 'Body', { email: longAddress });
     const { page } = await newPage({ width: 400, height: 800 });
     await logIn(page, olivia);
     await page.getByRole('heading', { name: 'All open' }).waitFor();
@@ -614,6 +615,28 @@ describe('Layout', () => {
     await page.getByRole('heading', { name: /A rather long subject/ }).waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
     await screenshot(page, 'admin-ticket-view-narrow');
+    // Where each line of the address starts, as laid out: only at "@…" or ".…" boundaries.
+    const lineStarts = await page.locator('customer-panel dd a .address').evaluate((element) => {
+      const starts: string[] = [];
+      let lastTop: number | null = null;
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      const text = element.textContent ?? '';
+      let offset = 0;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < (node.textContent ?? '').length; i++) {
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const top = range.getBoundingClientRect().top;
+          if (lastTop !== null && top > lastTop + 2) starts.push(text.slice(Math.max(0, offset + i - 1), offset + i + 1));
+          lastTop = top;
+        }
+        offset += (node.textContent ?? '').length;
+      }
+      return starts;
+    });
+    expect(lineStarts.length).toBeGreaterThan(0);
+    for (const start of lineStarts) expect([start, start[0] === '@' || start[1] === '.']).toEqual([start, true]);
   });
 });
 

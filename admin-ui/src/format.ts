@@ -47,4 +47,5 @@ export const plural = (n: number, word: string) => `${count(n)} ${word}${n === 1
  * An email address that may wrap where a person would break it (after the @ and before
  * dots), never in the middle of a name.
  */
-export const address = (email: string) => html`<span class="address">${email.split(/(?=[.@])|(?<=@)/).map((part, i) => (i ? html`<wbr>${part}` : part))}</span>`;
+export const address = (email: string) =>
+  html`<span class="address">${email.split(/(?=[.@])|(?<=@)/).map((part, i) => html`${i ? html`<wbr>` : null}<span>${part}</span>`)}</span>`;

@@ -28,6 +28,7 @@ export const shared = css`
   }
   textarea { width: 100%; resize: vertical; }
   .address { overflow-wrap: normal; word-break: normal; }
+  .address > span { white-space: nowrap; }
   .field { display: flex; flex-direction: column; gap: 0.2rem; min-width: 0; }
   .row { display: flex; gap: 0.6rem; align-items: center; flex-wrap: wrap; }
   .card { background: #fff; border: 1px solid #dde1e8; border-radius: 8px; padding: 1rem; }
