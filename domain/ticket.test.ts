@@ -184,3 +184,60 @@ describe('an address nobody has proven yet', () => {
     expect(d.ok && d.effects).toEqual([]);
   });
 });
+
+describe("an operator's ticket: what its first message is", () => {
+  const byOperator = (over: Partial<NewTicket>) => createTicket({ type: 'create', ticket: newTicket({ source: 'admin', createdBy: 7, ...over }), at });
+  const comment = (effects: Effect[]) => {
+    const persist = effects.find((e) => e.type === 'persist');
+    return persist?.type === 'persist' ? persist.comment : null;
+  };
+
+  it.each<[string, Partial<NewTicket>, object, string[], TicketStatus]>([
+    ["the customer's request, by phone, mailed to nobody", { firstMessage: 'customer_request', channel: 'phone', suppressAcknowledgement: true },
+      { visibility: 'public', authorKind: 'customer', authorId: null, channel: 'phone' }, ['persist', 'link_crm'], 'new'],
+    ["the customer's request, acknowledged", { firstMessage: 'customer_request', channel: 'in_person' },
+      { visibility: 'public', authorKind: 'customer', channel: 'in_person' }, ['persist', 'link_crm', 'notify:ticket_created:customer'], 'new'],
+    ['a message to the customer, mailed as the first mail of the thread', { firstMessage: 'message_to_customer' },
+      { visibility: 'public', authorKind: 'operator', authorId: 7, channel: 'admin' }, ['persist', 'link_crm', 'notify:outbound_message:customer'], 'waiting'],
+    ['an internal note, mailed to nobody', { firstMessage: 'internal_note' },
+      { visibility: 'internal', authorKind: 'operator', authorId: 7 }, ['persist', 'link_crm'], 'new'],
+    ['no choice (runs recorded before it): the opener\'s public words', {},
+      { visibility: 'public', authorKind: 'operator', authorId: 7, channel: 'admin' }, ['persist', 'link_crm', 'notify:ticket_created:customer'], 'new'],
+  ])('%s', (_what, over, expectedComment, effects, status) => {
+    const d = byOperator(over);
+    if (!d.ok) throw new Error(d.message);
+    expect(comment(d.effects)).toMatchObject(expectedComment);
+    expect(kinds(d.effects)).toEqual(effects);
+    expect(d.state.status).toBe(status);
+  });
+});
+
+describe('reply and status in one change', () => {
+  it('a reply sent with closing mails the reply only', () => {
+    const open = ticket({ status: 'in_progress' });
+    const replied = decide(open, { type: 'public_reply', body: 'Fixed.', actor: operator, at });
+    if (!replied.ok) throw new Error(replied.message);
+    const closed = decide(replied.state, { type: 'set_status', status: 'closed', actor: operator, at, withReply: true });
+    if (!closed.ok) throw new Error(closed.message);
+    expect(closed.state.status).toBe('closed');
+    expect(kinds([...replied.effects, ...closed.effects])).toEqual(['persist', 'notify:public_reply:customer', 'persist']);
+  });
+
+  it('closing on its own still tells the customer', () => {
+    const closed = decide(ticket({ status: 'in_progress' }), { type: 'set_status', status: 'closed', actor: operator, at });
+    expect(closed.ok && kinds(closed.effects)).toEqual(['persist', 'notify:ticket_closed:customer']);
+  });
+});
+
+describe('rotating the public link', () => {
+  it('bumps the link version, audited, and mails nobody', () => {
+    const first = decide(ticket(), { type: 'rotate_public_link', actor: operator, at });
+    if (!first.ok) throw new Error(first.message);
+    expect(first.state.linkVersion).toBe(2);
+    const persist = first.effects[0];
+    expect(persist?.type === 'persist' && persist.audit.changes).toEqual({ linkVersion: { from: 1, to: 2 } });
+    expect(kinds(first.effects)).toEqual(['persist']);
+    const second = decide(first.state, { type: 'rotate_public_link', actor: operator, at });
+    expect(second.ok && second.state.linkVersion).toBe(3);
+  });
+});
