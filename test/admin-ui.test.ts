@@ -616,22 +616,25 @@ describe('Layout', () => {
     expect(await overflow()).toBeLessThanOrEqual(0);
     await screenshot(page, 'admin-ticket-view-narrow');
     // Where each line of the address starts, as laid out: only at "@…" or ".…" boundaries.
-    const lineStarts = await page.locator('customer-panel dd a .address').evaluate((element) => {
+    // Runs in the page; this file is type-checked without the DOM's types, hence the `any`s.
+    const lineStarts = await page.locator('customer-panel dd a .address').evaluate((element: any) => {
+      const doc = (globalThis as any).document;
       const starts: string[] = [];
       let lastTop: number | null = null;
-      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-      const text = element.textContent ?? '';
+      const walker = doc.createTreeWalker(element, 4 /* NodeFilter.SHOW_TEXT */);
+      const text: string = element.textContent ?? '';
       let offset = 0;
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        for (let i = 0; i < (node.textContent ?? '').length; i++) {
-          const range = document.createRange();
+        const length: number = node.textContent.length;
+        for (let i = 0; i < length; i++) {
+          const range = doc.createRange();
           range.setStart(node, i);
           range.setEnd(node, i + 1);
-          const top = range.getBoundingClientRect().top;
+          const top: number = range.getBoundingClientRect().top;
           if (lastTop !== null && top > lastTop + 2) starts.push(text.slice(Math.max(0, offset + i - 1), offset + i + 1));
           lastTop = top;
         }
-        offset += (node.textContent ?? '').length;
+        offset += length;
       }
       return starts;
     });
