@@ -1,3 +1,4 @@
+import type { RobotMailKind } from '../domain/inbound-email';
 import { Context } from '@temporalio/activity';
 import type { Database } from '../db';
 import type { TicketCommands } from '../workflows/ticket/client';
@@ -28,6 +29,8 @@ export interface MailboxActivityDeps {
   maxMessageBytes: number;
   maxAttachmentBytes: number;
   pollIntervalMs: number;
+  /** Robot mail that may open a ticket (MAIL_ROBOTS_OPENING_TICKETS). */
+  robotsOpeningTickets?: readonly RobotMailKind[];
   /** Reads each raw mail; the worker's parses in threads, off the event loop. */
   parser: MailParser;
   /** Where DKIM keys and DMARC policies are looked up: the system's DNS unless a test gives its own. */
@@ -46,6 +49,7 @@ export function mailboxActivitySettings(config: Config & { SECRET_KEY: string })
     maxMessageBytes: config.MAIL_MAX_MESSAGE_SIZE,
     maxAttachmentBytes: config.MAIL_MAX_ATTACHMENT_SIZE,
     pollIntervalMs: config.MAIL_POLL_INTERVAL,
+    robotsOpeningTickets: config.MAIL_ROBOTS_OPENING_TICKETS,
   };
 }
 
@@ -85,6 +89,7 @@ export function createMailboxActivities(deps: MailboxActivityDeps) {
         db: deps.db,
         ingest: createMailIngestion({
           db: deps.db, commands: deps.commands, mailbox: { ...mailbox.identity, name }, maxAttachmentBytes: deps.maxAttachmentBytes,
+          robotsOpeningTickets: deps.robotsOpeningTickets,
           parse: (raw) => deps.parser.parse(raw), passesDmarc, log,
         }),
         maxMessageBytes: deps.maxMessageBytes,

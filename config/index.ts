@@ -6,6 +6,7 @@
 
 import { isIP } from 'node:net';
 import { parsePayloadKeys, PayloadKey } from '../security/payload-keys';
+import { TICKET_OPENING_ROBOT_KINDS } from '../domain/inbound-email';
 
 type Parser<T> = (raw: string, name: string) => T;
 
@@ -63,6 +64,14 @@ const optional = <T>(parse: Parser<T>): Parser<T | null> => (raw, name) => (raw 
 const oneOf = <T extends string>(values: readonly T[]): Parser<T> => (raw, name) => {
   if (!values.includes(raw as T)) throw new ConfigProblem(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
   return raw as T;
+};
+
+/** A comma-separated list of some of `values` ("" for none). */
+const someOf = <T extends string>(values: readonly T[]): Parser<T[]> => (raw, name) => {
+  const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+  const wrong = items.filter((item) => !values.includes(item as T));
+  if (wrong.length) throw new ConfigProblem(`${name} takes a comma-separated list of ${values.join(', ')}; "${wrong.join(', ')}" is none of them`);
+  return items as T[];
 };
 
 const payloadKeys: Parser<PayloadKey[]> = (raw, name) => {
@@ -165,6 +174,11 @@ export const SETTINGS = {
     default: '30s',
     doc: 'Longest time one inbound mail may take to read (in a worker thread, off the event loop); a mail that takes longer is kept raw and reported as unparseable.',
     parse: duration,
+  },
+  MAIL_ROBOTS_OPENING_TICKETS: {
+    default: 'auto_reply,mailing_list,no_reply',
+    doc: 'Robot mail that opens a ticket when it answers none, comma-separated: out_of_office, auto_reply, mailing_list, no_reply (empty: none). It never gets an acknowledgement; bounces and reports never open one.',
+    parse: someOf(TICKET_OPENING_ROBOT_KINDS),
   },
   MAIL_POLL_INTERVAL: { default: '60s', doc: 'Longest wait before the mailbox is looked at again when IDLE announces nothing.', parse: duration },
   ADMIN_EMAIL: { default: '', doc: 'First operator (admin), created at start when no operator exists.', parse: optionalText },

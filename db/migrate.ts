@@ -17,6 +17,7 @@ import * as createKeyDigest from './migrations/0014-create-key-digest';
 import * as contactEmailVerified from './migrations/0015-contact-email-verified';
 import * as failedNotifications from './migrations/0016-failed-notifications';
 import * as operatorSignature from './migrations/0017-operator-signature';
+import * as inboundDuplicates from './migrations/0018-inbound-duplicates';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -37,6 +38,7 @@ const MIGRATIONS = [
   { name: '0015-contact-email-verified', ...contactEmailVerified },
   { name: '0016-failed-notifications', ...failedNotifications },
   { name: '0017-operator-signature', ...operatorSignature },
+  { name: '0018-inbound-duplicates', ...inboundDuplicates },
 ];
 
 export function migrator(sequelize: Sequelize) {

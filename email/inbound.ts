@@ -6,6 +6,7 @@
 import { simpleParser, AddressObject, ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
 import { visibleReply } from './reply-text';
+import { classifyMail, MailClass } from './classify';
 import { ticketFromMessageId, ticketFromReplyAddress } from '../mail/threading';
 
 export interface InboundAttachment {
@@ -30,13 +31,17 @@ export interface InboundMessage {
   inReplyTo: string[];
   references: string[];
   attachments: InboundAttachment[];
-  /** Why this mail was written by a machine (RFC 3834 and what mature helpdesks check), or null. */
+  /** What kind of machine wrote this mail (email/classify.ts), or null for a person. */
+  robot: MailClass | null;
+  /** Why this mail was written by a machine, or null: it gets no acknowledgement and moves no ticket. */
   automatic: string | null;
-  /** A delivery-status report: our mail did not arrive. */
+  /** A report about mail (a failure, a delay, an abuse or DMARC report): never a customer's words. */
   bounce: boolean;
-  /** For a bounce: the address that did not take our mail, and the DSN status (RFC 3464). */
+  /** For a failure or delay: the address that did not take the mail, and its status code. */
   bounced: { address: string | null; status: string | null } | null;
 }
+
+const REPORT_KINDS: ReadonlyArray<MailClass['kind']> = ['bounce', 'delay', 'feedback_report'];
 
 /** Longer subjects are cut before anything reads them; a ticket keeps 255 characters. */
 const MAX_SUBJECT_LENGTH = 1000;
@@ -62,38 +67,6 @@ const addresses = (field: AddressObject | AddressObject[] | undefined): Array<{ 
 
 const messageIds = (value: string | string[] | undefined): string[] =>
   (Array.isArray(value) ? value : value ? value.split(/\s+/) : []).map((id) => id.trim()).filter((id) => /^<[^>]+>$/.test(id));
-
-/** Senders that are machines by name. */
-const ROBOT_SENDER = /^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?)([+@]|$)/i;
-
-export function automaticReason(mail: ParsedMail, from: string | null): string | null {
-  const autoSubmitted = rawHeader(mail, 'auto-submitted')?.toLowerCase();
-  if (autoSubmitted && autoSubmitted !== 'no') return `Auto-Submitted: ${autoSubmitted}`;
-  const precedence = rawHeader(mail, 'precedence')?.toLowerCase() ?? '';
-  if (['bulk', 'junk', 'list', 'auto_reply'].includes(precedence)) return `Precedence: ${precedence}`;
-  for (const name of ['x-autoreply', 'x-autorespond', 'x-autoresponder']) {
-    if (rawHeader(mail, name) !== null) return name;
-  }
-  if (rawHeader(mail, 'list-unsubscribe') !== null || rawHeader(mail, 'list-id') !== null) return 'mailing list';
-  const returnPath = rawHeader(mail, 'return-path');
-  if (returnPath !== null && (returnPath === '' || returnPath === '<>')) return 'empty Return-Path';
-  if (from && ROBOT_SENDER.test(from)) return `sender ${from}`;
-  return null;
-}
-
-function isBounce(mail: ParsedMail): boolean {
-  const contentType = mail.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
-  return contentType?.value?.toLowerCase() === 'multipart/report'
-    && (contentType.params?.['report-type'] ?? '').toLowerCase() === 'delivery-status';
-}
-
-/** Reads the delivery-status part's recipient and status, as mail servers write them. */
-function bouncedRecipient(raw: Buffer): { address: string | null; status: string | null } {
-  const text = raw.toString('latin1');
-  const address = /^(?:Final|Original)-Recipient:\s*rfc822;\s*<?([^\s>]+@[^\s>]+)>?/im.exec(text)?.[1] ?? null;
-  const status = /^Status:\s*([245]\.\d{1,3}\.\d{1,3})/im.exec(text)?.[1] ?? null;
-  return { address: address ? address.toLowerCase() : null, status };
-}
 
 /** Counts MIME parts in the raw bytes before parsing, so a bomb never reaches the parser. */
 export function countMimeParts(raw: Buffer): number {
@@ -126,6 +99,8 @@ export async function parseInbound(raw: Buffer): Promise<InboundMessage> {
   // HTML-only mail: the text the customer sees is the HTML's text.
   const fullText = (mail.text ?? (html ? sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }) : '')).replace(/\r\n/g, '\n').trim();
   const visibleText = visibleReply(fullText);
+  const robot = classifyMail(mail);
+  const report = robot !== null && REPORT_KINDS.includes(robot.kind);
   return {
     messageId: mail.messageId ? (mail.messageId.startsWith('<') ? mail.messageId : `<${mail.messageId}>`) : null,
     from,
@@ -138,9 +113,10 @@ export async function parseInbound(raw: Buffer): Promise<InboundMessage> {
     inReplyTo: messageIds(mail.inReplyTo),
     references: messageIds(mail.references),
     attachments: mail.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size, content: a.content })),
-    automatic: automaticReason(mail, from?.address ?? null),
-    bounce: isBounce(mail),
-    bounced: isBounce(mail) ? bouncedRecipient(raw) : null,
+    robot,
+    automatic: robot?.reason ?? null,
+    bounce: report,
+    bounced: report && robot.kind !== 'feedback_report' ? { address: robot.recipient, status: robot.status } : null,
   };
 }
 
@@ -172,6 +148,23 @@ export function findTicketReference(message: InboundMessage, mailbox: MailboxIde
   }
   const tag = /\[#(\d{1,9})\]/.exec(message.subject);
   return tag ? { ticketNumber: Number(tag[1]), via: 'subject_tag', signed: false } : null;
+}
+
+/**
+ * The ticket a report (bounce, delay, abuse report) proves it is about: the mail it returns
+ * carries our signed Message-ID or our signed reply address for it. Anyone can write a
+ * bounce; only our mail carries our signatures.
+ */
+export function reportedTicket(report: MailClass, mailbox: MailboxIdentity): number | null {
+  for (const id of report.returned?.messageIds ?? []) {
+    const ticketNumber = ticketFromMessageId(id, mailbox.messageIdDomain, mailbox.secretKey);
+    if (ticketNumber !== null) return ticketNumber;
+  }
+  for (const address of report.returned?.addresses ?? []) {
+    const ticketNumber = ticketFromReplyAddress(address, mailbox.address, mailbox.secretKey);
+    if (ticketNumber !== null) return ticketNumber;
+  }
+  return null;
 }
 
 /** Mail we sent ourselves (a loop through a forwarder or an alias). */

@@ -6,6 +6,7 @@ import type { Database } from '../db';
 import { Contact, MAX_BODY_LENGTH, normalizeEmail, validateContact } from '../domain/ticket';
 import type { InboundOutcome } from '../domain/inbound-email';
 import type { TicketCommands } from '../workflows/ticket/client';
+import type { MailKind } from './classify';
 import { addCustomerMessageUpdate, addOperatorCommentUpdate } from '../workflows/ticket/definitions';
 import { operatorReplyFromAddress } from '../mail/threading';
 import {
@@ -14,11 +15,12 @@ import {
   UnparseableEmail,
   findTicketReference,
   isOwnMail,
+  reportedTicket,
   splitName,
   ticketSubject,
 } from './inbound';
 
-export type IngestOutcome = Exclude<InboundOutcome, 'received'> | 'duplicate';
+export type IngestOutcome = Exclude<InboundOutcome, 'received'>;
 
 /** The ticket's rules refused the message: final, retrying would meet the same answer. */
 function ruleRejection(error: unknown): string | null {
@@ -43,7 +45,26 @@ export interface MailIngestionDeps {
   parse: (raw: Buffer) => Promise<InboundMessage>;
   /** Whether the sender's domain vouches for the mail (DMARC): a bare subject tag needs it. */
   passesDmarc: (raw: Buffer) => Promise<boolean>;
+  /** Kinds of robot mail that open a ticket when they answer none (MAIL_ROBOTS_OPENING_TICKETS). */
+  robotsOpeningTickets?: readonly MailKind[];
   log: (line: string) => void;
+}
+
+/** Out-of-office replies never open a ticket unless the settings say so; reports never. */
+export const DEFAULT_ROBOTS_OPENING_TICKETS: readonly MailKind[] = ['auto_reply', 'mailing_list', 'no_reply'];
+
+/**
+ * What makes two deliveries the same message: who wrote it, when, about what, and its body.
+ * Relays add their own headers on the way, so the whole raw mail differs between copies.
+ */
+function contentDigest(raw: Buffer): string {
+  const split = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
+  const head = (split >= 0 ? raw.subarray(0, split) : raw).toString('latin1');
+  const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, 'im').exec(head.slice(0, 64 * 1024))?.[1]?.replace(/\s+/g, ' ').trim() ?? '';
+  return createHash('sha256')
+    .update(`${field('from')}\n${field('date')}\n${field('subject')}\n`)
+    .update(split >= 0 ? raw.subarray(split) : Buffer.alloc(0))
+    .digest('hex');
 }
 
 const EMPTY_BODY = '(no text)';
@@ -69,31 +90,51 @@ function messageKey(message: ReceivedMessage, messageId: string | null): string 
  * anything else, so a retry after a crash finds it and carries on with the same ticket
  * number; it is done when this returns, and only then may the mailbox mark it processed.
  */
-export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes, parse, passesDmarc, log }: MailIngestionDeps) {
+export function createMailIngestion({
+  db, commands, mailbox, maxAttachmentBytes, parse, passesDmarc, robotsOpeningTickets = DEFAULT_ROBOTS_OPENING_TICKETS, log,
+}: MailIngestionDeps) {
   const { sequelize } = db;
 
-  async function record(message: ReceivedMessage, key: string, fields: { sender?: string | null; subject?: string | null }) {
-    const [row] = await sequelize.query<{ id: string; outcome: string; ticket_number: number | null }>(
-      `INSERT INTO inbound_emails (mailbox, uid_validity, uid, message_key, sender, subject, size, raw)
-       VALUES (:mailbox, :uidValidity, :uid, :key, :sender, :subject, :size, :raw)
-       ON CONFLICT (mailbox, message_key) DO UPDATE SET mailbox = EXCLUDED.mailbox
-       RETURNING id, outcome, ticket_number`,
+  /**
+   * Every delivery gets its row, known by where it lies in the mailbox: a retry after a
+   * crash finds its own row again, and a second copy of a message gets a row of its own.
+   */
+  async function record(message: ReceivedMessage, key: string, fields: { sender?: string | null; subject?: string | null; digest?: string | null }) {
+    const [row] = await sequelize.query<{ id: string; outcome: string; ticket_number: number | null; message_key: string }>(
+      `INSERT INTO inbound_emails (mailbox, uid_validity, uid, message_key, sender, subject, size, raw, content_digest)
+       VALUES (:mailbox, :uidValidity, :uid, :key, :sender, :subject, :size, :raw, :digest)
+       ON CONFLICT (mailbox, uid_validity, uid) DO UPDATE SET mailbox = EXCLUDED.mailbox
+       RETURNING id, outcome, ticket_number, message_key`,
       {
         type: QueryTypes.SELECT,
         replacements: {
           mailbox: mailbox.name, uidValidity: message.uidValidity, uid: message.uid, key,
           sender: fields.sender ?? null, subject: fields.subject?.slice(0, 1000) ?? null, size: message.size,
-          raw: message.raw ?? message.headers,
+          raw: message.raw ?? message.headers, digest: fields.digest ?? null,
         },
       },
     );
     return row!;
   }
 
-  async function finish(id: string, outcome: IngestOutcome, fields: { ticketNumber?: number | null; reason?: string | null } = {}) {
+  /**
+   * An earlier delivery of the same Message-ID, in any mailbox: the same content makes this
+   * a duplicate of it; other content, a message of its own under a key of its own.
+   */
+  async function earlierDelivery(id: string, key: string, digest: string) {
+    const rows = await sequelize.query<{ id: string; ticket_number: number | null; same: boolean }>(
+      `SELECT id::text AS id, ticket_number, content_digest = :digest AS same FROM inbound_emails
+       WHERE message_key = :key AND id < :id ORDER BY (content_digest = :digest) DESC, id LIMIT 1`,
+      { type: QueryTypes.SELECT, replacements: { id, key, digest } },
+    );
+    return rows[0] ?? null;
+  }
+
+  async function finish(id: string, outcome: IngestOutcome, fields: { ticketNumber?: number | null; reason?: string | null; duplicateOf?: string } = {}) {
     await sequelize.query(
-      `UPDATE inbound_emails SET outcome = :outcome, reason = :reason, ticket_number = coalesce(:ticketNumber, ticket_number), processed_at = now() WHERE id = :id`,
-      { replacements: { id, outcome, reason: fields.reason ?? null, ticketNumber: fields.ticketNumber ?? null } },
+      `UPDATE inbound_emails SET outcome = :outcome, reason = :reason, ticket_number = coalesce(:ticketNumber, ticket_number),
+         duplicate_of = :duplicateOf, processed_at = now() WHERE id = :id`,
+      { replacements: { id, outcome, reason: fields.reason ?? null, ticketNumber: fields.ticketNumber ?? null, duplicateOf: fields.duplicateOf ?? null } },
     );
     return outcome;
   }
@@ -180,7 +221,7 @@ export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes,
     if (message.raw === null) {
       const key = messageKey(message, messageIdFromHeaders(message.headers));
       const row = await record(message, key, {});
-      if (row.outcome !== 'received') return 'duplicate';
+      if (row.outcome !== 'received') return row.outcome as IngestOutcome;
       log(`mail ${key} (${message.size} bytes) is over the size limit; kept its headers only`);
       return finish(row.id, 'too_large', { reason: `${message.size} bytes` });
     }
@@ -192,32 +233,51 @@ export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes,
       if (!(error instanceof UnparseableEmail)) throw error;
       const key = messageKey(message, messageIdFromHeaders(message.raw));
       const row = await record(message, key, {});
-      if (row.outcome !== 'received') return 'duplicate';
+      if (row.outcome !== 'received') return row.outcome as IngestOutcome;
       log(`mail ${key} could not be parsed (${error.message}); kept raw as inbound email ${row.id}`);
       return finish(row.id, 'unparseable', { reason: error.message });
     }
 
-    const key = messageKey(message, parsed.messageId);
-    const row = await record(message, key, { sender: parsed.from?.address, subject: parsed.subject });
-    if (row.outcome !== 'received') return 'duplicate';
+    const digest = contentDigest(message.raw);
+    const row = await record(message, messageKey(message, parsed.messageId), { sender: parsed.from?.address, subject: parsed.subject, digest });
+    if (row.outcome !== 'received') return row.outcome as IngestOutcome;
+    let key = row.message_key;
+    if (parsed.messageId !== null && key === parsed.messageId) {
+      const earlier = await earlierDelivery(row.id, key, digest);
+      if (earlier?.same) {
+        return finish(row.id, 'duplicate', { ticketNumber: earlier.ticket_number, reason: `the same message as inbound mail ${earlier.id}`, duplicateOf: earlier.id });
+      }
+      if (earlier) {
+        // Another message under a Message-ID already seen (a broken mailer, or someone who
+        // wants the first one's answers ignored): a message of its own.
+        key = `${parsed.messageId}#${digest.slice(0, 16)}`;
+        await sequelize.query('UPDATE inbound_emails SET message_key = :key WHERE id = :id', { replacements: { key, id: row.id } });
+      }
+    }
     if (isOwnMail(parsed, mailbox)) return finish(row.id, 'own_mail');
     await storeAttachments(row.id, parsed.attachments);
 
-    const referenced = await referencedTicket(parsed, message.raw);
-    const ticketNumber = referenced?.number ?? null;
-    if (parsed.bounce) {
-      // Recorded against the ticket and the address flagged; never shown to the customer.
-      const ticket = ticketNumber === null ? null : await db.Ticket.findByPk(ticketNumber);
-      const address = parsed.bounced?.address ?? (ticket?.contactEmail ? normalizeEmail(ticket.contactEmail) : null);
-      if (address) {
+    if (parsed.bounce && parsed.robot) {
+      // A report counts for a ticket only when it returns our mail about it (signed): anyone
+      // can write a bounce. Never shown to the customer.
+      const report = parsed.robot;
+      const proven = reportedTicket(report, mailbox);
+      const ticket = proven === null ? null : await db.Ticket.findByPk(proven);
+      const what = [report.reason, report.recipient, report.status].filter(Boolean).join(', ');
+      if (!ticket) return finish(row.id, 'bounce', { reason: `${what}; unrelated: it returns no mail of ours` });
+      const contact = ticket.contactEmail ? normalizeEmail(ticket.contactEmail) : null;
+      if (report.kind === 'bounce' && report.permanent && contact !== null && (report.recipient === null || report.recipient === contact)) {
         await sequelize.query(
           `INSERT INTO bounced_addresses (address, ticket_number, status, bounced_at) VALUES (:address, :ticketNumber, :status, now())
            ON CONFLICT (address) DO UPDATE SET ticket_number = EXCLUDED.ticket_number, status = EXCLUDED.status, bounced_at = now()`,
-          { replacements: { address, ticketNumber, status: parsed.bounced?.status ?? null } },
+          { replacements: { address: contact, ticketNumber: ticket.number, status: report.status } },
         );
       }
-      return finish(row.id, 'bounce', { ticketNumber, reason: [address, parsed.bounced?.status].filter(Boolean).join(' ') || parsed.automatic });
+      return finish(row.id, 'bounce', { ticketNumber: ticket.number, reason: what });
     }
+
+    const referenced = await referencedTicket(parsed, message.raw);
+    const ticketNumber = referenced?.number ?? null;
     const body = commentBody(parsed.visibleText);
     const automatic = parsed.automatic !== null;
     const fromOperator = await operatorMail(parsed);
@@ -242,6 +302,9 @@ export function createMailIngestion({ db, commands, mailbox, maxAttachmentBytes,
         return await finish(row.id, 'appended', { ticketNumber, reason: parsed.automatic });
       }
 
+      if (parsed.robot && !robotsOpeningTickets.includes(parsed.robot.kind)) {
+        return await finish(row.id, 'automatic', { reason: `${parsed.robot.kind.replace(/_/g, ' ')}: ${parsed.robot.reason}` });
+      }
       const contact: Contact = { email: parsed.from?.address ?? null, phone: null, ...splitName(parsed.from?.name ?? null), externalId: null };
       const problem = validateContact(contact);
       if (problem) return await finish(row.id, 'rejected', { reason: `sender: ${problem}` });

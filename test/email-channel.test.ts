@@ -104,14 +104,37 @@ describe('answers land on their ticket', () => {
     expect((await ticket(number)).comments.map((c: { body: string }) => c.body)).not.toContain('Let me in.');
   });
 
-  it('the same message delivered twice leaves one comment', async () => {
+  it('the same message delivered twice leaves one comment, and its copy is recorded as a duplicate of the first', async () => {
     const raw = mail({ From: customer, 'In-Reply-To': ackMessageId }, 'Delivered twice.');
     expect((await deliver(raw)).outcome).toBe('appended');
-    await imap.append('INBOX', raw);
+    // The copy came by another route: a relay added its own header on the way.
+    await imap.append('INBOX', `Received: from relay2.example.com by mx.helpdesk.test\r\n${raw}`);
     const marker = await deliver(mail({ From: customer, 'In-Reply-To': ackMessageId }, 'After the copy.'));
     expect(marker.outcome).toBe('appended');
     const bodies = (await ticket(number)).comments.map((c: { body: string }) => c.body);
     expect(bodies.filter((b: string) => b === 'Delivered twice.')).toHaveLength(1);
+    const messageId = /^Message-ID: (<[^>]+>)/im.exec(raw)![1]!;
+    const rows = await h.db.sequelize.query<{ id: string; outcome: string; duplicate_of: string | null; ticket_number: number | null }>(
+      'SELECT id::text AS id, outcome, duplicate_of::text AS duplicate_of, ticket_number FROM inbound_emails WHERE message_key = :messageId ORDER BY id',
+      { type: QueryTypes.SELECT, replacements: { messageId } },
+    );
+    expect(rows).toEqual([
+      expect.objectContaining({ outcome: 'appended', ticket_number: number }),
+      expect.objectContaining({ outcome: 'duplicate', duplicate_of: rows[0]!.id, ticket_number: number }),
+    ]);
+  });
+
+  it('another message that reuses a Message-ID already seen is a message of its own, not dropped', async () => {
+    const first = mail({ From: customer, 'In-Reply-To': ackMessageId }, 'The first with this ID.');
+    const messageId = /^Message-ID: (<[^>]+>)/im.exec(first)![1]!;
+    expect((await deliver(first)).outcome).toBe('appended');
+    // A broken mailer (or someone who wants this answer ignored) sends another mail under the same ID.
+    const second = mail({ From: customer, 'In-Reply-To': ackMessageId, 'Message-ID': messageId, Subject: 'Another one' }, 'A different answer, same ID.');
+    await imap.append('INBOX', second);
+    const result = await processedMail(h, `${messageId}#`, 30_000, true);
+    expect(result.outcome).toBe('appended');
+    const bodies = (await ticket(number)).comments.map((c: { body: string }) => c.body);
+    expect(bodies).toEqual(expect.arrayContaining(['The first with this ID.', 'A different answer, same ID.']));
   });
 
   it('a reply to a closed ticket reopens it; an out-of-office never does', async () => {
@@ -183,24 +206,59 @@ describe('robots and odd mail', () => {
     expect(h.smtp.to(from)).toHaveLength(0);
   });
 
-  it('a bounce is recorded against its ticket and opens nothing', async () => {
+  /** A delivery report as an MTA writes it, returning the headers of the mail it could not deliver. */
+  const report = (recipient: string, returnedHeaders: string) => mail({
+    From: 'Mail Delivery System <MAILER-DAEMON@mx.example.com>',
+    Subject: 'Undelivered Mail Returned to Sender',
+    'Content-Type': 'multipart/report; report-type=delivery-status; boundary=r',
+  }, `--r\r\nContent-Type: text/plain\r\n\r\nDelivery failed\r\n--r\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.com\r\n\r\n`
+    + `Final-Recipient: rfc822; ${recipient}\r\nAction: failed\r\nStatus: 5.1.1\r\n--r\r\nContent-Type: text/rfc822-headers\r\n\r\n${returnedHeaders}\r\n--r--`);
+
+  it('a bounce that returns our mail is recorded against its ticket, flags the address and opens nothing', async () => {
     const customer = unique('gone');
     const { ticket_number: number } = await deliver(mail({ From: customer }, 'Hi'));
     await h.smtp.waitFor(() => h.smtp.to(customer).length === 1);
-    const ack = h.smtp.to(customer)[0]!.parsed.messageId!;
+    const ack = h.smtp.to(customer)[0]!.parsed;
     const before = await h.db.Ticket.count();
-    const bounce = await deliver(mail({
-      From: 'Mail Delivery System <MAILER-DAEMON@mx.example.com>',
-      To: replyAddress(MAILBOX, number!, TEST_SECRET_KEY),
-      'In-Reply-To': ack,
-      'Content-Type': 'multipart/report; report-type=delivery-status; boundary=r',
-    }, `--r\r\nContent-Type: text/plain\r\n\r\nDelivery failed\r\n--r\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.com\r\n\r\nFinal-Recipient: rfc822; ${customer}\r\nAction: failed\r\nStatus: 5.1.1\r\n--r--`));
+    const bounce = await deliver(report(customer, `Message-ID: ${ack.messageId}\r\nFrom: ${MAILBOX}\r\nTo: ${customer}\r\nSubject: ${ack.subject}`));
     expect(bounce).toMatchObject({ outcome: 'bounce', ticket_number: number });
     expect(await h.db.Ticket.count()).toBe(before);
     const t = await ticket(number!);
     expect(t.comments).toHaveLength(1);
     // The operator sees that the customer's address bounced.
     expect(t.customerPanel.emailBounce).toMatchObject({ status: '5.1.1', ticketNumber: number });
+  });
+
+  it("a forged bounce (no mail of ours in it) flags nobody's address and is recorded as unrelated", async () => {
+    const customer = unique('victim');
+    const { ticket_number: number } = await deliver(mail({ From: customer }, 'Hello'));
+    await h.smtp.waitFor(() => h.smtp.to(customer).length === 1);
+    // Whoever knows the ticket's number and the customer's address can write this.
+    const forged = await deliver(report(customer, `Message-ID: <ticket-${number}.0123456789abcdef0123@helpdesk.test>\r\nTo: ${customer}\r\nSubject: [#${number}] Question`));
+    expect(forged.outcome).toBe('bounce');
+    expect(forged.ticket_number).toBeNull();
+    expect(forged.reason).toMatch(/unrelated/);
+    expect((await ticket(number!)).customerPanel.emailBounce).toBeNull();
+  });
+
+  it('bounces, delay warnings, abuse reports and out-of-office replies of every family open no ticket and get no answer', async () => {
+    const before = await h.db.Ticket.count();
+    const sent = h.smtp.mails.length;
+    for (const [headers, body, outcome] of [
+      [{ From: 'Mail.Delivery.System@mx.provider.example', Subject: 'Undeliverable mail' }, 'Unable to deliver message to the following address(es).\r\n<x@provider.example>: 550 5.2.1', 'bounce'],
+      [{ From: 'post_master@mail.vendor.example', Subject: 'Undeliverable message' }, 'The following message to <y@vendor.example> was undeliverable.', 'bounce'],
+      [{ From: 'relay@filter.example', 'Return-Path': '<MAILER-DAEMON>', Subject: 'Delivery failure' }, 'Your message could not be delivered: 550 5.7.1', 'bounce'],
+      [{ From: 'MAILER-DAEMON@yahoo.example', Subject: 'Failure Notice' }, 'Sorry, we were unable to deliver your message to the following address.', 'bounce'],
+      [{ From: 'MAILER-DAEMON@slow.example', Subject: 'Delayed Mail (still being retried)' }, 'THIS IS A WARNING ONLY. Final-Recipient: rfc822; z@slow.example', 'bounce'],
+      [{ From: 'staff@abuse.example', Subject: 'Abuse report', 'Content-Type': 'multipart/report; report-type=feedback-report; boundary=f' }, '--f\r\nContent-Type: text/plain\r\n\r\nAbuse report\r\n--f--', 'bounce'],
+      [{ From: unique('rita'), Subject: 'Automatic reply: Question' }, 'I am out of the office until Monday.', 'automatic'],
+      [{ From: unique('stefan'), Subject: 'Abwesenheitsnotiz: Rechnung' }, 'Ich bin nicht im Büro.', 'automatic'],
+    ] as Array<[Record<string, string>, string, string]>) {
+      expect([headers.Subject, (await deliver(mail(headers, body))).outcome]).toEqual([headers.Subject, outcome]);
+    }
+    expect(await h.db.Ticket.count()).toBe(before);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(h.smtp.mails.length).toBe(sent);
   });
 
   it('one address gets at most MAIL_RATE_LIMIT_PER_RECIPIENT mails an hour: a loop with another robot ends', async () => {

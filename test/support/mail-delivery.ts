@@ -16,10 +16,11 @@ export function plainMail(to: string, headers: Record<string, string>, body = 'H
 export interface ProcessedMail { outcome: string; ticket_number: number | null; reason: string | null; raw: Buffer | null }
 
 /** Waits until the mailbox is done with the message: what became of it. */
-export function processedMail(h: Harness, messageId: string, timeoutMs = 30_000): Promise<ProcessedMail> {
+export function processedMail(h: Harness, messageId: string, timeoutMs = 30_000, keyPrefix = false): Promise<ProcessedMail> {
   return eventually(async () => {
     const [row] = await h.db.sequelize.query<ProcessedMail>(
-      `SELECT outcome, ticket_number, reason, raw FROM inbound_emails WHERE message_key = :key AND outcome <> 'received'`,
+      `SELECT outcome, ticket_number, reason, raw FROM inbound_emails
+       WHERE ${keyPrefix ? 'starts_with(message_key, :key)' : 'message_key = :key'} AND outcome <> 'received' ORDER BY id`,
       { type: QueryTypes.SELECT, replacements: { key: messageId } },
     );
     return row;
