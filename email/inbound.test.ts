@@ -107,3 +107,72 @@ it('cleans subjects and splits names', () => {
   expect(splitName('Mary Ann Lee')).toEqual({ firstName: 'Mary Ann', lastName: 'Lee' });
   expect(splitName('Cher')).toEqual({ firstName: 'Cher', lastName: null });
 });
+
+describe('bodies that read right', () => {
+  const headers = (extra: string) => `From: Hanna Berg <hanna@example.de>\r\nTo: support@helpdesk.test\r\nSubject: Frage\r\nMessage-ID: <b1@example.de>\r\n${extra}`;
+
+  it('HTML-only mail keeps its paragraphs, lists, links and entities, and loses its quoted history', async () => {
+    const html = '<div>Hallo.</div><div>Jetzt muss ich &lt;wirklich&gt; fragen: Tom &amp; Jerry?</div><ul><li>eins</li><li>zwei</li></ul>'
+      + '<p>Siehe <a href="https://example.de/faq">die FAQ</a>.</p>'
+      + '<div class="gmail_quote">Am Mo., 30. Nov. 2026 um 10:00 schrieb Support &lt;support@helpdesk.test&gt;:<blockquote>Alte Antwort</blockquote></div>';
+    const m = await parseInbound(Buffer.from(`${headers('Content-Type: text/html; charset=utf-8\r\n')}\r\n${html}\r\n`));
+    expect(m.visibleText).toMatch(/^Hallo\.\n+Jetzt muss ich <wirklich> fragen: Tom & Jerry\?/);
+    expect(m.visibleText).toMatch(/eins\n.*zwei/);
+    expect(m.visibleText).toContain('https://example.de/faq');
+    expect(m.visibleText).not.toContain('Alte Antwort');
+    expect(m.visibleText).not.toMatch(/&lt;|&amp;/);
+    expect(m.html).toContain('<ul>');
+  });
+
+  it('an empty text part beside the HTML one: the HTML is the text', async () => {
+    const raw = `${headers('MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=alt\r\n')}\r\n--alt\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\r\n--alt\r\n`
+      + 'Content-Type: text/html; charset=utf-8\r\n\r\n<p>Der Drucker brennt.</p><p>Bitte schnell!</p>\r\n--alt--\r\n';
+    const m = await parseInbound(Buffer.from(raw));
+    expect(m.visibleText).toBe('Der Drucker brennt.\n\nBitte schnell!');
+  });
+
+  it('raw 8-bit Latin-1 without a charset reads as German, subject and body', async () => {
+    const raw = Buffer.concat([
+      Buffer.from('From: jurgen@example.de\r\nTo: support@helpdesk.test\r\nMessage-ID: <b2@example.de>\r\nSubject: '),
+      Buffer.from('Grüße aus München: die Räder sind kaputt', 'latin1'),
+      Buffer.from('\r\n\r\n'),
+      Buffer.from('Schöne Grüße, die Räder und Türen schließen nicht mehr. Können Sie helfen?', 'latin1'),
+      Buffer.from('\r\n'),
+    ]);
+    const m = await parseInbound(raw);
+    expect(m.subject).toBe('Grüße aus München: die Räder sind kaputt');
+    expect(m.visibleText).toBe('Schöne Grüße, die Räder und Türen schließen nicht mehr. Können Sie helfen?');
+  });
+
+  it('Shift_JIS without a charset, and Latin-1 that claims to be UTF-8, read right', async () => {
+    const japanese = '注文した商品がまだ届いていません。配送状況を確認していただけますか。よろしくお願いいたします。';
+    const sjis = await parseInbound(Buffer.concat([
+      Buffer.from('From: taro@example.jp\r\nTo: support@helpdesk.test\r\nSubject: Order\r\nMessage-ID: <b3@example.jp>\r\n\r\n'),
+      (await import('iconv-lite')).default.encode(japanese, 'Shift_JIS'),
+      Buffer.from('\r\n'),
+    ]));
+    expect(sjis.visibleText).toBe(japanese);
+    const claimed = await parseInbound(Buffer.concat([
+      Buffer.from('From: ana@example.es\r\nTo: support@helpdesk.test\r\nSubject: Hola\r\nMessage-ID: <b4@example.es>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'),
+      Buffer.from('La señora García pidió una canción en el décimo año; ¿está aquí la información?', 'latin1'),
+      Buffer.from('\r\n'),
+    ]));
+    expect(claimed.visibleText).toBe('La señora García pidió una canción en el décimo año; ¿está aquí la información?');
+  });
+
+  it('a From without an address falls back to Reply-To, then Sender; a trailing dot is dropped', async () => {
+    const noAddress = await parseInbound(mail({ From: 'Ann Lee', 'Reply-To': 'ann.lee@example.com' }));
+    expect(noAddress.from).toEqual({ address: 'ann.lee@example.com', name: 'Ann Lee' });
+    const bySender = await parseInbound(mail({ From: 'undisclosed', Sender: 'Bob <bob@example.com>' }));
+    expect(bySender.from?.address).toBe('bob@example.com');
+    const dotted = await parseInbound(mail({ From: 'Cleo <cleo@example.com.>' }));
+    expect(dotted.from?.address).toBe('cleo@example.com');
+  });
+
+  it('a forwarded message attached without a name is named after its subject', async () => {
+    const raw = `${headers('MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=fw\r\n')}\r\n--fw\r\nContent-Type: text/plain\r\n\r\nSee the mail below.\r\n--fw\r\n`
+      + 'Content-Type: message/rfc822\r\n\r\nFrom: shop@example.com\r\nSubject: Your order: 77/2026\r\n\r\nShipped.\r\n--fw--\r\n';
+    const m = await parseInbound(Buffer.from(raw));
+    expect(m.attachments.map((a) => a.filename)).toEqual(['Your order 77 2026.eml']);
+  });
+});

@@ -5,6 +5,9 @@
  */
 import { simpleParser, AddressObject, ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
+import { convert as htmlToText } from 'html-to-text';
+import { detect as detectCharset } from 'chardet';
+import iconv from 'iconv-lite';
 import { visibleReply } from './reply-text';
 import { classifyMail, MailClass } from './classify';
 import { ticketFromMessageId, ticketFromReplyAddress } from '../mail/threading';
@@ -58,12 +61,102 @@ const rawHeader = (mail: ParsedMail, name: string): string | null => {
   return line ? line.line.slice(line.line.indexOf(':') + 1).trim() : null;
 };
 
+/** `ann@example.com.` (a trailing dot, valid in DNS, refused by most relays) is `ann@example.com`. */
+const cleanAddress = (address: string) => address.trim().replace(/\.+$/, '');
+
 const addresses = (field: AddressObject | AddressObject[] | undefined): Array<{ address: string; name: string | null }> =>
   (Array.isArray(field) ? field : field ? [field] : [])
     .flatMap((group) => group.value)
     .flatMap((a) => (a.group ? a.group : [a]))
-    .filter((a) => a.address)
-    .map((a) => ({ address: a.address!.trim(), name: a.name?.trim() || null }));
+    .filter((a) => a.address && cleanAddress(a.address).includes('@'))
+    .map((a) => ({ address: cleanAddress(a.address!), name: a.name?.trim() || null }));
+
+/** Who wrote it: From, or when it names no address, Reply-To, then Sender. */
+function author(mail: ParsedMail): { address: string; name: string | null } | null {
+  const from = addresses(mail.from)[0];
+  if (from) return from;
+  const fallback = addresses(mail.replyTo)[0] ?? addresses(mail.headers.get('sender') as AddressObject | undefined)[0];
+  if (!fallback) return null;
+  // A display name in a From without an address still names the person.
+  return { address: fallback.address, name: fallback.name ?? mail.from?.value[0]?.name?.trim() ?? null };
+}
+
+/** The text of an HTML body as a person reads it: paragraphs, line breaks, lists, links and quotes kept. */
+const HTML_TEXT_LIMIT = 2_000_000;
+function textOfHtml(html: string): string {
+  return htmlToText(html.slice(0, HTML_TEXT_LIMIT), {
+    wordwrap: false,
+    selectors: [
+      { selector: 'img', format: 'skip' },
+      { selector: 'a', options: { hideLinkHrefIfSameAsText: true, linkBrackets: ['<', '>'] } },
+      { selector: 'h1', options: { uppercase: false } },
+      { selector: 'h2', options: { uppercase: false } },
+      { selector: 'h3', options: { uppercase: false } },
+      { selector: 'table', format: 'dataTable' },
+    ],
+  });
+}
+
+const isUtf8 = (bytes: Buffer) => {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Mail written in raw 8-bit without saying in which charset (a Subject in Latin-1, a body in
+ * Shift_JIS with no `charset=`), or saying UTF-8 and meaning something else: the charset is
+ * detected and the bytes re-encoded as UTF-8 before parsing, so the text reads right.
+ * Only the header block and the body of a single-part mail are touched.
+ */
+export function withDetectedCharset(raw: Buffer): Buffer {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const split = crlf >= 0 ? crlf : raw.indexOf('\n\n');
+  if (split < 0) return raw;
+  const separator = crlf >= 0 ? 4 : 2;
+  let head = raw.subarray(0, split);
+  let body = raw.subarray(split + separator);
+  let changed = false;
+  const recode = (bytes: Buffer): Buffer | null => {
+    if (!bytes.some((b) => b >= 0x80) || isUtf8(bytes)) return null;
+    const charset = detectCharset(bytes.subarray(0, 64 * 1024));
+    if (!charset || !iconv.encodingExists(charset) || /^utf-?8$/i.test(charset)) return null;
+    return Buffer.from(iconv.decode(bytes, charset), 'utf8');
+  };
+  const newHead = recode(head);
+  if (newHead) {
+    head = newHead;
+    changed = true;
+  }
+  const headText = head.toString('latin1');
+  const type = /^content-type:[ \t]*([^\r\n;]*)([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/im.exec(headText.slice(0, 64 * 1024));
+  const mediaType = (type?.[1] ?? 'text/plain').trim().toLowerCase();
+  const declared = /charset="?([^";\s]+)/i.exec(type?.[2] ?? '')?.[1]?.toLowerCase() ?? null;
+  const transferEncoding = /^content-transfer-encoding:[ \t]*(\S+)/im.exec(headText.slice(0, 64 * 1024))?.[1]?.toLowerCase() ?? '7bit';
+  const plainBytes = ['7bit', '8bit', 'binary'].includes(transferEncoding);
+  if (mediaType.startsWith('text/') && plainBytes && (declared === null || /^(utf-?8|us-ascii)$/.test(declared))) {
+    const newBody = recode(body);
+    if (newBody) {
+      body = newBody;
+      changed = true;
+      // Says UTF-8 now, which it is.
+      const fixedHead = type
+        ? headText.replace(type[0], `Content-Type: ${mediaType}; charset=utf-8`)
+        : `${headText}\r\nContent-Type: text/plain; charset=utf-8`;
+      head = Buffer.from(fixedHead, 'latin1');
+    }
+  }
+  return changed ? Buffer.concat([head, Buffer.from(crlf >= 0 ? '\r\n\r\n' : '\n\n'), body]) : raw;
+}
+
+/** A filename for a forwarded message attached without one: its own subject. */
+function forwardedName(content: Buffer): string {
+  const subject = /^subject:[ \t]*([^\r\n]{1,150})/im.exec(content.subarray(0, 16 * 1024).toString('utf8'))?.[1]?.trim() || 'forwarded message';
+  return `${subject.replace(/[\\/:*?"<>|\x00-\x1f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 100) || 'forwarded message'}.eml`;
+}
 
 const messageIds = (value: string | string[] | undefined): string[] =>
   (Array.isArray(value) ? value : value ? value.split(/\s+/) : []).map((id) => id.trim()).filter((id) => /^<[^>]+>$/.test(id));
@@ -90,14 +183,15 @@ export async function parseInbound(raw: Buffer): Promise<InboundMessage> {
   if (countMimeParts(raw) > MAX_MIME_PARTS) throw new UnparseableEmail(`more than ${MAX_MIME_PARTS} MIME parts`);
   let mail: ParsedMail;
   try {
-    mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 2_000_000 });
+    mail = await simpleParser(withDetectedCharset(raw), { skipImageLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: HTML_TEXT_LIMIT });
   } catch (error) {
     throw new UnparseableEmail(error instanceof Error ? error.message : String(error));
   }
-  const from = addresses(mail.from)[0] ?? null;
+  const from = author(mail);
   const html = typeof mail.html === 'string' ? sanitizeHtml(mail.html) : null;
-  // HTML-only mail: the text the customer sees is the HTML's text.
-  const fullText = (mail.text ?? (html ? sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }) : '')).replace(/\r\n/g, '\n').trim();
+  // HTML-only mail, or an empty text part beside the HTML one: the text is the HTML's, as read.
+  const text = mail.text?.trim() ? mail.text : html ? textOfHtml(html) : '';
+  const fullText = text.replace(/\r\n/g, '\n').trim();
   const visibleText = visibleReply(fullText);
   const robot = classifyMail(mail);
   const report = robot !== null && REPORT_KINDS.includes(robot.kind);
@@ -112,7 +206,10 @@ export async function parseInbound(raw: Buffer): Promise<InboundMessage> {
     html,
     inReplyTo: messageIds(mail.inReplyTo),
     references: messageIds(mail.references),
-    attachments: mail.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size, content: a.content })),
+    attachments: mail.attachments.map((a) => ({
+      filename: a.filename ?? (a.contentType.toLowerCase() === 'message/rfc822' ? forwardedName(a.content) : null),
+      contentType: a.contentType, size: a.size, content: a.content,
+    })),
     robot,
     automatic: robot?.reason ?? null,
     bounce: report,
