@@ -66,7 +66,7 @@ const FAILURE_SUBJECTS: Array<[string, string]> = [
   ['returned mail:', 'Sendmail'],
   ['failure notice', 'qmail / Yahoo'],
   ['undeliverable:', 'Exchange'],
-  ['undeliverable mail', 'Exchange'],
+  ['undeliverable mail', 'Exchange / generic MTA'],
   ['unzustellbar:', 'Exchange (German)'],
   ['non remis :', 'Exchange (French)'],
   ['non remis:', 'Exchange (French)'],
@@ -75,7 +75,8 @@ const FAILURE_SUBJECTS: Array<[string, string]> = [
   ['olevererbart:', 'Exchange (Swedish)'],
   ['niet bezorgd', 'Exchange (Dutch)'],
   ['delivery status notification (failure)', 'Gmail'],
-  ['delivery failure', 'Lotus Domino'],
+  ['mail delivery failure', 'generic MTA or Japanese carrier'],
+  ['delivery failure', 'Lotus Domino / generic MTA'],
   ['delivery has failed', 'Exchange'],
   ['delivery notification: delivery has failed', 'Lotus Domino'],
   ['mail system error - returned mail', 'Mirapoint'],
@@ -85,7 +86,6 @@ const FAILURE_SUBJECTS: Array<[string, string]> = [
   ['undeliverable message', 'generic MTA'],
   ['returned mail', 'generic MTA'],
   ['delivery failure notification', 'generic MTA'],
-  ['mail delivery failure', 'Japanese carrier'],
   ['メール配信エラー', 'Japanese carrier'],
   ['不達', 'Japanese carrier'],
   ['unable to deliver', 'generic MTA'],
@@ -275,7 +275,7 @@ export function classifyMail(mail: ParsedMail): MailClass | null {
 
   // De-facto reports: a report sender, or a failure header, with a failure's subject or text.
   const failedRecipients = header(mail, 'x-failed-recipients');
-  const failureSubject = FAILURE_SUBJECTS.find(([pattern]) => subject.startsWith(pattern) || subject.includes(pattern));
+  const failureSubject = FAILURE_SUBJECTS.find(([pattern]) => subject.startsWith(pattern)) ?? FAILURE_SUBJECTS.find(([pattern]) => subject.includes(pattern));
   const delaySubject = DELAY_SUBJECTS.find((pattern) => subject.startsWith(pattern));
   const text = bodyText(mail);
   const failureBody = FAILURE_BODIES.find(([pattern]) => text.includes(pattern));
