@@ -1,4 +1,4 @@
-import { decide, createTicket, NewTicket, TicketEvent, TicketState, TicketStatus, Effect, REMEMBERED_MESSAGE_KEYS } from './ticket';
+import { decide, createTicket, isValidEmail, NewTicket, TicketEvent, TicketState, TicketStatus, Effect, REMEMBERED_MESSAGE_KEYS } from './ticket';
 
 const at = '2026-01-01T10:00:00.000Z';
 const operator = { kind: 'operator' as const, id: 7 };
@@ -239,5 +239,14 @@ describe('rotating the public link', () => {
     expect(kinds(first.effects)).toEqual(['persist']);
     const second = decide(first.state, { type: 'rotate_public_link', actor: operator, at });
     expect(second.ok && second.state.linkVersion).toBe(3);
+  });
+});
+
+describe('email addresses', () => {
+  it.each(['ann@example.com', 'ann.lee+tag@mail.example.co.uk'])('takes %s', (address) => {
+    expect(isValidEmail(address)).toBe(true);
+  });
+  it.each(['ann@example.com.', 'ann@example..com', 'ann@.example.com', 'ann@example', 'ann example@example.com', 'ann@exa<mple.com'])('refuses %s', (address) => {
+    expect(isValidEmail(address)).toBe(false);
   });
 });

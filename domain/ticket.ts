@@ -227,7 +227,9 @@ export function validateSubject(subject: string): string | null {
 const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 
 export function isValidEmail(email: string): boolean {
-  return email.length <= 254 && EMAIL_PATTERN.test(email);
+  // A trailing dot or an empty label is valid DNS but refused by most relays: mail to it bounces.
+  const domain = email.slice(email.lastIndexOf('@') + 1);
+  return email.length <= 254 && EMAIL_PATTERN.test(email) && !domain.endsWith('.') && !domain.includes('..') && !domain.startsWith('.');
 }
 
 export function normalizeEmail(email: string): string {
