@@ -1,4 +1,5 @@
 import type { RobotMailKind } from '../domain/inbound-email';
+import { createTicketIntake } from '../intake/open-ticket';
 import { Context } from '@temporalio/activity';
 import type { Database } from '../db';
 import type { TicketCommands } from '../workflows/ticket/client';
@@ -56,6 +57,7 @@ export function mailboxActivitySettings(config: Config & { SECRET_KEY: string })
 export function createMailboxActivities(deps: MailboxActivityDeps) {
   const passesDmarc = dmarcVerifier(deps.dnsResolver);
   const byName = new Map(deps.mailboxes.map((m) => [m.name, m]));
+  const intake = createTicketIntake({ db: deps.db, commands: deps.commands });
 
   /** A mailbox by name: from the environment, else an active one from the database. */
   async function resolve(name: string): Promise<MailboxConfig | null> {
@@ -88,7 +90,7 @@ export function createMailboxActivities(deps: MailboxActivityDeps) {
         imap: mailbox.imap,
         db: deps.db,
         ingest: createMailIngestion({
-          db: deps.db, commands: deps.commands, mailbox: { ...mailbox.identity, name }, maxAttachmentBytes: deps.maxAttachmentBytes,
+          db: deps.db, commands: deps.commands, intake, mailbox: { ...mailbox.identity, name }, maxAttachmentBytes: deps.maxAttachmentBytes,
           robotsOpeningTickets: deps.robotsOpeningTickets,
           parse: (raw) => deps.parser.parse(raw), passesDmarc, log,
         }),

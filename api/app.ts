@@ -11,6 +11,7 @@ import type { Database } from '../db';
 import { registerErrorHandler, ErrorBody } from './errors';
 import auth, { SESSION_COOKIE, CSRF_HEADER } from './plugins/auth';
 import authRoutes from './routes/auth';
+import { createTicketIntake } from '../intake/open-ticket';
 import operatorRoutes from './routes/operators';
 import profileRoutes from './routes/profile';
 import ticketRoutes from './routes/tickets';
@@ -59,6 +60,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
 
   const secureCookies = config.PUBLIC_URL.startsWith('https:');
   const commands = ticketCommandsFor(temporal, config, workflowTimeoutMs);
+  const intake = createTicketIntake({ db, commands });
   const queries = createTicketQueries(db);
 
   const changes = ticketChangeHub(config.DATABASE_URL, (line) => app.log.warn(line));
@@ -142,7 +144,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
   await app.register(operatorRoutes, { db });
   await app.register(profileRoutes, { db, passwordRateLimit: config.RATE_LIMIT_LOGIN });
   await app.register(ticketRoutes, {
-    db, commands, queries,
+    db, commands, intake, queries,
     secretKey: config.SECRET_KEY,
     publicUrl: config.PUBLIC_URL,
     temporalUiUrl: config.TEMPORAL_UI_URL,
@@ -154,7 +156,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
   await app.register(publicTicketRoutes, { db, commands, queries, changes, streams, rateLimit: config.RATE_LIMIT_PUBLIC, secretKey: config.SECRET_KEY });
   await app.register(eventRoutes, { changes, streams, sessionCheckMs: config.EVENT_STREAM_SESSION_CHECK });
   await app.register(widgetRoutes, {
-    db, commands,
+    db, intake,
     secretKey: config.SECRET_KEY,
     publicUrl: config.PUBLIC_URL,
     widgetSecret: config.WIDGET_SECRET ?? '',

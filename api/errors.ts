@@ -4,6 +4,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { RejectionReason } from '../domain/ticket';
 import { TicketWorkflowUnavailable } from '../workflows/ticket/client';
+import { CreationKeyReused } from '../db/ticket-numbers';
 
 /** Every error the API answers with: a stable code for programs, a sentence for people. */
 export const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() }, { $id: 'ErrorBody' });
@@ -50,6 +51,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpError | Error, request, reply) => {
     if (error instanceof HttpError) {
       return reply.code(error.statusCode).send({ error: error.code, message: error.message });
+    }
+    if (error instanceof CreationKeyReused) {
+      return reply.code(409).send({ error: 'idempotency_key_reused', message: error.message });
     }
     if (error instanceof TicketWorkflowUnavailable) {
       return reply.code(503).send({ error: 'workflow_unavailable', message: error.message });

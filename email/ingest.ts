@@ -7,6 +7,7 @@ import { Contact, MAX_BODY_LENGTH, normalizeEmail, validateContact } from '../do
 import type { InboundOutcome } from '../domain/inbound-email';
 import type { TicketCommands } from '../workflows/ticket/client';
 import type { MailKind } from './classify';
+import type { TicketIntake } from '../intake/open-ticket';
 import { addCustomerMessageUpdate, addOperatorCommentUpdate } from '../workflows/ticket/definitions';
 import { operatorReplyFromAddress } from '../mail/threading';
 import {
@@ -39,6 +40,8 @@ export interface ReceivedMessage {
 export interface MailIngestionDeps {
   db: Database;
   commands: TicketCommands;
+  /** Opens the tickets new mail asks for (intake/open-ticket.ts). */
+  intake: TicketIntake;
   mailbox: MailboxIdentity & { name: string };
   maxAttachmentBytes: number;
   /** Parses raw mail; a server parses off its event loop (`threadedMailParser`). */
@@ -91,7 +94,7 @@ function messageKey(message: ReceivedMessage, messageId: string | null): string 
  * number; it is done when this returns, and only then may the mailbox mark it processed.
  */
 export function createMailIngestion({
-  db, commands, mailbox, maxAttachmentBytes, parse, passesDmarc, robotsOpeningTickets = DEFAULT_ROBOTS_OPENING_TICKETS, log,
+  db, commands, intake, mailbox, maxAttachmentBytes, parse, passesDmarc, robotsOpeningTickets = DEFAULT_ROBOTS_OPENING_TICKETS, log,
 }: MailIngestionDeps) {
   const { sequelize } = db;
 
@@ -207,16 +210,6 @@ export function createMailIngestion({
     return { ticketNumber: answered.ticketNumber, operatorId: operator.id };
   }
 
-  async function allocateTicketNumber(id: string): Promise<number> {
-    // Kept on the inbound row, so a retry opens the same ticket instead of a second one.
-    const [row] = await sequelize.query<{ ticket_number: number }>(
-      `UPDATE inbound_emails SET ticket_number = coalesce(ticket_number, nextval('ticket_number_seq')::int)
-       WHERE id = :id RETURNING ticket_number`,
-      { type: QueryTypes.SELECT, replacements: { id } },
-    );
-    return row!.ticket_number;
-  }
-
   return async function ingest(message: ReceivedMessage): Promise<IngestOutcome> {
     if (message.raw === null) {
       const key = messageKey(message, messageIdFromHeaders(message.headers));
@@ -308,9 +301,7 @@ export function createMailIngestion({
       const contact: Contact = { email: parsed.from?.address ?? null, phone: null, ...splitName(parsed.from?.name ?? null), externalId: null };
       const problem = validateContact(contact);
       if (problem) return await finish(row.id, 'rejected', { reason: `sender: ${problem}` });
-      const number = row.ticket_number ?? await allocateTicketNumber(row.id);
-      await commands.create({
-        number,
+      const number = await intake.open({ numberFrom: { inboundEmailId: row.id }, ticket: {
         subject: ticketSubject(parsed.subject),
         body,
         priority: 'normal',
@@ -321,7 +312,7 @@ export function createMailIngestion({
         assigneeId: null,
         messageKey: key,
         suppressAcknowledgement: automatic,
-      });
+      } });
       return await finish(row.id, 'created', { ticketNumber: number, reason: parsed.automatic });
     } catch (error) {
       const rejection = ruleRejection(error);

@@ -11,6 +11,7 @@ import { freePort } from './support/ports';
 import { launchBrowser, openPage, screenshot, WatchedPage } from './support/browser';
 import { ticketCommandsFor } from '../workflows/ticket/client';
 import { createMailIngestion } from '../email/ingest';
+import { createTicketIntake } from '../intake/open-ticket';
 
 let h: Harness;
 let browser: Browser;
@@ -442,9 +443,11 @@ describe('Operator-made tickets and the CRM', () => {
 
 describe('Inbound mail', () => {
   it('lists what the mailbox took and what became of it, reports a mail that made no ticket and offers its original', async () => {
+    const commands = ticketCommandsFor(h.temporal, h.config);
     const ingest = createMailIngestion({
       db: h.db,
-      commands: ticketCommandsFor(h.temporal, h.config),
+      commands,
+      intake: createTicketIntake({ db: h.db, commands }),
       mailbox: { name: `support-${randomUUID().slice(0, 6)}`, address: 'support@helpdesk.test', messageIdDomain: 'helpdesk.test', secretKey: h.config.SECRET_KEY },
       maxAttachmentBytes: 1_000_000,
       parse: (raw) => h.parser.parse(raw),

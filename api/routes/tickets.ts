@@ -19,13 +19,15 @@ import {
 } from '../schemas';
 import type { TicketCommands } from '../../workflows/ticket/client';
 import { attachmentContent, sendAttachment, TicketQueries } from '../tickets/queries';
-import { allocateTicketNumber, creationKey } from '../tickets/numbers';
+import { creationKey } from '../../db/ticket-numbers';
+import type { TicketIntake } from '../../intake/open-ticket';
 import { addOperatorCommentUpdate, changeTicketUpdate, ticketWorkflowId } from '../../workflows/ticket/definitions';
 import { publicToken, ticketUrl } from '../../security/public-token';
 
 export interface TicketRouteDeps {
   db: Database;
   commands: TicketCommands;
+  intake: TicketIntake;
   queries: TicketQueries;
   secretKey: string;
   publicUrl: string;
@@ -47,7 +49,7 @@ export function contactFrom(input: { email?: string | null; phone?: string | nul
 }
 
 export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
-  const { db, commands, queries } = deps;
+  const { db, commands, queries, intake } = deps;
 
   const actorOf = (request: { operator: { id: number } | null }): Actor => ({ kind: 'operator', id: request.operator!.id });
   /** What the customer reads: the operator's words and, under them, their signature. */
@@ -113,7 +115,6 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     if (problem) throw unprocessable(problem);
     await ensureActiveOperator(request.body.assigneeId);
     const key = request.headers['idempotency-key'];
-    const number = await allocateTicketNumber(db, creationKey(key ? `${request.operator!.id}:${key}` : null, request.body));
     const firstMessage = request.body.firstMessage ?? 'customer_request';
     if (firstMessage !== 'customer_request' && (request.body.channel !== undefined || request.body.acknowledge !== undefined)) {
       throw unprocessable('"channel" and "acknowledge" are for a customer\'s request (firstMessage "customer_request").');
@@ -121,8 +122,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     if (firstMessage === 'message_to_customer' && !contact.email) {
       throw unprocessable('A message to the customer needs their email address.');
     }
-    const ticket: NewTicket = {
-      number,
+    const ticket: Omit<NewTicket, 'number'> = {
       subject: request.body.subject,
       body: firstMessage === 'message_to_customer' ? signed(request.body.body, request.operator!) : request.body.body,
       priority: request.body.priority ?? 'normal',
@@ -136,7 +136,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
       firstMessage,
       ...(firstMessage === 'customer_request' ? { channel: request.body.channel ?? 'phone' } : {}),
     };
-    await commands.create(ticket);
+    const number = await intake.open({ ticket, numberFrom: { creationKey: creationKey(key ? `${request.operator!.id}:${key}` : null, request.body) } });
     return reply.code(201).send(await detailOrThrow(number));
   });
 

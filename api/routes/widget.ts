@@ -7,7 +7,8 @@ import type { Database } from '../../db';
 import { ErrorBody, HttpError, unprocessable } from '../errors';
 import { IdempotencyHeaders, WidgetIdentityHeaders, WidgetTicketBody, WidgetTicketView } from '../schemas';
 import type { TicketCommands } from '../../workflows/ticket/client';
-import { allocateTicketNumber, creationKey, isRepeatedCreation } from '../tickets/numbers';
+import { creationKey, isRepeatedCreation } from '../../db/ticket-numbers';
+import type { TicketIntake } from '../../intake/open-ticket';
 import { PUBLIC_CHANGE_TYPES, STATUS_LABELS, TicketStatus } from '../../domain/ticket';
 import { lastPublicChange } from '../tickets/queries';
 import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, widgetAttachmentProblem, widgetFormProblems } from '../../domain/widget';
@@ -20,7 +21,7 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody,
 
 export interface WidgetRouteDeps {
   db: Database;
-  commands: TicketCommands;
+  intake: TicketIntake;
   secretKey: string;
   publicUrl: string;
   widgetSecret: string;
@@ -54,7 +55,7 @@ const signatureRefusal = (check: 'expired' | 'invalid') => check === 'expired'
  * ticket, and, for a visitor the website vouches for, list their tickets.
  */
 export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
-  const { db, commands } = deps;
+  const { db, intake } = deps;
 
   /** The ticket's view in the widget, with the link token to follow and answer it. */
   const viewOf = (row: WidgetTicketRow) => {
@@ -146,19 +147,9 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
     }
     if (!repeated && deps.proofOfWork) await provedWork(solved);
     if (!repeated) await withinWidgetQuotas(request.ip, files.reduce((sum, f) => sum + f.bytes.length, 0));
-    const number = await allocateTicketNumber(db, creation);
     // The comment's key ties the files to it; a retry stores them once.
     const messageKey = scopedKey ?? `widget:${randomUUID()}`;
-    for (const [position, file] of files.entries()) {
-      await db.sequelize.query(
-        `INSERT INTO attachments (ticket_number, message_key, position, filename, content_type, size, content)
-         VALUES (:number, :messageKey, :position, :filename, :contentType, :size, :content)
-         ON CONFLICT (message_key, position) WHERE inbound_email_id IS NULL DO NOTHING`,
-        { replacements: { number, messageKey, position, filename: file.filename, contentType: file.contentType || 'application/octet-stream', size: file.bytes.length, content: file.bytes } },
-      );
-    }
-    await commands.create({
-      number,
+    const ticket = {
       subject: body.subject.trim(),
       body: body.message,
       priority: 'normal',
@@ -178,6 +169,9 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
       assigneeId: null,
       messageKey,
       suppressAcknowledgement: false,
+    } as const;
+    const number = await intake.open({
+      ticket, numberFrom: { creationKey: creation }, files: files.map((f) => ({ filename: f.filename, contentType: f.contentType, content: f.bytes })),
     });
     const [row] = await db.sequelize.query<WidgetTicketRow>(
       `SELECT ${WIDGET_TICKET_COLUMNS} FROM tickets t WHERE t.number = :number`,
