@@ -12,6 +12,7 @@ import {
   STATUS_LABELS,
   TicketState,
   TicketStatus,
+  TICKET_NOT_FOUND,
   emailIsVerified,
   normalizeEmail,
 } from '../domain/ticket';
@@ -61,7 +62,6 @@ export interface PersistResult {
 
 export type NotificationInput = TicketNotification;
 
-export const NON_RETRYABLE = { ticketNotFound: 'TicketNotFound' } as const;
 
 /**
  * Every activity here is idempotent: it may run again after a crash or a timeout and
@@ -169,7 +169,7 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
     async loadTicketState(ticketNumber: number): Promise<TicketState> {
       const row = await db.Ticket.findByPk(ticketNumber);
       if (!row) {
-        throw ApplicationFailure.nonRetryable(`Ticket #${ticketNumber} is not in the database`, NON_RETRYABLE.ticketNotFound);
+        throw ApplicationFailure.nonRetryable(`Ticket #${ticketNumber} is not in the database`, TICKET_NOT_FOUND);
       }
       const keys = await db.Comment.findAll({
         attributes: ['messageKey'],
@@ -244,7 +244,7 @@ export function createActivities({ db, mailer, render, secretKey, publicUrl, mai
       if (row?.notification_status && row.notification_status !== 'sending') {
         return row.notification_status === 'sent' ? 'already_sent' : row.notification_status;
       }
-      if (!row) throw ApplicationFailure.nonRetryable(`Ticket #${ticketNumber} is not in the database`, NON_RETRYABLE.ticketNotFound);
+      if (!row) throw ApplicationFailure.nonRetryable(`Ticket #${ticketNumber} is not in the database`, TICKET_NOT_FOUND);
       const to = row.recipient;
       const thread = threadMessageId(row.number, domain, secretKey);
       // The acknowledgement starts the thread; every later mail answers it.

@@ -49,7 +49,10 @@ export const RECORDED_REQUEST_CHANNELS = ['phone', 'in_person', 'email', 'web'] 
  * assignment, priority, CRM links) are never announced to them, not even as "something
  * happened".
  */
-export const PUBLIC_CHANGE_TYPES: readonly string[] = ['create', 'public_reply', 'customer_message', 'set_status', 'close', 'reopen'];
+export const PUBLIC_CHANGE_TYPES: readonly TicketEventType[] = ['create', 'public_reply', 'customer_message', 'set_status', 'close', 'reopen'];
+
+/** Failure type of an activity that met a ticket missing from the database: retrying will not find it. */
+export const TICKET_NOT_FOUND = 'TicketNotFound';
 
 export const MAX_SUBJECT_LENGTH = 255;
 export const MAX_BODY_LENGTH = 100_000;

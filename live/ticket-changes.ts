@@ -6,14 +6,11 @@
  */
 import { Client } from 'pg';
 
-export const TICKET_CHANGES_CHANNEL = 'ticket_changes';
+import type { TicketChange } from './events';
 
-/** Deliberately small: who may see what is decided when the browser fetches the ticket. */
-export interface TicketChange {
-  number: number;
-  seq: number;
-  type: string;
-}
+export type { TicketChange } from './events';
+
+export const TICKET_CHANGES_CHANNEL = 'ticket_changes';
 
 /**
  * The SQL expression that announces a change, for the statement that writes it; its value

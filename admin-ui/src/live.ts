@@ -3,11 +3,9 @@
  * afresh when told; after a reconnect everyone refetches, since changes may have been
  * missed while the stream was down.
  */
-export interface TicketChange {
-  number: number;
-  seq: number;
-  type: string;
-}
+import { LIVE_EVENTS, TicketChange } from '../../live/events';
+
+export type { TicketChange };
 
 type Listener = (change: TicketChange | null) => void;
 
@@ -22,14 +20,14 @@ function emit(change: TicketChange | null) {
 export function connectLive() {
   if (source) return;
   source = new EventSource('/api/events');
-  source.addEventListener('ticket', (event) => {
+  source.addEventListener(LIVE_EVENTS.ticket, (event) => {
     try {
       emit(JSON.parse((event as MessageEvent<string>).data) as TicketChange);
     } catch {
       // A frame we can't read: ignore it rather than break the page.
     }
   });
-  source.addEventListener('resync', () => emit(null));
+  source.addEventListener(LIVE_EVENTS.resync, () => emit(null));
   source.addEventListener('open', () => {
     if (opened) emit(null);
     opened = true;

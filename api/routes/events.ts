@@ -5,6 +5,7 @@ import { ErrorBody } from '../errors';
 import type { EventStreams } from '../event-streams';
 import type { TicketChangeHub } from '../../live/ticket-changes';
 import { SESSION_COOKIE } from '../plugins/auth';
+import { LIVE_EVENTS } from '../../live/events';
 
 /**
  * Server-sent events for the admin UI: `ticket` when a ticket changed (the UI then fetches
@@ -41,7 +42,7 @@ export default async function eventRoutes(app: App, { changes, streams, sessionC
       openStreams.delete(entry);
     });
     const entry = { token, operatorId: request.operator!.id, end };
-    unsubscribe = changes.subscribe((change) => (change ? send('ticket', change) : send('resync', {})));
+    unsubscribe = changes.subscribe((change) => (change ? send(LIVE_EVENTS.ticket, change) : send(LIVE_EVENTS.resync, {})));
     openStreams.add(entry);
     // A logout is heard at once, but only by this API process; expiry, a logout through
     // another process and a disabled operator are found by looking again: at the latest

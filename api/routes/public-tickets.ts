@@ -9,6 +9,7 @@ import { attachmentContent, sendAttachment, TicketQueries } from '../tickets/que
 import { Type } from 'typebox';
 import { ticketNumberForToken } from '../tickets/public-link';
 import { PUBLIC_CHANGE_TYPES, validateBody } from '../../domain/ticket';
+import { LIVE_EVENTS } from '../../live/events';
 import type { TicketChangeHub } from '../../live/ticket-changes';
 import type { EventStreams } from '../event-streams';
 import { addCustomerMessageUpdate, verifyContactUpdate } from '../../workflows/ticket/definitions';
@@ -59,8 +60,8 @@ export default async function publicTicketRoutes(app: App, { db, commands, queri
     let unsubscribe = () => {};
     const { send } = streams.open(request, reply, [perAddress(request), `ticket:${number}`], () => unsubscribe());
     unsubscribe = changes.subscribe((change) => {
-      if (change === null) send('resync', {});
-      else if (change.number === number && PUBLIC_CHANGE_TYPES.includes(change.type)) send('changed', {});
+      if (change === null) send(LIVE_EVENTS.resync, {});
+      else if (change.number === number && PUBLIC_CHANGE_TYPES.includes(change.type)) send(LIVE_EVENTS.changed, {});
     });
   });
 

@@ -3,6 +3,7 @@
  * the credential) and the widget routes. No cookies: the widget runs in other sites' pages.
  */
 import type { PublicTicket, WidgetTicketView } from '../../api/schemas';
+import { LIVE_EVENTS } from '../../live/events';
 
 export type { PublicTicket, WidgetTicketView };
 
@@ -54,8 +55,8 @@ export type PublicApi = ReturnType<typeof publicApi>;
 export function followTicket(api: PublicApi, token: string, onChange: () => void): () => void {
   const source = new EventSource(api.eventsUrl(token));
   let opened = false;
-  source.addEventListener('changed', onChange);
-  source.addEventListener('resync', onChange);
+  source.addEventListener(LIVE_EVENTS.changed, onChange);
+  source.addEventListener(LIVE_EVENTS.resync, onChange);
   source.addEventListener('open', () => {
     if (opened) onChange();
     opened = true;

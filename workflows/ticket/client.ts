@@ -1,7 +1,7 @@
 import { Client, WithStartWorkflowOperation, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { UpdateDefinition } from '@temporalio/common';
-import type { NewTicket, TicketState } from '../../domain/ticket';
+import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
+import { createTicket, NewTicket, TicketState } from '../../domain/ticket';
 import type { Config } from '../../config';
 import {
   SEARCH_ATTRIBUTES,
@@ -10,6 +10,7 @@ import {
   TicketWorkflowInput,
   TicketWorkflowSettings,
   createTicketUpdate,
+  searchAttributesOf,
   ticketWorkflowId,
 } from './definitions';
 
@@ -34,6 +35,14 @@ export class TicketWorkflowUnavailable extends Error {
     super('The ticket service did not answer in time; try again in a moment.');
     this.name = 'TicketWorkflowUnavailable';
   }
+}
+
+/** The search attributes a new ticket's workflow starts with: those of the state its creation makes. */
+function startingSearchAttributes(ticket: NewTicket, publishCustomerEmail: boolean): SearchAttributePair[] {
+  const created = createTicket({ type: 'create', ticket, at: new Date().toISOString() });
+  // A creation the rules refuse starts nothing that lasts: its number is enough.
+  if (!created.ok) return [{ key: SEARCH_ATTRIBUTES.number, value: ticket.number }];
+  return searchAttributesOf(created.state, publishCustomerEmail).filter((pair): pair is SearchAttributePair => pair.value !== null);
 }
 
 /** Ticket commands as configured: the task queue and the workflow's timings. */
@@ -75,16 +84,8 @@ export class TicketCommands {
       taskQueue: this.options.taskQueue,
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: [
-        { key: SEARCH_ATTRIBUTES.number, value: ticket.number },
-        { key: SEARCH_ATTRIBUTES.status, value: 'new' },
-        { key: SEARCH_ATTRIBUTES.priority, value: ticket.priority },
-        { key: SEARCH_ATTRIBUTES.source, value: ticket.source },
-        // All of them from the start, so the creation itself needs no upsert.
-        ...(ticket.assigneeId === null ? [] : [{ key: SEARCH_ATTRIBUTES.assignee, value: String(ticket.assigneeId) }]),
-        ...(ticket.contact.email && this.options.settings.publishCustomerEmail !== false
-          ? [{ key: SEARCH_ATTRIBUTES.customerEmail, value: ticket.contact.email.toLowerCase() }] : []),
-      ],
+      // All of them from the start, as the creation will leave them, so it needs no upsert.
+      typedSearchAttributes: startingSearchAttributes(ticket, this.options.settings.publishCustomerEmail !== false),
     });
     return this.withTimeout(() =>
       this.options.client.workflow.executeUpdateWithStart(createTicketUpdate, {

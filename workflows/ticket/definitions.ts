@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type {
   Actor,
   CommentChannel,
@@ -123,6 +124,23 @@ export const SEARCH_ATTRIBUTES = {
   source: defineSearchAttributeKey('TicketSource', SearchAttributeType.KEYWORD),
   customerEmail: defineSearchAttributeKey('CustomerEmail', SearchAttributeType.KEYWORD),
 } as const;
+
+/**
+ * A ticket's search attributes, from its state: what the workflow keeps current and what
+ * a new ticket's workflow starts with, so both say the same. `publishCustomerEmail` is the
+ * run's setting.
+ */
+export function searchAttributesOf(state: TicketState, publishCustomerEmail: boolean): SearchAttributeUpdatePair[] {
+  return [
+    { key: SEARCH_ATTRIBUTES.number, value: state.number },
+    { key: SEARCH_ATTRIBUTES.status, value: state.status },
+    { key: SEARCH_ATTRIBUTES.priority, value: state.priority },
+    { key: SEARCH_ATTRIBUTES.source, value: state.source },
+    { key: SEARCH_ATTRIBUTES.assignee, value: state.assigneeId === null ? null : String(state.assigneeId) },
+    ...(publishCustomerEmail
+      ? [{ key: SEARCH_ATTRIBUTES.customerEmail, value: state.contact.email ? state.contact.email.toLowerCase() : null }] : []),
+  ];
+}
 
 /** For `temporal server start-dev --search-attribute` and `temporal operator search-attribute create`. */
 export const SEARCH_ATTRIBUTE_DECLARATIONS = Object.values(SEARCH_ATTRIBUTES).map(

@@ -11,16 +11,14 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { TicketActivities } from '../../activities';
-import { Actor, Effect, TicketEvent, TicketState, decide } from '../../domain/ticket';
+import { Actor, Effect, TICKET_NOT_FOUND, TicketEvent, TicketState, decide } from '../../domain/ticket';
 import {
   CommentResult,
   CustomerMessage,
   MailDue,
   OperatorComment,
   RUN_ENDING,
-  SEARCH_ATTRIBUTES,
   TicketChanges,
   TicketNotification,
   TicketWorkflowInput,
@@ -30,10 +28,11 @@ import {
   changeTicketUpdate,
   createTicketUpdate,
   customerMessageSignal,
+  searchAttributesOf,
   ticketStateQuery,
 } from './definitions';
 
-const NON_RETRYABLE_ACTIVITY_ERRORS = ['TicketNotFound'];
+const NON_RETRYABLE_ACTIVITY_ERRORS = [TICKET_NOT_FOUND];
 
 // Short timeouts: each is one small database transaction or one SMTP conversation, and a
 // worker killed mid-activity is noticed only when its timeout runs out.
@@ -171,7 +170,7 @@ class TicketEntity {
         return;
       } catch (error) {
         failure = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-        if (error instanceof Error && error.cause instanceof ApplicationFailure && error.cause.type === 'TicketNotFound') {
+        if (error instanceof Error && error.cause instanceof ApplicationFailure && error.cause.type === TICKET_NOT_FOUND) {
           this.mailDue.delete(key);
           return;
         }
@@ -245,15 +244,7 @@ class TicketEntity {
   publishSearchAttributes(): void {
     const state = this.state;
     if (!state) return;
-    const wanted: SearchAttributeUpdatePair[] = [
-      { key: SEARCH_ATTRIBUTES.number, value: state.number },
-      { key: SEARCH_ATTRIBUTES.status, value: state.status },
-      { key: SEARCH_ATTRIBUTES.priority, value: state.priority },
-      { key: SEARCH_ATTRIBUTES.source, value: state.source },
-      { key: SEARCH_ATTRIBUTES.assignee, value: state.assigneeId === null ? null : String(state.assigneeId) },
-      ...(this.publishCustomerEmail
-        ? [{ key: SEARCH_ATTRIBUTES.customerEmail, value: state.contact.email ? state.contact.email.toLowerCase() : null }] : []),
-    ];
+    const wanted = searchAttributesOf(state, this.publishCustomerEmail);
     if (!patched('publish-only-changed-search-attributes')) {
       upsertSearchAttributes(wanted);
       return;
