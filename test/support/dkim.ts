@@ -1,5 +1,4 @@
 import { generateKeyPairSync } from 'node:crypto';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { dkimSign } = require('mailauth/lib/dkim/sign') as {
   dkimSign(raw: Buffer, options: { signatureData: Array<{ signingDomain: string; selector: string; privateKey: string }> }): Promise<{ signatures: string }>;
 };
