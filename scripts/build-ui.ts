@@ -1,6 +1,6 @@
 /**
  * `npm run build`: bundles the browser code with esbuild: the admin UI into
- * admin-ui/dist, the public ticket page and the website widget into customer-ui/dist.
+ * admin-ui/dist, the public ticket page and the website widget into widget/dist.
  * `npm start` and the tests run it themselves; a production image runs it once.
  */
 import { build, BuildOptions } from 'esbuild';
@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 const ROOT = resolve(__dirname, '..');
 const common: BuildOptions = { bundle: true, minify: true, target: 'es2022', legalComments: 'none', logLevel: 'warning' };
 
-export const WIDGET_BUNDLE = resolve(ROOT, 'customer-ui/dist/widget.js');
+export const WIDGET_BUNDLE = resolve(ROOT, 'widget/dist/widget.js');
 
 export async function buildUi(): Promise<{ widgetGzipBytes: number }> {
   await Promise.all([
@@ -26,20 +26,20 @@ export async function buildUi(): Promise<{ widgetGzipBytes: number }> {
     build({ ...common, entryPoints: { admin: resolve(ROOT, 'admin-ui/src/page.css') }, outdir: resolve(ROOT, 'admin-ui/dist') }),
     build({
       ...common,
-      entryPoints: { 'ticket-page': resolve(ROOT, 'customer-ui/src/ticket-page.ts') },
-      outdir: resolve(ROOT, 'customer-ui/dist'),
+      entryPoints: { 'ticket-page': resolve(ROOT, 'widget/src/ticket-page.ts') },
+      outdir: resolve(ROOT, 'widget/dist'),
       format: 'esm',
-      tsconfig: resolve(ROOT, 'customer-ui/tsconfig.json'),
+      tsconfig: resolve(ROOT, 'widget/tsconfig.json'),
     }),
-    build({ ...common, entryPoints: { 'ticket-page': resolve(ROOT, 'customer-ui/src/ticket-page.css') }, outdir: resolve(ROOT, 'customer-ui/dist') }),
+    build({ ...common, entryPoints: { 'ticket-page': resolve(ROOT, 'widget/src/ticket-page.css') }, outdir: resolve(ROOT, 'widget/dist') }),
     // A classic script, not a module: websites paste one plain tag, and the widget finds
     // the helpdesk's address in document.currentScript, which modules don't have.
     build({
       ...common,
-      entryPoints: { widget: resolve(ROOT, 'customer-ui/src/widget.ts') },
-      outdir: resolve(ROOT, 'customer-ui/dist'),
+      entryPoints: { widget: resolve(ROOT, 'widget/src/widget.ts') },
+      outdir: resolve(ROOT, 'widget/dist'),
       format: 'iife',
-      tsconfig: resolve(ROOT, 'customer-ui/tsconfig.json'),
+      tsconfig: resolve(ROOT, 'widget/tsconfig.json'),
     }),
   ]);
   return { widgetGzipBytes: gzipSync(readFileSync(WIDGET_BUNDLE), { level: 9 }).length };
@@ -47,7 +47,7 @@ export async function buildUi(): Promise<{ widgetGzipBytes: number }> {
 
 if (require.main === module) {
   buildUi().then(({ widgetGzipBytes }) => {
-    console.log(`build: admin UI into admin-ui/dist; ticket page and widget into customer-ui/dist (widget.js ${(widgetGzipBytes / 1024).toFixed(1)} KiB gzipped)`);
+    console.log(`build: admin UI into admin-ui/dist; ticket page and widget into widget/dist (widget.js ${(widgetGzipBytes / 1024).toFixed(1)} KiB gzipped)`);
   }).catch((error) => {
     console.error(error);
     process.exit(1);

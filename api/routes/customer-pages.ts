@@ -7,7 +7,7 @@ import { ticketNumberForToken } from '../tickets/public-link';
 import { TokenParams } from '../schemas';
 import { externalIdSignature } from '../../security/widget-identity';
 
-const CUSTOMER_UI_DIST = resolve(__dirname, '../../customer-ui/dist');
+const WIDGET_DIST = resolve(__dirname, '../../widget/dist');
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -34,7 +34,7 @@ ${body}
  * widget script websites embed, and a demo website with the widget on it.
  */
 export default async function customerPageRoutes(app: App, { db, rateLimit, widgetSecret, demo }: { db: Database; rateLimit: number; widgetSecret: string; demo: boolean }) {
-  const assets = loadUiAssets(CUSTOMER_UI_DIST, {
+  const assets = loadUiAssets(WIDGET_DIST, {
     'ticket-page.js': 'text/javascript; charset=utf-8',
     'ticket-page.css': 'text/css; charset=utf-8',
     'widget.js': 'text/javascript; charset=utf-8',
