@@ -12,7 +12,7 @@ module.exports = {
   projects: [
     {
       displayName: 'unit',
-      testMatch: ['<rootDir>/{domain,config,mail,email,security,api,activities}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{domain,config,mail,security,api,activities}/**/*.test.ts'],
       transform,
       transformIgnorePatterns,
     },

@@ -2,8 +2,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { Op, QueryTypes } from 'sequelize';
 import type { Config } from '../config';
 import type { Database } from '../db';
-import type { Mailer } from '../mail/mailer';
-import type { createRenderer } from '../mail/render';
+import type { Mailer } from '../mail/outbound/mailer';
+import type { createRenderer } from '../mail/outbound/render';
 import {
   AuditRecord,
   CommentRecord,
@@ -20,7 +20,7 @@ import { emailVerificationCode, hashPublicToken, mailedTicketUrl, publicToken } 
 import {
   mailboxAddress, messageIdDomain, notificationKey, notificationMessageId, operatorReplyAddress, replyAddress, senderName, threadMessageId,
 } from '../mail/threading';
-import { PermanentRefusal, smtpMailer } from '../mail/mailer';
+import { PermanentRefusal, smtpMailer } from '../mail/outbound/mailer';
 import { open } from '../security/secret-box';
 import { ticketChangeNotification, ticketChangePayload } from '../live/ticket-changes';
 import type { TicketNotification } from '../workflows/ticket/definitions';

@@ -3,13 +3,13 @@ import { createTicketIntake } from '../intake/open-ticket';
 import { Context } from '@temporalio/activity';
 import type { Database } from '../db';
 import type { TicketCommands } from '../workflows/ticket/client';
-import { createMailIngestion } from '../email/ingest';
+import { createMailIngestion } from '../mail/inbound/ingest';
 import { QueryTypes } from 'sequelize';
-import { ImapSettings, parseImapUrl, watchMailbox } from '../email/imap';
+import { ImapSettings, parseImapUrl, watchMailbox } from '../mail/inbound/imap';
 import { open } from '../security/secret-box';
-import type { MailboxIdentity } from '../email/inbound';
-import type { MailParser } from '../email/threaded-parser';
-import { dmarcVerifier, DnsResolver } from '../email/sender-authentication';
+import type { MailboxIdentity } from '../mail/inbound/parse';
+import type { MailParser } from '../mail/inbound/threaded-parser';
+import { dmarcVerifier, DnsResolver } from '../mail/inbound/sender-authentication';
 import type { Config } from '../config';
 import { messageIdDomain } from '../mail/threading';
 

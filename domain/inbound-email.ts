@@ -20,7 +20,7 @@ export const INBOUND_OUTCOME_LABELS: Record<InboundOutcome, string> = {
 /** Mail that became neither a ticket nor a comment, kept for an operator to look at. */
 export const INBOUND_OUTCOMES_NEEDING_ATTENTION = ['unparseable', 'too_large', 'rejected'] as const satisfies readonly InboundOutcome[];
 
-/** The kinds of mail machines write (email/classify.ts): reports about mail, then robots. */
+/** The kinds of mail machines write (mail/inbound/robots.ts): reports about mail, then robots. */
 export const ROBOT_MAIL_KINDS = ['bounce', 'delay', 'feedback_report', 'out_of_office', 'auto_reply', 'mailing_list', 'no_reply'] as const;
 export type RobotMailKind = (typeof ROBOT_MAIL_KINDS)[number];
 /** Robots whose mail may open a ticket (reports never do: they are about our mail). */

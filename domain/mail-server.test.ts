@@ -1,5 +1,5 @@
 import { mailServerUrl } from './mail-server';
-import { parseImapUrl } from '../email/imap';
+import { parseImapUrl } from '../mail/inbound/imap';
 
 describe('mailServerUrl', () => {
   it('keeps any character of a user, password and folder, as the IMAP settings read them back', () => {

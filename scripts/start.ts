@@ -15,7 +15,7 @@ import { ensureTemporalCli, startTemporalDevServer, PROJECT_ROOT } from './tempo
 import { runWorker } from '../worker/main';
 import { runApi } from '../api/server';
 import { buildUi } from './build-ui';
-import { outboxDir } from '../mail';
+import { outboxDir } from '../mail/outbound';
 
 type Stoppable = { name: string; stop: () => Promise<void> };
 

@@ -10,7 +10,7 @@ import { startHarness, Harness, Session, eventually } from './support/harness';
 import { freePort } from './support/ports';
 import { launchBrowser, openPage, screenshot, WatchedPage } from './support/browser';
 import { ticketCommandsFor } from '../workflows/ticket/client';
-import { createMailIngestion } from '../email/ingest';
+import { createMailIngestion } from '../mail/inbound/ingest';
 import { createTicketIntake } from '../intake/open-ticket';
 
 let h: Harness;

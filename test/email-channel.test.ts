@@ -9,7 +9,7 @@ import { QueryTypes } from 'sequelize';
 import type { Dovecot } from './support/dovecot';
 import { Harness, Session, eventually, TEST_SECRET_KEY } from './support/harness';
 import { operatorReplyAddress, replyAddress } from '../mail/threading';
-import { PROCESSED_FLAG } from '../email/imap';
+import { PROCESSED_FLAG } from '../mail/inbound/imap';
 import { SmtpSink } from './support/smtp-sink';
 import { signingDomain } from './support/dkim';
 import { HELPDESK_MAILBOX as MAILBOX, plainMail, processedMail, ProcessedMail, startMailboxHarness, uniqueAddress } from './support/mail-delivery';

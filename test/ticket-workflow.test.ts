@@ -10,8 +10,8 @@ import { startHarness, Harness, Session, eventually } from './support/harness';
 import { testEnv } from './support/env';
 import { customerMessageSignal, ticketStateQuery, ticketWorkflowId } from '../workflows/ticket/definitions';
 import { activitySettings, createActivities } from '../activities';
-import { smtpMailer, Mailer } from '../mail/mailer';
-import { createRenderer } from '../mail/render';
+import { smtpMailer, Mailer } from '../mail/outbound/mailer';
+import { createRenderer } from '../mail/outbound/render';
 
 const run = promisify(execFile);
 

@@ -11,7 +11,7 @@ import { testEnv } from './support/env';
 import { ImapFlow } from 'imapflow';
 import { QueryTypes } from 'sequelize';
 import { startDovecot } from './support/dovecot';
-import { PROCESSED_FLAG } from '../email/imap';
+import { PROCESSED_FLAG } from '../mail/inbound/imap';
 
 let h: Harness;
 let agent: Session;

@@ -3,7 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import { createActivities, ActivityDeps } from '../activities';
 import { createMailboxActivities, MailboxActivityDeps, MailboxConfig } from '../activities/mailbox';
 import type { Config } from '../config';
-import { parseImapUrl } from '../email/imap';
+import { parseImapUrl } from '../mail/inbound/imap';
 import { mailboxAddress, messageIdDomain } from '../mail/threading';
 
 export interface TicketWorkerOptions {

@@ -6,7 +6,7 @@ import type { Database } from '../../db';
 import type { Config } from '../../config';
 import { ErrorBody, conflict, notFound, unprocessable } from '../errors';
 import { CreateMailboxBody, IdParams, MailboxView, PatchMailboxBody } from '../schemas';
-import { parseImapUrl } from '../../email/imap';
+import { parseImapUrl } from '../../mail/inbound/imap';
 import { seal, open } from '../../security/secret-box';
 import { isValidEmail } from '../../domain/ticket';
 import { mailboxAddress } from '../../mail/threading';

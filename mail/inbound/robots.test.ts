@@ -6,11 +6,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { classifyMail, MailKind } from './classify';
-import { parseInbound, reportedTicket } from './inbound';
-import { replyAddress, threadMessageId } from '../mail/threading';
+import { classifyMail, MailKind } from './robots';
+import { parseInbound, reportedTicket } from './parse';
+import { replyAddress, threadMessageId } from '../threading';
 
-const FIXTURES = join(__dirname, '..', 'test', 'fixtures', 'mail');
+const FIXTURES = join(__dirname, '..', '..', 'test', 'fixtures', 'mail');
 const secretKey = 'classifier-test-secret-0123456789abcdef';
 const mailbox = { address: 'support@helpdesk.test', messageIdDomain: 'helpdesk.test', secretKey };
 

@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Database } from '../db';
-import { Contact, MAX_BODY_LENGTH, normalizeEmail, validateContact } from '../domain/ticket';
-import type { InboundOutcome } from '../domain/inbound-email';
-import type { TicketCommands } from '../workflows/ticket/client';
-import type { MailKind } from './classify';
-import type { TicketIntake } from '../intake/open-ticket';
-import { addCustomerMessageUpdate, addOperatorCommentUpdate } from '../workflows/ticket/definitions';
-import { operatorReplyFromAddress } from '../mail/threading';
+import type { Database } from '../../db';
+import { Contact, MAX_BODY_LENGTH, normalizeEmail, validateContact } from '../../domain/ticket';
+import type { InboundOutcome } from '../../domain/inbound-email';
+import type { TicketCommands } from '../../workflows/ticket/client';
+import type { MailKind } from './robots';
+import type { TicketIntake } from '../../intake/open-ticket';
+import { addCustomerMessageUpdate, addOperatorCommentUpdate } from '../../workflows/ticket/definitions';
+import { operatorReplyFromAddress } from '../threading';
 import {
   InboundMessage,
   MailboxIdentity,
@@ -19,7 +19,7 @@ import {
   reportedTicket,
   splitName,
   ticketSubject,
-} from './inbound';
+} from './parse';
 
 export type IngestOutcome = Exclude<InboundOutcome, 'received'>;
 

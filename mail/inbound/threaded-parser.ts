@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { InboundMessage, parseInbound, UnparseableEmail } from './inbound';
+import { InboundMessage, parseInbound, UnparseableEmail } from './parse';
 import type { ParseAnswer } from './parse-thread';
 
 export interface MailParser {

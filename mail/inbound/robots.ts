@@ -7,7 +7,7 @@
  * to a few kilobytes first, since all of it is written by strangers.
  */
 import type { ParsedMail } from 'mailparser';
-import type { RobotMailKind } from '../domain/inbound-email';
+import type { RobotMailKind } from '../../domain/inbound-email';
 
 export type MailKind = RobotMailKind;
 

@@ -1,5 +1,5 @@
-import { findTicketReference, isOwnMail, parseInbound, splitName, ticketSubject, UnparseableEmail, MAX_MIME_PARTS } from './inbound';
-import { replyAddress, threadMessageId } from '../mail/threading';
+import { findTicketReference, isOwnMail, parseInbound, splitName, ticketSubject, UnparseableEmail, MAX_MIME_PARTS } from './parse';
+import { replyAddress, threadMessageId } from '../threading';
 
 const secretKey = 'unit-test-secret-0123456789abcdef0123456789';
 const mailbox = { address: 'support@helpdesk.test', messageIdDomain: 'helpdesk.test', secretKey };

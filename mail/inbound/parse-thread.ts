@@ -4,7 +4,7 @@
  * Temporal tasks.
  */
 import { parentPort } from 'node:worker_threads';
-import { parseInbound, UnparseableEmail } from './inbound';
+import { parseInbound, UnparseableEmail } from './parse';
 
 export type ParseRequest = { id: number; raw: Uint8Array };
 export type ParseAnswer =

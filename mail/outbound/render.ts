@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import type { NotificationKind } from '../domain/ticket';
+import type { NotificationKind } from '../../domain/ticket';
 
 export interface TemplateData {
   number: number;

@@ -9,8 +9,8 @@ import { convert as htmlToText } from 'html-to-text';
 import { detect as detectCharset } from 'chardet';
 import iconv from 'iconv-lite';
 import { visibleReply } from './reply-text';
-import { classifyMail, MailClass } from './classify';
-import { ticketFromMessageId, ticketFromReplyAddress } from '../mail/threading';
+import { classifyMail, MailClass } from './robots';
+import { ticketFromMessageId, ticketFromReplyAddress } from '../threading';
 
 export interface InboundAttachment {
   filename: string | null;
@@ -34,7 +34,7 @@ export interface InboundMessage {
   inReplyTo: string[];
   references: string[];
   attachments: InboundAttachment[];
-  /** What kind of machine wrote this mail (email/classify.ts), or null for a person. */
+  /** What kind of machine wrote this mail (mail/inbound/robots.ts), or null for a person. */
   robot: MailClass | null;
   /** Why this mail was written by a machine, or null: it gets no acknowledgement and moves no ticket. */
   automatic: string | null;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Config } from '../config';
+import type { Config } from '../../config';
 import { Mailer, outboxMailer, smtpMailer } from './mailer';
 import { createRenderer } from './render';
 

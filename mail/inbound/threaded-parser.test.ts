@@ -1,4 +1,4 @@
-import { parseInbound, UnparseableEmail } from './inbound';
+import { parseInbound, UnparseableEmail } from './parse';
 import { threadedMailParser } from './threaded-parser';
 
 const mail = Buffer.from([

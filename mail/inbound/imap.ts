@@ -1,6 +1,6 @@
 import { ImapFlow } from 'imapflow';
 import { QueryTypes } from 'sequelize';
-import type { Database } from '../db';
+import type { Database } from '../../db';
 import type { MailIngestion, ReceivedMessage } from './ingest';
 
 export interface ImapSettings {
