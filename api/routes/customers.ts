@@ -66,7 +66,7 @@ export default async function customerRoutes(app: App, { db, queries }: { db: Da
   }, async (request) => {
     const customer = await db.Customer.findByPk(request.params.id);
     if (!customer) throw notFound(`Customer ${request.params.id} does not exist.`);
-    const tickets = await queries.summaries('t.customer_id = :id', { id: customer.id }, 100);
+    const tickets = await queries.summaries({ customerId: customer.id }, 100);
     return { ...customerView(customer), tickets };
   });
 

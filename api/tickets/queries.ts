@@ -189,11 +189,21 @@ export function createTicketQueries(db: Database) {
       return row ? { ...toSummary(row), tokenVersion: row.token_version } : null;
     },
 
-    async summaries(where: string, replacements: Record<string, unknown>, limit = 50): Promise<TicketSummary[]> {
+    /**
+     * Tickets of one CRM customer, or the earlier tickets of a ticket's customer: of its
+     * linked CRM record and of the same address, since older tickets may come from before
+     * the record was linked; an address nobody has proven is theirs shows no one else's.
+     */
+    async summaries(of: { customerId: number } | { earlierThan: number }, limit = 50): Promise<TicketSummary[]> {
+      const where = 'customerId' in of
+        ? 't.customer_id = :customerId'
+        : `(t.customer_id = (SELECT customer_id FROM tickets WHERE number = :number)
+            OR lower(t.contact_email) = (SELECT lower(contact_email) FROM tickets WHERE number = :number AND contact_email_verified))
+           AND t.number <> :number`;
       const rows = await sequelize.query<TicketRow>(
         `SELECT ${TICKET_COLUMNS} FROM tickets t LEFT JOIN operators o ON o.id = t.assignee_id
-         WHERE ${where} ORDER BY t.created_at DESC LIMIT ${Number(limit)}`,
-        { type: QueryTypes.SELECT, replacements },
+         WHERE ${where} ORDER BY t.created_at DESC LIMIT :limit`,
+        { type: QueryTypes.SELECT, replacements: { ...('customerId' in of ? { customerId: of.customerId } : { number: of.earlierThan }), limit } },
       );
       return rows.map(toSummary);
     },
@@ -216,15 +226,7 @@ export function createTicketQueries(db: Database) {
            FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.number = :number`,
           { type: QueryTypes.SELECT, replacements: { number } },
         ),
-        // Earlier tickets: of the linked CRM customer and of the same email address, since a
-        // customer's older tickets may have come from before the record was linked; an
-        // address nobody has proven is theirs shows no one else's tickets.
-        this.summaries(
-          `(t.customer_id = (SELECT customer_id FROM tickets WHERE number = :number)
-            OR lower(t.contact_email) = (SELECT lower(contact_email) FROM tickets WHERE number = :number AND contact_email_verified))
-           AND t.number <> :number`,
-          { number }, 20,
-        ),
+        this.summaries({ earlierThan: number }, 20),
         sequelize.query<{ bounced_at: Date; status: string | null; ticket_number: number | null }>(
           `SELECT b.bounced_at, b.status, b.ticket_number
            FROM tickets t JOIN bounced_addresses b ON b.address = lower(t.contact_email) WHERE t.number = :number`,
