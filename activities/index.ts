@@ -14,11 +14,12 @@ import {
   TicketStatus,
   TICKET_NOT_FOUND,
   emailIsVerified,
+  notificationKey,
   normalizeEmail,
 } from '../domain/ticket';
 import { emailVerificationCode, hashPublicToken, mailedTicketUrl, publicToken } from '../security/public-token';
 import {
-  mailboxAddress, messageIdDomain, notificationKey, notificationMessageId, operatorReplyAddress, replyAddress, senderName, threadMessageId,
+  mailboxAddress, messageIdDomain, notificationMessageId, operatorReplyAddress, replyAddress, senderName, threadMessageId,
 } from '../mail/threading';
 import { PermanentRefusal, smtpMailer } from '../mail/outbound/mailer';
 import { open } from '../security/secret-box';

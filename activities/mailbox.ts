@@ -1,10 +1,10 @@
 import type { RobotMailKind } from '../domain/inbound-email';
 import { createTicketIntake } from '../intake/open-ticket';
+import { createMailboxStore } from '../db/mailboxes';
 import { Context } from '@temporalio/activity';
 import type { Database } from '../db';
 import type { TicketCommands } from '../workflows/ticket/client';
 import { createMailIngestion } from '../mail/inbound/ingest';
-import { QueryTypes } from 'sequelize';
 import { ImapSettings, parseImapUrl, watchMailbox } from '../mail/inbound/imap';
 import { open } from '../security/secret-box';
 import type { MailboxIdentity } from '../mail/inbound/parse';
@@ -58,15 +58,13 @@ export function createMailboxActivities(deps: MailboxActivityDeps) {
   const passesDmarc = dmarcVerifier(deps.dnsResolver);
   const byName = new Map(deps.mailboxes.map((m) => [m.name, m]));
   const intake = createTicketIntake({ db: deps.db, commands: deps.commands });
+  const stored = createMailboxStore(deps.db);
 
   /** A mailbox by name: from the environment, else an active one from the database. */
   async function resolve(name: string): Promise<MailboxConfig | null> {
     const configured = byName.get(name);
     if (configured) return configured;
-    const [row] = await deps.db.sequelize.query<{ address: string; imap_sealed: string }>(
-      'SELECT address, imap_sealed FROM mailboxes WHERE name = :name AND active',
-      { type: QueryTypes.SELECT, replacements: { name } },
-    );
+    const row = await stored.active(name);
     if (!row) return null;
     return {
       name,

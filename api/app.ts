@@ -28,7 +28,7 @@ import temporalCodecRoutes from './routes/temporal-codec';
 import { helpdeskPayloadCodec } from '../security/payload-codec';
 import { proofOfWork } from '../security/proof-of-work';
 import { ticketCommandsFor } from '../workflows/ticket/client';
-import { createTicketQueries } from './tickets/queries';
+import { createTicketQueries } from '../db/ticket-queries';
 import type { App } from './types';
 import { eventStreams } from './event-streams';
 import { ticketChangeHub } from '../live/ticket-changes';

@@ -183,6 +183,17 @@ export interface AuditRecord {
 /** `outbound_message`: an operator's first message to the customer, which starts the thread. */
 export type NotificationKind = 'ticket_created' | 'outbound_message' | 'public_reply' | 'ticket_closed' | 'customer_replied';
 
+/** One notification per ticket event and recipient: the key of idempotent sending. */
+export function notificationKey(ticketNumber: number, seq: number, kind: NotificationKind, recipient: string): string {
+  return `ticket-${ticketNumber}-event-${seq}-${kind}-${recipient}`;
+}
+
+/** The event a notification key names (see `notificationKey`). */
+export function eventOfNotification(key: string): number | null {
+  const match = /^ticket-\d+-event-(\d+)-/.exec(key);
+  return match ? Number(match[1]) : null;
+}
+
 export type Effect =
   /** Write the new state, the audit record and the comment (if any) to the read model. */
   | { type: 'persist'; audit: AuditRecord; comment: CommentRecord | null }

@@ -1,5 +1,6 @@
+import { notificationKey } from '../domain/ticket';
 import {
-  mailboxAddress, messageIdDomain, notificationKey, notificationMessageId, replyAddress,
+  mailboxAddress, messageIdDomain, notificationMessageId, replyAddress,
   threadMessageId, ticketFromMessageId, ticketFromReplyAddress,
 } from './threading';
 

@@ -1,5 +1,4 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { NotificationKind } from '../domain/ticket';
 
 /**
  * Our own Message-IDs and reply addresses carry an HMAC under the server secret, so that
@@ -29,17 +28,6 @@ export function senderName(mailFrom: string): string {
 /** `Helpdesk <support@example.com>` → `support@example.com`. */
 export function mailboxAddress(mailFrom: string): string {
   return (/<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom).trim();
-}
-
-/** One notification per ticket event and recipient: the key of idempotent sending. */
-export function notificationKey(ticketNumber: number, seq: number, kind: NotificationKind, recipient: string): string {
-  return `ticket-${ticketNumber}-event-${seq}-${kind}-${recipient}`;
-}
-
-/** The event a notification key names (see `notificationKey`). */
-export function eventOfNotification(key: string): number | null {
-  const match = /^ticket-\d+-event-(\d+)-/.exec(key);
-  return match ? Number(match[1]) : null;
 }
 
 export function notificationMessageId(key: string, domain: string, secret: string): string {

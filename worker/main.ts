@@ -3,10 +3,10 @@ import { NativeConnection } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, requireForServer, temporalAddress, Config } from '../config';
 import { connectDatabase } from '../db';
+import { createMailboxStore } from '../db/mailboxes';
 import { migrate } from '../db/migrate';
 import { createMailDeps } from '../mail/outbound';
 import { activitySettings } from '../activities';
-import { QueryTypes } from 'sequelize';
 import { mailboxActivitySettings } from '../activities/mailbox';
 import { threadedMailParser } from '../mail/inbound/threaded-parser';
 import { helpdeskDataConverter } from '../security/payload-codec';
@@ -37,8 +37,8 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
       activities: { db, ...mail, ...activitySettings(config) },
       mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 1000 },
     });
-    const stored = await db.sequelize.query<{ name: string }>('SELECT name FROM mailboxes WHERE active ORDER BY id', { type: QueryTypes.SELECT });
-    await startMailboxWorkflows(client, config.TEMPORAL_TASK_QUEUE, [...mailboxes.map((m) => m.name), ...stored.map((m) => m.name)]);
+    const stored = await createMailboxStore(db).activeNames();
+    await startMailboxWorkflows(client, config.TEMPORAL_TASK_QUEUE, [...mailboxes.map((m) => m.name), ...stored]);
     for (const m of mailboxes) console.log(`worker: taking mail from ${m.identity.address} (${m.imap.host}:${m.imap.port}/${m.imap.folder})`);
     console.log(`worker: polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${temporalAddress(config)}; mail goes to ${mail.mailer.describe}`);
     signal?.addEventListener('abort', () => worker.shutdown(), { once: true });

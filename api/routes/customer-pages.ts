@@ -3,7 +3,7 @@ import type { App } from '../types';
 import { perAddress } from '../client-address';
 import type { Database } from '../../db';
 import { loadUiAssets, NOT_BUILT, serveVersionedAssets, strictCsp } from '../ui-assets';
-import { ticketNumberForToken } from '../tickets/public-link';
+import { ticketNumberForToken } from '../../db/public-links';
 import { TokenParams } from '../schemas';
 import { externalIdSignature } from '../../security/widget-identity';
 

@@ -3,7 +3,7 @@ import type { App } from '../types';
 import type { Database } from '../../db';
 import { ErrorBody, conflict, notFound, unprocessable } from '../errors';
 import { CustomerDetail, CustomerInput, CustomerListQuery, CustomerPage, CustomerView, IdParams } from '../schemas';
-import { customerView, toPrefixQuery, TicketQueries } from '../tickets/queries';
+import { customerView, toPrefixQuery, TicketQueries } from '../../db/ticket-queries';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody };
 

@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
-import { QueryTypes, UniqueConstraintError } from 'sequelize';
 import type { Client } from '@temporalio/client';
 import type { App } from '../types';
 import type { Database } from '../../db';
+import { createMailboxStore, MailboxExists, MailboxRow } from '../../db/mailboxes';
 import type { Config } from '../../config';
 import { ErrorBody, conflict, notFound, unprocessable } from '../errors';
 import { CreateMailboxBody, IdParams, MailboxView, PatchMailboxBody } from '../schemas';
@@ -14,9 +14,6 @@ import { startMailboxWorkflows } from '../../workflows/mailbox/client';
 import { mailboxWorkflowId } from '../../workflows/mailbox/definitions';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody };
-
-interface MailboxRow { id: number; name: string; address: string; imap_sealed: string; smtp_sealed: string | null; active: boolean }
-const COLUMNS = 'id, name, address, imap_sealed, smtp_sealed, active';
 
 /** Without the passwords: a mailbox's credentials go in, never out. */
 function view(row: { id: number | null; name: string; address: string; imapUrl: string; smtpUrl: string | null; active: boolean; source: 'environment' | 'database' }): MailboxView {
@@ -63,7 +60,7 @@ export default async function mailboxRoutes(app: App, { db, config, temporal }: 
   app.addHook('preHandler', app.requireOperator);
   app.addHook('preHandler', app.requireAdmin);
 
-  const rows = () => db.sequelize.query<MailboxRow>(`SELECT ${COLUMNS} FROM mailboxes ORDER BY id`, { type: QueryTypes.SELECT });
+  const store = createMailboxStore(db);
   const stored = (row: MailboxRow) => view({
     ...row,
     imapUrl: open(config.SECRET_KEY, row.imap_sealed),
@@ -78,7 +75,7 @@ export default async function mailboxRoutes(app: App, { db, config, temporal }: 
       id: null, name: 'default', address: config.MAILBOX_ADDRESS ?? mailboxAddress(config.MAIL_FROM), imapUrl: config.IMAP_URL,
       smtpUrl: config.SMTP_URL, active: true, source: 'environment',
     })] : []),
-    ...(await rows()).map(stored),
+    ...(await store.all()).map(stored),
   ]);
 
   app.post('/api/mailboxes', {
@@ -87,24 +84,14 @@ export default async function mailboxRoutes(app: App, { db, config, temporal }: 
     const { name, address, imapUrl, smtpUrl } = request.body;
     if (name === 'default') throw unprocessable('"default" is the mailbox of IMAP_URL; choose another name.');
     if (!isValidEmail(address)) throw unprocessable(`"${address}" is not a valid email address.`);
-    try {
-      const [row] = await db.sequelize.query<MailboxRow>(
-        `INSERT INTO mailboxes (name, address, imap_sealed, smtp_sealed) VALUES (:name, :address, :sealed, :smtpSealed) RETURNING ${COLUMNS}`,
-        {
-          type: QueryTypes.SELECT,
-          replacements: {
-            name, address,
-            sealed: seal(config.SECRET_KEY, checkedImapUrl(imapUrl)),
-            smtpSealed: smtpUrl ? seal(config.SECRET_KEY, checkedSmtpUrl(smtpUrl)) : null,
-          },
-        },
-      );
-      await startMailboxWorkflows(temporal, config.TEMPORAL_TASK_QUEUE, [name]);
-      return reply.code(201).send(stored(row!));
-    } catch (error) {
-      if (error instanceof UniqueConstraintError) throw conflict('mailbox_exists', `A mailbox named ${name} or with the address ${address} exists already.`);
+    const imapSealed = seal(config.SECRET_KEY, checkedImapUrl(imapUrl));
+    const smtpSealed = smtpUrl ? seal(config.SECRET_KEY, checkedSmtpUrl(smtpUrl)) : null;
+    const row = await store.add({ name, address, imapSealed, smtpSealed }).catch((error) => {
+      if (error instanceof MailboxExists) throw conflict('mailbox_exists', `A mailbox named ${name} or with the address ${address} exists already.`);
       throw error;
-    }
+    });
+    await startMailboxWorkflows(temporal, config.TEMPORAL_TASK_QUEUE, [name]);
+    return reply.code(201).send(stored(row));
   });
 
   app.patch('/api/mailboxes/:id', {
@@ -112,23 +99,14 @@ export default async function mailboxRoutes(app: App, { db, config, temporal }: 
   }, async (request) => {
     const { address, imapUrl, smtpUrl, active } = request.body;
     if (address !== undefined && !isValidEmail(address)) throw unprocessable(`"${address}" is not a valid email address.`);
-    const [row] = await db.sequelize.query<MailboxRow>(
-      `UPDATE mailboxes SET address = coalesce(:address, address), imap_sealed = coalesce(:sealed, imap_sealed),
-         smtp_sealed = CASE WHEN :smtpGiven THEN :smtpSealed ELSE smtp_sealed END,
-         active = coalesce(:active, active), updated_at = now()
-       WHERE id = :id RETURNING ${COLUMNS}`,
-      {
-        type: QueryTypes.SELECT,
-        replacements: {
-          id: request.params.id, address: address ?? null, active: active ?? null,
-          sealed: imapUrl === undefined ? null : seal(config.SECRET_KEY, checkedImapUrl(imapUrl)),
-          // smtpUrl: null switches back to the default outgoing server.
-          smtpGiven: smtpUrl !== undefined,
-          smtpSealed: smtpUrl ? seal(config.SECRET_KEY, checkedSmtpUrl(smtpUrl)) : null,
-        },
-      },
-    ).catch((error) => {
-      if (error instanceof UniqueConstraintError) throw conflict('mailbox_exists', `Another mailbox has the address ${address}.`);
+    const row = await store.change(request.params.id, {
+      ...(address !== undefined ? { address } : {}),
+      ...(active !== undefined ? { active } : {}),
+      ...(imapUrl !== undefined ? { imapSealed: seal(config.SECRET_KEY, checkedImapUrl(imapUrl)) } : {}),
+      // smtpUrl: null switches back to the default outgoing server.
+      ...(smtpUrl !== undefined ? { smtpSealed: smtpUrl ? seal(config.SECRET_KEY, checkedSmtpUrl(smtpUrl)) : null } : {}),
+    }).catch((error) => {
+      if (error instanceof MailboxExists) throw conflict('mailbox_exists', `Another mailbox has the address ${address}.`);
       throw error;
     });
     if (!row) throw notFound(`Mailbox ${request.params.id} does not exist.`);

@@ -18,7 +18,7 @@ import {
   TicketSummary,
 } from '../schemas';
 import type { TicketCommands } from '../../workflows/ticket/client';
-import { attachmentContent, sendAttachment, TicketQueries } from '../tickets/queries';
+import { attachmentContent, sendAttachment, TicketQueries } from '../../db/ticket-queries';
 import { creationKey } from '../../db/ticket-numbers';
 import type { TicketIntake } from '../../intake/open-ticket';
 import { addOperatorCommentUpdate, changeTicketUpdate, ticketWorkflowId } from '../../workflows/ticket/definitions';

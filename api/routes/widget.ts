@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { QueryTypes } from 'sequelize';
 import { Type } from 'typebox';
 import type { App } from '../types';
 import { addressBucket, perAddress } from '../client-address';
 import type { Database } from '../../db';
 import { ErrorBody, HttpError, unprocessable } from '../errors';
 import { IdempotencyHeaders, WidgetIdentityHeaders, WidgetTicketBody, WidgetTicketView } from '../schemas';
-import type { TicketCommands } from '../../workflows/ticket/client';
 import { creationKey, isRepeatedCreation } from '../../db/ticket-numbers';
 import type { TicketIntake } from '../../intake/open-ticket';
-import { PUBLIC_CHANGE_TYPES, STATUS_LABELS, TicketStatus } from '../../domain/ticket';
-import { lastPublicChange } from '../tickets/queries';
+import { STATUS_LABELS } from '../../domain/ticket';
+import { createWidgetQueries, WidgetTicketRow } from '../../db/ticket-queries';
 import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, widgetAttachmentProblem, widgetFormProblems } from '../../domain/widget';
 import { checkExternalIdSignature } from '../../security/widget-identity';
 import type { RateLimitCounters } from '../../db/rate-limits';
@@ -39,9 +37,6 @@ export interface WidgetRouteDeps {
 
 const HOUR_MS = 3_600_000;
 
-type WidgetTicketRow = { number: number; subject: string; status: TicketStatus; updated_at: Date; token_version: number };
-/** "Updated" is the last change the customer can see, never a note's or a reassignment's. */
-const WIDGET_TICKET_COLUMNS = `t.number, t.subject, t.status, t.token_version, coalesce(${lastPublicChange('t.number')}, t.created_at) AS updated_at`;
 
 /** The form and its files in base64, with room to spare; beyond it, a 413. */
 const WIDGET_BODY_LIMIT = WIDGET_MAX_ATTACHMENTS * Math.ceil(WIDGET_MAX_ATTACHMENT_BYTES / 3) * 4 + 256 * 1024;
@@ -56,6 +51,7 @@ const signatureRefusal = (check: 'expired' | 'invalid') => check === 'expired'
  */
 export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
   const { db, intake } = deps;
+  const widgetQueries = createWidgetQueries(db);
 
   /** The ticket's view in the widget, with the link token to follow and answer it. */
   const viewOf = (row: WidgetTicketRow) => {
@@ -130,11 +126,7 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
     }
 
     const email = body.email.trim();
-    const [recent] = await db.sequelize.query<{ count: number }>(
-      `SELECT count(*)::int AS count FROM tickets
-       WHERE source = 'widget' AND mail_identity(contact_email) = mail_identity(:email) AND created_at > now() - interval '1 hour'`,
-      { type: QueryTypes.SELECT, replacements: { email } },
-    );
+    const recent = await widgetQueries.openedLastHourBy(email);
     const key = request.headers['idempotency-key'];
     const scopedKey = key ? `widget:${key}` : null;
     // A retry solves a new challenge: the request is the same without it.
@@ -142,8 +134,8 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
     const creation = creationKey(scopedKey, withoutProof);
     // A retry of a ticket already opened is answered as before, and counts nowhere again.
     const repeated = await isRepeatedCreation(db, creation);
-    if (recent!.count >= deps.ticketsPerHourPerEmail && !repeated) {
-      throw new HttpError(429, 'rate_limited', `You have opened ${recent!.count} tickets in the last hour; please wait before opening another, or answer one of them.`);
+    if (recent >= deps.ticketsPerHourPerEmail && !repeated) {
+      throw new HttpError(429, 'rate_limited', `You have opened ${recent} tickets in the last hour; please wait before opening another, or answer one of them.`);
     }
     if (!repeated && deps.proofOfWork) await provedWork(solved);
     if (!repeated) await withinWidgetQuotas(request.ip, files.reduce((sum, f) => sum + f.bytes.length, 0));
@@ -173,11 +165,7 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
     const number = await intake.open({
       ticket, numberFrom: { creationKey: creation }, files: files.map((f) => ({ filename: f.filename, contentType: f.contentType, content: f.bytes })),
     });
-    const [row] = await db.sequelize.query<WidgetTicketRow>(
-      `SELECT ${WIDGET_TICKET_COLUMNS} FROM tickets t WHERE t.number = :number`,
-      { type: QueryTypes.SELECT, replacements: { number, publicChangeTypes: PUBLIC_CHANGE_TYPES } },
-    );
-    return reply.code(201).send(viewOf(row!));
+    return reply.code(201).send(viewOf((await widgetQueries.ticket(number))!));
   });
 
   app.get('/api/widget/tickets', {
@@ -191,12 +179,6 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
     const externalId = request.headers['x-helpdesk-external-id'];
     const check = checkExternalIdSignature(deps.widgetSecret, externalId, request.headers['x-helpdesk-signature'], { acceptUnexpiring: deps.acceptUnexpiringSignatures });
     if (check !== 'valid') throw signatureRefusal(check);
-    const rows = await db.sequelize.query<WidgetTicketRow>(
-      `SELECT ${WIDGET_TICKET_COLUMNS} FROM tickets t
-       WHERE t.external_id = :externalId OR t.customer_id IN (SELECT id FROM customers WHERE external_id = :externalId)
-       ORDER BY updated_at DESC LIMIT 50`,
-      { type: QueryTypes.SELECT, replacements: { externalId, publicChangeTypes: PUBLIC_CHANGE_TYPES } },
-    );
-    return { items: rows.map(viewOf) };
+    return { items: (await widgetQueries.ticketsOf(externalId)).map(viewOf) };
   });
 }

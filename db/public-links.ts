@@ -1,5 +1,5 @@
-import type { Database } from '../../db';
-import { hashPublicToken, looksLikePublicToken } from '../../security/public-token';
+import type { Database } from '.';
+import { hashPublicToken, looksLikePublicToken } from '../security/public-token';
 
 /**
  * The ticket a public link's token opens, or null. Callers answer every null the same

@@ -1,6 +1,6 @@
 import { QueryTypes } from 'sequelize';
-import type { Database } from '../../db';
-import { PUBLIC_CHANGE_TYPES, STATUS_LABELS, TICKET_STATUSES, TicketStatus } from '../../domain/ticket';
+import type { Database } from '.';
+import { PUBLIC_CHANGE_TYPES, STATUS_LABELS, TICKET_STATUSES, TicketStatus, eventOfNotification } from '../domain/ticket';
 import type {
   AttachmentView,
   CommentView,
@@ -9,9 +9,8 @@ import type {
   TicketDetail,
   TicketListQuery,
   TicketSummary,
-} from '../schemas';
-import { SORTS } from '../schemas';
-import { eventOfNotification } from '../../mail/threading';
+} from '../api/schemas';
+import type { SORTS } from '../api/schemas';
 
 interface TicketRow {
   number: number;
@@ -147,6 +146,45 @@ function whereClause(filter: ListFilter, skipStatus = false) {
  */
 export const lastPublicChange = (ticketNumber: string) =>
   `(SELECT max(e.created_at) FROM ticket_events e WHERE e.ticket_number = ${ticketNumber} AND e.type IN (:publicChangeTypes))`;
+
+/** A ticket as the widget lists it: only what its visitor may see, and the link version. */
+export type WidgetTicketRow = { number: number; subject: string; status: TicketStatus; updated_at: Date; token_version: number };
+/** "Updated" is the last change the customer can see, never a note's or a reassignment's. */
+const WIDGET_TICKET_COLUMNS = `t.number, t.subject, t.status, t.token_version, coalesce(${lastPublicChange('t.number')}, t.created_at) AS updated_at`;
+
+/** What the widget's routes read. */
+export function createWidgetQueries(db: Database) {
+  const { sequelize } = db;
+  return {
+    /** Widget tickets opened from this address (as mail sees it) in the last hour. */
+    async openedLastHourBy(email: string): Promise<number> {
+      const [recent] = await sequelize.query<{ count: number }>(
+        `SELECT count(*)::int AS count FROM tickets
+         WHERE source = 'widget' AND mail_identity(contact_email) = mail_identity(:email) AND created_at > now() - interval '1 hour'`,
+        { type: QueryTypes.SELECT, replacements: { email } },
+      );
+      return recent!.count;
+    },
+
+    async ticket(number: number): Promise<WidgetTicketRow | null> {
+      const [row] = await sequelize.query<WidgetTicketRow>(
+        `SELECT ${WIDGET_TICKET_COLUMNS} FROM tickets t WHERE t.number = :number`,
+        { type: QueryTypes.SELECT, replacements: { number, publicChangeTypes: PUBLIC_CHANGE_TYPES } },
+      );
+      return row ?? null;
+    },
+
+    /** The tickets of a visitor the website vouches for: by their external ID, theirs or their CRM record's. */
+    async ticketsOf(externalId: string): Promise<WidgetTicketRow[]> {
+      return sequelize.query<WidgetTicketRow>(
+        `SELECT ${WIDGET_TICKET_COLUMNS} FROM tickets t
+         WHERE t.external_id = :externalId OR t.customer_id IN (SELECT id FROM customers WHERE external_id = :externalId)
+         ORDER BY updated_at DESC LIMIT 50`,
+        { type: QueryTypes.SELECT, replacements: { externalId, publicChangeTypes: PUBLIC_CHANGE_TYPES } },
+      );
+    },
+  };
+}
 
 export function createTicketQueries(db: Database) {
   const { sequelize } = db;
