@@ -1,6 +1,6 @@
-import { QueryTypes, UniqueConstraintError } from 'sequelize';
 import type { App } from '../types';
 import type { Database } from '../../db';
+import { createCustomerStore, CustomerExists } from '../../db/customers';
 import { ErrorBody, conflict, notFound, unprocessable } from '../errors';
 import { CustomerDetail, CustomerInput, CustomerListQuery, CustomerPage, CustomerView, IdParams } from '../schemas';
 import { customerView, toPrefixQuery, TicketQueries } from '../../db/ticket-queries';
@@ -19,15 +19,14 @@ function clean(input: CustomerInput) {
 export default async function customerRoutes(app: App, { db, queries }: { db: Database; queries: TicketQueries }) {
   app.addHook('preHandler', app.requireOperator);
 
-  async function save(action: () => Promise<unknown>, input: CustomerInput) {
+  const store = createCustomerStore(db);
+  async function save<T>(action: () => Promise<T>, input: CustomerInput): Promise<T> {
     try {
-      return await action();
+      return await store.saving(action);
     } catch (error) {
-      if (error instanceof UniqueConstraintError) {
-        const which = JSON.stringify(error.fields ?? {}).includes('external') ? `external ID ${input.externalId}` : `email ${input.email}`;
-        throw conflict('customer_exists', `A customer with the ${which} already exists.`);
-      }
-      throw error;
+      if (!(error instanceof CustomerExists)) throw error;
+      const which = error.field === 'externalId' ? `external ID ${input.externalId}` : `email ${input.email}`;
+      throw conflict('customer_exists', `A customer with the ${which} already exists.`);
     }
   }
 
@@ -37,16 +36,8 @@ export default async function customerRoutes(app: App, { db, queries }: { db: Da
     const page = request.query.page ?? 1;
     const pageSize = request.query.pageSize ?? 25;
     const tsquery = request.query.q ? toPrefixQuery(request.query.q) : null;
-    const where = tsquery ? "WHERE search @@ to_tsquery('simple', :tsquery)" : '';
-    const [ids, [{ total } = { total: 0 }]] = await Promise.all([
-      db.sequelize.query<{ id: number }>(`SELECT id FROM customers ${where} ORDER BY lower(coalesce(last_name, email, '')), id LIMIT :limit OFFSET :offset`, {
-        type: QueryTypes.SELECT, replacements: { tsquery, limit: pageSize, offset: (page - 1) * pageSize },
-      }),
-      db.sequelize.query<{ total: number }>(`SELECT count(*)::int AS total FROM customers ${where}`, { type: QueryTypes.SELECT, replacements: { tsquery } }),
-    ]);
-    const rows = await db.Customer.findAll({ where: { id: ids.map((r) => r.id) } });
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return { items: ids.map((r) => customerView(byId.get(r.id)!)), total, page, pageSize };
+    const { customers, total } = await store.search(tsquery, page, pageSize);
+    return { items: customers.map(customerView), total, page, pageSize };
   });
 
   app.post('/api/customers', {
@@ -57,7 +48,7 @@ export default async function customerRoutes(app: App, { db, queries }: { db: Da
     const customer = await save(() => db.Customer.create({
       email: values.email ?? null, externalId: values.externalId ?? null, firstName: values.firstName ?? null,
       lastName: values.lastName ?? null, phone: values.phone ?? null, company: values.company ?? null,
-    }), request.body) as InstanceType<Database['Customer']>;
+    }), request.body);
     return reply.code(201).send(customerView(customer));
   });
 
