@@ -16,7 +16,6 @@ import { ensureDebianPackages } from './debian-packages';
 const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 declare global {
-  // eslint-disable-next-line no-var
   var helpdeskTest: { devServer: DevServer; databaseName: string; dir: string } | undefined;
 }
 
