@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Type } from 'typebox';
-import { col, fn, where } from 'sequelize';
 import type { App } from '../types';
 import type { Database } from '../../db';
+import { createOperatorStore } from '../../db/operators';
 import { ErrorBody, HttpError, unauthorized } from '../errors';
 import type { RateLimitCounters } from '../../db/rate-limits';
 import { perAddress } from '../client-address';
@@ -30,6 +30,7 @@ export interface AuthRouteDeps {
 }
 
 export default async function authRoutes(app: App, { db, counters, secureCookies, loginRateLimit, loginFailuresPerAccount }: AuthRouteDeps) {
+  const operators = createOperatorStore(db);
   app.post('/api/auth/login', {
     schema: {
       tags: ['auth'],
@@ -48,7 +49,7 @@ export default async function authRoutes(app: App, { db, counters, secureCookies
       throw new HttpError(429, 'rate_limited',
         `Too many failed logins for this account; try again in ${Math.ceil(failures.ttlMs / 60_000)} minutes.`);
     }
-    const record = await db.Operator.findOne({ where: where(fn('lower', col('email')), email) });
+    const record = await operators.byEmail(email);
     const valid = await verifyPassword(record?.passwordHash ?? await unknownOperatorHash(), request.body.password);
     if (!record || !valid || !record.active) {
       await counters.hit(failuresKey, ACCOUNT_FAILURE_WINDOW_MS);

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
-import { UniqueConstraintError } from 'sequelize';
 import type { App } from '../types';
 import type { Database } from '../../db';
+import { createOperatorStore, LastAdmin, OperatorExists } from '../../db/operators';
 import { ErrorBody, conflict, notFound, unprocessable } from '../errors';
 import { CreateOperatorBody, IdParams, OperatorView, UpdateOperatorBody } from '../schemas';
 import { hashPassword, passwordProblem } from '../../security/passwords';
@@ -12,6 +12,7 @@ export function operatorView(o: { id: number; email: string; name: string; role:
 }
 
 export default async function operatorRoutes(app: App, { db }: { db: Database }) {
+  const store = createOperatorStore(db);
   app.get('/api/operators', {
     schema: { tags: ['operators'], summary: 'All operators, to assign tickets to', response: { 200: Type.Array(OperatorView), 401: ErrorBody } },
     preHandler: app.requireOperator,
@@ -28,18 +29,16 @@ export default async function operatorRoutes(app: App, { db }: { db: Database })
   }, async (request, reply) => {
     const weak = passwordProblem(request.body.password, [request.body.email, request.body.name]);
     if (weak) throw unprocessable(weak);
-    try {
-      const operator = await db.Operator.create({
-        email: request.body.email.trim(),
-        name: request.body.name.trim(),
-        role: request.body.role,
-        passwordHash: await hashPassword(request.body.password),
-      });
-      return reply.code(201).send(operatorView(operator));
-    } catch (error) {
-      if (error instanceof UniqueConstraintError) throw conflict('operator_exists', `An operator with the email ${request.body.email} already exists.`);
+    const operator = await store.add({
+      email: request.body.email.trim(),
+      name: request.body.name.trim(),
+      role: request.body.role,
+      passwordHash: await hashPassword(request.body.password),
+    }).catch((error) => {
+      if (error instanceof OperatorExists) throw conflict('operator_exists', `An operator with the email ${request.body.email} already exists.`);
       throw error;
-    }
+    });
+    return reply.code(201).send(operatorView(operator));
   });
 
   app.patch('/api/operators/:id', {
@@ -60,24 +59,16 @@ export default async function operatorRoutes(app: App, { db }: { db: Database })
       if (weak) throw unprocessable(weak);
     }
     const passwordHash = password === undefined ? undefined : await hashPassword(password);
-    const updated = await db.sequelize.transaction(async (transaction) => {
-      // Locked in id order, every admin row at once: two admins demoting each other at the
-      // same moment must not leave nobody to administer the helpdesk.
-      const admins = await db.Operator.findAll({ where: { role: 'admin', active: true }, order: [['id', 'ASC']], lock: transaction.LOCK.UPDATE, transaction });
-      const operator = await db.Operator.findByPk(request.params.id, { lock: transaction.LOCK.UPDATE, transaction });
-      if (!operator) throw notFound(`Operator ${request.params.id} does not exist.`);
-      const stillAdmin = (active ?? operator.active) && (role ?? operator.role) === 'admin';
-      if (admins.length === 1 && admins[0]!.id === operator.id && !stillAdmin) {
-        throw conflict('last_admin', 'This is the last active admin: make another operator an admin first.');
-      }
-      await operator.update({
-        ...(name !== undefined ? { name: name.trim() } : {}),
-        ...(role !== undefined ? { role } : {}),
-        ...(active !== undefined ? { active } : {}),
-        ...(passwordHash !== undefined ? { passwordHash } : {}),
-      }, { transaction });
-      return operator;
+    const updated = await store.change(request.params.id, {
+      ...(name !== undefined ? { name: name.trim() } : {}),
+      ...(role !== undefined ? { role } : {}),
+      ...(active !== undefined ? { active } : {}),
+      ...(passwordHash !== undefined ? { passwordHash } : {}),
+    }).catch((error) => {
+      if (error instanceof LastAdmin) throw conflict('last_admin', 'This is the last active admin: make another operator an admin first.');
+      throw error;
     });
+    if (!updated) throw notFound(`Operator ${request.params.id} does not exist.`);
     // Sessions end after the change is committed: a login racing it meets the new state.
     // An admin who sets their own password stays logged in here; everywhere else they are out.
     if (active === false || password !== undefined) {
