@@ -269,21 +269,24 @@ export function createMailIngestion({
       return finish(row.id, 'bounce', { ticketNumber: ticket.number, reason: what });
     }
 
-    const referenced = await referencedTicket(parsed, message.raw);
-    const ticketNumber = referenced?.number ?? null;
-    const body = commentBody(parsed.visibleText);
-    const automatic = parsed.automatic !== null;
     const fromOperator = await operatorMail(parsed);
     if (fromOperator && 'refusal' in fromOperator) {
       log(`mail ${key} refused: ${fromOperator.refusal}`);
       return finish(row.id, 'rejected', { ticketNumber: fromOperator.ticketNumber, reason: fromOperator.refusal });
     }
+    // An operator's answer names its ticket by its reply address: no other reference is looked up.
+    const referenced = fromOperator ? null : await referencedTicket(parsed, message.raw);
+    const ticketNumber = fromOperator?.ticketNumber ?? referenced?.number ?? null;
+    const body = commentBody(parsed.visibleText);
+    const automatic = parsed.automatic !== null;
+    // The same mail taken again (a retry after a crash) is the same update: applied once.
+    const updateId = `email-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
 
     try {
       if (fromOperator) {
         await commands.update(fromOperator.ticketNumber, addOperatorCommentUpdate, [
           { visibility: 'public', body }, { kind: 'operator', id: fromOperator.operatorId },
-        ], `email-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`);
+        ], updateId);
         return await finish(row.id, 'appended', { ticketNumber: fromOperator.ticketNumber, reason: 'public reply by the assigned operator, by email' });
       }
       if (ticketNumber !== null) {
@@ -291,7 +294,7 @@ export function createMailIngestion({
           body, channel: 'email', messageKey: key, automatic,
           // Robots answer from anywhere; only a person's answer proves the address.
           ...(referenced?.verifiesContact && !automatic ? { verifiesContact: true } : {}),
-        }], `email-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`);
+        }], updateId);
         return await finish(row.id, 'appended', { ticketNumber, reason: parsed.automatic });
       }
 
