@@ -216,7 +216,8 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     await ensureExists(number);
     const key = request.headers['idempotency-key'];
     const written = request.body.visibility === 'public' ? { ...request.body, body: signed(request.body.body, request.operator!) } : request.body;
-    if (validateBody(written.body)) throw unprocessable(`${validateBody(written.body)} (with your signature)`);
+    const signedProblem = validateBody(written.body);
+    if (signedProblem) throw unprocessable(`${signedProblem} (with your signature)`);
     const result = await commands.update(number, addOperatorCommentUpdate, [written, actorOf(request)],
       key ? `comment-${request.operator!.id}-${key}` : undefined);
     const [comment] = result.seq === null ? [] : await queries.comments(number, 'all', result.seq);
