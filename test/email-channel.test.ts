@@ -115,7 +115,7 @@ describe('answers land on their ticket', () => {
     expect(bodies.filter((b: string) => b === 'Delivered twice.')).toHaveLength(1);
     const messageId = /^Message-ID: (<[^>]+>)/im.exec(raw)![1]!;
     const rows = await h.db.sequelize.query<{ id: string; outcome: string; duplicate_of: string | null; ticket_number: number | null }>(
-      'SELECT id::text AS id, outcome, duplicate_of::text AS duplicate_of, ticket_number FROM inbound_emails WHERE message_key = :messageId ORDER BY id',
+      'SELECT id::text AS id, outcome, duplicate_of::text AS duplicate_of, ticket_number FROM inbound_emails WHERE message_key = :messageId ORDER BY inbound_emails.id',
       { type: QueryTypes.SELECT, replacements: { messageId } },
     );
     expect(rows).toEqual([
