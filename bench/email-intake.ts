@@ -25,7 +25,7 @@ import { connectDatabase } from '../db';
 import { migrate } from '../db/migrate';
 import { smtpMailer } from '../mail/outbound/mailer';
 import { createRenderer } from '../mail/outbound/render';
-import { activitySettings } from '../activities';
+import { ticketActivitySettings } from '../activities/ticket';
 import { mailboxActivitySettings } from '../activities/mailbox';
 import { threadedMailParser } from '../mail/inbound/threaded-parser';
 import { helpdeskDataConverter } from '../security/payload-codec';
@@ -162,7 +162,7 @@ export async function emailIntake() {
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE,
       dataConverter,
-      activities: { db, mailer, render: createRenderer(), ...activitySettings(config), log: () => undefined },
+      activities: { db, mailer, render: createRenderer(), ...ticketActivitySettings(config), log: () => undefined },
       mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 200, log: () => undefined },
     });
     const running = worker.run();

@@ -9,6 +9,8 @@ export class CustomerExists extends Error {
   }
 }
 
+export type CustomerFields = Pick<Customer, 'email' | 'externalId' | 'firstName' | 'lastName' | 'phone' | 'company'>;
+
 export function createCustomerStore(db: Database) {
   const { sequelize } = db;
   return {
@@ -26,14 +28,26 @@ export function createCustomerStore(db: Database) {
       return { customers: ids.map((r) => byId.get(r.id)!), total };
     },
 
-    /** Runs a create or update of a customer; a duplicate email or external ID is a CustomerExists. */
-    async saving<T>(action: () => Promise<T>): Promise<T> {
-      try {
-        return await action();
-      } catch (error) {
-        if (error instanceof UniqueConstraintError) throw new CustomerExists(JSON.stringify(error.fields ?? {}).includes('external') ? 'externalId' : 'email');
-        throw error;
-      }
+    byId: (id: number) => db.Customer.findByPk(id),
+
+    add: (customer: CustomerFields) => saving(() => db.Customer.create(customer)),
+
+    /** Null when there is no such customer. */
+    async change(id: number, changes: Partial<CustomerFields>): Promise<Customer | null> {
+      const customer = await db.Customer.findByPk(id);
+      if (!customer) return null;
+      await saving(() => customer.update(changes));
+      return customer;
     },
   };
+
+  /** Runs a create or update of a customer; a duplicate email or external ID is a CustomerExists. */
+  async function saving<T>(action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) throw new CustomerExists(JSON.stringify(error.fields ?? {}).includes('external') ? 'externalId' : 'email');
+      throw error;
+    }
+  }
 }

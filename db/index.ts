@@ -232,3 +232,9 @@ export function connectDatabase(url: string, options: { logging?: (sql: string) 
 
   return { sequelize, Operator: O, Session: S, Customer: C, Ticket: T, Comment: Cm, TicketEventRow: E, Notification: N };
 }
+
+/** Whether PostgreSQL answers (the health check). */
+export async function databaseAnswers(db: Database): Promise<boolean> {
+  await db.sequelize.query('SELECT 1');
+  return true;
+}

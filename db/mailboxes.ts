@@ -63,3 +63,27 @@ export function createMailboxStore(db: Database) {
     },
   };
 }
+
+/** How far each mailbox's folder has been taken: its UIDVALIDITY and the last UID done. */
+export function createMailboxCheckpoints(db: Database) {
+  const { sequelize } = db;
+  return {
+    async read(mailbox: string): Promise<{ uidValidity: number; lastUid: number } | null> {
+      const [row] = await sequelize.query<{ uid_validity: string; last_uid: string }>(
+        'SELECT uid_validity, last_uid FROM mailbox_checkpoints WHERE mailbox = :mailbox',
+        { type: QueryTypes.SELECT, replacements: { mailbox } },
+      );
+      return row ? { uidValidity: Number(row.uid_validity), lastUid: Number(row.last_uid) } : null;
+    },
+
+    async save(mailbox: string, uidValidity: number, lastUid: number): Promise<void> {
+      await sequelize.query(
+        `INSERT INTO mailbox_checkpoints (mailbox, uid_validity, last_uid, updated_at) VALUES (:mailbox, :uidValidity, :lastUid, now())
+         ON CONFLICT (mailbox) DO UPDATE SET uid_validity = EXCLUDED.uid_validity, last_uid = EXCLUDED.last_uid, updated_at = now()`,
+        { replacements: { mailbox, uidValidity, lastUid } },
+      );
+    },
+  };
+}
+
+export type MailboxCheckpoints = ReturnType<typeof createMailboxCheckpoints>;

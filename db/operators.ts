@@ -8,10 +8,15 @@ export class OperatorExists extends Error {}
 /** The change would leave no active admin. */
 export class LastAdmin extends Error {}
 
-export type OperatorChanges = Partial<Pick<Operator, 'name' | 'role' | 'active' | 'passwordHash'>>;
+export type OperatorChanges = Partial<Pick<Operator, 'name' | 'role' | 'active' | 'passwordHash' | 'signature'>>;
 
 export function createOperatorStore(db: Database) {
   return {
+    /** Everyone, by name: to assign tickets to. */
+    all: () => db.Operator.findAll({ order: [['name', 'ASC']] }),
+
+    byId: (id: number) => db.Operator.findByPk(id),
+
     /** By email, whatever its case. */
     byEmail: (email: string) => db.Operator.findOne({ where: where(fn('lower', col('email')), email.trim().toLowerCase()) }),
 

@@ -106,6 +106,29 @@ export interface TicketState {
   linkVersion?: number;
 }
 
+/** An operator's note or public reply. */
+export interface OperatorComment {
+  visibility: CommentVisibility;
+  body: string;
+  /**
+   * The status the ticket takes with it, in the same change ("Send and close"). A closed
+   * ticket is reopened to it before the comment ("Reopen and reply"); a public reply's mail
+   * is the only one the customer gets.
+   */
+  status?: TicketStatus;
+}
+
+/** A customer's words, from any channel. */
+export interface CustomerMessage {
+  body: string;
+  channel: CommentChannel;
+  /** Identity of the message (an email's Message-ID, a form submission's key) to drop redeliveries. */
+  messageKey: string | null;
+  automatic: boolean;
+  /** The sender answered our mail to the contact's address from that address: it is theirs. */
+  verifiesContact?: boolean;
+}
+
 export interface NewTicket {
   number: number;
   subject: string;

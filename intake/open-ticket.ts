@@ -1,13 +1,13 @@
 /**
  * Opening a ticket, one way for every channel: the operator's form (API), the website
  * widget and inbound mail all take a number here, keep the files of the first message,
- * and start the ticket's workflow. Imported by api/ and mail ingestion; imports db/ and the
- * ticket workflow's client.
+ * and start the ticket's workflow. Imported by api/ and mail ingestion; imports db/ and
+ * the ticket commands port (domain/ticket-commands.ts).
  */
 import type { Database } from '../db';
 import { allocateTicketNumber, NumberSource, storeOpeningAttachments } from '../db/ticket-numbers';
 import type { NewTicket } from '../domain/ticket';
-import type { TicketCommands } from '../workflows/ticket/client';
+import type { TicketCommandPort } from '../domain/ticket-commands';
 
 export interface OpeningRequest {
   ticket: Omit<NewTicket, 'number'>;
@@ -19,7 +19,7 @@ export interface OpeningRequest {
 
 export type TicketIntake = ReturnType<typeof createTicketIntake>;
 
-export function createTicketIntake({ db, commands }: { db: Database; commands: TicketCommands }) {
+export function createTicketIntake({ db, commands }: { db: Database; commands: TicketCommandPort }) {
   return {
     /** The ticket's number once its workflow has taken it (durable in Temporal). */
     async open({ ticket, numberFrom, files = [] }: OpeningRequest): Promise<number> {

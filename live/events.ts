@@ -4,6 +4,9 @@
  */
 import type { TicketEventType } from '../domain/ticket';
 
+/** The PostgreSQL NOTIFY channel the write of each change announces it on (db/tickets.ts). */
+export const TICKET_CHANGES_CHANNEL = 'ticket_changes';
+
 /** Deliberately small: who may see what is decided when the browser fetches the ticket. */
 export interface TicketChange {
   number: number;

@@ -6,21 +6,9 @@
  */
 import { Client } from 'pg';
 
-import type { TicketChange } from './events';
+import { TICKET_CHANGES_CHANNEL, type TicketChange } from './events';
 
 export type { TicketChange } from './events';
-
-export const TICKET_CHANGES_CHANNEL = 'ticket_changes';
-
-/**
- * The SQL expression that announces a change, for the statement that writes it; its value
- * comes from `ticketChangePayload` under the replacement name `ticketChange`.
- */
-export const ticketChangeNotification = `pg_notify('${TICKET_CHANGES_CHANNEL}', :ticketChange)`;
-
-export function ticketChangePayload(change: TicketChange): { ticketChange: string } {
-  return { ticketChange: JSON.stringify(change) };
-}
 
 export interface TicketChangeListener {
   close(): Promise<void>;

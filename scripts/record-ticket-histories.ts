@@ -20,7 +20,7 @@ import { connectDatabase } from '../db';
 import { migrate } from '../db/migrate';
 import { outboxMailer } from '../mail/outbound/mailer';
 import { createRenderer } from '../mail/outbound/render';
-import { activitySettings } from '../activities';
+import { ticketActivitySettings } from '../activities/ticket';
 import { createTicketWorker } from '../worker';
 import { helpdeskDataConverter } from '../security/payload-codec';
 import { ticketCommandsFor } from '../workflows/ticket/client';
@@ -57,7 +57,7 @@ async function main() {
     const mailer = outboxMailer(join(dir, 'outbox'), () => undefined);
     const worker = await createTicketWorker({
       connection: workerConnection, namespace: 'default', taskQueue: 'histories', maxCachedWorkflows: 100, shutdownGraceMs: 0, dataConverter,
-      activities: { db, mailer, render: createRenderer(), ...activitySettings(config), log: () => undefined },
+      activities: { db, mailer, render: createRenderer(), ...ticketActivitySettings(config), log: () => undefined },
     });
     const commands = ticketCommandsFor(client, config);
     const actor = { kind: 'operator', id: operator.id } as const;

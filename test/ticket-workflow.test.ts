@@ -9,7 +9,7 @@ import { QueryTypes } from 'sequelize';
 import { startHarness, Harness, Session, eventually } from './support/harness';
 import { testEnv } from './support/env';
 import { customerMessageSignal, ticketStateQuery, ticketWorkflowId } from '../workflows/ticket/definitions';
-import { activitySettings, createActivities } from '../activities';
+import { ticketActivitySettings, createTicketActivities } from '../activities/ticket';
 import { smtpMailer, Mailer } from '../mail/outbound/mailer';
 import { createRenderer } from '../mail/outbound/render';
 
@@ -197,8 +197,8 @@ describe('idempotency', () => {
       },
       close: () => real.close(),
     };
-    const activities = createActivities({
-      db: h.db, mailer: flaky, render: createRenderer(), ...activitySettings(h.config),
+    const activities = createTicketActivities({
+      db: h.db, mailer: flaky, render: createRenderer(), ...ticketActivitySettings(h.config),
     });
     // The worker already sent it: repeating the activity sends nothing.
     expect(await activities.sendNotification({ ticketNumber: ticket.number, seq, kind: 'public_reply', recipient: 'customer' })).toBe('already_sent');
@@ -215,8 +215,8 @@ describe('idempotency', () => {
 
   it('a retried persistence activity never duplicates a comment or an audit event', async () => {
     const ticket = await openTicket();
-    const activities = createActivities({
-      db: h.db, mailer: smtpMailer(h.config.SMTP_URL!), render: createRenderer(), ...activitySettings(h.config),
+    const activities = createTicketActivities({
+      db: h.db, mailer: smtpMailer(h.config.SMTP_URL!), render: createRenderer(), ...ticketActivitySettings(h.config),
     });
     const state = await activities.loadTicketState(ticket.number);
     const next = { ...state, eventSeq: state.eventSeq + 1, commentCount: state.commentCount + 1, updatedAt: new Date().toISOString() };

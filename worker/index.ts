@@ -1,6 +1,6 @@
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
-import { createActivities, ActivityDeps } from '../activities';
+import { createTicketActivities, TicketActivityDeps } from '../activities/ticket';
 import { createMailboxActivities, MailboxActivityDeps, MailboxConfig } from '../activities/mailbox';
 import type { Config } from '../config';
 import { parseImapUrl } from '../mail/inbound/imap';
@@ -10,7 +10,7 @@ export interface TicketWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: ActivityDeps;
+  activities: TicketActivityDeps;
   /** Inbound email, when a mailbox is configured. */
   mailboxes?: MailboxActivityDeps;
   maxCachedWorkflows: number;
@@ -31,7 +31,7 @@ export async function createTicketWorker(options: TicketWorkerOptions): Promise<
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: {
-      ...createActivities(options.activities),
+      ...createTicketActivities(options.activities),
       ...(options.mailboxes ? createMailboxActivities({ ...options.mailboxes, stopping: stopping.signal }) : {}),
     },
     maxCachedWorkflows: options.maxCachedWorkflows,

@@ -6,7 +6,7 @@ import { connectDatabase } from '../db';
 import { createMailboxStore } from '../db/mailboxes';
 import { migrate } from '../db/migrate';
 import { createMailDeps } from '../mail/outbound';
-import { activitySettings } from '../activities';
+import { ticketActivitySettings } from '../activities/ticket';
 import { mailboxActivitySettings } from '../activities/mailbox';
 import { threadedMailParser } from '../mail/inbound/threaded-parser';
 import { helpdeskDataConverter } from '../security/payload-codec';
@@ -34,7 +34,7 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE,
       dataConverter,
-      activities: { db, ...mail, ...activitySettings(config) },
+      activities: { db, ...mail, ...ticketActivitySettings(config) },
       mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 1000 },
     });
     const stored = await createMailboxStore(db).activeNames();

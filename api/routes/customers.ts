@@ -20,9 +20,9 @@ export default async function customerRoutes(app: App, { db, queries }: { db: Da
   app.addHook('preHandler', app.requireOperator);
 
   const store = createCustomerStore(db);
-  async function save<T>(action: () => Promise<T>, input: CustomerInput): Promise<T> {
+  async function save<T>(saving: Promise<T>, input: CustomerInput): Promise<T> {
     try {
-      return await store.saving(action);
+      return await saving;
     } catch (error) {
       if (!(error instanceof CustomerExists)) throw error;
       const which = error.field === 'externalId' ? `external ID ${input.externalId}` : `email ${input.email}`;
@@ -45,7 +45,7 @@ export default async function customerRoutes(app: App, { db, queries }: { db: Da
   }, async (request, reply) => {
     const values = clean(request.body);
     if (!values.email && !values.phone && !values.externalId) throw unprocessable('A customer needs an email, a phone number or an external ID.');
-    const customer = await save(() => db.Customer.create({
+    const customer = await save(store.add({
       email: values.email ?? null, externalId: values.externalId ?? null, firstName: values.firstName ?? null,
       lastName: values.lastName ?? null, phone: values.phone ?? null, company: values.company ?? null,
     }), request.body);
@@ -55,7 +55,7 @@ export default async function customerRoutes(app: App, { db, queries }: { db: Da
   app.get('/api/customers/:id', {
     schema: { tags: ['customers'], summary: 'A customer with their tickets', params: IdParams, response: { 200: CustomerDetail, ...errors } },
   }, async (request) => {
-    const customer = await db.Customer.findByPk(request.params.id);
+    const customer = await store.byId(request.params.id);
     if (!customer) throw notFound(`Customer ${request.params.id} does not exist.`);
     const tickets = await queries.summaries({ customerId: customer.id }, 100);
     return { ...customerView(customer), tickets };
@@ -64,9 +64,8 @@ export default async function customerRoutes(app: App, { db, queries }: { db: Da
   app.patch('/api/customers/:id', {
     schema: { tags: ['customers'], summary: 'Edit a customer', params: IdParams, body: CustomerInput, response: { 200: CustomerView, ...errors } },
   }, async (request) => {
-    const customer = await db.Customer.findByPk(request.params.id);
+    const customer = await save(store.change(request.params.id, clean(request.body)), request.body);
     if (!customer) throw notFound(`Customer ${request.params.id} does not exist.`);
-    await save(() => customer.update(clean(request.body)), request.body);
     return customerView(customer);
   });
 }

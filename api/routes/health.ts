@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { App } from '../types';
-import type { Database } from '../../db';
+import { databaseAnswers, type Database } from '../../db';
 import { Health } from '../schemas';
 
 export default async function healthRoutes(app: App, { db, temporal }: { db: Database; temporal: Client }) {
@@ -12,7 +12,7 @@ export default async function healthRoutes(app: App, { db, temporal }: { db: Dat
     const within = <T>(promise: Promise<T>) =>
       Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(resolve, 3000, false))]).catch(() => false);
     const [postgres, temporalUp] = await Promise.all([
-      within(db.sequelize.query('SELECT 1')),
+      within(databaseAnswers(db)),
       within(temporal.workflowService.getSystemInfo({})),
     ]);
     const ok = postgres && temporalUp;

@@ -3,14 +3,14 @@ import type { App } from '../types';
 import type { Database } from '../../db';
 import { ErrorBody, notFound } from '../errors';
 import { IdParams, InboundEmailPage, InboundEmailQuery } from '../schemas';
-import { createInboundEmailQueries } from '../../db/inbound-emails';
+import { createInboundEmailStore } from '../../db/inbound-emails';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody };
 
 /** What the mailboxes handed over and what became of it: where a mail that made no ticket is reported. */
 export default async function inboundEmailRoutes(app: App, { db }: { db: Database }) {
   app.addHook('preHandler', app.requireOperator);
-  const inbound = createInboundEmailQueries(db);
+  const inbound = createInboundEmailStore(db);
 
   app.get('/api/inbound-emails', {
     schema: {

@@ -16,7 +16,7 @@ export default async function operatorRoutes(app: App, { db }: { db: Database })
   app.get('/api/operators', {
     schema: { tags: ['operators'], summary: 'All operators, to assign tickets to', response: { 200: Type.Array(OperatorView), 401: ErrorBody } },
     preHandler: app.requireOperator,
-  }, async () => (await db.Operator.findAll({ order: [['name', 'ASC']] })).map(operatorView));
+  }, async () => (await store.all()).map(operatorView));
 
   app.post('/api/operators', {
     schema: {
@@ -54,7 +54,7 @@ export default async function operatorRoutes(app: App, { db }: { db: Database })
   }, async (request) => {
     const { name, role, active, password } = request.body;
     if (password !== undefined) {
-      const current = await db.Operator.findByPk(request.params.id);
+      const current = await store.byId(request.params.id);
       const weak = passwordProblem(password, [current?.email, name ?? current?.name]);
       if (weak) throw unprocessable(weak);
     }

@@ -7,12 +7,14 @@ import { perAddress } from '../client-address';
 import { SESSION_COOKIE } from '../plugins/auth';
 import { hashPassword, passwordProblem, verifyPassword } from '../../security/passwords';
 import { operatorView } from './operators';
+import { createOperatorStore } from '../../db/operators';
 
 /**
  * Every operator's own profile: the name customers see on replies, the signature under
  * them, and their password.
  */
 export default async function profileRoutes(app: App, { db, passwordRateLimit }: { db: Database; passwordRateLimit: number }) {
+  const operators = createOperatorStore(db);
   app.patch('/api/me', {
     schema: {
       tags: ['auth'],
@@ -24,13 +26,12 @@ export default async function profileRoutes(app: App, { db, passwordRateLimit }:
   }, async (request) => {
     const { name, signature } = request.body;
     if (name !== undefined && name.trim() === '') throw unprocessable('Your name must not be empty: customers see it with every reply.');
-    const operator = await db.Operator.findByPk(request.operator!.id);
-    if (!operator) throw notFound('Your operator account no longer exists.');
     const cleanSignature = signature === undefined ? undefined : signature === null || signature.trim() === '' ? null : signature.trim();
-    await operator.update({
+    const operator = await operators.change(request.operator!.id, {
       ...(name !== undefined ? { name: name.trim() } : {}),
       ...(cleanSignature !== undefined ? { signature: cleanSignature } : {}),
     });
+    if (!operator) throw notFound('Your operator account no longer exists.');
     return operatorView(operator);
   });
 
@@ -46,14 +47,14 @@ export default async function profileRoutes(app: App, { db, passwordRateLimit }:
     config: { rateLimit: { max: passwordRateLimit, timeWindow: '1 minute', keyGenerator: perAddress } },
     preHandler: app.requireOperator,
   }, async (request, reply) => {
-    const operator = await db.Operator.findByPk(request.operator!.id);
+    const operator = await operators.byId(request.operator!.id);
     if (!operator) throw notFound('Your operator account no longer exists.');
     if (!(await verifyPassword(operator.passwordHash, request.body.currentPassword))) {
       throw unprocessable('Your current password is not right.');
     }
     const weak = passwordProblem(request.body.newPassword, [operator.email, operator.name]);
     if (weak) throw unprocessable(weak);
-    await operator.update({ passwordHash: await hashPassword(request.body.newPassword) });
+    await operators.change(operator.id, { passwordHash: await hashPassword(request.body.newPassword) });
     await app.sessions.endAllOf(operator.id, request.cookies[SESSION_COOKIE]);
     return reply.code(204).send(null);
   });

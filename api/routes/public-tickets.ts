@@ -4,6 +4,7 @@ import type { Database } from '../../db';
 import { ErrorBody, notFound, unprocessable } from '../errors';
 import { IdempotencyHeaders, PublicCommentBody, PublicTicket, TokenParams, VerifyContactBody } from '../schemas';
 import { isEmailVerificationCode } from '../../security/public-token';
+import { createTicketStore } from '../../db/tickets';
 import type { TicketCommands } from '../../workflows/ticket/client';
 import { attachmentContent, sendAttachment, TicketQueries } from '../../db/ticket-queries';
 import { Type } from 'typebox';
@@ -24,6 +25,7 @@ const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody,
 export default async function publicTicketRoutes(app: App, { db, commands, queries, changes, streams, rateLimit, secretKey }: {
   db: Database; commands: TicketCommands; queries: TicketQueries; changes: TicketChangeHub; streams: EventStreams; rateLimit: number; secretKey: string;
 }) {
+  const tickets = createTicketStore(db);
   const limited = { rateLimit: { max: rateLimit, timeWindow: '1 minute', keyGenerator: perAddress } };
 
   async function ticketNumberFor(token: string): Promise<number> {
@@ -93,7 +95,7 @@ export default async function publicTicketRoutes(app: App, { db, commands, queri
     config: limited,
   }, async (request) => {
     const number = await ticketNumberFor(request.params.token);
-    const ticket = await db.Ticket.findByPk(number, { attributes: ['contactEmail', 'contactEmailVerified'] });
+    const ticket = await tickets.parties(number);
     if (!ticket?.contactEmail || !isEmailVerificationCode(secretKey, number, ticket.contactEmail, request.body.code)) {
       throw unprocessable('This confirmation link is not valid; open the link from our most recent email.');
     }

@@ -17,6 +17,9 @@ import {
   TicketPage,
   TicketSummary,
 } from '../schemas';
+import { createTicketStore } from '../../db/tickets';
+import { createOperatorStore } from '../../db/operators';
+import { createCustomerStore } from '../../db/customers';
 import type { TicketCommands } from '../../workflows/ticket/client';
 import { attachmentContent, sendAttachment, TicketQueries } from '../../db/ticket-queries';
 import { creationKey } from '../../db/ticket-numbers';
@@ -70,20 +73,23 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     };
   }
 
+  const tickets = createTicketStore(db);
+  const operators = createOperatorStore(db);
+  const customers = createCustomerStore(db);
+
   async function ensureExists(number: number) {
-    const exists = await db.Ticket.count({ where: { number } });
-    if (!exists) throw notFound(`Ticket #${number} does not exist.`);
+    if (!(await tickets.exists(number))) throw notFound(`Ticket #${number} does not exist.`);
   }
 
   async function ensureActiveOperator(id: number | null | undefined) {
     if (id === null || id === undefined) return;
-    const operator = await db.Operator.findByPk(id);
+    const operator = await operators.byId(id);
     if (!operator || !operator.active) throw unprocessable(`There is no active operator with ID ${id}.`);
   }
 
   async function ensureCustomer(id: number | null | undefined) {
     if (id === null || id === undefined) return;
-    if (!(await db.Customer.findByPk(id))) throw unprocessable(`There is no CRM customer with ID ${id}.`);
+    if (!(await customers.byId(id))) throw unprocessable(`There is no CRM customer with ID ${id}.`);
   }
 
   app.addHook('preHandler', app.requireOperator);

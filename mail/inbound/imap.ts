@@ -1,6 +1,6 @@
 import { ImapFlow } from 'imapflow';
-import { QueryTypes } from 'sequelize';
 import type { Database } from '../../db';
+import { createMailboxCheckpoints, MailboxCheckpoints } from '../../db/mailboxes';
 import type { MailIngestion, ReceivedMessage } from './ingest';
 
 export interface ImapSettings {
@@ -52,24 +52,13 @@ export interface WatchOptions {
   autoIdleDelayMs?: number;
 }
 
-async function checkpoint(db: Database, name: string, uidValidity: number): Promise<number> {
-  const [row] = await db.sequelize.query<{ uid_validity: string; last_uid: string }>(
-    'SELECT uid_validity, last_uid FROM mailbox_checkpoints WHERE mailbox = :name',
-    { type: QueryTypes.SELECT, replacements: { name } },
-  );
-  if (row && Number(row.uid_validity) === uidValidity) return Number(row.last_uid);
+async function checkpoint(checkpoints: MailboxCheckpoints, name: string, uidValidity: number): Promise<number> {
+  const saved = await checkpoints.read(name);
+  if (saved && saved.uidValidity === uidValidity) return saved.lastUid;
   // A new mailbox, or the server renumbered it (UIDVALIDITY changed): start over; the
   // processed flag and the Message-ID record keep anything from being taken twice.
-  await saveCheckpoint(db, name, uidValidity, 0);
+  await checkpoints.save(name, uidValidity, 0);
   return 0;
-}
-
-async function saveCheckpoint(db: Database, name: string, uidValidity: number, lastUid: number) {
-  await db.sequelize.query(
-    `INSERT INTO mailbox_checkpoints (mailbox, uid_validity, last_uid, updated_at) VALUES (:name, :uidValidity, :lastUid, now())
-     ON CONFLICT (mailbox) DO UPDATE SET uid_validity = EXCLUDED.uid_validity, last_uid = EXCLUDED.last_uid, updated_at = now()`,
-    { replacements: { name, uidValidity, lastUid } },
-  );
 }
 
 /**
@@ -79,6 +68,7 @@ async function saveCheckpoint(db: Database, name: string, uidValidity: number, l
  */
 export async function watchMailbox(options: WatchOptions): Promise<{ processed: number }> {
   const { imap, db, name } = options;
+  const checkpoints = createMailboxCheckpoints(db);
   const client = new ImapFlow({
     host: imap.host,
     port: imap.port,
@@ -99,7 +89,7 @@ export async function watchMailbox(options: WatchOptions): Promise<{ processed: 
     const mailbox = client.mailbox;
     if (!mailbox) throw new Error(`Could not open the folder ${imap.folder}`);
     const uidValidity = Number(mailbox.uidValidity);
-    let lastUid = await checkpoint(db, name, uidValidity);
+    let lastUid = await checkpoint(checkpoints, name, uidValidity);
 
     while (!options.signal.aborted && Date.now() < deadline) {
       newMail = false;
@@ -130,7 +120,7 @@ export async function watchMailbox(options: WatchOptions): Promise<{ processed: 
           processed += received.length;
         }
         lastUid = chunk[chunk.length - 1]!;
-        await saveCheckpoint(db, name, uidValidity, lastUid);
+        await checkpoints.save(name, uidValidity, lastUid);
         options.heartbeat({ lastUid });
       }
       // Wait for the server to announce new mail (IDLE), heartbeating meanwhile. imapflow

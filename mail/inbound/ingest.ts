@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { QueryTypes } from 'sequelize';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../../db';
+import { createInboundEmailStore } from '../../db/inbound-emails';
+import { flagBouncingAddress } from '../../db/notifications';
+import { createOperatorStore } from '../../db/operators';
+import { createTicketStore } from '../../db/tickets';
 import { Contact, MAX_BODY_LENGTH, normalizeEmail, validateContact } from '../../domain/ticket';
 import type { InboundOutcome } from '../../domain/inbound-email';
-import type { TicketCommands } from '../../workflows/ticket/client';
+import { TicketCommandPort, TicketRefusal } from '../../domain/ticket-commands';
 import type { MailKind } from './robots';
 import type { TicketIntake } from '../../intake/open-ticket';
-import { addCustomerMessageUpdate, addOperatorCommentUpdate } from '../../workflows/ticket/definitions';
 import { operatorReplyFromAddress } from '../threading';
 import {
   InboundMessage,
@@ -23,11 +23,6 @@ import {
 
 export type IngestOutcome = Exclude<InboundOutcome, 'received'>;
 
-/** The ticket's rules refused the message: final, retrying would meet the same answer. */
-function ruleRejection(error: unknown): string | null {
-  return error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure ? error.cause.message : null;
-}
-
 export interface ReceivedMessage {
   uidValidity: number;
   uid: number;
@@ -39,7 +34,7 @@ export interface ReceivedMessage {
 
 export interface MailIngestionDeps {
   db: Database;
-  commands: TicketCommands;
+  commands: TicketCommandPort;
   /** Opens the tickets new mail asks for (intake/open-ticket.ts). */
   intake: TicketIntake;
   mailbox: MailboxIdentity & { name: string };
@@ -96,68 +91,18 @@ function messageKey(message: ReceivedMessage, messageId: string | null): string 
 export function createMailIngestion({
   db, commands, intake, mailbox, maxAttachmentBytes, parse, passesDmarc, robotsOpeningTickets = DEFAULT_ROBOTS_OPENING_TICKETS, log,
 }: MailIngestionDeps) {
-  const { sequelize } = db;
-
-  /**
-   * Every delivery gets its row, known by where it lies in the mailbox: a retry after a
-   * crash finds its own row again, and a second copy of a message gets a row of its own.
-   */
-  async function record(message: ReceivedMessage, key: string, fields: { sender?: string | null; subject?: string | null; digest?: string | null }) {
-    const [row] = await sequelize.query<{ id: string; outcome: string; ticket_number: number | null; message_key: string }>(
-      `INSERT INTO inbound_emails (mailbox, uid_validity, uid, message_key, sender, subject, size, raw, content_digest)
-       VALUES (:mailbox, :uidValidity, :uid, :key, :sender, :subject, :size, :raw, :digest)
-       ON CONFLICT (mailbox, uid_validity, uid) DO UPDATE SET mailbox = EXCLUDED.mailbox
-       RETURNING id, outcome, ticket_number, message_key`,
-      {
-        type: QueryTypes.SELECT,
-        replacements: {
-          mailbox: mailbox.name, uidValidity: message.uidValidity, uid: message.uid, key,
-          sender: fields.sender ?? null, subject: fields.subject?.slice(0, 1000) ?? null, size: message.size,
-          raw: message.raw ?? message.headers, digest: fields.digest ?? null,
-        },
-      },
-    );
-    return row!;
-  }
-
-  /**
-   * An earlier delivery of the same Message-ID, in any mailbox: the same content makes this
-   * a duplicate of it; other content, a message of its own under a key of its own.
-   */
-  async function earlierDelivery(id: string, key: string, digest: string) {
-    const rows = await sequelize.query<{ id: string; ticket_number: number | null; same: boolean }>(
-      `SELECT id::text AS id, ticket_number, content_digest = :digest AS same FROM inbound_emails
-       WHERE message_key = :key AND id < :id ORDER BY (content_digest = :digest) DESC, id LIMIT 1`,
-      { type: QueryTypes.SELECT, replacements: { id, key, digest } },
-    );
-    return rows[0] ?? null;
-  }
-
-  async function finish(id: string, outcome: IngestOutcome, fields: { ticketNumber?: number | null; reason?: string | null; duplicateOf?: string } = {}) {
-    await sequelize.query(
-      `UPDATE inbound_emails SET outcome = :outcome, reason = :reason, ticket_number = coalesce(:ticketNumber, ticket_number),
-         duplicate_of = :duplicateOf, processed_at = now() WHERE id = :id`,
-      { replacements: { id, outcome, reason: fields.reason ?? null, ticketNumber: fields.ticketNumber ?? null, duplicateOf: fields.duplicateOf ?? null } },
-    );
+  const inbound = createInboundEmailStore(db);
+  const tickets = createTicketStore(db);
+  const operators = createOperatorStore(db);
+  const record = (message: ReceivedMessage, key: string, fields: { sender?: string | null; subject?: string | null; digest?: string | null }) =>
+    inbound.record({ mailbox: mailbox.name, uidValidity: message.uidValidity, uid: message.uid, key, size: message.size, raw: message.raw ?? message.headers, ...fields });
+  const finish = async (id: string, outcome: IngestOutcome, fields: { ticketNumber?: number | null; reason?: string | null; duplicateOf?: string } = {}) => {
+    await inbound.finish(id, outcome, fields);
     return outcome;
-  }
-
-  async function storeAttachments(inboundId: string, attachments: InboundMessage['attachments']) {
-    for (const [position, attachment] of attachments.entries()) {
-      const kept = attachment.size <= maxAttachmentBytes;
-      await sequelize.query(
-        `INSERT INTO attachments (inbound_email_id, position, filename, content_type, size, content)
-         VALUES (:inboundId, :position, :filename, :contentType, :size, :content)
-         ON CONFLICT (inbound_email_id, position) DO NOTHING`,
-        {
-          replacements: {
-            inboundId, position, filename: attachment.filename?.slice(0, 255) ?? null, contentType: attachment.contentType,
-            size: attachment.size, content: kept ? attachment.content : null,
-          },
-        },
-      );
-    }
-  }
+  };
+  const storeAttachments = (inboundId: string, attachments: InboundMessage['attachments']) =>
+    // Over the size limit: its name, type and size are kept, its bytes not.
+    inbound.storeAttachments(inboundId, attachments.map((a) => ({ ...a, content: a.size <= maxAttachmentBytes ? a.content : null })));
 
   /**
    * The ticket a reference names, if it exists and, for an unsigned one, the sender is on
@@ -167,7 +112,7 @@ export function createMailIngestion({
   async function referencedTicket(message: InboundMessage, raw: Buffer): Promise<{ number: number; verifiesContact: boolean } | null> {
     const reference = findTicketReference(message, mailbox);
     if (!reference) return null;
-    const ticket = await db.Ticket.findByPk(reference.ticketNumber);
+    const ticket = await tickets.parties(reference.ticketNumber);
     if (!ticket) return null;
     const sender = normalizeEmail(message.from?.address ?? '');
     const fromContact = ticket.contactEmail !== null && normalizeEmail(ticket.contactEmail) === sender;
@@ -175,8 +120,7 @@ export function createMailIngestion({
     // A bare [#1042] counts only from the ticket's customer (Zammad #5064, FreeScout
     // GHSA-6r38-6mcf-2ww3), and From is only the customer's when their domain vouches for
     // the mail: anyone can write anyone's address there.
-    const crm = ticket.customerId === null ? null : await db.Customer.findByPk(ticket.customerId);
-    const participants = [ticket.contactEmail, crm?.email].filter((e): e is string => !!e).map(normalizeEmail);
+    const participants = [ticket.contactEmail, ticket.customerEmail].filter((e): e is string => !!e).map(normalizeEmail);
     if (!participants.includes(sender) || !(await passesDmarc(raw))) return null;
     return { number: ticket.number, verifiesContact: false };
   }
@@ -192,9 +136,7 @@ export function createMailIngestion({
       .map((address) => operatorReplyFromAddress(address, mailbox.address, mailbox.secretKey))
       .find((found) => found !== null) ?? null;
     const sender = normalizeEmail(message.from?.address ?? '');
-    const [operator] = sender === '' ? [] : await sequelize.query<{ id: number; active: boolean }>(
-      'SELECT id, active FROM operators WHERE lower(email) = :sender', { type: QueryTypes.SELECT, replacements: { sender } },
-    );
+    const operator = sender === '' ? null : await operators.byEmail(sender);
     if (!answered && !operator) return null;
     const ticketNumber = answered?.ticketNumber ?? null;
     if (!operator || operator.id !== answered?.operatorId) {
@@ -236,7 +178,7 @@ export function createMailIngestion({
     if (row.outcome !== 'received') return row.outcome as IngestOutcome;
     let key = row.message_key;
     if (parsed.messageId !== null && key === parsed.messageId) {
-      const earlier = await earlierDelivery(row.id, key, digest);
+      const earlier = await inbound.earlierDelivery(row.id, key, digest);
       if (earlier?.same) {
         return finish(row.id, 'duplicate', { ticketNumber: earlier.ticket_number, reason: `the same message as inbound mail ${earlier.id}`, duplicateOf: earlier.id });
       }
@@ -244,7 +186,7 @@ export function createMailIngestion({
         // Another message under a Message-ID already seen (a broken mailer, or someone who
         // wants the first one's answers ignored): a message of its own.
         key = `${parsed.messageId}#${digest.slice(0, 16)}`;
-        await sequelize.query('UPDATE inbound_emails SET message_key = :key WHERE id = :id', { replacements: { key, id: row.id } });
+        await inbound.rekey(row.id, key);
       }
     }
     if (isOwnMail(parsed, mailbox)) return finish(row.id, 'own_mail');
@@ -255,16 +197,12 @@ export function createMailIngestion({
       // can write a bounce. Never shown to the customer.
       const report = parsed.robot;
       const proven = reportedTicket(report, mailbox);
-      const ticket = proven === null ? null : await db.Ticket.findByPk(proven);
+      const ticket = proven === null ? null : await tickets.parties(proven);
       const what = [report.reason, report.recipient, report.status].filter(Boolean).join(', ');
       if (!ticket) return finish(row.id, 'bounce', { reason: `${what}; unrelated: it returns no mail of ours` });
       const contact = ticket.contactEmail ? normalizeEmail(ticket.contactEmail) : null;
       if (report.kind === 'bounce' && report.permanent && contact !== null && (report.recipient === null || report.recipient === contact)) {
-        await sequelize.query(
-          `INSERT INTO bounced_addresses (address, ticket_number, status, bounced_at) VALUES (:address, :ticketNumber, :status, now())
-           ON CONFLICT (address) DO UPDATE SET ticket_number = EXCLUDED.ticket_number, status = EXCLUDED.status, bounced_at = now()`,
-          { replacements: { address: contact, ticketNumber: ticket.number, status: report.status } },
-        );
+        await flagBouncingAddress(db, { address: contact, ticketNumber: ticket.number, status: report.status });
       }
       return finish(row.id, 'bounce', { ticketNumber: ticket.number, reason: what });
     }
@@ -284,17 +222,15 @@ export function createMailIngestion({
 
     try {
       if (fromOperator) {
-        await commands.update(fromOperator.ticketNumber, addOperatorCommentUpdate, [
-          { visibility: 'public', body }, { kind: 'operator', id: fromOperator.operatorId },
-        ], updateId);
+        await commands.addOperatorComment(fromOperator.ticketNumber, { visibility: 'public', body }, { kind: 'operator', id: fromOperator.operatorId }, updateId);
         return await finish(row.id, 'appended', { ticketNumber: fromOperator.ticketNumber, reason: 'public reply by the assigned operator, by email' });
       }
       if (ticketNumber !== null) {
-        await commands.update(ticketNumber, addCustomerMessageUpdate, [{
+        await commands.addCustomerMessage(ticketNumber, {
           body, channel: 'email', messageKey: key, automatic,
           // Robots answer from anywhere; only a person's answer proves the address.
           ...(referenced?.verifiesContact && !automatic ? { verifiesContact: true } : {}),
-        }], updateId);
+        }, updateId);
         return await finish(row.id, 'appended', { ticketNumber, reason: parsed.automatic });
       }
 
@@ -318,10 +254,9 @@ export function createMailIngestion({
       } });
       return await finish(row.id, 'created', { ticketNumber: number, reason: parsed.automatic });
     } catch (error) {
-      const rejection = ruleRejection(error);
-      if (rejection === null) throw error;
-      log(`mail ${key} was refused by its ticket: ${rejection}`);
-      return finish(row.id, 'rejected', { ticketNumber, reason: rejection });
+      if (!(error instanceof TicketRefusal)) throw error;
+      log(`mail ${key} was refused by its ticket: ${error.message}`);
+      return finish(row.id, 'rejected', { ticketNumber, reason: error.message });
     }
   };
 }

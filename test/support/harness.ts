@@ -8,7 +8,7 @@ import { smtpMailer } from '../../mail/outbound/mailer';
 import { createRenderer } from '../../mail/outbound/render';
 import { createTicketWorker } from '../../worker';
 import { startMailboxWorkflows } from '../../workflows/mailbox/client';
-import { activitySettings } from '../../activities';
+import { ticketActivitySettings } from '../../activities/ticket';
 import { mailboxActivitySettings } from '../../activities/mailbox';
 import { threadedMailParser } from '../../mail/inbound/threaded-parser';
 import { helpdeskDataConverter } from '../../security/payload-codec';
@@ -90,7 +90,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE,
       dataConverter,
       workflowBundle: { codePath: testEnv('workflowBundle') },
-      activities: { db, mailer, render: createRenderer(), ...activitySettings(config), log: () => undefined },
+      activities: { db, mailer, render: createRenderer(), ...ticketActivitySettings(config), log: () => undefined },
       mailboxes: { db, commands, mailboxes, parser, dnsResolver: zone(options.dns ?? {}), ...mailboxActivitySettings(config), autoIdleDelayMs: 200, log: () => undefined },
     });
     workerRun = worker.run();

@@ -1,11 +1,14 @@
 import { Client, WithStartWorkflowOperation, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
-import { createTicket, NewTicket, TicketState } from '../../domain/ticket';
+import { Actor, createTicket, CustomerMessage, NewTicket, OperatorComment, TicketState } from '../../domain/ticket';
+import { TicketCommandPort, TicketRefusal } from '../../domain/ticket-commands';
 import type { Config } from '../../config';
 import {
   SEARCH_ATTRIBUTES,
   RUN_ENDING,
+  addCustomerMessageUpdate,
+  addOperatorCommentUpdate,
   TICKET_WORKFLOW_TYPE,
   TicketWorkflowInput,
   TicketWorkflowSettings,
@@ -45,6 +48,16 @@ function startingSearchAttributes(ticket: NewTicket, publishCustomerEmail: boole
   return searchAttributesOf(created.state, publishCustomerEmail).filter((pair): pair is SearchAttributePair => pair.value !== null);
 }
 
+/** The ticket's rules refused the update (an ApplicationFailure from its handler): said in the port's words. */
+async function refusalsAsTicketRefusal<T>(update: Promise<T>): Promise<T> {
+  try {
+    return await update;
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) throw new TicketRefusal(error.cause.message, error.cause.type ?? null);
+    throw error;
+  }
+}
+
 /** Ticket commands as configured: the task queue and the workflow's timings. */
 export function ticketCommandsFor(client: Client, config: Config, timeoutMs = 60_000): TicketCommands {
   return new TicketCommands({
@@ -69,8 +82,16 @@ export interface TicketCommandsOptions {
  * ticket's run has ended (closed past its reopen window), the same call starts a new run
  * that loads the ticket from the database, so a ticket can be changed at any age.
  */
-export class TicketCommands {
+export class TicketCommands implements TicketCommandPort {
   constructor(private readonly options: TicketCommandsOptions) {}
+
+  addCustomerMessage(ticketNumber: number, message: CustomerMessage, updateId: string) {
+    return refusalsAsTicketRefusal(this.update(ticketNumber, addCustomerMessageUpdate, [message], updateId));
+  }
+
+  addOperatorComment(ticketNumber: number, comment: OperatorComment, actor: Actor, updateId: string) {
+    return refusalsAsTicketRefusal(this.update(ticketNumber, addOperatorCommentUpdate, [comment, actor], updateId));
+  }
 
   /**
    * Starts the ticket's workflow with its creation. A repeated call for the same number
@@ -87,13 +108,13 @@ export class TicketCommands {
       // All of them from the start, as the creation will leave them, so it needs no upsert.
       typedSearchAttributes: startingSearchAttributes(ticket, this.options.settings.publishCustomerEmail !== false),
     });
-    return this.withTimeout(() =>
+    return refusalsAsTicketRefusal(this.withTimeout(() =>
       this.options.client.workflow.executeUpdateWithStart(createTicketUpdate, {
         args: [ticket],
         updateId: `create-${ticket.number}`,
         startWorkflowOperation: start,
       }),
-    );
+    ));
   }
 
   /**

@@ -8,9 +8,10 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type {
   Actor,
   CommentChannel,
-  CommentVisibility,
+  CustomerMessage,
   NewTicket,
   NotificationKind,
+  OperatorComment,
   TicketPriority,
   TicketState,
   TicketStatus,
@@ -79,26 +80,7 @@ export interface TicketChanges {
   rotatePublicLink?: true;
 }
 
-export interface OperatorComment {
-  visibility: CommentVisibility;
-  body: string;
-  /**
-   * The status the ticket takes with it, in the same change ("Send and close"). A closed
-   * ticket is reopened to it before the comment ("Reopen and reply"); a public reply's mail
-   * is the only one the customer gets.
-   */
-  status?: TicketStatus;
-}
-
-export interface CustomerMessage {
-  body: string;
-  channel: CommentChannel;
-  /** Identity of the message (an email's Message-ID, a form submission's key) to drop redeliveries. */
-  messageKey: string | null;
-  automatic: boolean;
-  /** The sender answered our mail to the contact's address from that address: it is theirs. */
-  verifiesContact?: boolean;
-}
+export type { OperatorComment, CustomerMessage } from '../../domain/ticket';
 
 export interface CommentResult {
   state: TicketState;

@@ -11,7 +11,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { TicketActivities } from '../../activities';
+import type { TicketActivities } from '../../activities/ticket';
 import { Actor, Effect, TICKET_NOT_FOUND, TicketEvent, TicketState, decide } from '../../domain/ticket';
 import {
   CommentResult,

@@ -1,17 +1,17 @@
-import type { RobotMailKind } from '../domain/inbound-email';
-import { createTicketIntake } from '../intake/open-ticket';
-import { createMailboxStore } from '../db/mailboxes';
+import type { RobotMailKind } from '../../domain/inbound-email';
+import { createTicketIntake } from '../../intake/open-ticket';
+import { createMailboxStore } from '../../db/mailboxes';
 import { Context } from '@temporalio/activity';
-import type { Database } from '../db';
-import type { TicketCommands } from '../workflows/ticket/client';
-import { createMailIngestion } from '../mail/inbound/ingest';
-import { ImapSettings, parseImapUrl, watchMailbox } from '../mail/inbound/imap';
-import { open } from '../security/secret-box';
-import type { MailboxIdentity } from '../mail/inbound/parse';
-import type { MailParser } from '../mail/inbound/threaded-parser';
-import { dmarcVerifier, DnsResolver } from '../mail/inbound/sender-authentication';
-import type { Config } from '../config';
-import { messageIdDomain } from '../mail/threading';
+import type { Database } from '../../db';
+import type { TicketCommandPort } from '../../domain/ticket-commands';
+import { createMailIngestion } from '../../mail/inbound/ingest';
+import { ImapSettings, parseImapUrl, watchMailbox } from '../../mail/inbound/imap';
+import { open } from '../../security/secret-box';
+import type { MailboxIdentity } from '../../mail/inbound/parse';
+import type { MailParser } from '../../mail/inbound/threaded-parser';
+import { dmarcVerifier, DnsResolver } from '../../mail/inbound/sender-authentication';
+import type { Config } from '../../config';
+import { messageIdDomain } from '../../mail/threading';
 
 export interface MailboxConfig {
   name: string;
@@ -21,7 +21,7 @@ export interface MailboxConfig {
 
 export interface MailboxActivityDeps {
   db: Database;
-  commands: TicketCommands;
+  commands: TicketCommandPort;
   /** From the environment. Passwords stay here, in the worker; workflows only see a mailbox's name. */
   mailboxes: MailboxConfig[];
   /** For mailboxes stored in the database: the key that opens their credentials, our Message-ID domain. */

@@ -1,0 +1,111 @@
+/**
+ * The mail a ticket sends, one row per event and recipient (the key says which), and the
+ * addresses that refused mail for good. The notification activity claims a row before it
+ * sends and settles it after, so each mail goes out once.
+ */
+import { QueryTypes } from 'sequelize';
+import type { Database } from './index';
+import type { TicketStatus } from '../domain/ticket';
+
+/** Everything one mail needs, read in one round trip: it goes out with every new ticket. */
+export interface NotificationContext {
+  number: number;
+  subject: string;
+  status: TicketStatus;
+  contact_email: string | null;
+  contact_first_name: string | null;
+  contact_last_name: string | null;
+  token_version: number;
+  contact_email_verified: boolean;
+  assignee_id: number | null;
+  notification_status: 'sending' | 'sent' | 'skipped' | 'failed' | null;
+  attempts: number | null;
+  /** Null when the event wrote no comment (a status change). */
+  comment_visibility: string | null;
+  comment_body: string | null;
+  author_name: string | null;
+  mailbox_address: string | null;
+  smtp_sealed: string | null;
+  recipient: string | null;
+  mailed_this_hour: number;
+}
+
+export type NotificationClaim = {
+  key: string; ticketNumber: number; kind: string; recipient: string; messageId: string; status: 'sending' | 'skipped'; attempts: number;
+};
+
+/**
+ * Remembers an address that refused mail for good (a bounce, or the relay's 5xx), so the
+ * ticket shows it; the latest refusal wins.
+ */
+export async function flagBouncingAddress(db: Database, bounce: { address: string; ticketNumber: number; status: string | null }): Promise<void> {
+  await db.sequelize.query(
+    `INSERT INTO bounced_addresses (address, ticket_number, status, bounced_at) VALUES (lower(:address), :ticketNumber, :status, now())
+     ON CONFLICT (address) DO UPDATE SET ticket_number = EXCLUDED.ticket_number, status = EXCLUDED.status, bounced_at = now()`,
+    { replacements: bounce },
+  );
+}
+
+export function createNotificationStore(db: Database) {
+  const { sequelize } = db;
+  return {
+    /** The ticket, the event's comment, the recipient and this mail's row so far; null when there is no such ticket. */
+    async context({ key, ticketNumber, seq, recipient }: { key: string; ticketNumber: number; seq: number; recipient: 'customer' | 'assignee' }): Promise<NotificationContext | null> {
+      const [row] = await sequelize.query<NotificationContext>(
+        `SELECT t.number, t.subject, t.status, t.contact_email, t.contact_first_name, t.contact_last_name,
+           t.token_version, t.contact_email_verified, t.assignee_id, n.status AS notification_status, n.attempts,
+           c.visibility AS comment_visibility, c.body AS comment_body, author.name AS author_name,
+           m.address AS mailbox_address, m.smtp_sealed,
+           CASE WHEN :recipient = 'customer' THEN t.contact_email ELSE assignee.email END AS recipient,
+           (SELECT count(*)::int FROM notifications r
+            WHERE mail_identity(r.recipient) = mail_identity(CASE WHEN :recipient = 'customer' THEN t.contact_email ELSE assignee.email END)
+              AND r.status IN ('sending', 'sent') AND r.created_at > now() - interval '1 hour') AS mailed_this_hour
+         FROM tickets t
+         LEFT JOIN notifications n ON n.key = :key
+         LEFT JOIN comments c ON c.ticket_number = t.number AND c.event_seq = :seq
+         LEFT JOIN operators author ON c.author_kind = 'operator' AND author.id = c.author_id
+         LEFT JOIN operators assignee ON assignee.id = t.assignee_id
+         LEFT JOIN mailboxes m ON m.name = t.mailbox
+         WHERE t.number = :ticketNumber`,
+        { type: QueryTypes.SELECT, replacements: { key, seq, recipient, ticketNumber } },
+      );
+      return row ?? null;
+    },
+
+    /** Claims (status "sending") or settles ("skipped") a notification; a retry overwrites its own row. */
+    async claim(row: NotificationClaim): Promise<void> {
+      await sequelize.query(
+        `INSERT INTO notifications (key, ticket_number, kind, recipient, message_id, status, attempts, sent_at)
+         VALUES (:key, :ticketNumber, :kind, :recipient, :messageId, :status, :attempts, NULL)
+         ON CONFLICT (key) DO UPDATE SET recipient = EXCLUDED.recipient, message_id = EXCLUDED.message_id,
+           status = EXCLUDED.status, attempts = EXCLUDED.attempts, sent_at = NULL`,
+        { replacements: row },
+      );
+    },
+
+    /** Refused for now: the reason shows on the ticket while the workflow waits to try again. */
+    async refusedForNow(key: string, reason: string): Promise<void> {
+      await sequelize.query("UPDATE notifications SET failure = :reason WHERE key = :key AND status = 'sending'", { replacements: { key, reason } });
+    },
+
+    /** Refused for good, with the server's answer. */
+    async refused(key: string, failure: string): Promise<void> {
+      await sequelize.query("UPDATE notifications SET status = 'failed', failure = :failure WHERE key = :key", { replacements: { key, failure } });
+    },
+
+    async sent(key: string): Promise<void> {
+      await sequelize.query("UPDATE notifications SET status = 'sent', sent_at = now(), failure = NULL WHERE key = :key", { replacements: { key } });
+    },
+
+    /** Tried for as long as the settings allow: failed, with why and the last refusal. */
+    async givenUp(key: string, reason: string): Promise<void> {
+      await sequelize.query(
+        `UPDATE notifications SET status = 'failed', failure = :reason || coalesce(': ' || failure, '')
+         WHERE key = :key AND status = 'sending'`,
+        { replacements: { key, reason } },
+      );
+    },
+  };
+}
+
+export type NotificationStore = ReturnType<typeof createNotificationStore>;

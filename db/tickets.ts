@@ -1,0 +1,208 @@
+/**
+ * The tickets table as the ticket's workflow keeps it: one write per change (row, audit
+ * record, comment and live announcement together), the state a new run starts from, and
+ * the little the channels ask of a ticket before they change it. The lists and views
+ * operators read are in ticket-queries.ts.
+ */
+import { QueryTypes } from 'sequelize';
+import type { Database } from './index';
+import {
+  AuditRecord,
+  CommentRecord,
+  Contact,
+  REMEMBERED_MESSAGE_KEYS,
+  TicketState,
+  emailIsVerified,
+  normalizeEmail,
+} from '../domain/ticket';
+import { TICKET_CHANGES_CHANNEL, type TicketChange } from '../live/events';
+
+export interface TicketChangeWrite {
+  state: TicketState;
+  audit: AuditRecord;
+  comment: CommentRecord | null;
+  /** The hash of the ticket's current public link (security/public-token.ts). */
+  publicTokenHash: string;
+  /** Also find the CRM customer for the ticket's contact (a new ticket), in the same round trip. */
+  findCrmCustomer: boolean;
+}
+
+/** Who a ticket is with, as a channel checks a sender or a reader against it. */
+export interface TicketParties {
+  number: number;
+  contactEmail: string | null;
+  contactEmailVerified: boolean;
+  /** The linked CRM customer's address. */
+  customerEmail: string | null;
+}
+
+interface TicketRow {
+  number: number; subject: string; status: TicketState['status']; priority: TicketState['priority']; source: TicketState['source'];
+  assignee_id: number | null; customer_id: number | null; contact_email: string | null; contact_phone: string | null;
+  contact_first_name: string | null; contact_last_name: string | null; external_id: string | null; contact_email_verified: boolean;
+  mailbox: string | null; event_seq: number; comment_count: number; token_version: number;
+  created_at: Date; updated_at: Date; closed_at: Date | null; message_keys: string[] | null;
+}
+
+/** A stored row as the workflow's state: the inverse of the write in `persistChange`. */
+function stateOf(row: TicketRow): TicketState {
+  return {
+    number: row.number,
+    subject: row.subject,
+    status: row.status,
+    priority: row.priority,
+    source: row.source,
+    assigneeId: row.assignee_id,
+    customerId: row.customer_id,
+    contact: {
+      email: row.contact_email,
+      phone: row.contact_phone,
+      firstName: row.contact_first_name,
+      lastName: row.contact_last_name,
+      externalId: row.external_id,
+      ...(row.contact_email_verified ? {} : { emailVerified: false }),
+    },
+    mailbox: row.mailbox,
+    eventSeq: row.event_seq,
+    commentCount: row.comment_count,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    closedAt: row.closed_at ? row.closed_at.toISOString() : null,
+    recentMessageKeys: row.message_keys ?? [],
+    ...(row.token_version === 1 ? {} : { linkVersion: row.token_version }),
+  };
+}
+
+/**
+ * The CRM customer a contact belongs to, as an SQL expression: by external ID first (the
+ * customer's own system said so), else by email address.
+ */
+function crmLookup(contact: Contact): { sql: string; replacements: Record<string, unknown> } {
+  return {
+    sql: `(SELECT m.id FROM (
+        SELECT id, 1 AS rank FROM customers WHERE external_id = :crmExternalId
+        UNION ALL SELECT id, 2 FROM customers WHERE lower(email) = :crmEmail
+      ) m ORDER BY m.rank LIMIT 1)`,
+    replacements: {
+      crmExternalId: contact.externalId,
+      // An address nobody has proven is theirs finds no one.
+      crmEmail: contact.email && emailIsVerified(contact) ? normalizeEmail(contact.email) : null,
+    },
+  };
+}
+
+export function createTicketStore(db: Database) {
+  const { sequelize } = db;
+  return {
+    /**
+     * Writes the ticket row, its audit record and its comment, and announces the change,
+     * in one statement: one round trip and its own transaction (PostgreSQL runs every
+     * data-modifying WITH part exactly once, and the NOTIFY is delivered only on commit).
+     * Returns the CRM customer matching the contact, when asked for and found.
+     */
+    async persistChange({ state, audit, comment, publicTokenHash, findCrmCustomer }: TicketChangeWrite): Promise<number | null> {
+      const commentPart = comment
+        ? `, added_comment AS (
+             INSERT INTO comments (ticket_number, event_seq, visibility, author_kind, author_id, body, channel, message_key, created_at)
+             VALUES (:number, :seq, :visibility, :authorKind, :authorId, :body, :channel, :messageKey, :at)
+             ON CONFLICT DO NOTHING)`
+        : '';
+      const crm = findCrmCustomer ? crmLookup(state.contact) : null;
+      const change: TicketChange = { number: state.number, seq: audit.seq, type: audit.type };
+      const [row] = await sequelize.query<{ crm_customer_id: number | null }>(
+        `WITH ticket_row AS (
+           INSERT INTO tickets (number, public_token_hash, token_version, subject, status, priority, source,
+             assignee_id, customer_id, contact_email, contact_phone, contact_first_name, contact_last_name,
+             external_id, contact_email_verified, mailbox, event_seq, comment_count, created_at, updated_at, closed_at)
+           VALUES (:number, :tokenHash, :tokenVersion, :subject, :status, :priority, :source, :assigneeId, :customerId,
+             :email, :phone, :firstName, :lastName, :externalId, :emailVerified, :mailbox, :eventSeq, :commentCount, :createdAt, :updatedAt, :closedAt)
+           -- A retry or an out-of-order replay never moves the row backwards.
+           ON CONFLICT (number) DO UPDATE SET
+             subject = EXCLUDED.subject, status = EXCLUDED.status, priority = EXCLUDED.priority,
+             assignee_id = EXCLUDED.assignee_id, customer_id = EXCLUDED.customer_id,
+             contact_email_verified = EXCLUDED.contact_email_verified, event_seq = EXCLUDED.event_seq, comment_count = EXCLUDED.comment_count,
+             updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at,
+             token_version = EXCLUDED.token_version, public_token_hash = EXCLUDED.public_token_hash
+           WHERE tickets.event_seq < EXCLUDED.event_seq),
+         audit_row AS (
+           INSERT INTO ticket_events (ticket_number, seq, type, actor_kind, actor_id, changes, created_at)
+           VALUES (:number, :seq, :type, :actorKind, :actorId, :changes, :at)
+           ON CONFLICT (ticket_number, seq) DO NOTHING)${commentPart}
+         SELECT pg_notify('${TICKET_CHANGES_CHANNEL}', :ticketChange), ${crm ? crm.sql : 'NULL'} AS crm_customer_id`,
+        {
+          type: QueryTypes.SELECT,
+          replacements: {
+            ...crm?.replacements,
+            number: state.number,
+            tokenHash: publicTokenHash,
+            tokenVersion: state.linkVersion ?? 1,
+            subject: state.subject,
+            status: state.status,
+            priority: state.priority,
+            source: state.source,
+            assigneeId: state.assigneeId,
+            customerId: state.customerId,
+            ...state.contact,
+            emailVerified: emailIsVerified(state.contact),
+            // States carried over from before mailboxes existed have no such field.
+            mailbox: state.mailbox ?? null,
+            eventSeq: state.eventSeq,
+            commentCount: state.commentCount,
+            createdAt: state.createdAt,
+            updatedAt: state.updatedAt,
+            closedAt: state.closedAt,
+            seq: audit.seq,
+            type: audit.type,
+            actorKind: audit.actor.kind,
+            actorId: audit.actor.kind === 'operator' ? audit.actor.id : null,
+            changes: JSON.stringify(audit.changes),
+            at: audit.at,
+            ...(comment ?? {}),
+            ticketChange: JSON.stringify(change),
+          },
+        },
+      );
+      return row?.crm_customer_id ?? null;
+    },
+
+    /** The stored state with the customer's latest message keys, or null when there is no such ticket. */
+    async state(ticketNumber: number): Promise<TicketState | null> {
+      const [row] = await sequelize.query<TicketRow>(
+        `SELECT t.*, (SELECT array_agg(k.message_key ORDER BY k.event_seq) FROM (
+             SELECT message_key, event_seq FROM comments
+             WHERE ticket_number = t.number AND author_kind = 'customer' AND message_key IS NOT NULL
+             ORDER BY event_seq DESC LIMIT :remembered) k) AS message_keys
+         FROM tickets t WHERE t.number = :ticketNumber`,
+        { type: QueryTypes.SELECT, replacements: { ticketNumber, remembered: REMEMBERED_MESSAGE_KEYS } },
+      );
+      return row ? stateOf(row) : null;
+    },
+
+    async exists(ticketNumber: number): Promise<boolean> {
+      const [row] = await sequelize.query('SELECT 1 FROM tickets WHERE number = :ticketNumber', { type: QueryTypes.SELECT, replacements: { ticketNumber } });
+      return row !== undefined;
+    },
+
+    /** Null when there is no such ticket. */
+    async parties(ticketNumber: number): Promise<TicketParties | null> {
+      const [row] = await sequelize.query<TicketParties>(
+        `SELECT t.number, t.contact_email AS "contactEmail", t.contact_email_verified AS "contactEmailVerified", c.email AS "customerEmail"
+         FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id WHERE t.number = :ticketNumber`,
+        { type: QueryTypes.SELECT, replacements: { ticketNumber } },
+      );
+      return row ?? null;
+    },
+
+    /**
+     * The CRM customer a contact belongs to. New tickets find it in their creation's write;
+     * this is for runs recorded before that, which replay this step as it ran.
+     */
+    async crmCustomerOf(contact: Contact): Promise<number | null> {
+      const { sql, replacements } = crmLookup(contact);
+      const [row] = await sequelize.query<{ id: number | null }>(`SELECT ${sql} AS id`, { type: QueryTypes.SELECT, replacements });
+      return row?.id ?? null;
+    },
+  };
+}
+
+export type TicketStore = ReturnType<typeof createTicketStore>;

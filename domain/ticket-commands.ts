@@ -1,0 +1,24 @@
+/**
+ * What the channels ask of a ticket, as a port: mail ingestion and intake take one, the
+ * worker and the API wire it to the ticket workflow's client (workflows/ticket/client.ts),
+ * so nothing below the workflows imports them.
+ */
+import type { Actor, CustomerMessage, NewTicket, OperatorComment } from './ticket';
+
+export interface TicketCommandPort {
+  /** Starts the ticket's workflow with its creation; the same ticket again is a no-op. Rejects with a TicketRefusal when the rules refuse. */
+  create(ticket: NewTicket): Promise<unknown>;
+  /** The same `updateId` again takes effect once. Rejects with a TicketRefusal when the ticket's rules refuse. */
+  addCustomerMessage(ticketNumber: number, message: CustomerMessage, updateId: string): Promise<unknown>;
+  /** The same `updateId` again takes effect once. Rejects with a TicketRefusal when the ticket's rules refuse. */
+  addOperatorComment(ticketNumber: number, comment: OperatorComment, actor: Actor, updateId: string): Promise<unknown>;
+}
+
+/** The ticket's rules refused the change: final, trying again meets the same answer. */
+export class TicketRefusal extends Error {
+  /** Which rule refused (a RejectionReason), when the ticket said. */
+  constructor(message: string, readonly reason: string | null) {
+    super(message);
+    this.name = 'TicketRefusal';
+  }
+}
