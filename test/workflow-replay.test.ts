@@ -1,7 +1,7 @@
 /**
  * Ticket workflows live for months, so a new release must replay the histories the old
  * ones wrote. Each file in test/fixtures/ticket-histories was recorded with an earlier
- * release (scripts/record-ticket-histories.ts); replaying it with today's workflow code must
+ * release (dev/scripts/record-ticket-histories.ts); replaying it with today's workflow code must
  * meet no nondeterminism: every change since then is behind patched().
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Runtime, Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../worker';
 import { helpdeskDataConverter } from '../security/payload-codec';
-import { HISTORIES_SECRET_KEY } from '../scripts/record-ticket-histories';
+import { HISTORIES_SECRET_KEY } from '../dev/scripts/record-ticket-histories';
 
 const HISTORIES = join(__dirname, 'fixtures', 'ticket-histories');
 const recorded = readdirSync(HISTORIES).filter((file) => file.endsWith('.json')).sort();

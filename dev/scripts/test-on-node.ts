@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from './temporal-dev-server';
+import { PROJECT_ROOT } from '../../scripts/temporal-dev-server';
 
 const major = process.argv[2] ?? '24';
 if (process.platform !== 'linux' || process.arch !== 'x64') {

@@ -1,5 +1,5 @@
 /**
- * `node --import tsx scripts/record-ticket-histories.ts <label>`: runs typical ticket lives
+ * `node --import tsx dev/scripts/record-ticket-histories.ts <label>`: runs typical ticket lives
  * with the workflow code of this checkout and writes their histories to
  * test/fixtures/ticket-histories/<label>-<life>.json. Run it on the commit before a change
  * to the ticket workflow: test/workflow-replay.test.ts then replays every recorded history
@@ -12,22 +12,22 @@ import { Client, Connection } from '@temporalio/client';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { ensureTemporalCli, startTemporalDevServer } from './temporal-dev-server';
-import { freePort } from '../test/support/ports';
+import { ensureTemporalCli, startTemporalDevServer } from '../../scripts/temporal-dev-server';
+import { freePort } from '../../test/support/ports';
 import { scratchDatabase } from '../bench/support/measure';
-import { loadConfig, Config } from '../config';
-import { connectDatabase } from '../db';
-import { migrate } from '../db/migrate';
-import { outboxMailer } from '../mail/outbound/mailer';
-import { createRenderer } from '../mail/outbound/render';
-import { ticketActivitySettings } from '../activities/ticket';
-import { createTicketWorker } from '../worker';
-import { helpdeskDataConverter } from '../security/payload-codec';
-import { ticketCommandsFor } from '../workflows/ticket/client';
-import { addCustomerMessageUpdate, addOperatorCommentUpdate, changeTicketUpdate, ticketWorkflowId } from '../workflows/ticket/definitions';
-import type { NewTicket } from '../domain/ticket';
+import { loadConfig, Config } from '../../config';
+import { connectDatabase } from '../../db';
+import { migrate } from '../../db/migrate';
+import { outboxMailer } from '../../mail/outbound/mailer';
+import { createRenderer } from '../../mail/outbound/render';
+import { ticketActivitySettings } from '../../activities/ticket';
+import { createTicketWorker } from '../../worker';
+import { helpdeskDataConverter } from '../../security/payload-codec';
+import { ticketCommandsFor } from '../../workflows/ticket/client';
+import { addCustomerMessageUpdate, addOperatorCommentUpdate, changeTicketUpdate, ticketWorkflowId } from '../../workflows/ticket/definitions';
+import type { NewTicket } from '../../domain/ticket';
 
-const OUT = join(__dirname, '..', 'test', 'fixtures', 'ticket-histories');
+const OUT = join(__dirname, '..', '..', 'test', 'fixtures', 'ticket-histories');
 /** Recordings' payloads are encrypted under the key this secret gives: the replay test decrypts them with it. */
 export const HISTORIES_SECRET_KEY = 'histories-secret-key-0123456789abcdef0123';
 

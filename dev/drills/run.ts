@@ -8,7 +8,7 @@
  * present exactly once, every notification sent exactly once, every ticket's workflow in
  * the state the database holds, and the admin API answering.
  */
-import { helpdeskDataConverter } from '../security/payload-codec';
+import { helpdeskDataConverter } from '../../security/payload-codec';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, createWriteStream, mkdtempSync } from 'node:fs';
@@ -17,14 +17,14 @@ import { join, resolve } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { QueryTypes } from 'sequelize';
 import { Client, Connection } from '@temporalio/client';
-import { ensureTemporalCli, startTemporalDevServer, DevServer } from '../scripts/temporal-dev-server';
-import { startDovecot, Dovecot } from '../test/support/dovecot';
-import { freePort } from '../test/support/ports';
-import { connectDatabase, Database } from '../db';
-import { ticketStateQuery, ticketWorkflowId } from '../workflows/ticket/definitions';
+import { ensureTemporalCli, startTemporalDevServer, DevServer } from '../../scripts/temporal-dev-server';
+import { startDovecot, Dovecot } from '../../test/support/dovecot';
+import { freePort } from '../../test/support/ports';
+import { connectDatabase, Database } from '../../db';
+import { ticketStateQuery, ticketWorkflowId } from '../../workflows/ticket/definitions';
 import { DrillSmtp } from './support/smtp';
 
-const ROOT = resolve(__dirname, '..');
+const ROOT = resolve(__dirname, '..', '..');
 const LOAD_SECONDS = Number(process.env.DRILL_LOAD_SECONDS ?? 20);
 const SMTP_REFUSAL_SECONDS = Number(process.env.DRILL_SMTP_REFUSAL_SECONDS ?? 60);
 const MAILBOX = 'support@drill.test';

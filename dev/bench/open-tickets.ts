@@ -6,20 +6,20 @@
  * the worker replays them from history) beside changes on one ticket it keeps cached.
  * The worker runs as its production process (`worker/main.ts`), so /proc shows its memory.
  */
-import { helpdeskDataConverter } from '../security/payload-codec';
+import { helpdeskDataConverter } from '../../security/payload-codec';
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdtempSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { Client, Connection } from '@temporalio/client';
-import { ensureTemporalCli, startTemporalDevServer } from '../scripts/temporal-dev-server';
-import { freePort } from '../test/support/ports';
-import { loadConfig, Config } from '../config';
-import { connectDatabase } from '../db';
-import { migrate } from '../db/migrate';
-import { ticketCommandsFor } from '../workflows/ticket/client';
-import { changeTicketUpdate } from '../workflows/ticket/definitions';
+import { ensureTemporalCli, startTemporalDevServer } from '../../scripts/temporal-dev-server';
+import { freePort } from '../../test/support/ports';
+import { loadConfig, Config } from '../../config';
+import { connectDatabase } from '../../db';
+import { migrate } from '../../db/migrate';
+import { ticketCommandsFor } from '../../workflows/ticket/client';
+import { changeTicketUpdate } from '../../workflows/ticket/definitions';
 import { machine, percentile, round, scratchDatabase } from './support/measure';
 
 const OPEN_TICKETS = Number(process.env.BENCH_OPEN_TICKETS ?? 10_000);
@@ -43,7 +43,7 @@ export async function openTickets() {
   const config = loadConfig(env) as Config & { DATABASE_URL: string };
   const db = connectDatabase(databaseUrl);
   await migrate(db.sequelize);
-  const worker = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '../worker/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const worker = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '../../worker/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const workerLog = createWriteStream(join(dir, 'worker.log'));
   worker.stdout!.pipe(workerLog);
   worker.stderr!.pipe(workerLog);

@@ -4,9 +4,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SETTINGS } from '../config';
+import { SETTINGS } from '../../config';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const entries = Object.entries(SETTINGS) as Array<[string, { default: string; doc: string }]>;
 
 const example = [

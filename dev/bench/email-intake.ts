@@ -5,7 +5,7 @@
  * beside the least the engine must add to each new ticket: the same fetch-and-parse, then
  * per mail an Update-with-Start whose handler runs one no-op local activity, as many at
  * once as the mailbox watcher ingests.
- * Prints the figures; `bench/index.ts` writes them to bench-results.json.
+ * Prints the figures; `dev/bench/index.ts` writes them to bench-results.json.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -16,24 +16,24 @@ import { simpleParser } from 'mailparser';
 import { QueryTypes } from 'sequelize';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { ensureTemporalCli, startTemporalDevServer } from '../scripts/temporal-dev-server';
-import { startDovecot } from '../test/support/dovecot';
-import { SmtpSink } from '../test/support/smtp-sink';
-import { freePort } from '../test/support/ports';
-import { loadConfig, Config } from '../config';
-import { connectDatabase } from '../db';
-import { migrate } from '../db/migrate';
-import { smtpMailer } from '../mail/outbound/mailer';
-import { createRenderer } from '../mail/outbound/render';
-import { ticketActivitySettings } from '../activities/ticket';
-import { mailboxActivitySettings } from '../activities/mailbox';
-import { threadedMailParser } from '../mail/inbound/threaded-parser';
-import { helpdeskDataConverter } from '../security/payload-codec';
-import { createTicketWorker } from '../worker';
-import { startMailboxWorkflows } from '../workflows/mailbox/client';
-import { ticketCommandsFor } from '../workflows/ticket/client';
-import { messageIdDomain } from '../mail/threading';
-import { INGEST_CONCURRENCY } from '../mail/inbound/imap';
+import { ensureTemporalCli, startTemporalDevServer } from '../../scripts/temporal-dev-server';
+import { startDovecot } from '../../test/support/dovecot';
+import { SmtpSink } from '../../test/support/smtp-sink';
+import { freePort } from '../../test/support/ports';
+import { loadConfig, Config } from '../../config';
+import { connectDatabase } from '../../db';
+import { migrate } from '../../db/migrate';
+import { smtpMailer } from '../../mail/outbound/mailer';
+import { createRenderer } from '../../mail/outbound/render';
+import { ticketActivitySettings } from '../../activities/ticket';
+import { mailboxActivitySettings } from '../../activities/mailbox';
+import { threadedMailParser } from '../../mail/inbound/threaded-parser';
+import { helpdeskDataConverter } from '../../security/payload-codec';
+import { createTicketWorker } from '../../worker';
+import { startMailboxWorkflows } from '../../workflows/mailbox/client';
+import { ticketCommandsFor } from '../../workflows/ticket/client';
+import { messageIdDomain } from '../../mail/threading';
+import { INGEST_CONCURRENCY } from '../../mail/inbound/imap';
 import { machine, round, scratchDatabase } from './support/measure';
 import { recordUpdate } from './support/baseline-workflows';
 import { baselineActivities } from './support/baseline-activities';

@@ -7,11 +7,11 @@
  */
 import { Pool } from 'pg';
 import { Connection, Client } from '@temporalio/client';
-import { loadConfig, Config } from '../config';
-import { connectDatabase } from '../db';
-import { migrate } from '../db/migrate';
-import { buildApp } from '../api/app';
-import { hashPassword } from '../security/passwords';
+import { loadConfig, Config } from '../../config';
+import { connectDatabase } from '../../db';
+import { migrate } from '../../db/migrate';
+import { buildApp } from '../../api/app';
+import { hashPassword } from '../../security/passwords';
 import { loadTickets } from './support/load-tickets';
 import { machine, percentile, round, scratchDatabase } from './support/measure';
 

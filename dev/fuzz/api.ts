@@ -7,12 +7,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import globalSetup from '../test/support/global-setup';
-import globalTeardown from '../test/support/global-teardown';
-import { startHarness } from '../test/support/harness';
-import { freePort } from '../test/support/ports';
+import globalSetup from '../../test/support/global-setup';
+import globalTeardown from '../../test/support/global-teardown';
+import { startHarness } from '../../test/support/harness';
+import { freePort } from '../../test/support/ports';
 
-const ROOT = resolve(__dirname, '..');
+const ROOT = resolve(__dirname, '..', '..');
 const VENV = join(ROOT, '.tools', 'fuzz-venv');
 const SCHEMATHESIS = join(VENV, 'bin', 'schemathesis');
 const REPORTS = join(ROOT, 'test-artifacts', 'fuzz');
