@@ -1,5 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import type { Database } from '.';
+import { contactColumnsOf } from './tickets';
 import { PUBLIC_CHANGE_TYPES, STATUS_LABELS, TICKET_STATUSES, TicketStatus, eventOfNotification } from '../domain/ticket';
 import type {
   AttachmentView,
@@ -60,14 +61,7 @@ export function toSummary(row: TicketRow): TicketSummary {
     source: row.source,
     assignee: row.assignee_id === null ? null : { id: row.assignee_id, name: row.assignee_name ?? '' },
     customerId: row.customer_id,
-    contact: {
-      email: row.contact_email,
-      phone: row.contact_phone,
-      firstName: row.contact_first_name,
-      lastName: row.contact_last_name,
-      externalId: row.external_id,
-      emailVerified: row.contact_email_verified,
-    },
+    contact: { ...contactColumnsOf(row), emailVerified: row.contact_email_verified },
     commentCount: row.comment_count,
     noteCount: row.note_count,
     createdAt: row.created_at.toISOString(),

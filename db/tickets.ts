@@ -44,6 +44,13 @@ interface TicketRow {
   created_at: Date; updated_at: Date; closed_at: Date | null; message_keys: string[] | null;
 }
 
+/** The contact as its five columns hold it (the read model adds whether the address is proven). */
+export function contactColumnsOf(row: {
+  contact_email: string | null; contact_phone: string | null; contact_first_name: string | null; contact_last_name: string | null; external_id: string | null;
+}): Omit<Contact, 'emailVerified'> {
+  return { email: row.contact_email, phone: row.contact_phone, firstName: row.contact_first_name, lastName: row.contact_last_name, externalId: row.external_id };
+}
+
 /** A stored row as the workflow's state: the inverse of the write in `persistChange`. */
 function stateOf(row: TicketRow): TicketState {
   return {
@@ -54,14 +61,7 @@ function stateOf(row: TicketRow): TicketState {
     source: row.source,
     assigneeId: row.assignee_id,
     customerId: row.customer_id,
-    contact: {
-      email: row.contact_email,
-      phone: row.contact_phone,
-      firstName: row.contact_first_name,
-      lastName: row.contact_last_name,
-      externalId: row.external_id,
-      ...(row.contact_email_verified ? {} : { emailVerified: false }),
-    },
+    contact: { ...contactColumnsOf(row), ...(row.contact_email_verified ? {} : { emailVerified: false }) },
     mailbox: row.mailbox,
     eventSeq: row.event_seq,
     commentCount: row.comment_count,
