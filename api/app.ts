@@ -27,7 +27,7 @@ import adminUiRoutes from './routes/admin-ui';
 import temporalCodecRoutes from './routes/temporal-codec';
 import { helpdeskPayloadCodec } from '../security/payload-codec';
 import { proofOfWork } from '../security/proof-of-work';
-import { ticketCommandsFor } from '../workflows/ticket/client';
+import { followUpPolicy, ticketCommandsFor } from '../workflows/ticket/client';
 import { createTicketQueries } from '../db/ticket-queries';
 import type { App } from './types';
 import { eventStreams } from './event-streams';
@@ -149,6 +149,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
     publicUrl: config.PUBLIC_URL,
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
+    followUp: followUpPolicy(config),
   });
   await app.register(customerRoutes, { db, queries });
   await app.register(inboundEmailRoutes, { db });

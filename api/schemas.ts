@@ -116,6 +116,7 @@ export const TicketSummary = Type.Object({
   assignee: OperatorRef,
   customerId: Nullable(Type.Integer()),
   contact: ContactView,
+  waitingUntil: Nullable(Type.String({ format: 'date-time', description: 'While Waiting with a time set: when it comes back to In Progress by itself.' })),
   commentCount: Type.Integer({ description: 'Every comment: messages both ways and internal notes.' }),
   noteCount: Type.Integer({ description: 'Of those, internal notes.' }),
   createdAt: DateTime,
@@ -156,6 +157,12 @@ export const AuditView = Type.Object({
 export const TicketDetail = Type.Interface([TicketSummary], {
     publicUrl: Type.String({ description: 'The customer’s link ({{ticket_url}}), to copy and send.' }),
     workflow: Type.Object({ id: Type.String(), temporalWebUrl: Type.String() }),
+    nextClock: Nullable(Type.Object({
+      event: Type.Union([Type.Literal('wake_up'), Type.Literal('follow_up_reminder'), Type.Literal('auto_close')], {
+        description: '`wake_up`: back to In Progress; `follow_up_reminder`: the customer is reminded; `auto_close`: closed for want of an answer.',
+      }),
+      at: DateTime,
+    }, { description: "What the ticket's own clock does next, and when (null: nothing due)." })),
     customerPanel: Type.Object({
       contact: ContactView,
       externalId: Nullable(Type.String()),
@@ -225,6 +232,10 @@ export const PatchTicketBody = Type.Object({
   priority: Type.Optional(Priority),
   assigneeId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
   customerId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  waitingUntil: Type.Optional(Nullable(Type.String({
+    format: 'date-time',
+    description: 'Waiting until this time (snooze): then it comes back to In Progress and its assignee hears of it; a customer message wakes it earlier. Alone it sets the ticket Waiting; null: waiting with no time set.',
+  }))),
 }, { additionalProperties: false, minProperties: 1 });
 export type PatchTicketBody = Static<typeof PatchTicketBody>;
 

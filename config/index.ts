@@ -40,6 +40,8 @@ export function parseDuration(raw: string, name = 'duration'): number {
 }
 
 const duration: Parser<number> = (raw, name) => parseDuration(raw, name);
+/** Empty or `off`: the behaviour is switched off. */
+const durationOrOff: Parser<number | null> = (raw, name) => (raw === '' || raw.toLowerCase() === 'off' ? null : parseDuration(raw, name));
 
 const url = (protocols: string[]): Parser<string> => (raw, name) => {
   let parsed: URL;
@@ -188,6 +190,16 @@ export const SETTINGS = {
     default: '14d',
     doc: "How long a closed ticket's workflow stays running; a later customer message starts a new run from the database.",
     parse: duration,
+  },
+  WAITING_REMINDER_AFTER: {
+    default: 'off',
+    doc: 'After this long in Waiting without a word from the customer, they get one reminder mail with the ticket link (e.g. 3d; off: never). Counted from the last public reply or status change to Waiting.',
+    parse: durationOrOff,
+  },
+  WAITING_CLOSE_AFTER: {
+    default: 'off',
+    doc: 'After this much longer without an answer (after the reminder, or after entering Waiting when there is none), a Waiting ticket is closed with the closing mail (e.g. 4d; off: never).',
+    parse: durationOrOff,
   },
   MAIL_GIVE_UP_AFTER: {
     default: '12h',

@@ -18,6 +18,7 @@ import * as contactEmailVerified from './migrations/0015-contact-email-verified'
 import * as failedNotifications from './migrations/0016-failed-notifications';
 import * as operatorSignature from './migrations/0017-operator-signature';
 import * as inboundDuplicates from './migrations/0018-inbound-duplicates';
+import * as waitingClocks from './migrations/0019-waiting-clocks';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -39,6 +40,7 @@ const MIGRATIONS = [
   { name: '0016-failed-notifications', ...failedNotifications },
   { name: '0017-operator-signature', ...operatorSignature },
   { name: '0018-inbound-duplicates', ...inboundDuplicates },
+  { name: '0019-waiting-clocks', ...waitingClocks },
 ];
 
 export function migrator(sequelize: Sequelize) {

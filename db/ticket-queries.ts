@@ -1,7 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import type { Database } from '.';
 import { contactColumnsOf } from './tickets';
-import { PUBLIC_CHANGE_TYPES, STATUS_LABELS, TICKET_STATUSES, TicketStatus, eventOfNotification } from '../domain/ticket';
+import { PUBLIC_CHANGE_TYPES, STATUS_LABELS, TICKET_STATUSES, TicketStatus, WaitingClock, eventOfNotification } from '../domain/ticket';
 import type {
   AttachmentView,
   CommentView,
@@ -28,6 +28,9 @@ interface TicketRow {
   contact_last_name: string | null;
   external_id: string | null;
   contact_email_verified: boolean;
+  waiting_since: Date | null;
+  waiting_until: Date | null;
+  reminded_at: Date | null;
   comment_count: number;
   note_count: number;
   token_version: number;
@@ -38,7 +41,7 @@ interface TicketRow {
 
 const TICKET_COLUMNS = `t.number, t.subject, t.status, t.priority, t.source, t.assignee_id, o.name AS assignee_name,
   t.customer_id, t.contact_email, t.contact_phone, t.contact_first_name, t.contact_last_name, t.external_id,
-  t.contact_email_verified, t.comment_count, t.token_version, t.created_at, t.updated_at, t.closed_at,
+  t.contact_email_verified, t.waiting_since, t.waiting_until, t.reminded_at, t.comment_count, t.token_version, t.created_at, t.updated_at, t.closed_at,
   (SELECT count(*)::int FROM comments c WHERE c.ticket_number = t.number AND c.visibility = 'internal') AS note_count`;
 
 const ORDER_BY: Record<(typeof SORTS)[number], string> = {
@@ -62,6 +65,7 @@ export function toSummary(row: TicketRow): TicketSummary {
     assignee: row.assignee_id === null ? null : { id: row.assignee_id, name: row.assignee_name ?? '' },
     customerId: row.customer_id,
     contact: { ...contactColumnsOf(row), emailVerified: row.contact_email_verified },
+    waitingUntil: row.status === 'waiting' && row.waiting_until ? row.waiting_until.toISOString() : null,
     commentCount: row.comment_count,
     noteCount: row.note_count,
     createdAt: row.created_at.toISOString(),
@@ -213,12 +217,16 @@ export function createTicketQueries(db: Database) {
       return counts;
     },
 
-    async summary(number: number): Promise<(TicketSummary & { tokenVersion: number }) | null> {
+    async summary(number: number): Promise<(TicketSummary & { tokenVersion: number; waiting: WaitingClock | null }) | null> {
       const [row] = await sequelize.query<TicketRow>(
         `SELECT ${TICKET_COLUMNS} FROM tickets t LEFT JOIN operators o ON o.id = t.assignee_id WHERE t.number = :number`,
         { type: QueryTypes.SELECT, replacements: { number } },
       );
-      return row ? { ...toSummary(row), tokenVersion: row.token_version } : null;
+      if (!row) return null;
+      const waiting = row.status === 'waiting' && row.waiting_since
+        ? { since: row.waiting_since.toISOString(), until: row.waiting_until?.toISOString() ?? null, remindedAt: row.reminded_at?.toISOString() ?? null }
+        : null;
+      return { ...toSummary(row), tokenVersion: row.token_version, waiting };
     },
 
     /**
@@ -241,7 +249,7 @@ export function createTicketQueries(db: Database) {
     },
 
     /** Everything the operator's ticket view shows, internal notes included. */
-    async detail(number: number): Promise<Omit<TicketDetail, 'publicUrl' | 'workflow'> & { tokenVersion: number } | null> {
+    async detail(number: number): Promise<Omit<TicketDetail, 'publicUrl' | 'workflow' | 'nextClock'> & { tokenVersion: number; waiting: WaitingClock | null } | null> {
       // All at once, each part finding the ticket's customer and address by its number: an
       // operator's change is answered with this view, so its wait is one round trip.
       const [ticket, comments, events, [crm], previousTickets, [bounce], undelivered] = await Promise.all([

@@ -42,6 +42,7 @@ interface TicketRow {
   contact_first_name: string | null; contact_last_name: string | null; external_id: string | null; contact_email_verified: boolean;
   mailbox: string | null; event_seq: number; comment_count: number; token_version: number;
   created_at: Date; updated_at: Date; closed_at: Date | null; message_keys: string[] | null;
+  waiting_since: Date | null; waiting_until: Date | null; reminded_at: Date | null;
 }
 
 /** The contact as its five columns hold it (the read model adds whether the address is proven). */
@@ -70,6 +71,9 @@ function stateOf(row: TicketRow): TicketState {
     closedAt: row.closed_at ? row.closed_at.toISOString() : null,
     recentMessageKeys: row.message_keys ?? [],
     ...(row.token_version === 1 ? {} : { linkVersion: row.token_version }),
+    ...(row.status === 'waiting' && row.waiting_since ? {
+      waiting: { since: row.waiting_since.toISOString(), until: row.waiting_until?.toISOString() ?? null, remindedAt: row.reminded_at?.toISOString() ?? null },
+    } : {}),
   };
 }
 
@@ -113,15 +117,18 @@ export function createTicketStore(db: Database) {
         `WITH ticket_row AS (
            INSERT INTO tickets (number, public_token_hash, token_version, subject, status, priority, source,
              assignee_id, customer_id, contact_email, contact_phone, contact_first_name, contact_last_name,
-             external_id, contact_email_verified, mailbox, event_seq, comment_count, created_at, updated_at, closed_at)
+             external_id, contact_email_verified, mailbox, event_seq, comment_count, created_at, updated_at, closed_at,
+             waiting_since, waiting_until, reminded_at)
            VALUES (:number, :tokenHash, :tokenVersion, :subject, :status, :priority, :source, :assigneeId, :customerId,
-             :email, :phone, :firstName, :lastName, :externalId, :emailVerified, :mailbox, :eventSeq, :commentCount, :createdAt, :updatedAt, :closedAt)
+             :email, :phone, :firstName, :lastName, :externalId, :emailVerified, :mailbox, :eventSeq, :commentCount, :createdAt, :updatedAt, :closedAt,
+             :waitingSince, :waitingUntil, :remindedAt)
            -- A retry or an out-of-order replay never moves the row backwards.
            ON CONFLICT (number) DO UPDATE SET
              subject = EXCLUDED.subject, status = EXCLUDED.status, priority = EXCLUDED.priority,
              assignee_id = EXCLUDED.assignee_id, customer_id = EXCLUDED.customer_id,
              contact_email_verified = EXCLUDED.contact_email_verified, event_seq = EXCLUDED.event_seq, comment_count = EXCLUDED.comment_count,
              updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at,
+             waiting_since = EXCLUDED.waiting_since, waiting_until = EXCLUDED.waiting_until, reminded_at = EXCLUDED.reminded_at,
              token_version = EXCLUDED.token_version, public_token_hash = EXCLUDED.public_token_hash
            WHERE tickets.event_seq < EXCLUDED.event_seq),
          audit_row AS (
@@ -151,6 +158,9 @@ export function createTicketStore(db: Database) {
             createdAt: state.createdAt,
             updatedAt: state.updatedAt,
             closedAt: state.closedAt,
+            waitingSince: state.waiting?.since ?? null,
+            waitingUntil: state.waiting?.until ?? null,
+            remindedAt: state.waiting?.remindedAt ?? null,
             seq: audit.seq,
             type: audit.type,
             actorKind: audit.actor.kind,

@@ -15,8 +15,11 @@ const priorityLabel = (value: unknown) => PRIORITY_LABELS[value as TicketPriorit
 const fromTo = (label: (value: unknown) => string, { from, to }: { from: unknown; to: unknown }) =>
   (from === null || from === undefined ? `to ${label(to)}` : `from ${label(from)} to ${label(to)}`);
 
-/** `operatorName` names an assignee by ID (the audit records IDs). */
-export function historySentence(entry: HistoryEntry, operatorName: (id: number) => string): string {
+/** A time as the audit records it (ISO), to the minute, in UTC: the UIs pass their own. */
+const isoMinute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
+/** `operatorName` names an assignee by ID (the audit records IDs); `time` writes a time for the reader. */
+export function historySentence(entry: HistoryEntry, operatorName: (id: number) => string, time: (iso: string) => string = isoMinute): string {
   const who = entry.actor.kind === 'operator' ? entry.actor.name ?? 'An operator' : entry.actor.kind === 'customer' ? 'The customer' : 'The helpdesk';
   const change = entry.changes;
   const name = (id: unknown) => (typeof id === 'number' ? operatorName(id) : 'nobody');
@@ -35,8 +38,16 @@ export function historySentence(entry: HistoryEntry, operatorName: (id: number) 
       if (from === null) return entry.actor.kind === 'operator' && entry.actor.id === to ? `${who} took it` : `${who} assigned it to ${name(to)}`;
       return `${who} reassigned it from ${name(from)} to ${name(to)}`;
     }
-    case 'set_status':
-      return change.status ? `${who} set the status ${fromTo(statusLabel, change.status)}` : `${who} set the status`;
+    case 'set_status': {
+      const until = change.waitingUntil?.to;
+      const aside = typeof until === 'string' ? ` until ${time(until)}` : '';
+      if (change.status) return `${who} set the status ${fromTo(statusLabel, change.status)}${aside}`;
+      if (change.waitingUntil) return typeof until === 'string' ? `${who} set it aside until ${time(until)}` : `${who} let it wait with no time set`;
+      return `${who} set the status`;
+    }
+    case 'wake_up': return 'Its waiting time was over: back to In Progress';
+    case 'follow_up_reminder': return 'The customer was reminded that the ticket waits for their answer';
+    case 'auto_close': return 'Closed: no answer from the customer while it waited';
     case 'set_priority': {
       if (!change.priority) return `${who} changed the priority`;
       const { from, to } = change.priority;

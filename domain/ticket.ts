@@ -3,6 +3,7 @@
  * the API and the UIs. Pure: no I/O, no clock, no randomness, so the Temporal
  * workflow bundle can import it and tests can drive it without any server.
  */
+import { CLOCK_EVENTS, ClockEvent, validateWaitingUntil } from './clocks';
 
 export const TICKET_STATUSES = ['new', 'in_progress', 'waiting', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -49,7 +50,7 @@ export const RECORDED_REQUEST_CHANNELS = ['phone', 'in_person', 'email', 'web'] 
  * assignment, priority, CRM links) are never announced to them, not even as "something
  * happened".
  */
-export const PUBLIC_CHANGE_TYPES: readonly TicketEventType[] = ['create', 'public_reply', 'customer_message', 'set_status', 'close', 'reopen'];
+export const PUBLIC_CHANGE_TYPES: readonly TicketEventType[] = ['create', 'public_reply', 'customer_message', 'set_status', 'close', 'reopen', 'wake_up', 'auto_close'];
 
 /** Failure type of an activity that met a ticket missing from the database: retrying will not find it. */
 export const TICKET_NOT_FOUND = 'TicketNotFound';
@@ -104,6 +105,18 @@ export interface TicketState {
   recentMessageKeys: string[];
   /** Version of the public link (absent: 1, the first); rotating it makes the old one stop working. */
   linkVersion?: number;
+  /**
+   * While Waiting: since when (the follow-up's clocks count from it), until when the
+   * operator set it aside (null: no time), and when the customer was reminded. Absent in
+   * states recorded before clocks existed, and whenever the ticket is not Waiting.
+   */
+  waiting?: WaitingClock;
+}
+
+export interface WaitingClock {
+  since: string;
+  until: string | null;
+  remindedAt: string | null;
 }
 
 /** An operator's note or public reply. */
@@ -164,6 +177,8 @@ export type TicketEvent =
       at: string;
       /** Set with a public reply in the same change: its mail already tells the customer. */
       withReply?: true;
+      /** With Waiting: the time it comes back to In Progress by itself (null: none). */
+      until?: string | null;
     }
   | { type: 'set_priority'; priority: TicketPriority; actor: Actor; at: string }
   | { type: 'link_customer'; customerId: number | null; actor: Actor; at: string }
@@ -181,7 +196,11 @@ export type TicketEvent =
   | { type: 'verify_contact'; at: string }
   | { type: 'close'; actor: Actor; at: string; withReply?: true }
   | { type: 'reopen'; actor: Actor; at: string }
-  | { type: 'rotate_public_link'; actor: Actor; at: string };
+  | { type: 'rotate_public_link'; actor: Actor; at: string }
+  /** The ticket's own clocks (domain/clocks.ts): the time set with Waiting came, the reminder, the close for want of an answer. */
+  | { type: 'wake_up'; at: string }
+  | { type: 'follow_up_reminder'; at: string }
+  | { type: 'auto_close'; at: string };
 
 export type TicketEventType = TicketEvent['type'];
 
@@ -204,7 +223,10 @@ export interface AuditRecord {
 }
 
 /** `outbound_message`: an operator's first message to the customer, which starts the thread. */
-export type NotificationKind = 'ticket_created' | 'outbound_message' | 'public_reply' | 'ticket_closed' | 'customer_replied';
+export type NotificationKind =
+  | 'ticket_created' | 'outbound_message' | 'public_reply' | 'ticket_closed' | 'customer_replied'
+  /** To the customer of a Waiting ticket that heard nothing back; to the assignee of one whose waiting time is over. */
+  | 'waiting_reminder' | 'waiting_over';
 
 /** One notification per ticket event and recipient: the key of idempotent sending. */
 export function notificationKey(ticketNumber: number, seq: number, kind: NotificationKind, recipient: string): string {
@@ -292,6 +314,8 @@ function diff(before: TicketState, after: TicketState): AuditRecord['changes'] {
     if (before[key] !== after[key]) changes[key] = { from: before[key], to: after[key] };
   }
   if ((before.linkVersion ?? 1) !== (after.linkVersion ?? 1)) changes.linkVersion = { from: before.linkVersion ?? 1, to: after.linkVersion };
+  const [untilBefore, untilAfter] = [before.waiting?.until ?? null, after.waiting?.until ?? null];
+  if (untilBefore !== untilAfter) changes.waitingUntil = { from: untilBefore, to: untilAfter };
   return changes;
 }
 
@@ -304,7 +328,7 @@ function commit(
 ): Decision {
   const seq = before.eventSeq + 1;
   const state: TicketState = { ...after, eventSeq: seq, updatedAt: event.at };
-  const actor: Actor = 'actor' in event ? event.actor : { kind: 'customer' };
+  const actor: Actor = 'actor' in event ? event.actor : CLOCK_EVENTS.includes(event.type as ClockEvent) ? { kind: 'system' } : { kind: 'customer' };
   const effects: Effect[] = [
     { type: 'persist', audit: { seq, type: event.type, actor, at: event.at, changes: diff(before, state) }, comment },
     ...notifications.map((n): Effect => ({ type: 'notify', ...n, seq })),
@@ -313,7 +337,20 @@ function commit(
 }
 
 function toClosed(state: TicketState, at: string): Omit<TicketState, 'eventSeq' | 'updatedAt'> {
-  return { ...state, status: 'closed', closedAt: at };
+  return { ...notWaiting(state), status: 'closed', closedAt: at };
+}
+
+/** A ticket leaving Waiting leaves its clocks behind. */
+function notWaiting(state: TicketState): TicketState {
+  if (!state.waiting) return state;
+  const { waiting: _left, ...rest } = state;
+  return rest;
+}
+
+/** The state with the status it takes, and the clocks that status keeps. */
+function withStatus(state: TicketState, status: TicketStatus, at: string, until: string | null = null): TicketState {
+  if (status !== 'waiting') return { ...notWaiting(state), status };
+  return { ...state, status, waiting: { since: at, until, remindedAt: null } };
 }
 
 const customerCanBeMailed = (state: TicketState) => state.contact.email !== null;
@@ -374,6 +411,7 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
     closedAt: null,
     recentMessageKeys: t.messageKey ? [t.messageKey] : [],
   };
+  if (state.status === 'waiting') state.waiting = { since: event.at, until: null, remindedAt: null };
   const effects: Effect[] = [
     {
       type: 'persist',
@@ -420,18 +458,46 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
       return commit(state, event, { ...state, customerId: event.customerId }, null);
 
     case 'set_status': {
-      if (event.status === state.status) return unchanged(state);
+      const until = event.until ?? null;
+      if (until !== null) {
+        if (event.status !== 'waiting') return reject('invalid_input', 'Only a Waiting ticket waits until a time.');
+        const problem = validateWaitingUntil(until, event.at);
+        if (problem) return reject('invalid_input', problem);
+      }
+      if (event.status === state.status) {
+        // Waiting already: a new time (or none) sets it aside again, and its follow-up starts over.
+        if (event.status !== 'waiting' || event.until === undefined || until === (state.waiting?.until ?? null)) return unchanged(state);
+        return commit(state, event, withStatus(state, 'waiting', event.at, until), null);
+      }
       if (event.status === 'closed') {
         return decide(state, { type: 'close', actor: event.actor, at: event.at, ...(event.withReply ? { withReply: true } : {}) });
       }
       if (state.status === 'closed') {
-        return commit(state, event, { ...state, status: event.status, closedAt: null }, null);
+        return commit(state, event, { ...withStatus(state, event.status, event.at, until), closedAt: null }, null);
       }
       if (event.status === 'new') {
         return reject('invalid_transition', `Ticket ${label} is already being handled; "New" is only for fresh tickets.`);
       }
-      return commit(state, event, { ...state, status: event.status }, null);
+      return commit(state, event, withStatus(state, event.status, event.at, until), null);
     }
+
+    case 'wake_up': {
+      // A timer of a ticket that moved on (answered, set aside again) finds nothing to do.
+      const until = state.waiting?.until;
+      if (state.status !== 'waiting' || !until || Date.parse(until) > Date.parse(event.at)) return unchanged(state);
+      return commit(state, event, withStatus(state, 'in_progress', event.at), null,
+        state.assigneeId !== null ? [{ kind: 'waiting_over', recipient: 'assignee' }] : []);
+    }
+
+    case 'follow_up_reminder': {
+      if (state.status !== 'waiting' || !state.waiting || state.waiting.remindedAt) return unchanged(state);
+      return commit(state, event, { ...state, waiting: { ...state.waiting, remindedAt: event.at } }, null,
+        customerCanBeMailed(state) ? [{ kind: 'waiting_reminder', recipient: 'customer' }] : []);
+    }
+
+    case 'auto_close':
+      if (state.status !== 'waiting') return unchanged(state);
+      return commit(state, event, toClosed(state, event.at), null, customerCanBeMailed(state) ? [{ kind: 'ticket_closed', recipient: 'customer' }] : []);
 
     case 'close':
       if (state.status === 'closed') return reject('already_closed', `Ticket ${label} is already closed.`);
@@ -440,7 +506,7 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
 
     case 'reopen':
       if (state.status !== 'closed') return reject('not_closed', `Ticket ${label} is not closed.`);
-      return commit(state, event, { ...state, status: state.assigneeId === null ? 'new' : 'in_progress', closedAt: null }, null);
+      return commit(state, event, { ...notWaiting(state), status: state.assigneeId === null ? 'new' : 'in_progress', closedAt: null }, null);
 
     case 'internal_note': {
       const problem = validateBody(event.body);
@@ -459,7 +525,9 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
       }
       // The first answer means someone is on it: a fresh ticket is no longer "New".
       const status: TicketStatus = state.status === 'new' ? 'in_progress' : state.status;
-      return commit(state, event, { ...state, status, commentCount: state.commentCount + 1 }, {
+      // Written to while Waiting: the follow-up counts from this answer.
+      const waiting = state.waiting && { ...state.waiting, since: event.at, remindedAt: null };
+      return commit(state, event, { ...state, status, commentCount: state.commentCount + 1, ...(waiting ? { waiting } : {}) }, {
         visibility: 'public', authorKind: 'operator', authorId: operatorId(event.actor),
         body: event.body, channel: 'admin', messageKey: null,
       }, customerCanBeMailed(state) ? [{ kind: 'public_reply', recipient: 'customer' }] : []);
@@ -484,7 +552,7 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
         body: event.body, channel: event.channel, messageKey: event.messageKey,
       };
       return commit(state, event, {
-        ...state,
+        ...(status === 'waiting' ? state : notWaiting(state)),
         status,
         closedAt: status === 'closed' ? state.closedAt : null,
         commentCount: state.commentCount + 1,

@@ -26,6 +26,7 @@ import { creationKey } from '../../db/ticket-numbers';
 import type { TicketIntake } from '../../intake/open-ticket';
 import { addOperatorCommentUpdate, changeTicketUpdate, ticketWorkflowId } from '../../workflows/ticket/definitions';
 import { publicToken, ticketUrl } from '../../security/public-token';
+import { FollowUpPolicy, nextClock } from '../../domain/clocks';
 
 export interface TicketRouteDeps {
   db: Database;
@@ -36,6 +37,8 @@ export interface TicketRouteDeps {
   publicUrl: string;
   temporalUiUrl: string;
   namespace: string;
+  /** The follow-up of Waiting tickets, to show what their clocks do next. */
+  followUp: FollowUpPolicy;
 }
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody, 503: ErrorBody };
@@ -61,11 +64,12 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
   async function detailOrThrow(number: number) {
     const detail = await queries.detail(number);
     if (!detail) throw notFound(`Ticket #${number} does not exist.`);
-    const { tokenVersion, ...rest } = detail;
+    const { tokenVersion, waiting, ...rest } = detail;
     const workflowId = ticketWorkflowId(number);
     return {
       ...rest,
       publicUrl: ticketUrl(deps.publicUrl, publicToken(deps.secretKey, number, tokenVersion)),
+      nextClock: nextClock({ status: rest.status, contact: rest.contact, ...(waiting ? { waiting } : {}) }, deps.followUp),
       workflow: {
         id: workflowId,
         temporalWebUrl: `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${workflowId}`,

@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
 import { Actor, createTicket, CustomerMessage, NewTicket, OperatorComment, TicketState } from '../../domain/ticket';
 import { TicketCommandPort, TicketRefusal } from '../../domain/ticket-commands';
+import type { FollowUpPolicy } from '../../domain/clocks';
 import type { Config } from '../../config';
 import {
   SEARCH_ATTRIBUTES,
@@ -58,13 +59,18 @@ async function refusalsAsTicketRefusal<T>(update: Promise<T>): Promise<T> {
   }
 }
 
+/** The follow-up of Waiting tickets the settings ask for. */
+export function followUpPolicy(config: Config): FollowUpPolicy {
+  return { remindAfterMs: config.WAITING_REMINDER_AFTER, closeAfterMs: config.WAITING_CLOSE_AFTER };
+}
+
 /** Ticket commands as configured: the task queue and the workflow's timings. */
 export function ticketCommandsFor(client: Client, config: Config, timeoutMs = 60_000): TicketCommands {
   return new TicketCommands({
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     settings: { reopenWindowMs: config.REOPEN_WINDOW, maxHistoryEvents: config.MAX_HISTORY_EVENTS, publishCustomerEmail: config.TEMPORAL_SEARCH_CUSTOMER_EMAIL,
-      mailGiveUpAfterMs: config.MAIL_GIVE_UP_AFTER },
+      mailGiveUpAfterMs: config.MAIL_GIVE_UP_AFTER, followUp: followUpPolicy(config) },
     timeoutMs,
   });
 }

@@ -16,6 +16,7 @@ import type {
   TicketState,
   TicketStatus,
 } from '../../domain/ticket';
+import type { FollowUpPolicy } from '../../domain/clocks';
 
 export const TICKET_WORKFLOW_TYPE = 'ticketWorkflow';
 
@@ -41,6 +42,8 @@ export interface TicketWorkflowSettings {
    * failed. Absent in runs started before mail was given up on: they retried for ever.
    */
   mailGiveUpAfterMs?: number;
+  /** Follow-up of Waiting tickets. Absent in runs started before clocks existed: none. */
+  followUp?: FollowUpPolicy;
 }
 
 /** One mail a ticket's change asked for: an activity sends it once per key. */
@@ -78,6 +81,8 @@ export interface TicketChanges {
   customerId?: number | null;
   /** A new public link; the old one stops working at once. */
   rotatePublicLink?: true;
+  /** Waiting until this time (null: with no time). Alone, it sets the ticket Waiting. */
+  waitingUntil?: string | null;
 }
 
 export type { OperatorComment, CustomerMessage } from '../../domain/ticket';

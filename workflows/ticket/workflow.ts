@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { TicketActivities } from '../../activities/ticket';
 import { Actor, Effect, TICKET_NOT_FOUND, TicketEvent, TicketState, decide } from '../../domain/ticket';
+import { nextClock } from '../../domain/clocks';
 import {
   CommentResult,
   CustomerMessage,
@@ -266,7 +267,9 @@ function changeEvents(changes: TicketChanges, actor: Actor): TicketEvent[] {
   if (changes.priority !== undefined) events.push({ type: 'set_priority', priority: changes.priority, actor, at });
   if (changes.rotatePublicLink) events.push({ type: 'rotate_public_link', actor, at });
   // Status last: closing after the other changes lets the closing mail reflect them.
-  if (changes.status !== undefined) events.push({ type: 'set_status', status: changes.status, actor, at });
+  const until = changes.waitingUntil !== undefined ? { until: changes.waitingUntil } : {};
+  if (changes.status !== undefined) events.push({ type: 'set_status', status: changes.status, actor, at, ...until });
+  else if (changes.waitingUntil !== undefined) events.push({ type: 'set_status', status: 'waiting', actor, at, ...until });
   return events;
 }
 
@@ -374,6 +377,29 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
     await condition(() => ticket.idle());
   };
 
+  const followUp = input.settings.followUp ?? null;
+  /** Which clock is next (domain/clocks.ts): a change that moves it restarts the wait. */
+  const clockKey = () => {
+    const clock = nextClock(ticket.state, followUp);
+    return clock ? `${clock.event}@${clock.at}` : null;
+  };
+  /**
+   * Waits while the ticket is open: for it to close, for the history to need a new run, or
+   * for its next clock, which then fires as the helpdesk's own event. The timer is durable:
+   * a worker killed meanwhile, or a server restarted, fires it once all the same.
+   */
+  const runClocks = async () => {
+    const clock = nextClock(ticket.state, followUp);
+    if (clock === null) {
+      await condition(() => closed() || historyTooLong() || clockKey() !== null);
+      return;
+    }
+    const key = clockKey();
+    const changed = await condition(() => closed() || historyTooLong() || clockKey() !== key, Math.max(1, Date.parse(clock.at) - Date.now()));
+    // A clock the rules find stale (the ticket moved on as it fired) changes nothing.
+    if (!changed) await ticket.apply(() => [{ type: clock.event, at: now() }]).catch(() => undefined);
+  };
+
   for (;;) {
     if (closed()) {
       const woke = await condition(() => !closed() || historyTooLong(), input.settings.reopenWindowMs);
@@ -389,7 +415,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
         }
       }
     } else {
-      await condition(() => closed() || historyTooLong());
+      await runClocks();
     }
     if (historyTooLong()) {
       // Mail refused for now does not hold the run: the next run goes on trying it.

@@ -227,7 +227,7 @@ export class TicketView extends LitElement {
             <summary>History (${t.events.length})</summary>
             <ol>${t.events.map((e) => html`<li>
               <time datetime=${e.at} title=${fullTime(e.at)}>${relativeTime(e.at)}</time>:
-              ${historySentence(e, (id) => this.operatorList.find((o) => o.id === id)?.name ?? `operator ${id}`)}
+              ${historySentence(e, (id) => this.operatorList.find((o) => o.id === id)?.name ?? `operator ${id}`, fullTime)}
             </li>`)}</ol>
           </details>
         </div>
