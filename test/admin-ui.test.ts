@@ -282,6 +282,28 @@ describe('Handling a ticket', () => {
     expect(await history.textContent()).not.toMatch(/null|undefined/);
   });
 
+  it('Wait until tomorrow 9:00: the ticket shows when it comes back, the list too, and the history says so', async () => {
+    const email = uniqueEmail('snooze');
+    const number = await customerEmailsIn('Waiting for the vendor', 'Any news?', { email, firstName: 'Vera' });
+    const { page } = await newPage();
+    await logIn(page, olivia, `/admin/tickets/${number}`);
+    await page.getByRole('button', { name: 'Wait until…' }).click();
+    await page.getByRole('group', { name: 'Wait until' }).getByRole('button', { name: 'Tomorrow 9:00' }).click();
+    await page.locator('.head .badge.status-waiting').waitFor();
+    const now = new Date();
+    const tomorrowNine = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 9, 0, 0, 0);
+    const detail = (await h.request(olivia, 'GET', `/api/tickets/${number}`)).json() as { waitingUntil: string; nextClock: { event: string; at: string } };
+    expect(detail.waitingUntil).toBe(tomorrowNine.toISOString());
+    expect(detail.nextClock).toEqual({ event: 'wake_up', at: tomorrowNine.toISOString() });
+    expect(await page.locator('.head .badge.status-waiting').textContent()).toContain('until');
+    await page.getByRole('status').filter({ hasText: 'Back to In Progress' }).waitFor();
+    await page.getByText(/^History/).click();
+    await page.locator('details ol').getByText(/Olivia Operator set the status from New to Waiting until/).waitFor();
+
+    await page.goto(`${baseUrl}/admin/tickets?status=waiting`);
+    await page.getByRole('row').filter({ hasText: 'Waiting for the vendor' }).getByText(/until (in |tomorrow)/).waitFor();
+  });
+
   it('My tickets says it shows your tickets, and Anyone shows everyone\'s', async () => {
     const { page } = await newPage();
     await logIn(page, olivia, '/admin/tickets?view=mine');

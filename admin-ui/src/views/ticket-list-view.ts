@@ -255,7 +255,8 @@ export class TicketListView extends LitElement {
       <td class="subject"><a href="${BASE}/tickets/${t.number}">${t.subject}</a>
         <div class="muted small">${SOURCE_LABELS[t.source]} · ${plural(t.commentCount - t.noteCount, 'message')}${t.noteCount ? ` · ${plural(t.noteCount, 'internal note')}` : ''}</div></td>
       <td data-label="Customer">${personName(t.contact) === t.contact.email ? address(t.contact.email) : personName(t.contact)}${t.contact.email && personName(t.contact) !== t.contact.email ? html`<div class="muted small">${address(t.contact.email)}</div>` : null}</td>
-      <td data-label="Status"><span class="badge status-${t.status}">${STATUS_LABELS[t.status]}</span></td>
+      <td data-label="Status"><span class="badge status-${t.status}">${STATUS_LABELS[t.status]}</span>${t.waitingUntil
+        ? html` <span class="small muted">until <time datetime=${t.waitingUntil} title=${fullTime(t.waitingUntil)}>${relativeTime(t.waitingUntil)}</time></span>` : null}</td>
       <td data-label="Priority"><span class="badge priority-${t.priority}">${PRIORITY_LABELS[t.priority]}</span></td>
       <td data-label="Assignee">${t.assignee ? t.assignee.name : html`<span class="muted">Unassigned</span>`}</td>
       <td data-label="Updated"><time datetime=${t.updatedAt} title=${fullTime(t.updatedAt)}>${relativeTime(t.updatedAt, this.now)}</time></td>

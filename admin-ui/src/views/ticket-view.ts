@@ -11,6 +11,7 @@ import { shared } from '../styles';
 import '../components/customer-panel';
 import '../components/ticket-thread';
 import '../components/reply-box';
+import '../components/wait-until';
 
 const MAIL_LABELS: Record<string, string> = {
   ticket_created: 'The acknowledgement',
@@ -18,6 +19,15 @@ const MAIL_LABELS: Record<string, string> = {
   public_reply: 'The reply',
   ticket_closed: 'The closing mail',
   customer_replied: "The assignee's notice of an answer",
+  waiting_reminder: 'The reminder to the customer',
+  waiting_over: "The assignee's notice that the waiting time is over",
+};
+
+/** What a ticket's own clock does next (domain/clocks.ts), as the operator reads it. */
+const CLOCK_LABELS: Record<string, string> = {
+  wake_up: 'Back to In Progress',
+  follow_up_reminder: 'The customer is reminded',
+  auto_close: 'Closes for want of an answer',
 };
 
 /** One ticket: its controls, customer, conversation and history, kept live. */
@@ -176,7 +186,7 @@ export class TicketView extends LitElement {
           <p class="muted small"><a href="${BASE}/tickets">Tickets</a> / #${t.number}</p>
           <h1>#${t.number} ${t.subject}</h1>
           <p class="muted small">
-            <span class="badge status-${t.status}">${STATUS_LABELS[t.status]}</span>
+            <span class="badge status-${t.status}">${STATUS_LABELS[t.status]}${t.waitingUntil ? html` until <time datetime=${t.waitingUntil}>${fullTime(t.waitingUntil)}</time>` : null}</span>
             <span class="badge priority-${t.priority}">${PRIORITY_LABELS[t.priority]}</span>
             ${SOURCE_LABELS[t.source]} · opened <time datetime=${t.createdAt} title=${fullTime(t.createdAt)}>${relativeTime(t.createdAt)}</time>
             · updated <time datetime=${t.updatedAt} title=${fullTime(t.updatedAt)}>${relativeTime(t.updatedAt)}</time>
@@ -195,6 +205,9 @@ export class TicketView extends LitElement {
                 ? html`<p class="muted small mine">Assigned to you</p>`
                 : html`<button type="button" ?disabled=${this.busy} @click=${() => this.change({ assigneeId: this.me.id })}>Assign to me</button>`}
             </div>
+            ${t.status === 'closed' ? null : html`<wait-until ?busy=${this.busy} @wait-until=${(e: CustomEvent<string>) => this.change({ waitingUntil: e.detail })}></wait-until>`}
+            ${t.nextClock ? html`<p class="small muted next-clock" role="status">${CLOCK_LABELS[t.nextClock.event] ?? t.nextClock.event}
+              <time datetime=${t.nextClock.at} title=${fullTime(t.nextClock.at)}>${relativeTime(t.nextClock.at)}</time> (${fullTime(t.nextClock.at)})</p>` : null}
             ${this.actionProblem ? html`<p class="error" role="alert">${this.actionProblem}</p>` : null}
             <div class="field">
               <label for="public-link">Customer's public link</label>
