@@ -60,6 +60,7 @@ async function main() {
       activities: { db, mailer, render: createRenderer(), ...ticketActivitySettings(config), log: () => undefined },
     });
     const commands = ticketCommandsFor(client, config);
+    const followingUp = ticketCommandsFor(client, { ...config, WAITING_REMINDER_AFTER: 1000, WAITING_CLOSE_AFTER: 1000 });
     const actor = { kind: 'operator', id: operator.id } as const;
     const newTicket = (number: number, email: string, assigneeId: number | null = null): NewTicket => ({
       number, subject: `Recorded ticket ${number}`, body: 'Hello, something is broken.', priority: 'normal', source: 'admin',
@@ -83,6 +84,21 @@ async function main() {
         await commands.create(newTicket(2, 'stranger@example.com', operator.id));
         await commands.update(2, changeTicketUpdate, [{ status: 'waiting' }, actor]);
         return 2;
+      },
+      // Set aside until a time: woken by its own timer, then answered.
+      'snoozed-and-woken': async () => {
+        await commands.create(newTicket(3, 'snoozer@example.com', operator.id));
+        await commands.update(3, changeTicketUpdate, [{ waitingUntil: new Date(Date.now() + 1500).toISOString() }, actor]);
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        await commands.update(3, addCustomerMessageUpdate, [{ body: 'Still there?', channel: 'web', messageKey: 'recorded-answer-3', automatic: false }]);
+        return 3;
+      },
+      // Waiting on a customer who never answers: reminded once, then closed.
+      'followed-up-and-closed': async () => {
+        await followingUp.create(newTicket(4, 'silent@example.com', operator.id));
+        await followingUp.update(4, addOperatorCommentUpdate, [{ visibility: 'public', body: 'Could you send the logs?', status: 'waiting' }, actor]);
+        await new Promise((resolve) => setTimeout(resolve, 4000));
+        return 4;
       },
     };
     mkdirSync(OUT, { recursive: true });
