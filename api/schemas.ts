@@ -18,6 +18,8 @@ import {
 } from '../domain/ticket';
 import { MAX_SIGNATURE_LENGTH, MIN_PASSWORD_LENGTH, OPERATOR_ROLES } from '../domain/operator';
 import { INBOUND_OUTCOMES } from '../domain/inbound-email';
+import { CLOCK_EVENTS } from '../domain/clocks';
+import { SLA_TARGETS } from '../domain/sla';
 import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, WIDGET_MAX_MESSAGE_LENGTH, WIDGET_MAX_NAME_LENGTH, WIDGET_MAX_PHONE_LENGTH } from '../domain/widget';
 
 const literals = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
@@ -117,6 +119,11 @@ export const TicketSummary = Type.Object({
   customerId: Nullable(Type.Integer()),
   contact: ContactView,
   waitingUntil: Nullable(Type.String({ format: 'date-time', description: 'While Waiting with a time set: when it comes back to In Progress by itself.' })),
+  sla: Nullable(Type.Object({
+    policy: Type.String(),
+    nextDue: Nullable(Type.String({ format: 'date-time', description: 'The earliest due time of a running target.' })),
+    breached: Type.Boolean({ description: 'A target of this ticket was missed.' }),
+  })),
   commentCount: Type.Integer({ description: 'Every comment: messages both ways and internal notes.' }),
   noteCount: Type.Integer({ description: 'Of those, internal notes.' }),
   createdAt: DateTime,
@@ -158,11 +165,19 @@ export const TicketDetail = Type.Interface([TicketSummary], {
     publicUrl: Type.String({ description: 'The customer’s link ({{ticket_url}}), to copy and send.' }),
     workflow: Type.Object({ id: Type.String(), temporalWebUrl: Type.String() }),
     nextClock: Nullable(Type.Object({
-      event: Type.Union([Type.Literal('wake_up'), Type.Literal('follow_up_reminder'), Type.Literal('auto_close')], {
-        description: '`wake_up`: back to In Progress; `follow_up_reminder`: the customer is reminded; `auto_close`: closed for want of an answer.',
-      }),
+      event: { ...literals(CLOCK_EVENTS), description: '`wake_up`: back to In Progress; `follow_up_reminder`: the customer is reminded; `auto_close`: closed for want of an answer; `sla_warning`, `sla_breach`: of `target`.' },
       at: DateTime,
+      target: Type.Optional(literals(SLA_TARGETS)),
     }, { description: "What the ticket's own clock does next, and when (null: nothing due)." })),
+    slaTargets: Type.Array(Type.Object({
+      target: literals(SLA_TARGETS),
+      startedAt: DateTime,
+      dueAt: Nullable(DateTime),
+      paused: Type.Boolean({ description: 'Stopped while the ticket waits for the customer.' }),
+      pausedMinutes: Type.Integer({ description: 'Time it has been paused, in all.' }),
+      warnedAt: Nullable(DateTime),
+      breachedAt: Nullable(DateTime),
+    }), { description: 'The targets still running under the ticket\'s SLA policy.' }),
     customerPanel: Type.Object({
       contact: ContactView,
       externalId: Nullable(Type.String()),

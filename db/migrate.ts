@@ -19,6 +19,7 @@ import * as failedNotifications from './migrations/0016-failed-notifications';
 import * as operatorSignature from './migrations/0017-operator-signature';
 import * as inboundDuplicates from './migrations/0018-inbound-duplicates';
 import * as waitingClocks from './migrations/0019-waiting-clocks';
+import * as sla from './migrations/0020-sla';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -41,6 +42,7 @@ const MIGRATIONS = [
   { name: '0017-operator-signature', ...operatorSignature },
   { name: '0018-inbound-duplicates', ...inboundDuplicates },
   { name: '0019-waiting-clocks', ...waitingClocks },
+  { name: '0020-sla', ...sla },
 ];
 
 export function migrator(sequelize: Sequelize) {

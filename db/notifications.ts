@@ -5,7 +5,7 @@
  */
 import { QueryTypes } from 'sequelize';
 import type { Database } from './index';
-import type { TicketStatus } from '../domain/ticket';
+import type { NotificationRecipient, TicketStatus } from '../domain/ticket';
 
 /** Everything one mail needs, read in one round trip: it goes out with every new ticket. */
 export interface NotificationContext {
@@ -28,6 +28,8 @@ export interface NotificationContext {
   smtp_sealed: string | null;
   recipient: string | null;
   mailed_this_hour: number;
+  /** What the event that asked for the mail changed (an SLA warning says which target, due when). */
+  event_changes: Record<string, { from: unknown; to: unknown }> | null;
 }
 
 export type NotificationClaim = {
@@ -50,22 +52,27 @@ export function createNotificationStore(db: Database) {
   const { sequelize } = db;
   return {
     /** The ticket, the event's comment, the recipient and this mail's row so far; null when there is no such ticket. */
-    async context({ key, ticketNumber, seq, recipient }: { key: string; ticketNumber: number; seq: number; recipient: 'customer' | 'assignee' }): Promise<NotificationContext | null> {
+    async context({ key, ticketNumber, seq, recipient }: { key: string; ticketNumber: number; seq: number; recipient: NotificationRecipient }): Promise<NotificationContext | null> {
       const [row] = await sequelize.query<NotificationContext>(
         `SELECT t.number, t.subject, t.status, t.contact_email, t.contact_first_name, t.contact_last_name,
            t.token_version, t.contact_email_verified, t.assignee_id, n.status AS notification_status, n.attempts,
            c.visibility AS comment_visibility, c.body AS comment_body, author.name AS author_name,
            m.address AS mailbox_address, m.smtp_sealed,
-           CASE WHEN :recipient = 'customer' THEN t.contact_email ELSE assignee.email END AS recipient,
-           (SELECT count(*)::int FROM notifications r
-            WHERE mail_identity(r.recipient) = mail_identity(CASE WHEN :recipient = 'customer' THEN t.contact_email ELSE assignee.email END)
-              AND r.status IN ('sending', 'sent') AND r.created_at > now() - interval '1 hour') AS mailed_this_hour
+           CASE WHEN :recipient = 'customer' THEN t.contact_email
+             WHEN :recipient = 'agents' THEN (SELECT string_agg(email, ', ' ORDER BY id) FROM operators WHERE active)
+             ELSE assignee.email END AS recipient,
+           -- The hourly limit guards customers against loops; colleagues are not counted.
+           CASE WHEN :recipient = 'customer' THEN (SELECT count(*)::int FROM notifications r
+            WHERE mail_identity(r.recipient) = mail_identity(t.contact_email)
+              AND r.status IN ('sending', 'sent') AND r.created_at > now() - interval '1 hour') ELSE 0 END AS mailed_this_hour,
+           e.changes AS event_changes
          FROM tickets t
          LEFT JOIN notifications n ON n.key = :key
          LEFT JOIN comments c ON c.ticket_number = t.number AND c.event_seq = :seq
          LEFT JOIN operators author ON c.author_kind = 'operator' AND author.id = c.author_id
          LEFT JOIN operators assignee ON assignee.id = t.assignee_id
          LEFT JOIN mailboxes m ON m.name = t.mailbox
+         LEFT JOIN ticket_events e ON e.ticket_number = t.number AND e.seq = :seq
          WHERE t.number = :ticketNumber`,
         { type: QueryTypes.SELECT, replacements: { key, seq, recipient, ticketNumber } },
       );

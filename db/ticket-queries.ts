@@ -1,6 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import type { Database } from '.';
 import { contactColumnsOf } from './tickets';
+import type { SlaState } from '../domain/sla';
 import { PUBLIC_CHANGE_TYPES, STATUS_LABELS, TICKET_STATUSES, TicketStatus, WaitingClock, eventOfNotification } from '../domain/ticket';
 import type {
   AttachmentView,
@@ -29,6 +30,8 @@ interface TicketRow {
   external_id: string | null;
   contact_email_verified: boolean;
   waiting_since: Date | null;
+  sla: SlaState | null;
+  next_sla_due: Date | null;
   waiting_until: Date | null;
   reminded_at: Date | null;
   comment_count: number;
@@ -41,7 +44,7 @@ interface TicketRow {
 
 const TICKET_COLUMNS = `t.number, t.subject, t.status, t.priority, t.source, t.assignee_id, o.name AS assignee_name,
   t.customer_id, t.contact_email, t.contact_phone, t.contact_first_name, t.contact_last_name, t.external_id,
-  t.contact_email_verified, t.waiting_since, t.waiting_until, t.reminded_at, t.comment_count, t.token_version, t.created_at, t.updated_at, t.closed_at,
+  t.contact_email_verified, t.waiting_since, t.waiting_until, t.reminded_at, t.sla, t.next_sla_due, t.comment_count, t.token_version, t.created_at, t.updated_at, t.closed_at,
   (SELECT count(*)::int FROM comments c WHERE c.ticket_number = t.number AND c.visibility = 'internal') AS note_count`;
 
 const ORDER_BY: Record<(typeof SORTS)[number], string> = {
@@ -66,6 +69,7 @@ export function toSummary(row: TicketRow): TicketSummary {
     customerId: row.customer_id,
     contact: { ...contactColumnsOf(row), emailVerified: row.contact_email_verified },
     waitingUntil: row.status === 'waiting' && row.waiting_until ? row.waiting_until.toISOString() : null,
+    sla: row.sla ? { policy: row.sla.policy.name, nextDue: row.next_sla_due?.toISOString() ?? null, breached: row.sla.breached } : null,
     commentCount: row.comment_count,
     noteCount: row.note_count,
     createdAt: row.created_at.toISOString(),
@@ -217,7 +221,7 @@ export function createTicketQueries(db: Database) {
       return counts;
     },
 
-    async summary(number: number): Promise<(TicketSummary & { tokenVersion: number; waiting: WaitingClock | null }) | null> {
+    async summary(number: number): Promise<(TicketSummary & { tokenVersion: number; waiting: WaitingClock | null; slaState: SlaState | null }) | null> {
       const [row] = await sequelize.query<TicketRow>(
         `SELECT ${TICKET_COLUMNS} FROM tickets t LEFT JOIN operators o ON o.id = t.assignee_id WHERE t.number = :number`,
         { type: QueryTypes.SELECT, replacements: { number } },
@@ -226,7 +230,7 @@ export function createTicketQueries(db: Database) {
       const waiting = row.status === 'waiting' && row.waiting_since
         ? { since: row.waiting_since.toISOString(), until: row.waiting_until?.toISOString() ?? null, remindedAt: row.reminded_at?.toISOString() ?? null }
         : null;
-      return { ...toSummary(row), tokenVersion: row.token_version, waiting };
+      return { ...toSummary(row), tokenVersion: row.token_version, waiting, slaState: row.sla };
     },
 
     /**
@@ -249,7 +253,7 @@ export function createTicketQueries(db: Database) {
     },
 
     /** Everything the operator's ticket view shows, internal notes included. */
-    async detail(number: number): Promise<Omit<TicketDetail, 'publicUrl' | 'workflow' | 'nextClock'> & { tokenVersion: number; waiting: WaitingClock | null } | null> {
+    async detail(number: number): Promise<Omit<TicketDetail, 'publicUrl' | 'workflow' | 'nextClock' | 'slaTargets'> & { tokenVersion: number; waiting: WaitingClock | null; slaState: SlaState | null } | null> {
       // All at once, each part finding the ticket's customer and address by its number: an
       // operator's change is answered with this view, so its wait is one round trip.
       const [ticket, comments, events, [crm], previousTickets, [bounce], undelivered] = await Promise.all([

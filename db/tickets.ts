@@ -16,6 +16,8 @@ import {
   normalizeEmail,
 } from '../domain/ticket';
 import { TICKET_CHANGES_CHANNEL, type TicketChange } from '../live/events';
+import { dueOf, nextSlaDue, type SlaState } from '../domain/sla';
+import { ALL_POLICIES_SQL, type SlaPolicyRow } from './sla-policies';
 
 export interface TicketChangeWrite {
   state: TicketState;
@@ -25,6 +27,8 @@ export interface TicketChangeWrite {
   publicTokenHash: string;
   /** Also find the CRM customer for the ticket's contact (a new ticket), in the same round trip. */
   findCrmCustomer: boolean;
+  /** Also read the SLA policies (a new ticket), in the same round trip. */
+  readSlaPolicies?: boolean;
 }
 
 /** Who a ticket is with, as a channel checks a sender or a reader against it. */
@@ -42,7 +46,7 @@ interface TicketRow {
   contact_first_name: string | null; contact_last_name: string | null; external_id: string | null; contact_email_verified: boolean;
   mailbox: string | null; event_seq: number; comment_count: number; token_version: number;
   created_at: Date; updated_at: Date; closed_at: Date | null; message_keys: string[] | null;
-  waiting_since: Date | null; waiting_until: Date | null; reminded_at: Date | null;
+  waiting_since: Date | null; waiting_until: Date | null; reminded_at: Date | null; sla: SlaState | null;
 }
 
 /** The contact as its five columns hold it (the read model adds whether the address is proven). */
@@ -71,6 +75,7 @@ function stateOf(row: TicketRow): TicketState {
     closedAt: row.closed_at ? row.closed_at.toISOString() : null,
     recentMessageKeys: row.message_keys ?? [],
     ...(row.token_version === 1 ? {} : { linkVersion: row.token_version }),
+    ...(row.sla ? { sla: row.sla } : {}),
     ...(row.status === 'waiting' && row.waiting_since ? {
       waiting: { since: row.waiting_since.toISOString(), until: row.waiting_until?.toISOString() ?? null, remindedAt: row.reminded_at?.toISOString() ?? null },
     } : {}),
@@ -104,7 +109,7 @@ export function createTicketStore(db: Database) {
      * data-modifying WITH part exactly once, and the NOTIFY is delivered only on commit).
      * Returns the CRM customer matching the contact, when asked for and found.
      */
-    async persistChange({ state, audit, comment, publicTokenHash, findCrmCustomer }: TicketChangeWrite): Promise<number | null> {
+    async persistChange({ state, audit, comment, publicTokenHash, findCrmCustomer, readSlaPolicies = false }: TicketChangeWrite): Promise<{ crmCustomerId: number | null; slaPolicies: SlaPolicyRow[] | null }> {
       const commentPart = comment
         ? `, added_comment AS (
              INSERT INTO comments (ticket_number, event_seq, visibility, author_kind, author_id, body, channel, message_key, created_at)
@@ -113,15 +118,17 @@ export function createTicketStore(db: Database) {
         : '';
       const crm = findCrmCustomer ? crmLookup(state.contact) : null;
       const change: TicketChange = { number: state.number, seq: audit.seq, type: audit.type };
-      const [row] = await sequelize.query<{ crm_customer_id: number | null }>(
+      const [row] = await sequelize.query<{ crm_customer_id: number | null; sla_policies: SlaPolicyRow[] | null }>(
         `WITH ticket_row AS (
            INSERT INTO tickets (number, public_token_hash, token_version, subject, status, priority, source,
              assignee_id, customer_id, contact_email, contact_phone, contact_first_name, contact_last_name,
              external_id, contact_email_verified, mailbox, event_seq, comment_count, created_at, updated_at, closed_at,
-             waiting_since, waiting_until, reminded_at)
+             waiting_since, waiting_until, reminded_at,
+             sla, sla_policy_id, first_response_due, next_response_due, resolution_due, next_sla_due, sla_breached)
            VALUES (:number, :tokenHash, :tokenVersion, :subject, :status, :priority, :source, :assigneeId, :customerId,
              :email, :phone, :firstName, :lastName, :externalId, :emailVerified, :mailbox, :eventSeq, :commentCount, :createdAt, :updatedAt, :closedAt,
-             :waitingSince, :waitingUntil, :remindedAt)
+             :waitingSince, :waitingUntil, :remindedAt,
+             :sla, :slaPolicyId, :firstResponseDue, :nextResponseDue, :resolutionDue, :nextSlaDue, :slaBreached)
            -- A retry or an out-of-order replay never moves the row backwards.
            ON CONFLICT (number) DO UPDATE SET
              subject = EXCLUDED.subject, status = EXCLUDED.status, priority = EXCLUDED.priority,
@@ -129,13 +136,17 @@ export function createTicketStore(db: Database) {
              contact_email_verified = EXCLUDED.contact_email_verified, event_seq = EXCLUDED.event_seq, comment_count = EXCLUDED.comment_count,
              updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at,
              waiting_since = EXCLUDED.waiting_since, waiting_until = EXCLUDED.waiting_until, reminded_at = EXCLUDED.reminded_at,
+             sla = EXCLUDED.sla, sla_policy_id = EXCLUDED.sla_policy_id, first_response_due = EXCLUDED.first_response_due,
+             next_response_due = EXCLUDED.next_response_due, resolution_due = EXCLUDED.resolution_due,
+             next_sla_due = EXCLUDED.next_sla_due, sla_breached = EXCLUDED.sla_breached,
              token_version = EXCLUDED.token_version, public_token_hash = EXCLUDED.public_token_hash
            WHERE tickets.event_seq < EXCLUDED.event_seq),
          audit_row AS (
            INSERT INTO ticket_events (ticket_number, seq, type, actor_kind, actor_id, changes, created_at)
            VALUES (:number, :seq, :type, :actorKind, :actorId, :changes, :at)
            ON CONFLICT (ticket_number, seq) DO NOTHING)${commentPart}
-         SELECT pg_notify('${TICKET_CHANGES_CHANNEL}', :ticketChange), ${crm ? crm.sql : 'NULL'} AS crm_customer_id`,
+         SELECT pg_notify('${TICKET_CHANGES_CHANNEL}', :ticketChange), ${crm ? crm.sql : 'NULL'} AS crm_customer_id,
+           ${readSlaPolicies ? ALL_POLICIES_SQL : 'NULL'} AS sla_policies`,
         {
           type: QueryTypes.SELECT,
           replacements: {
@@ -161,6 +172,13 @@ export function createTicketStore(db: Database) {
             waitingSince: state.waiting?.since ?? null,
             waitingUntil: state.waiting?.until ?? null,
             remindedAt: state.waiting?.remindedAt ?? null,
+            sla: state.sla ? JSON.stringify(state.sla) : null,
+            slaPolicyId: state.sla?.policy.id ?? null,
+            firstResponseDue: dueOf(state.sla, 'first_response'),
+            nextResponseDue: dueOf(state.sla, 'next_response'),
+            resolutionDue: dueOf(state.sla, 'resolution'),
+            nextSlaDue: nextSlaDue(state.sla),
+            slaBreached: state.sla?.breached ?? false,
             seq: audit.seq,
             type: audit.type,
             actorKind: audit.actor.kind,
@@ -172,7 +190,7 @@ export function createTicketStore(db: Database) {
           },
         },
       );
-      return row?.crm_customer_id ?? null;
+      return { crmCustomerId: row?.crm_customer_id ?? null, slaPolicies: row?.sla_policies ?? null };
     },
 
     /** The stored state with the customer's latest message keys, or null when there is no such ticket. */

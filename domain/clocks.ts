@@ -4,7 +4,8 @@
  * customer), when its customer is reminded and when it closes for want of an answer. Pure: the ticket's workflow holds one durable timer for the earliest, and a
  * new run derives the same from the state it carries, so nothing scans a table.
  */
-import type { TicketState } from './ticket';
+import type { TicketEvent, TicketState } from './ticket';
+import { SLA_TARGETS, SlaTarget } from './sla';
 
 /** Follow-up of Waiting tickets (null: off), from the settings. */
 export interface FollowUpPolicy {
@@ -14,13 +15,33 @@ export interface FollowUpPolicy {
   closeAfterMs: number | null;
 }
 
-export const CLOCK_EVENTS = ['wake_up', 'follow_up_reminder', 'auto_close'] as const;
+export const CLOCK_EVENTS = ['wake_up', 'follow_up_reminder', 'auto_close', 'sla_warning', 'sla_breach'] as const;
 export type ClockEvent = (typeof CLOCK_EVENTS)[number];
 
 export interface DueClock {
   event: ClockEvent;
   /** ISO time it is due. */
   at: string;
+  /** An SLA warning's or breach's target. */
+  target?: SlaTarget;
+}
+
+/** The event a clock makes when it fires, at the workflow's time then. */
+export function clockEvent(clock: DueClock, at: string): TicketEvent {
+  if (clock.event === 'sla_warning' || clock.event === 'sla_breach') return { type: clock.event, target: clock.target ?? 'resolution', at };
+  return { type: clock.event, at };
+}
+
+/** The warnings and breaches still to come of the ticket's running SLA targets. */
+function slaClocks(state: Pick<TicketState, 'sla'>): DueClock[] {
+  const due: DueClock[] = [];
+  for (const target of SLA_TARGETS) {
+    const clock = state.sla?.clocks[target];
+    if (!clock || clock.runningSince === null) continue;
+    if (!clock.warnedAt && !clock.breachedAt && clock.warnAt) due.push({ event: 'sla_warning', at: clock.warnAt, target });
+    if (!clock.breachedAt && clock.dueAt) due.push({ event: 'sla_breach', at: clock.dueAt, target });
+  }
+  return due;
 }
 
 /** The longest an operator may set a ticket aside. */
@@ -29,7 +50,11 @@ export const MAX_WAITING_MS = 366 * 24 * 3_600_000;
 const later = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 
 /** The clocks of a Waiting ticket that are still to fire, earliest first. */
-export function dueClocks(state: Pick<TicketState, 'status' | 'waiting' | 'contact'>, policy: FollowUpPolicy | null): DueClock[] {
+export function dueClocks(state: Pick<TicketState, 'status' | 'waiting' | 'contact' | 'sla'>, policy: FollowUpPolicy | null): DueClock[] {
+  return [...waitingClocks(state, policy), ...slaClocks(state)].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+function waitingClocks(state: Pick<TicketState, 'status' | 'waiting' | 'contact'>, policy: FollowUpPolicy | null): DueClock[] {
   const waiting = state.waiting;
   if (state.status !== 'waiting' || !waiting) return [];
   // Set aside until a time, it is the operator's to pick up then: no follow-up meanwhile.
@@ -41,11 +66,11 @@ export function dueClocks(state: Pick<TicketState, 'status' | 'waiting' | 'conta
   if (policy?.closeAfterMs && (waiting.remindedAt || !remind)) {
     due.push({ event: 'auto_close', at: later(waiting.remindedAt ?? waiting.since, policy.closeAfterMs) });
   }
-  return due.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  return due;
 }
 
 /** The next clock to fire, or null: the one durable timer the ticket's workflow holds. */
-export function nextClock(state: Pick<TicketState, 'status' | 'waiting' | 'contact'> | null, policy: FollowUpPolicy | null): DueClock | null {
+export function nextClock(state: Pick<TicketState, 'status' | 'waiting' | 'contact' | 'sla'> | null, policy: FollowUpPolicy | null): DueClock | null {
   return state ? dueClocks(state, policy)[0] ?? null : null;
 }
 

@@ -3,6 +3,7 @@
  * In Progress to Waiting", "Olivia reassigned it from Bob to Carl". Pure, for every UI.
  */
 import { PRIORITY_LABELS, STATUS_LABELS, TICKET_PRIORITIES, TicketPriority, TicketStatus } from './ticket';
+import { SLA_TARGET_LABELS, SlaTarget } from './sla';
 
 export interface HistoryEntry {
   type: string;
@@ -10,10 +11,20 @@ export interface HistoryEntry {
   changes: Record<string, { from: unknown; to: unknown }>;
 }
 
+const targetLabel = (value: unknown) => SLA_TARGET_LABELS[value as SlaTarget] ?? 'An SLA target';
 const statusLabel = (value: unknown) => STATUS_LABELS[value as TicketStatus] ?? String(value);
 const priorityLabel = (value: unknown) => PRIORITY_LABELS[value as TicketPriority] ?? String(value);
 const fromTo = (label: (value: unknown) => string, { from, to }: { from: unknown; to: unknown }) =>
   (from === null || from === undefined ? `to ${label(to)}` : `from ${label(from)} to ${label(to)}`);
+
+/** A status change that stopped or restarted the SLA clocks says so. */
+function slaPause(change: HistoryEntry['changes']): string {
+  const dues = ['firstResponseDue', 'nextResponseDue', 'resolutionDue'].map((field) => change[field]).filter(Boolean) as Array<{ from: unknown; to: unknown }>;
+  if (dues.length === 0) return '';
+  if (dues.every((d) => d.to === null && d.from !== null)) return '; the SLA clock paused';
+  if (dues.every((d) => d.from === null && d.to !== null)) return '; the SLA clock runs again';
+  return '';
+}
 
 /** A time as the audit records it (ISO), to the minute, in UTC: the UIs pass their own. */
 const isoMinute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
@@ -41,13 +52,24 @@ export function historySentence(entry: HistoryEntry, operatorName: (id: number) 
     case 'set_status': {
       const until = change.waitingUntil?.to;
       const aside = typeof until === 'string' ? ` until ${time(until)}` : '';
-      if (change.status) return `${who} set the status ${fromTo(statusLabel, change.status)}${aside}`;
+      if (change.status) return `${who} set the status ${fromTo(statusLabel, change.status)}${aside}${slaPause(change)}`;
       if (change.waitingUntil) return typeof until === 'string' ? `${who} set it aside until ${time(until)}` : `${who} let it wait with no time set`;
       return `${who} set the status`;
     }
     case 'wake_up': return 'Its waiting time was over: back to In Progress';
     case 'follow_up_reminder': return 'The customer was reminded that the ticket waits for their answer';
     case 'auto_close': return 'Closed: no answer from the customer while it waited';
+    case 'sla_policy': {
+      const policy = change.slaPolicy?.to;
+      const first = change.firstResponseDue?.to;
+      const resolution = change.resolutionDue?.to;
+      const dues = [typeof first === 'string' ? `first response due ${time(first)}` : null, typeof resolution === 'string' ? `resolution due ${time(resolution)}` : null]
+        .filter(Boolean).join(', ');
+      if (typeof policy !== 'string') return 'No SLA policy applies any more';
+      return `SLA policy ${policy} applies${dues ? `: ${dues}` : ''}`;
+    }
+    case 'sla_warning': return `${targetLabel(change.slaTarget?.to)} is due soon${typeof change.due?.to === 'string' ? ` (${time(change.due.to)})` : ''}: warned`;
+    case 'sla_breach': return `${targetLabel(change.slaTarget?.to)} target missed${typeof change.due?.to === 'string' ? ` (due ${time(change.due.to)})` : ''}`;
     case 'set_priority': {
       if (!change.priority) return `${who} changed the priority`;
       const { from, to } = change.priority;

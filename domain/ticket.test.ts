@@ -33,7 +33,7 @@ describe('creating a ticket', () => {
     if (!d.ok) return;
     expect(d.state.status).toBe('new');
     expect(d.state.eventSeq).toBe(1);
-    expect(kinds(d.effects)).toEqual(['persist', 'link_crm', 'notify:ticket_created:customer']);
+    expect(kinds(d.effects)).toEqual(['persist', 'link_crm', 'find_sla_policy', 'notify:ticket_created:customer']);
     const persist = d.effects[0];
     expect(persist?.type === 'persist' && persist.comment?.visibility).toBe('public');
   });
@@ -50,8 +50,8 @@ describe('creating a ticket', () => {
       ticket: newTicket({ contact: { email: null, phone: '+48 600', firstName: null, lastName: null, externalId: null } }),
       at,
     });
-    expect(auto.ok && kinds(auto.effects)).toEqual(['persist', 'link_crm']);
-    expect(phoneOnly.ok && kinds(phoneOnly.effects)).toEqual(['persist', 'link_crm']);
+    expect(auto.ok && kinds(auto.effects)).toEqual(['persist', 'link_crm', 'find_sla_policy']);
+    expect(phoneOnly.ok && kinds(phoneOnly.effects)).toEqual(['persist', 'link_crm', 'find_sla_policy']);
   });
 
   it.each([
@@ -194,15 +194,15 @@ describe("an operator's ticket: what its first message is", () => {
 
   it.each<[string, Partial<NewTicket>, object, string[], TicketStatus]>([
     ["the customer's request, by phone, mailed to nobody", { firstMessage: 'customer_request', channel: 'phone', suppressAcknowledgement: true },
-      { visibility: 'public', authorKind: 'customer', authorId: null, channel: 'phone' }, ['persist', 'link_crm'], 'new'],
+      { visibility: 'public', authorKind: 'customer', authorId: null, channel: 'phone' }, ['persist', 'link_crm', 'find_sla_policy'], 'new'],
     ["the customer's request, acknowledged", { firstMessage: 'customer_request', channel: 'in_person' },
-      { visibility: 'public', authorKind: 'customer', channel: 'in_person' }, ['persist', 'link_crm', 'notify:ticket_created:customer'], 'new'],
+      { visibility: 'public', authorKind: 'customer', channel: 'in_person' }, ['persist', 'link_crm', 'find_sla_policy', 'notify:ticket_created:customer'], 'new'],
     ['a message to the customer, mailed as the first mail of the thread', { firstMessage: 'message_to_customer' },
-      { visibility: 'public', authorKind: 'operator', authorId: 7, channel: 'admin' }, ['persist', 'link_crm', 'notify:outbound_message:customer'], 'waiting'],
+      { visibility: 'public', authorKind: 'operator', authorId: 7, channel: 'admin' }, ['persist', 'link_crm', 'find_sla_policy', 'notify:outbound_message:customer'], 'waiting'],
     ['an internal note, mailed to nobody', { firstMessage: 'internal_note' },
-      { visibility: 'internal', authorKind: 'operator', authorId: 7 }, ['persist', 'link_crm'], 'new'],
+      { visibility: 'internal', authorKind: 'operator', authorId: 7 }, ['persist', 'link_crm', 'find_sla_policy'], 'new'],
     ['no choice (runs recorded before it): the opener\'s public words', {},
-      { visibility: 'public', authorKind: 'operator', authorId: 7, channel: 'admin' }, ['persist', 'link_crm', 'notify:ticket_created:customer'], 'new'],
+      { visibility: 'public', authorKind: 'operator', authorId: 7, channel: 'admin' }, ['persist', 'link_crm', 'find_sla_policy', 'notify:ticket_created:customer'], 'new'],
   ])('%s', (_what, over, expectedComment, effects, status) => {
     const d = byOperator(over);
     if (!d.ok) throw new Error(d.message);

@@ -4,6 +4,10 @@
  * workflow bundle can import it and tests can drive it without any server.
  */
 import { CLOCK_EVENTS, ClockEvent, validateWaitingUntil } from './clocks';
+import {
+  SLA_TARGETS, SlaPolicy, SlaState, SlaTarget, breachedSla, closedSla, customerWroteSla, pauseSla, reopenedSla, respondedSla, resumeSla, retarget,
+  startSla, warnedSla,
+} from './sla';
 
 export const TICKET_STATUSES = ['new', 'in_progress', 'waiting', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -111,6 +115,8 @@ export interface TicketState {
    * states recorded before clocks existed, and whenever the ticket is not Waiting.
    */
   waiting?: WaitingClock;
+  /** Its service-level targets under the policy that applies (domain/sla.ts); absent: none applies. */
+  sla?: SlaState;
 }
 
 export interface WaitingClock {
@@ -200,7 +206,11 @@ export type TicketEvent =
   /** The ticket's own clocks (domain/clocks.ts): the time set with Waiting came, the reminder, the close for want of an answer. */
   | { type: 'wake_up'; at: string }
   | { type: 'follow_up_reminder'; at: string }
-  | { type: 'auto_close'; at: string };
+  | { type: 'auto_close'; at: string }
+  /** Which SLA policy applies, as the helpdesk found it (null: none); `from`: when its clocks start, if not now. */
+  | { type: 'sla_policy'; policy: SlaPolicy | null; at: string; from?: string }
+  | { type: 'sla_warning'; target: SlaTarget; at: string }
+  | { type: 'sla_breach'; target: SlaTarget; at: string };
 
 export type TicketEventType = TicketEvent['type'];
 
@@ -226,7 +236,12 @@ export interface AuditRecord {
 export type NotificationKind =
   | 'ticket_created' | 'outbound_message' | 'public_reply' | 'ticket_closed' | 'customer_replied'
   /** To the customer of a Waiting ticket that heard nothing back; to the assignee of one whose waiting time is over. */
-  | 'waiting_reminder' | 'waiting_over';
+  | 'waiting_reminder' | 'waiting_over'
+  /** To the assignee (or every agent when nobody is) before a target is missed. */
+  | 'sla_warning';
+
+/** Who a mail is for: the ticket's customer, its assignee, or every active agent. */
+export type NotificationRecipient = 'customer' | 'assignee' | 'agents';
 
 /** One notification per ticket event and recipient: the key of idempotent sending. */
 export function notificationKey(ticketNumber: number, seq: number, kind: NotificationKind, recipient: string): string {
@@ -244,7 +259,9 @@ export type Effect =
   | { type: 'persist'; audit: AuditRecord; comment: CommentRecord | null }
   /** Link the ticket to a CRM customer by external ID or email. */
   | { type: 'link_crm' }
-  | { type: 'notify'; kind: NotificationKind; recipient: 'customer' | 'assignee'; seq: number };
+  /** Find the SLA policy that applies to a new ticket (found with its creation's write). */
+  | { type: 'find_sla_policy' }
+  | { type: 'notify'; kind: NotificationKind; recipient: NotificationRecipient; seq: number };
 
 export const REJECTION_REASONS = [
   'invalid_input',
@@ -316,21 +333,50 @@ function diff(before: TicketState, after: TicketState): AuditRecord['changes'] {
   if ((before.linkVersion ?? 1) !== (after.linkVersion ?? 1)) changes.linkVersion = { from: before.linkVersion ?? 1, to: after.linkVersion };
   const [untilBefore, untilAfter] = [before.waiting?.until ?? null, after.waiting?.until ?? null];
   if (untilBefore !== untilAfter) changes.waitingUntil = { from: untilBefore, to: untilAfter };
+  const policyOf = (sla: SlaState | undefined) => (sla ? `${sla.policy.name} (v${sla.policy.version})` : null);
+  if (policyOf(before.sla) !== policyOf(after.sla)) changes.slaPolicy = { from: policyOf(before.sla), to: policyOf(after.sla) };
+  for (const target of SLA_TARGETS) {
+    const [dueBefore, dueAfter] = [before.sla?.clocks[target]?.dueAt ?? null, after.sla?.clocks[target]?.dueAt ?? null];
+    if (dueBefore !== dueAfter) changes[`${SLA_DUE_FIELDS[target]}`] = { from: dueBefore, to: dueAfter };
+  }
   return changes;
+}
+
+/** The audit's names for each target's due time. */
+const SLA_DUE_FIELDS: Record<SlaTarget, string> = { first_response: 'firstResponseDue', next_response: 'nextResponseDue', resolution: 'resolutionDue' };
+
+/** What the change does to the SLA clocks: answered, written to, paused, resumed, retargeted, stopped. */
+function slaAfter(before: TicketState, event: Exclude<TicketEvent, { type: 'create' }>, after: Omit<TicketState, 'eventSeq' | 'updatedAt'>): SlaState | undefined {
+  let sla = after.sla;
+  if (!sla || event.type === 'sla_policy') return sla;
+  const at = event.at;
+  if (after.priority !== before.priority) sla = retarget(sla, sla.policy, after.priority, at);
+  if (event.type === 'public_reply') sla = respondedSla(sla, at);
+  if (after.status === 'closed') return before.status === 'closed' ? sla : closedSla(sla);
+  const reopened = before.status === 'closed';
+  if (reopened) sla = reopenedSla(sla, after.priority, at);
+  if (event.type === 'customer_message' && !event.automatic) sla = customerWroteSla(sla, after.priority, at);
+  if (after.status === 'waiting' && before.status !== 'waiting') sla = pauseSla(sla, at);
+  if (before.status === 'waiting' && after.status !== 'waiting') sla = resumeSla(sla, at);
+  return sla;
 }
 
 function commit(
   before: TicketState,
   event: Exclude<TicketEvent, { type: 'create' }>,
-  after: Omit<TicketState, 'eventSeq' | 'updatedAt'>,
+  afterChange: Omit<TicketState, 'eventSeq' | 'updatedAt'>,
   comment: CommentRecord | null,
-  notifications: Array<{ kind: NotificationKind; recipient: 'customer' | 'assignee' }> = [],
+  notifications: Array<{ kind: NotificationKind; recipient: NotificationRecipient }> = [],
+  facts: AuditRecord['changes'] = {},
 ): Decision {
   const seq = before.eventSeq + 1;
+  const sla = slaAfter(before, event, afterChange);
+  const { sla: _previous, ...rest } = afterChange;
+  const after = sla ? { ...rest, sla } : rest;
   const state: TicketState = { ...after, eventSeq: seq, updatedAt: event.at };
-  const actor: Actor = 'actor' in event ? event.actor : CLOCK_EVENTS.includes(event.type as ClockEvent) ? { kind: 'system' } : { kind: 'customer' };
+  const actor: Actor = 'actor' in event ? event.actor : SYSTEM_EVENTS.includes(event.type) ? { kind: 'system' } : { kind: 'customer' };
   const effects: Effect[] = [
-    { type: 'persist', audit: { seq, type: event.type, actor, at: event.at, changes: diff(before, state) }, comment },
+    { type: 'persist', audit: { seq, type: event.type, actor, at: event.at, changes: { ...diff(before, state), ...facts } }, comment },
     ...notifications.map((n): Effect => ({ type: 'notify', ...n, seq })),
   ];
   return { ok: true, state, effects };
@@ -339,6 +385,9 @@ function commit(
 function toClosed(state: TicketState, at: string): Omit<TicketState, 'eventSeq' | 'updatedAt'> {
   return { ...notWaiting(state), status: 'closed', closedAt: at };
 }
+
+/** Events the helpdesk makes itself: its clocks, and finding which SLA policy applies. */
+const SYSTEM_EVENTS: readonly TicketEventType[] = [...CLOCK_EVENTS, 'sla_warning', 'sla_breach', 'sla_policy'];
 
 /** A ticket leaving Waiting leaves its clocks behind. */
 function notWaiting(state: TicketState): TicketState {
@@ -429,6 +478,7 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
       comment: first.comment,
     },
     { type: 'link_crm' },
+    { type: 'find_sla_policy' },
   ];
   if (state.contact.email && first.mail) {
     effects.push({ type: 'notify', kind: first.mail, recipient: 'customer', seq: 1 });
@@ -493,6 +543,37 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
       if (state.status !== 'waiting' || !state.waiting || state.waiting.remindedAt) return unchanged(state);
       return commit(state, event, { ...state, waiting: { ...state.waiting, remindedAt: event.at } }, null,
         customerCanBeMailed(state) ? [{ kind: 'waiting_reminder', recipient: 'customer' }] : []);
+    }
+
+    case 'sla_policy': {
+      const current = state.sla ? `${state.sla.policy.id}/${state.sla.policy.version}` : null;
+      const wanted = event.policy ? `${event.policy.id}/${event.policy.version}` : null;
+      if (current === wanted) return unchanged(state);
+      const { sla: _old, ...withoutSla } = state;
+      if (!event.policy) return commit(state, event, withoutSla, null);
+      const sla = state.sla
+        ? retarget(state.sla, event.policy, state.priority, event.at)
+        : state.status === 'closed'
+          ? { ...startSla(event.policy, { priority: state.priority, createdAt: event.at, answered: true, waiting: false }), clocks: {} }
+          // Taken on by a ticket already under way: counted from now (from its creation when it is new);
+          // one past New has been answered by someone.
+          : startSla(event.policy, { priority: state.priority, createdAt: event.from ?? event.at, answered: state.status !== 'new', waiting: state.status === 'waiting' });
+      return commit(state, event, { ...withoutSla, sla }, null);
+    }
+
+    case 'sla_warning': {
+      const clock = state.sla?.clocks[event.target];
+      if (!state.sla || !clock || clock.warnedAt || !clock.warnAt || Date.parse(clock.warnAt) > Date.parse(event.at)) return unchanged(state);
+      return commit(state, event, { ...state, sla: warnedSla(state.sla, event.target, event.at) }, null,
+        [{ kind: 'sla_warning', recipient: state.assigneeId === null ? 'agents' : 'assignee' }],
+        { slaTarget: { from: null, to: event.target }, due: { from: null, to: clock.dueAt } });
+    }
+
+    case 'sla_breach': {
+      const clock = state.sla?.clocks[event.target];
+      if (!state.sla || !clock || clock.breachedAt || !clock.dueAt || Date.parse(clock.dueAt) > Date.parse(event.at)) return unchanged(state);
+      return commit(state, event, { ...state, sla: breachedSla(state.sla, event.target, event.at) }, null, [],
+        { slaTarget: { from: null, to: event.target }, due: { from: null, to: clock.dueAt } });
     }
 
     case 'auto_close':

@@ -6,6 +6,8 @@ import { createNotificationStore, flagBouncingAddress } from '../../db/notificat
 import type { Mailer } from '../../mail/outbound/mailer';
 import type { createRenderer } from '../../mail/outbound/render';
 import { AuditRecord, CommentRecord, Contact, STATUS_LABELS, TicketState, TICKET_NOT_FOUND, notificationKey } from '../../domain/ticket';
+import { SLA_TARGET_LABELS, SlaPolicy, SlaTarget, matchingPolicy } from '../../domain/sla';
+import { policyOf } from '../../db/sla-policies';
 import { emailVerificationCode, hashPublicToken, mailedTicketUrl, publicToken } from '../../security/public-token';
 import {
   mailboxAddress, messageIdDomain, notificationMessageId, operatorReplyAddress, replyAddress, senderName, threadMessageId,
@@ -42,11 +44,15 @@ export interface PersistInput {
   comment: CommentRecord | null;
   /** Also find the CRM customer for the ticket's contact (a new ticket), in the same round trip. */
   findCrmCustomer?: boolean;
+  /** Also find the SLA policy that applies (a new ticket), in the same round trip. */
+  findSlaPolicy?: boolean;
 }
 
 export interface PersistResult {
   /** The CRM customer matching the contact, when asked for and found. */
   crmCustomerId: number | null;
+  /** The SLA policy that applies, when asked for: null when none does. */
+  slaPolicy?: SlaPolicy | null;
 }
 
 export type NotificationInput = TicketNotification;
@@ -78,9 +84,11 @@ export function createTicketActivities({ db, mailer, render, secretKey, publicUr
 
   return {
     /** Writes the ticket row, its audit record and its comment in one transaction, and announces the change. */
-    async persistTicketChange({ state, audit, comment, findCrmCustomer = false }: PersistInput): Promise<PersistResult> {
+    async persistTicketChange({ state, audit, comment, findCrmCustomer = false, findSlaPolicy = false }: PersistInput): Promise<PersistResult> {
       const publicTokenHash = hashPublicToken(publicToken(secretKey, state.number, state.linkVersion ?? 1));
-      return { crmCustomerId: await tickets.persistChange({ state, audit, comment, publicTokenHash, findCrmCustomer }) };
+      const written = await tickets.persistChange({ state, audit, comment, publicTokenHash, findCrmCustomer, readSlaPolicies: findSlaPolicy });
+      if (!findSlaPolicy) return { crmCustomerId: written.crmCustomerId };
+      return { crmCustomerId: written.crmCustomerId, slaPolicy: matchingPolicy((written.slaPolicies ?? []).map(policyOf), state) };
     },
 
     /** The persisted state, to start a new run of a ticket whose workflow had ended. */
@@ -143,6 +151,7 @@ export function createTicketActivities({ db, mailer, render, secretKey, publicUr
         ticket_url: mailedTicketUrl(publicUrl, publicToken(secretKey, row.number, row.token_version),
           recipient === 'customer' && !row.contact_email_verified && row.contact_email ? emailVerificationCode(secretKey, row.number, row.contact_email) : null),
         admin_url: `${publicUrl}/admin/tickets/${row.number}`,
+        ...slaFacts(row.event_changes),
       });
       const route = outgoing(row.mailbox_address === null ? null : { address: row.mailbox_address, smtpSealed: row.smtp_sealed });
       try {
@@ -155,9 +164,11 @@ export function createTicketActivities({ db, mailer, render, secretKey, publicUr
           ...(startsThread ? {} : { inReplyTo: thread, references: [thread] }),
           // A customer's answer to this address lands on this ticket: the signature proves it.
           // The assignee's answer to their mail becomes their public reply: the address says whose.
-          replyTo: recipient === 'customer' || row.assignee_id === null
-            ? replyAddress(route.address, row.number, secretKey)
-            : operatorReplyAddress(route.address, row.number, row.assignee_id, secretKey),
+          // Every agent's copy invites no answer by mail: which of them would it be from?
+          replyTo: recipient === 'agents' ? route.address
+            : recipient === 'customer' || row.assignee_id === null
+              ? replyAddress(route.address, row.number, secretKey)
+              : operatorReplyAddress(route.address, row.number, row.assignee_id, secretKey),
           // RFC 3834: mail no human wrote says so, so other robots don't answer it.
           headers: kind === 'public_reply' || kind === 'outbound_message' ? {} : { 'Auto-Submitted': 'auto-generated' },
         });
@@ -206,3 +217,13 @@ export function createTicketActivities({ db, mailer, render, secretKey, publicUr
 export type TicketActivities = ReturnType<typeof createTicketActivities>;
 
 type OutgoingFrom = string | { name: string; address: string };
+
+/** An SLA warning's target and due time, as its audit record holds them, for the mail. */
+function slaFacts(changes: Record<string, { from: unknown; to: unknown }> | null): { target?: string; due?: string } {
+  const target = changes?.slaTarget?.to;
+  const due = changes?.due?.to;
+  return {
+    ...(typeof target === 'string' && target in SLA_TARGET_LABELS ? { target: SLA_TARGET_LABELS[target as SlaTarget] } : {}),
+    ...(typeof due === 'string' ? { due: `${due.slice(0, 16).replace('T', ' ')} UTC` } : {}),
+  };
+}

@@ -27,6 +27,7 @@ import type { TicketIntake } from '../../intake/open-ticket';
 import { addOperatorCommentUpdate, changeTicketUpdate, ticketWorkflowId } from '../../workflows/ticket/definitions';
 import { publicToken, ticketUrl } from '../../security/public-token';
 import { FollowUpPolicy, nextClock } from '../../domain/clocks';
+import { SLA_TARGETS } from '../../domain/sla';
 
 export interface TicketRouteDeps {
   db: Database;
@@ -64,12 +65,20 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
   async function detailOrThrow(number: number) {
     const detail = await queries.detail(number);
     if (!detail) throw notFound(`Ticket #${number} does not exist.`);
-    const { tokenVersion, waiting, ...rest } = detail;
+    const { tokenVersion, waiting, slaState, ...rest } = detail;
     const workflowId = ticketWorkflowId(number);
     return {
       ...rest,
       publicUrl: ticketUrl(deps.publicUrl, publicToken(deps.secretKey, number, tokenVersion)),
-      nextClock: nextClock({ status: rest.status, contact: rest.contact, ...(waiting ? { waiting } : {}) }, deps.followUp),
+      nextClock: nextClock({ status: rest.status, contact: rest.contact, ...(waiting ? { waiting } : {}), ...(slaState ? { sla: slaState } : {}) }, deps.followUp),
+      slaTargets: SLA_TARGETS.flatMap((target) => {
+        const clock = slaState?.clocks[target];
+        return clock ? [{
+          target, startedAt: clock.startedAt, dueAt: clock.dueAt, paused: clock.runningSince === null,
+          pausedMinutes: Math.round((clock.pausedMs + (clock.pausedSince ? Date.now() - Date.parse(clock.pausedSince) : 0)) / 60_000),
+          warnedAt: clock.warnedAt, breachedAt: clock.breachedAt,
+        }] : [];
+      }),
       workflow: {
         id: workflowId,
         temporalWebUrl: `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${workflowId}`,

@@ -13,6 +13,9 @@ export interface TemplateData {
   /** The customer's public link; always present so every mail can carry it. */
   ticket_url: string;
   admin_url: string;
+  /** An SLA warning's target ("First response") and due time. */
+  target?: string;
+  due?: string;
 }
 
 export interface RenderedMail {
@@ -49,7 +52,7 @@ export function createRenderer() {
   };
   return function render(kind: NotificationKind, given: TemplateData): RenderedMail {
     const data = kind === 'ticket_created' ? { ...given, subject: cut(given.subject, ACKNOWLEDGEMENT_SUBJECT_LENGTH), body: null } : given;
-    const viewUrl = kind === 'customer_replied' || kind === 'waiting_over' ? data.admin_url : data.ticket_url;
+    const viewUrl = kind === 'customer_replied' || kind === 'waiting_over' || kind === 'sla_warning' ? data.admin_url : data.ticket_url;
     return {
       subject: `[#${data.number}] ${data.subject}`,
       text: template(`${kind}.text`)(data),

@@ -11,12 +11,14 @@ import type {
   CustomerMessage,
   NewTicket,
   NotificationKind,
+  NotificationRecipient,
   OperatorComment,
   TicketPriority,
   TicketState,
   TicketStatus,
 } from '../../domain/ticket';
 import type { FollowUpPolicy } from '../../domain/clocks';
+import { dueOf, type SlaPolicy, type SlaState } from '../../domain/sla';
 
 export const TICKET_WORKFLOW_TYPE = 'ticketWorkflow';
 
@@ -51,7 +53,7 @@ export interface TicketNotification {
   ticketNumber: number;
   seq: number;
   kind: NotificationKind;
-  recipient: 'customer' | 'assignee';
+  recipient: NotificationRecipient;
 }
 
 /** A mail not yet out when its run continued as new: the next run goes on trying. */
@@ -102,6 +104,8 @@ export const customerMessageSignal = defineSignal<[CustomerMessage]>('customerMe
 /** The customer followed the link mailed to the contact's address: the address is theirs. */
 export const verifyContactUpdate = defineUpdate<TicketState, []>('verifyContact');
 export const ticketStateQuery = defineQuery<TicketState | null>('ticketState');
+/** The SLA policy that applies now (null: none), from a policy change's rollout. */
+export const applySlaPolicyUpdate = defineUpdate<TicketState, [SlaPolicy | null]>('applySlaPolicy');
 
 export const SEARCH_ATTRIBUTES = {
   number: defineSearchAttributeKey('TicketNumber', SearchAttributeType.INT),
@@ -110,7 +114,13 @@ export const SEARCH_ATTRIBUTES = {
   assignee: defineSearchAttributeKey('TicketAssignee', SearchAttributeType.KEYWORD),
   source: defineSearchAttributeKey('TicketSource', SearchAttributeType.KEYWORD),
   customerEmail: defineSearchAttributeKey('CustomerEmail', SearchAttributeType.KEYWORD),
+  firstResponseDue: defineSearchAttributeKey('TicketFirstResponseDue', SearchAttributeType.DATETIME),
+  resolutionDue: defineSearchAttributeKey('TicketResolutionDue', SearchAttributeType.DATETIME),
+  slaBreached: defineSearchAttributeKey('TicketSlaBreached', SearchAttributeType.BOOL),
 } as const;
+
+/** The SLA's search attributes: kept only by tickets an SLA policy ever applied to, so other runs' histories stay as recorded. */
+export const SLA_SEARCH_ATTRIBUTE_NAMES: readonly string[] = [SEARCH_ATTRIBUTES.firstResponseDue.name, SEARCH_ATTRIBUTES.resolutionDue.name, SEARCH_ATTRIBUTES.slaBreached.name];
 
 /**
  * A ticket's search attributes, from its state: what the workflow keeps current and what
@@ -126,10 +136,22 @@ export function searchAttributesOf(state: TicketState, publishCustomerEmail: boo
     { key: SEARCH_ATTRIBUTES.assignee, value: state.assigneeId === null ? null : String(state.assigneeId) },
     ...(publishCustomerEmail
       ? [{ key: SEARCH_ATTRIBUTES.customerEmail, value: state.contact.email ? state.contact.email.toLowerCase() : null }] : []),
+    ...(state.sla ? slaSearchAttributes(state.sla) : []),
+  ];
+}
+
+/** `temporal workflow list --query "TicketSlaBreached=true"` lists exactly the breached. */
+export function slaSearchAttributes(sla: SlaState | null): SearchAttributeUpdatePair[] {
+  const date = (iso: string | null) => (iso === null ? null : new Date(iso));
+  return [
+    { key: SEARCH_ATTRIBUTES.firstResponseDue, value: date(sla ? dueOf(sla, 'first_response') : null) },
+    { key: SEARCH_ATTRIBUTES.resolutionDue, value: date(sla ? dueOf(sla, 'resolution') : null) },
+    { key: SEARCH_ATTRIBUTES.slaBreached, value: sla ? sla.breached : null },
   ];
 }
 
 /** For `temporal server start-dev --search-attribute` and `temporal operator search-attribute create`. */
-export const SEARCH_ATTRIBUTE_DECLARATIONS = Object.values(SEARCH_ATTRIBUTES).map(
-  (key) => `${key.name}=${key.type === SearchAttributeType.INT ? 'Int' : 'Keyword'}`,
-);
+const DECLARED_TYPES: Partial<Record<SearchAttributeType, string>> = {
+  [SearchAttributeType.INT]: 'Int', [SearchAttributeType.KEYWORD]: 'Keyword', [SearchAttributeType.DATETIME]: 'Datetime', [SearchAttributeType.BOOL]: 'Bool',
+};
+export const SEARCH_ATTRIBUTE_DECLARATIONS = Object.values(SEARCH_ATTRIBUTES).map((key) => `${key.name}=${DECLARED_TYPES[key.type] ?? 'Keyword'}`);

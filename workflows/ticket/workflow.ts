@@ -13,7 +13,8 @@ import {
 } from '@temporalio/workflow';
 import type { TicketActivities } from '../../activities/ticket';
 import { Actor, Effect, TICKET_NOT_FOUND, TicketEvent, TicketState, decide } from '../../domain/ticket';
-import { nextClock } from '../../domain/clocks';
+import { clockEvent, nextClock } from '../../domain/clocks';
+import type { SlaPolicy } from '../../domain/sla';
 import {
   CommentResult,
   CustomerMessage,
@@ -30,7 +31,9 @@ import {
   createTicketUpdate,
   customerMessageSignal,
   searchAttributesOf,
+  slaSearchAttributes,
   ticketStateQuery,
+  applySlaPolicyUpdate,
 } from './definitions';
 
 const NON_RETRYABLE_ACTIVITY_ERRORS = [TICKET_NOT_FOUND];
@@ -196,21 +199,31 @@ class TicketEntity {
   private async runEffects(effects: Effect[]): Promise<void> {
     // A new ticket's CRM lookup rides on the write of its creation: one local activity less.
     const crmLookupWithWrite = effects.some((effect) => effect.type === 'link_crm') && patched('crm-lookup-with-creation-write');
+    // So does its SLA policy; runs recorded before either replay without it.
+    const slaLookupWithWrite = crmLookupWithWrite && effects.some((effect) => effect.type === 'find_sla_policy');
     let crmMatch: number | null = null;
+    let slaMatch: SlaPolicy | null = null;
     for (const effect of effects) {
       const state = this.state as TicketState;
       switch (effect.type) {
         case 'persist': {
           const written = await database().persistTicketChange({
-            state, audit: effect.audit, comment: effect.comment, ...(crmLookupWithWrite ? { findCrmCustomer: true } : {}),
+            state, audit: effect.audit, comment: effect.comment,
+            ...(crmLookupWithWrite ? { findCrmCustomer: true } : {}), ...(slaLookupWithWrite ? { findSlaPolicy: true } : {}),
           });
           if (crmLookupWithWrite) crmMatch = written.crmCustomerId;
+          // Histories recorded before SLA policies have no such answer: none applied.
+          if (slaLookupWithWrite) slaMatch = written.slaPolicy ?? null;
           this.publishSearchAttributes();
           break;
         }
         case 'link_crm': {
           const customerId = crmLookupWithWrite ? crmMatch : await database().findCrmCustomer(state.contact);
           if (customerId !== null) await this.applyNow({ type: 'link_customer', customerId, actor: { kind: 'system' }, at: now() });
+          break;
+        }
+        case 'find_sla_policy': {
+          if (slaMatch) await this.applyNow({ type: 'sla_policy', policy: slaMatch, at: now(), from: state.createdAt });
           break;
         }
         case 'notify': {
@@ -251,7 +264,10 @@ class TicketEntity {
       return;
     }
     const current = workflowInfo().typedSearchAttributes;
-    const changed = wanted.filter(({ key, value }) => (current.get(key) ?? null) !== value);
+    // A ticket whose SLA policy went away clears what its SLA kept.
+    const cleared = state.sla ? [] : slaSearchAttributes(null).filter(({ key }) => current.get(key) !== undefined);
+    const same = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
+    const changed = [...wanted, ...cleared].filter(({ key, value }) => !same(current.get(key) ?? null, value));
     if (changed.length) upsertSearchAttributes(changed);
   }
 }
@@ -347,6 +363,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
     return (await ticket.apply(() => [{ type: 'verify_contact', at: now() }])).state;
   }, { validator: () => admit(() => [{ type: 'verify_contact', at: now() }]) });
 
+  setHandler(applySlaPolicyUpdate, async (policy) => {
+    await ready();
+    return (await ticket.apply(() => [{ type: 'sla_policy', policy, at: now() }])).state;
+  }, { validator: (policy) => admit(() => [{ type: 'sla_policy', policy, at: now() }]) });
+
   setHandler(customerMessageSignal, async (message) => {
     await condition(() => loaded);
     // A signal has nobody to answer: a message the rules refuse is dropped here, and the
@@ -381,7 +402,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
   /** Which clock is next (domain/clocks.ts): a change that moves it restarts the wait. */
   const clockKey = () => {
     const clock = nextClock(ticket.state, followUp);
-    return clock ? `${clock.event}@${clock.at}` : null;
+    return clock ? `${clock.event}:${clock.target ?? ''}@${clock.at}` : null;
   };
   /**
    * Waits while the ticket is open: for it to close, for the history to need a new run, or
@@ -397,7 +418,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
     const key = clockKey();
     const changed = await condition(() => closed() || historyTooLong() || clockKey() !== key, Math.max(1, Date.parse(clock.at) - Date.now()));
     // A clock the rules find stale (the ticket moved on as it fired) changes nothing.
-    if (!changed) await ticket.apply(() => [{ type: clock.event, at: now() }]).catch(() => undefined);
+    if (!changed) await ticket.apply(() => [clockEvent(clock, now())]).catch(() => undefined);
   };
 
   for (;;) {
