@@ -20,6 +20,7 @@ import customerRoutes from './routes/customers';
 import healthRoutes from './routes/health';
 import inboundEmailRoutes from './routes/inbound-emails';
 import mailboxRoutes from './routes/mailboxes';
+import slaPolicyRoutes from './routes/sla-policies';
 import eventRoutes from './routes/events';
 import widgetRoutes from './routes/widget';
 import customerPageRoutes from './routes/customer-pages';
@@ -154,6 +155,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
   await app.register(customerRoutes, { db, queries });
   await app.register(inboundEmailRoutes, { db });
   await app.register(mailboxRoutes, { db, config, temporal });
+  await app.register(slaPolicyRoutes, { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
   await app.register(publicTicketRoutes, { db, commands, queries, changes, streams, rateLimit: config.RATE_LIMIT_PUBLIC, secretKey: config.SECRET_KEY });
   await app.register(eventRoutes, { changes, streams, sessionCheckMs: config.EVENT_STREAM_SESSION_CHECK });
   await app.register(widgetRoutes, {

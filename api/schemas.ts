@@ -200,7 +200,7 @@ export const TicketDetail = Type.Interface([TicketSummary], {
 });
 export type TicketDetail = Static<typeof TicketDetail>;
 
-export const SORTS = ['updated_desc', 'updated_asc', 'created_desc', 'created_asc', 'priority_desc', 'number_desc', 'number_asc'] as const;
+export const SORTS = ['updated_desc', 'updated_asc', 'created_desc', 'created_asc', 'priority_desc', 'number_desc', 'number_asc', 'due_asc'] as const;
 
 export const TicketListQuery = Type.Object({
   status: Type.Optional(Type.Array(Status, { maxItems: 4, description: 'One or more statuses (`status=new&status=waiting`); the list shows tickets in any of them.' })),
@@ -212,6 +212,9 @@ export const TicketListQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
   sort: Type.Optional(literals(SORTS)),
+  due: Type.Optional(Type.Union([Type.Literal('soon'), Type.Literal('overdue')], {
+    description: '`soon`: an SLA target is due within the hour; `overdue`: one is past its due time. `sort=due_asc` puts the next due first.',
+  })),
 }, { additionalProperties: false });
 export type TicketListQuery = Static<typeof TicketListQuery>;
 
@@ -414,3 +417,48 @@ export const Health = Type.Object({
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Repeat a request with the same key and it takes effect once.' })),
 });
+
+const DurationText = (what: string) => Type.String({ pattern: '^[0-9]{1,7}(ms|s|m|h|d)$', description: `${what}: a duration like 30m, 4h, 2d` });
+const Target = (what: string) => Nullable(DurationText(`${what}, in business hours when the policy has them (null: no target)`));
+const SlaTargetsSchema = Type.Object({
+  firstResponse: Target('First public answer after the ticket opens'),
+  nextResponse: Target('Answer to each later customer message'),
+  resolution: Target('Closed after it opens (or reopens)'),
+}, { additionalProperties: false });
+const TimeOfDay = Type.String({ pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$', description: 'HH:MM, local time; 24:00 is the end of the day' });
+const OpeningHours = Type.Array(Type.Object({ from: TimeOfDay, to: TimeOfDay }, { additionalProperties: false }), { maxItems: 6 });
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+export const BusinessHoursSchema = Type.Object({
+  timeZone: Type.String({ maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' }),
+  week: Type.Object(Object.fromEntries(WEEKDAYS.map((day) => [day, OpeningHours])) as Record<(typeof WEEKDAYS)[number], typeof OpeningHours>, { additionalProperties: false }),
+  holidays: Type.Array(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), { maxItems: 400, description: 'Local dates the helpdesk is closed' }),
+}, { additionalProperties: false });
+export type BusinessHoursSchema = Static<typeof BusinessHoursSchema>;
+
+const SlaPolicyFieldsSchema = {
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  position: Type.Integer({ minimum: 0, maximum: 10_000, description: 'Policies are tried in this order (then by ID); the first that applies to a ticket wins' }),
+  sources: Nullable(Type.Array(Source, { minItems: 1, maxItems: 3, description: 'Tickets from these sources only; null: any' })),
+  mailboxes: Nullable(Type.Array(Type.String({ maxLength: 63 }), { minItems: 1, maxItems: 100, description: 'Tickets of these mailboxes only; null: any' })),
+  targets: Type.Object(Object.fromEntries(TICKET_PRIORITIES.map((p) => [p, SlaTargetsSchema])) as Record<(typeof TICKET_PRIORITIES)[number], typeof SlaTargetsSchema>, { additionalProperties: false }),
+  businessHours: Nullable(BusinessHoursSchema),
+  pauseWhileWaiting: Type.Boolean({ description: 'The clocks stop while the ticket waits for the customer' }),
+  warnBefore: Type.Union([
+    Type.Object({ percent: Type.Integer({ minimum: 1, maximum: 99 }) }, { additionalProperties: false }),
+    Type.Object({ before: DurationText('How long before the target') }, { additionalProperties: false }),
+  ], { description: 'Warn the assignee (or every agent) at this share of the target used, or this long before it' }),
+};
+export const CreateSlaPolicyBody = Type.Object({
+  ...SlaPolicyFieldsSchema,
+  position: Type.Optional(SlaPolicyFieldsSchema.position),
+  sources: Type.Optional(SlaPolicyFieldsSchema.sources),
+  mailboxes: Type.Optional(SlaPolicyFieldsSchema.mailboxes),
+  businessHours: Type.Optional(SlaPolicyFieldsSchema.businessHours),
+  pauseWhileWaiting: Type.Optional(SlaPolicyFieldsSchema.pauseWhileWaiting),
+  warnBefore: Type.Optional(SlaPolicyFieldsSchema.warnBefore),
+}, { additionalProperties: false });
+export type CreateSlaPolicyBody = Static<typeof CreateSlaPolicyBody>;
+export const PatchSlaPolicyBody = Type.Partial(Type.Object(SlaPolicyFieldsSchema, { additionalProperties: false }), { minProperties: 1 });
+export type PatchSlaPolicyBody = Static<typeof PatchSlaPolicyBody>;
+export const SlaPolicyView = Type.Object({ id: Type.Integer(), version: Type.Integer(), ...SlaPolicyFieldsSchema });
+export type SlaPolicyView = Static<typeof SlaPolicyView>;

@@ -1,7 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import type { Database } from '.';
 import { contactColumnsOf } from './tickets';
-import type { SlaState } from '../domain/sla';
+import { DUE_SOON_MINUTES, type SlaState } from '../domain/sla';
 import { PUBLIC_CHANGE_TYPES, STATUS_LABELS, TICKET_STATUSES, TicketStatus, WaitingClock, eventOfNotification } from '../domain/ticket';
 import type {
   AttachmentView,
@@ -56,6 +56,8 @@ const ORDER_BY: Record<(typeof SORTS)[number], string> = {
   priority_desc: "array_position(ARRAY['urgent','high','normal','low'], t.priority), t.updated_at DESC, t.number DESC",
   number_desc: 't.number DESC',
   number_asc: 't.number ASC',
+  // Indexed (migration 0020); tickets without a running target after all others.
+  due_asc: 't.next_sla_due ASC NULLS LAST, t.number ASC',
 };
 
 export function toSummary(row: TicketRow): TicketSummary {
@@ -119,6 +121,10 @@ function whereClause(filter: ListFilter, skipStatus = false) {
   if (filter.customer !== undefined) {
     conditions.push('t.customer_id = :customer');
     replacements.customer = filter.customer;
+  }
+  if (filter.due === 'overdue') conditions.push("t.next_sla_due < now() AND t.status <> 'closed'");
+  else if (filter.due === 'soon') {
+    conditions.push(`t.next_sla_due >= now() AND t.next_sla_due < now() + interval '${DUE_SOON_MINUTES} minutes' AND t.status <> 'closed'`);
   }
   const q = filter.q?.trim();
   if (q) {

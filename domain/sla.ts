@@ -8,6 +8,9 @@
 import { addBusinessTime, BusinessCalendar, businessTimeBetween } from './business-hours';
 import type { TicketPriority, TicketSource } from './ticket';
 
+/** How soon "Due soon" is: a running target due within this many minutes. */
+export const DUE_SOON_MINUTES = 60;
+
 export const SLA_TARGETS = ['first_response', 'next_response', 'resolution'] as const;
 export type SlaTarget = (typeof SLA_TARGETS)[number];
 
@@ -17,7 +20,7 @@ export const SLA_TARGET_LABELS: Record<SlaTarget, string> = {
   resolution: 'Resolution',
 };
 
-/** Minutes of (business) time per target; null: no target. */
+/** Milliseconds of (business) time per target; null: no target. */
 export type SlaTargets = Record<SlaTarget, number | null>;
 
 export interface SlaPolicy {
@@ -34,7 +37,7 @@ export interface SlaPolicy {
   /** The clocks stop while the ticket waits for the customer. */
   pauseWhileWaiting: boolean;
   /** When the assignee (or every agent) is warned: at this share of the target used, or this long before it. */
-  warnBefore: { percent: number } | { minutes: number };
+  warnBefore: { percent: number } | { ms: number };
 }
 
 /** One running (or paused) target. */
@@ -72,8 +75,6 @@ export function matchingPolicy(policies: readonly SlaPolicy[], ticket: { source:
     && (p.mailboxes === null || (ticket.mailbox !== null && p.mailboxes.includes(ticket.mailbox)))) ?? null;
 }
 
-const MINUTE = 60_000;
-
 /** The clock's due and warning times, from where it stands. */
 function derive(clock: SlaClock, policy: SlaPolicy): SlaClock {
   if (clock.runningSince === null) return { ...clock, dueAt: null, warnAt: null };
@@ -85,17 +86,17 @@ function derive(clock: SlaClock, policy: SlaPolicy): SlaClock {
       const warnUsed = (clock.targetMs * policy.warnBefore.percent) / 100;
       warnAt = addBusinessTime(clock.runningSince, Math.max(0, warnUsed - clock.usedMs), calendar);
     } else {
-      warnAt = new Date(Math.max(Date.parse(clock.runningSince), Date.parse(dueAt) - policy.warnBefore.minutes * MINUTE)).toISOString();
+      warnAt = new Date(Math.max(Date.parse(clock.runningSince), Date.parse(dueAt) - policy.warnBefore.ms)).toISOString();
     }
   }
   return { ...clock, dueAt, warnAt };
 }
 
 function started(policy: SlaPolicy, priority: TicketPriority, target: SlaTarget, at: string, paused: boolean): SlaClock | undefined {
-  const minutes = policy.targets[priority]?.[target];
-  if (minutes === null || minutes === undefined) return undefined;
+  const targetMs = policy.targets[priority]?.[target];
+  if (targetMs === null || targetMs === undefined) return undefined;
   return derive({
-    startedAt: at, targetMs: minutes * MINUTE, usedMs: 0, runningSince: paused ? null : at, pausedMs: 0, pausedSince: paused ? at : null,
+    startedAt: at, targetMs, usedMs: 0, runningSince: paused ? null : at, pausedMs: 0, pausedSince: paused ? at : null,
     dueAt: null, warnAt: null, warnedAt: null, breachedAt: null,
   }, policy);
 }
@@ -127,10 +128,10 @@ export function startSla(policy: SlaPolicy, ticket: { priority: TicketPriority; 
  */
 export function retarget(sla: SlaState, policy: SlaPolicy, priority: TicketPriority, at: string): SlaState {
   const counted = mapClocks(sla, (clock, target) => {
-    const minutes = policy.targets[priority]?.[target];
-    if (minutes === null || minutes === undefined) return undefined;
+    const targetMs = policy.targets[priority]?.[target];
+    if (targetMs === null || targetMs === undefined) return undefined;
     const usedMs = clock.runningSince === null ? clock.usedMs : clock.usedMs + businessTimeBetween(clock.runningSince, at, sla.policy.businessHours);
-    return derive({ ...clock, targetMs: minutes * MINUTE, usedMs, runningSince: clock.runningSince === null ? null : at }, policy);
+    return derive({ ...clock, targetMs, usedMs, runningSince: clock.runningSince === null ? null : at }, policy);
   });
   return { ...counted, policy };
 }

@@ -4,6 +4,7 @@
  * so nothing below the workflows imports them.
  */
 import type { Actor, CustomerMessage, NewTicket, OperatorComment } from './ticket';
+import type { SlaPolicy } from './sla';
 
 export interface TicketCommandPort {
   /** Starts the ticket's workflow with its creation; the same ticket again is a no-op. Rejects with a TicketRefusal when the rules refuse. */
@@ -12,6 +13,8 @@ export interface TicketCommandPort {
   addCustomerMessage(ticketNumber: number, message: CustomerMessage, updateId: string): Promise<unknown>;
   /** The same `updateId` again takes effect once. Rejects with a TicketRefusal when the ticket's rules refuse. */
   addOperatorComment(ticketNumber: number, comment: OperatorComment, actor: Actor, updateId: string): Promise<unknown>;
+  /** The SLA policy that applies to the ticket now (null: none). Rejects with a TicketRefusal when the ticket's rules refuse. */
+  applySlaPolicy(ticketNumber: number, policy: SlaPolicy | null, updateId: string): Promise<unknown>;
 }
 
 /** The ticket's rules refused the change: final, trying again meets the same answer. */

@@ -117,6 +117,8 @@ export interface TicketState {
   waiting?: WaitingClock;
   /** Its service-level targets under the policy that applies (domain/sla.ts); absent: none applies. */
   sla?: SlaState;
+  /** When an operator first wrote to the customer in public; absent in states recorded before it was kept. */
+  firstAnsweredAt?: string | null;
 }
 
 export interface WaitingClock {
@@ -461,6 +463,7 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
     recentMessageKeys: t.messageKey ? [t.messageKey] : [],
   };
   if (state.status === 'waiting') state.waiting = { since: event.at, until: null, remindedAt: null };
+  state.firstAnsweredAt = first.comment.visibility === 'public' && first.comment.authorKind === 'operator' ? event.at : null;
   const effects: Effect[] = [
     {
       type: 'persist',
@@ -555,9 +558,12 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
         ? retarget(state.sla, event.policy, state.priority, event.at)
         : state.status === 'closed'
           ? { ...startSla(event.policy, { priority: state.priority, createdAt: event.at, answered: true, waiting: false }), clocks: {} }
-          // Taken on by a ticket already under way: counted from now (from its creation when it is new);
-          // one past New has been answered by someone.
-          : startSla(event.policy, { priority: state.priority, createdAt: event.from ?? event.at, answered: state.status !== 'new', waiting: state.status === 'waiting' });
+          // Taken on by a ticket under way: counted from now (a new ticket's, from its creation). A
+          // state recorded before answers were kept counts as answered once past New.
+          : startSla(event.policy, {
+            priority: state.priority, createdAt: event.from ?? event.at, waiting: state.status === 'waiting',
+            answered: state.firstAnsweredAt !== undefined ? state.firstAnsweredAt !== null : state.status !== 'new',
+          });
       return commit(state, event, { ...withoutSla, sla }, null);
     }
 
@@ -608,7 +614,9 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
       const status: TicketStatus = state.status === 'new' ? 'in_progress' : state.status;
       // Written to while Waiting: the follow-up counts from this answer.
       const waiting = state.waiting && { ...state.waiting, since: event.at, remindedAt: null };
-      return commit(state, event, { ...state, status, commentCount: state.commentCount + 1, ...(waiting ? { waiting } : {}) }, {
+      return commit(state, event, {
+        ...state, status, commentCount: state.commentCount + 1, ...(waiting ? { waiting } : {}), firstAnsweredAt: state.firstAnsweredAt ?? event.at,
+      }, {
         visibility: 'public', authorKind: 'operator', authorId: operatorId(event.actor),
         body: event.body, channel: 'admin', messageKey: null,
       }, customerCanBeMailed(state) ? [{ kind: 'public_reply', recipient: 'customer' }] : []);

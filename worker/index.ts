@@ -2,6 +2,7 @@ import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import { createTicketActivities, TicketActivityDeps } from '../activities/ticket';
 import { createMailboxActivities, MailboxActivityDeps, MailboxConfig } from '../activities/mailbox';
+import { createSlaActivities, SlaActivityDeps } from '../activities/sla';
 import type { Config } from '../config';
 import { parseImapUrl } from '../mail/inbound/imap';
 import { mailboxAddress, messageIdDomain } from '../mail/threading';
@@ -13,6 +14,8 @@ export interface TicketWorkerOptions {
   activities: TicketActivityDeps;
   /** Inbound email, when a mailbox is configured. */
   mailboxes?: MailboxActivityDeps;
+  /** Bringing SLA policy changes to the open tickets. */
+  sla?: SlaActivityDeps;
   maxCachedWorkflows: number;
   /** The same as the clients': payloads are encrypted (security/payload-codec.ts). */
   dataConverter: DataConverter;
@@ -33,6 +36,7 @@ export async function createTicketWorker(options: TicketWorkerOptions): Promise<
     activities: {
       ...createTicketActivities(options.activities),
       ...(options.mailboxes ? createMailboxActivities({ ...options.mailboxes, stopping: stopping.signal }) : {}),
+      ...(options.sla ? createSlaActivities(options.sla) : {}),
     },
     maxCachedWorkflows: options.maxCachedWorkflows,
     dataConverter: options.dataConverter,

@@ -36,6 +36,7 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
       dataConverter,
       activities: { db, ...mail, ...ticketActivitySettings(config) },
       mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 1000 },
+      sla: { db, commands },
     });
     const stored = await createMailboxStore(db).activeNames();
     await startMailboxWorkflows(client, config.TEMPORAL_TASK_QUEUE, [...mailboxes.map((m) => m.name), ...stored]);

@@ -92,6 +92,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       workflowBundle: { codePath: testEnv('workflowBundle') },
       activities: { db, mailer, render: createRenderer(), ...ticketActivitySettings(config), log: () => undefined },
       mailboxes: { db, commands, mailboxes, parser, dnsResolver: zone(options.dns ?? {}), ...mailboxActivitySettings(config), autoIdleDelayMs: 200, log: () => undefined },
+      sla: { db, commands },
     });
     workerRun = worker.run();
   }
@@ -143,7 +144,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   }
 
   return {
-    config, db, temporal, app, smtp, taskQueue, login, request, startWorker, stopWorker, mailboxes, parser,
+    config, db, temporal, commands, app, smtp, taskQueue, login, request, startWorker, stopWorker, mailboxes, parser,
     async close() {
       for (const m of mailboxes) await temporal.workflow.getHandle(mailboxWorkflowId(m.name)).terminate('test over').catch(() => undefined);
       await stopWorker();

@@ -4,12 +4,14 @@ import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
 import { Actor, createTicket, CustomerMessage, NewTicket, OperatorComment, TicketState } from '../../domain/ticket';
 import { TicketCommandPort, TicketRefusal } from '../../domain/ticket-commands';
 import type { FollowUpPolicy } from '../../domain/clocks';
+import type { SlaPolicy } from '../../domain/sla';
 import type { Config } from '../../config';
 import {
   SEARCH_ATTRIBUTES,
   RUN_ENDING,
   addCustomerMessageUpdate,
   addOperatorCommentUpdate,
+  applySlaPolicyUpdate,
   TICKET_WORKFLOW_TYPE,
   TicketWorkflowInput,
   TicketWorkflowSettings,
@@ -97,6 +99,10 @@ export class TicketCommands implements TicketCommandPort {
 
   addOperatorComment(ticketNumber: number, comment: OperatorComment, actor: Actor, updateId: string) {
     return refusalsAsTicketRefusal(this.update(ticketNumber, addOperatorCommentUpdate, [comment, actor], updateId));
+  }
+
+  applySlaPolicy(ticketNumber: number, policy: SlaPolicy | null, updateId: string) {
+    return refusalsAsTicketRefusal(this.update(ticketNumber, applySlaPolicyUpdate, [policy], updateId));
   }
 
   /**
