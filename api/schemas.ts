@@ -20,6 +20,8 @@ import { MAX_SIGNATURE_LENGTH, MIN_PASSWORD_LENGTH, OPERATOR_ROLES } from '../do
 import { INBOUND_OUTCOMES } from '../domain/inbound-email';
 import { CLOCK_EVENTS } from '../domain/clocks';
 import { SLA_TARGETS } from '../domain/sla';
+import { WEEKDAYS } from '../domain/business-hours';
+export { WEEKDAYS };
 import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, WIDGET_MAX_MESSAGE_LENGTH, WIDGET_MAX_NAME_LENGTH, WIDGET_MAX_PHONE_LENGTH } from '../domain/widget';
 
 const literals = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
@@ -427,7 +429,6 @@ const SlaTargetsSchema = Type.Object({
 }, { additionalProperties: false });
 const TimeOfDay = Type.String({ pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$', description: 'HH:MM, local time; 24:00 is the end of the day' });
 const OpeningHours = Type.Array(Type.Object({ from: TimeOfDay, to: TimeOfDay }, { additionalProperties: false }), { maxItems: 6 });
-export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 export const BusinessHoursSchema = Type.Object({
   timeZone: Type.String({ maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' }),
   week: Type.Object(Object.fromEntries(WEEKDAYS.map((day) => [day, OpeningHours])) as Record<(typeof WEEKDAYS)[number], typeof OpeningHours>, { additionalProperties: false }),

@@ -5,6 +5,9 @@
  * holidays, both DST changes, targets spanning days.
  */
 
+/** The days of a calendar's week, Sunday first as Date.getDay() counts. */
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+
 /** Opening hours of one day, as minutes after local midnight: [540, 1020] is 9:00–17:00. */
 export type OpeningSpan = readonly [from: number, to: number];
 

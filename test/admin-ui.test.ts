@@ -340,6 +340,50 @@ describe('Handling a ticket', () => {
   });
 });
 
+describe('SLA', () => {
+  it('an admin adds a policy on its screen; its ticket shows when the answer is due, the alert comes live, and Overdue finds it once missed', async () => {
+    const admin = await h.login('admin', 'Ada Admin');
+    const mailbox = `sla-ui-${randomUUID().slice(0, 8)}`;
+    const name = `Urgent care ${randomUUID().slice(0, 6)}`;
+    const { page } = await newPage();
+    await logIn(page, admin, '/admin/sla-policies');
+    await page.getByRole('heading', { name: 'SLA policies' }).waitFor();
+    const form = page.getByRole('form', { name: 'Add an SLA policy' });
+    await form.getByLabel('Name').fill(name);
+    await form.getByLabel('Mailboxes (empty: any)').fill(mailbox);
+    await form.getByLabel('Urgent: First response').fill('6s');
+    await form.getByLabel('Normal: Resolution').fill('2d');
+    await form.getByRole('button', { name: 'Add policy' }).click();
+    await page.getByRole('status').filter({ hasText: `${name} is added` }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: name });
+    await row.getByText('first response 6s').waitFor();
+    await row.getByText('Around the clock, paused while waiting').waitFor();
+
+    const [numbered] = await h.db.sequelize.query<{ number: number }>("SELECT nextval('ticket_number_seq')::int AS number", { type: QueryTypes.SELECT });
+    const number = numbered!.number;
+    await ticketCommandsFor(h.temporal, h.config).create({
+      number, subject: 'Checkout is broken', body: 'Nobody can pay.', priority: 'urgent', source: 'email',
+      contact: { email: uniqueEmail('sla'), phone: null, firstName: 'Uma', lastName: null, externalId: null },
+      mailbox, createdBy: null, assigneeId: null, messageKey: `<${randomUUID()}@mail.example.com>`, suppressAcknowledgement: true,
+    });
+    await page.goto(`${baseUrl}/admin/tickets?view=dueSoon`);
+    await page.getByRole('heading', { name: 'Due soon' }).waitFor();
+    await page.locator(`tr[data-ticket="${number}"] .badge.due-soon`).getByText(/^due in \d+ min$/).waitFor();
+    await page.getByRole('status', { name: 'SLA alerts' }).getByText(`Ticket #${number}`).waitFor({ timeout: 15_000 });
+    await page.getByRole('status', { name: 'SLA alerts' }).getByText('missed an SLA target').waitFor({ timeout: 15_000 });
+
+    await page.goto(`${baseUrl}/admin/tickets?view=overdue`);
+    await page.locator(`tr[data-ticket="${number}"] .badge.due-overdue`).getByText(/^overdue \d+ min$/).waitFor();
+    await page.goto(`${baseUrl}/admin/tickets/${number}`);
+    const card = page.getByRole('region', { name: 'SLA' });
+    await card.getByText(`SLA: ${name}`).waitFor();
+    await card.getByText('a target was missed').waitFor();
+    await page.getByText(/^History/).click();
+    await page.locator('details ol').getByText(/First response target missed/).waitFor();
+    await page.locator('details ol').getByText(new RegExp(`SLA policy ${name} \\(v1\\) applies: first response due`)).waitFor();
+  });
+});
+
 describe('Hostile text', () => {
   it('shows markup in a subject, a name and a comment as text and runs none of it', async () => {
     const payload = '<img src=x onerror=alert(1)>';

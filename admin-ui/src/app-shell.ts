@@ -1,6 +1,6 @@
 import { LitElement, html, css } from 'lit';
 import { api, Me, onUnauthorized, setSession } from './api';
-import { connectLive, disconnectLive } from './live';
+import { connectLive, disconnectLive, onTicketChange } from './live';
 import { BASE, navigate, parseRoute, Route, ROUTE_CHANGED } from './router';
 import { shared } from './styles';
 import './views/login-view';
@@ -13,11 +13,15 @@ import './views/inbound-mail-view';
 import './views/operators-view';
 import './views/mailboxes-view';
 import './views/profile-view';
+import './views/sla-policies-view';
 import type { OperatorView } from '../../api/schemas';
 
 /** The logged-in frame: navigation, who is logged in, and the screen the URL names. */
 export class HelpdeskAdmin extends LitElement {
-  static override properties = { me: { state: true }, route: { state: true }, loading: { state: true }, problem: { state: true } };
+  static override properties = { me: { state: true }, route: { state: true }, loading: { state: true }, problem: { state: true }, slaAlerts: { state: true } };
+  /** SLA warnings and breaches as they happen, newest first, until dismissed. */
+  declare slaAlerts: Array<{ number: number; missed: boolean }>;
+  private stopSlaAlerts: (() => void) | null = null;
   declare me: Me | null;
   declare route: Route;
   declare loading: boolean;
@@ -30,6 +34,8 @@ export class HelpdeskAdmin extends LitElement {
       display: flex; align-items: center; gap: 1rem; padding: 0.5rem 1rem; background: #1d2330; color: #fff; flex-wrap: wrap;
     }
     header .brand { font-weight: 700; font-size: 1.05rem; color: #fff; text-decoration: none; margin-right: 0.5rem; }
+    .sla-alerts { background: #fff4e5; border-bottom: 1px solid #f0c48a; padding: 0.25rem 1rem; }
+    .sla-alerts p { margin: 0.25rem 0; display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
     header nav { display: flex; gap: 0.25rem; flex-wrap: wrap; }
     header nav a { color: #d7deea; text-decoration: none; padding: 0.35rem 0.6rem; border-radius: 6px; }
     header nav a[aria-current='page'] { background: #38435a; color: #fff; }
@@ -50,6 +56,7 @@ export class HelpdeskAdmin extends LitElement {
     if (/^\/admin\/?$/.test(location.pathname)) history.replaceState(null, '', `${BASE}/tickets${location.search}`);
     this.route = parseRoute(location);
     this.loading = true;
+    this.slaAlerts = [];
     this.problem = null;
   }
 
@@ -58,10 +65,16 @@ export class HelpdeskAdmin extends LitElement {
     window.addEventListener(ROUTE_CHANGED, this.onRouteChanged);
     onUnauthorized(() => this.loggedOut());
     void this.loadSession();
+    this.stopSlaAlerts = onTicketChange((change) => {
+      if (change?.type !== 'sla_warning' && change?.type !== 'sla_breach') return;
+      const alert = { number: change.number, missed: change.type === 'sla_breach' };
+      this.slaAlerts = [alert, ...this.slaAlerts.filter((a) => a.number !== alert.number)].slice(0, 5);
+    });
   }
 
   override disconnectedCallback() {
     window.removeEventListener(ROUTE_CHANGED, this.onRouteChanged);
+    this.stopSlaAlerts?.();
     super.disconnectedCallback();
   }
 
@@ -119,7 +132,7 @@ export class HelpdeskAdmin extends LitElement {
     }
     const section = this.route.name === 'customers' || this.route.name === 'customer' || this.route.name === 'new-customer'
       ? 'customers'
-      : ['new-ticket', 'inbound-mail', 'operators', 'mailboxes', 'profile'].includes(this.route.name) ? this.route.name : 'tickets';
+      : ['new-ticket', 'inbound-mail', 'operators', 'mailboxes', 'sla-policies', 'profile'].includes(this.route.name) ? this.route.name : 'tickets';
     const current = (name: string) => (section === name ? 'page' : undefined);
     return html`
       <a class="skip" href="#main">Skip to content</a>
@@ -131,6 +144,7 @@ export class HelpdeskAdmin extends LitElement {
           <a href="${BASE}/customers" aria-current=${current('customers') ?? 'false'}>Customers</a>
           <a href="${BASE}/inbound-mail" aria-current=${current('inbound-mail') ?? 'false'}>Inbound mail</a>
           <a href="${BASE}/operators" aria-current=${current('operators') ?? 'false'}>Operators</a>
+          <a href="${BASE}/sla-policies" aria-current=${current('sla-policies') ?? 'false'}>SLA</a>
           ${this.me.operator.role === 'admin' ? html`<a href="${BASE}/mailboxes" aria-current=${current('mailboxes') ?? 'false'}>Mailboxes</a>` : null}
         </nav>
         <div class="who">
@@ -138,6 +152,9 @@ export class HelpdeskAdmin extends LitElement {
           <button type="button" @click=${() => this.logout()}>Log out</button>
         </div>
       </header>
+      ${this.slaAlerts.length ? html`<div class="sla-alerts" role="status" aria-label="SLA alerts">${this.slaAlerts.map((a) => html`<p>
+        <a href="${BASE}/tickets/${a.number}">Ticket #${a.number}</a> ${a.missed ? 'missed an SLA target' : 'is about to miss an SLA target'}.
+        <button type="button" @click=${() => { this.slaAlerts = this.slaAlerts.filter((x) => x !== a); }}>Dismiss</button></p>`)}</div>` : null}
       <main id="main">${this.screen(this.route)}</main>
     `;
   }
@@ -153,6 +170,7 @@ export class HelpdeskAdmin extends LitElement {
       case 'new-customer': return html`<customer-view .customerId=${null}></customer-view>`;
       case 'inbound-mail': return html`<inbound-mail-view .params=${route.params}></inbound-mail-view>`;
       case 'operators': return html`<operators-view .me=${me}></operators-view>`;
+      case 'sla-policies': return html`<sla-policies-view .me=${me}></sla-policies-view>`;
       case 'profile': return html`<profile-view .me=${me} @profile-changed=${(event: CustomEvent<OperatorView>) => {
         this.me = { ...this.me!, operator: event.detail };
       }}></profile-view>`;

@@ -49,3 +49,18 @@ export const plural = (n: number, word: string) => `${count(n)} ${word}${n === 1
  */
 export const address = (email: string) =>
   html`<span class="address">${email.split(/(?=[.@])|(?<=@)/).map((part, i) => html`${i ? html`<wbr>` : null}<span>${part}</span>`)}</span>`;
+
+/** "35 min", "2 h", "3 d": how long, to one unit. */
+export function shortDuration(ms: number): string {
+  const minutes = Math.max(1, Math.round(Math.abs(ms) / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} d`;
+}
+
+/** An SLA due time as a badge reads: "due in 35 min", "overdue 2 h" (and whether it is soon). */
+export function dueText(dueAt: string, now = Date.now()): { text: string; state: 'overdue' | 'soon' | 'later' } {
+  const left = Date.parse(dueAt) - now;
+  if (left < 0) return { text: `overdue ${shortDuration(left)}`, state: 'overdue' };
+  return { text: `due in ${shortDuration(left)}`, state: left < 60 * 60_000 ? 'soon' : 'later' };
+}

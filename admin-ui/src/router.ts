@@ -14,6 +14,7 @@ export type Route =
   | { name: 'inbound-mail'; params: URLSearchParams }
   | { name: 'operators' }
   | { name: 'mailboxes' }
+  | { name: 'sla-policies' }
   | { name: 'profile' }
   | { name: 'not-found' };
 
@@ -34,6 +35,7 @@ export function parseRoute(location: { pathname: string; search: string }): Rout
   if (rest === '/inbound-mail') return { name: 'inbound-mail', params };
   if (rest === '/operators') return { name: 'operators' };
   if (rest === '/mailboxes') return { name: 'mailboxes' };
+  if (rest === '/sla-policies') return { name: 'sla-policies' };
   if (rest === '/profile') return { name: 'profile' };
   return { name: 'not-found' };
 }

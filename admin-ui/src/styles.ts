@@ -45,6 +45,9 @@ export const shared = css`
   .priority-high { background: #ffe6cc; color: #7a3c00; }
   .priority-normal { background: #eef1f6; color: #3a4356; }
   .priority-low { background: #f4f5f7; color: #5b6578; }
+  .due-overdue { background: #b3261e; color: #fff; }
+  .due-soon { background: #ffdfb3; color: #6b3500; }
+  .due-later { background: #e9f2ea; color: #1f5326; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   table { border-collapse: collapse; width: 100%; }
   th, td { text-align: left; padding: 0.5rem 0.6rem; border-bottom: 1px solid #e6e9ef; vertical-align: top; }

@@ -2,7 +2,7 @@ import { LitElement, html, css, PropertyValues } from 'lit';
 import type { OperatorView, TicketSummary } from '../../../api/schemas';
 import { OPEN_STATUSES, TICKET_PRIORITIES, TICKET_SOURCES, TICKET_STATUSES } from '../../../domain/ticket';
 import { api, query } from '../api';
-import { address, count, fullTime, personName, plural, PRIORITY_LABELS, relativeTime, SOURCE_LABELS, STATUS_LABELS } from '../format';
+import { address, count, dueText, fullTime, personName, plural, PRIORITY_LABELS, relativeTime, SOURCE_LABELS, STATUS_LABELS } from '../format';
 import { onTicketChange } from '../live';
 import { operators } from '../operators';
 import { BASE, navigate } from '../router';
@@ -23,9 +23,13 @@ const VIEWS = {
   unassigned: { label: 'Unassigned', filter: { assignee: 'none', status: OPEN_STATUSES } },
   open: { label: 'All open', filter: { status: OPEN_STATUSES } },
   waiting: { label: 'Waiting', filter: { status: ['waiting'] } },
+  dueSoon: { label: 'Due soon', filter: { status: OPEN_STATUSES, due: 'soon', sort: 'due_asc' } },
+  overdue: { label: 'Overdue', filter: { status: OPEN_STATUSES, due: 'overdue', sort: 'due_asc' } },
   closed: { label: 'Closed', filter: { status: ['closed'] } },
   all: { label: 'All tickets', filter: {} },
-} as const satisfies Record<string, { label: string; filter: { assignee?: string; status?: readonly string[] } }>;
+} as const satisfies Record<string, { label: string; filter: Preset }>;
+
+interface Preset { assignee?: string; status?: readonly string[]; due?: 'soon' | 'overdue'; sort?: string }
 type ViewName = keyof typeof VIEWS;
 
 const SORT_LABELS = {
@@ -36,6 +40,7 @@ const SORT_LABELS = {
   priority_desc: 'Highest priority',
   number_desc: 'Number, high to low',
   number_asc: 'Number, low to high',
+  due_asc: 'Next SLA due first',
 };
 
 const PAGE_SIZE = 25;
@@ -134,7 +139,7 @@ export class TicketListView extends LitElement {
 
   /** The API query: the view's preset, then whatever filter the operator picked on top. */
   private apiQuery() {
-    const preset: { assignee?: string; status?: readonly string[] } = VIEWS[this.view].filter;
+    const preset: Preset = VIEWS[this.view].filter;
     const status = this.params.get('status');
     const assignee = this.params.get('assignee') ?? preset.assignee;
     return query({
@@ -143,7 +148,8 @@ export class TicketListView extends LitElement {
       priority: this.params.get('priority'),
       source: this.params.get('source'),
       q: this.params.get('q'),
-      sort: this.params.get('sort'),
+      sort: this.params.get('sort') ?? preset.sort ?? null,
+      due: preset.due ?? null,
       page: this.params.get('page'),
       pageSize: PAGE_SIZE,
     });
@@ -185,7 +191,7 @@ export class TicketListView extends LitElement {
 
   /** A filter shows what the list is filtered by, the view's preset included ("My tickets": Assignee Me). */
   private select(name: string, label: string, key: (typeof FILTER_KEYS)[number], options: [string, string][], anyLabel: string | null) {
-    const preset: { assignee?: string; status?: readonly string[] } = VIEWS[this.view].filter;
+    const preset: Preset = VIEWS[this.view].filter;
     const presetValue = key === 'assignee' ? preset.assignee : key === 'status' && preset.status?.length === 1 ? preset.status[0] : undefined;
     const presetStatuses = key === 'status' && (preset.status?.length ?? 0) > 1;
     if (presetStatuses) anyLabel = 'Any open status';
@@ -249,6 +255,16 @@ export class TicketListView extends LitElement {
     `;
   }
 
+  /** The SLA badge: the next target's due time, or that one was missed. */
+  private due(t: TicketSummary) {
+    if (!t.sla || t.status === 'closed') return null;
+    if (t.sla.nextDue) {
+      const due = dueText(t.sla.nextDue, this.now);
+      return html` <span class="badge due-${due.state}" title=${`${t.sla.policy}: ${fullTime(t.sla.nextDue)}`}>${due.text}</span>`;
+    }
+    return t.sla.breached ? html` <span class="badge due-overdue" title=${t.sla.policy}>SLA missed</span>` : null;
+  }
+
   private row(t: TicketSummary) {
     return html`<tr data-ticket=${t.number}>
       <td class="number">#${t.number}</td>
@@ -257,7 +273,7 @@ export class TicketListView extends LitElement {
       <td data-label="Customer">${personName(t.contact) === t.contact.email ? address(t.contact.email) : personName(t.contact)}${t.contact.email && personName(t.contact) !== t.contact.email ? html`<div class="muted small">${address(t.contact.email)}</div>` : null}</td>
       <td data-label="Status"><span class="badge status-${t.status}">${STATUS_LABELS[t.status]}</span>${t.waitingUntil
         ? html` <span class="small muted">until <time datetime=${t.waitingUntil} title=${fullTime(t.waitingUntil)}>${relativeTime(t.waitingUntil)}</time></span>` : null}</td>
-      <td data-label="Priority"><span class="badge priority-${t.priority}">${PRIORITY_LABELS[t.priority]}</span></td>
+      <td data-label="Priority"><span class="badge priority-${t.priority}">${PRIORITY_LABELS[t.priority]}</span>${this.due(t)}</td>
       <td data-label="Assignee">${t.assignee ? t.assignee.name : html`<span class="muted">Unassigned</span>`}</td>
       <td data-label="Updated"><time datetime=${t.updatedAt} title=${fullTime(t.updatedAt)}>${relativeTime(t.updatedAt, this.now)}</time></td>
     </tr>`;

@@ -3,7 +3,8 @@ import { live } from 'lit/directives/live.js';
 import type { OperatorView, PatchTicketBody, TicketDetail } from '../../../api/schemas';
 import { TICKET_PRIORITIES, TICKET_STATUSES } from '../../../domain/ticket';
 import { api, ApiError, idempotencyKey } from '../api';
-import { address, fullTime, historySentence, personName, PRIORITY_LABELS, relativeTime, SOURCE_LABELS, STATUS_LABELS } from '../format';
+import { address, dueText, fullTime, historySentence, personName, PRIORITY_LABELS, relativeTime, SOURCE_LABELS, STATUS_LABELS } from '../format';
+import { SLA_TARGET_LABELS } from '../../../domain/sla';
 import { onTicketChange } from '../live';
 import { operators } from '../operators';
 import { BASE } from '../router';
@@ -21,6 +22,7 @@ const MAIL_LABELS: Record<string, string> = {
   customer_replied: "The assignee's notice of an answer",
   waiting_reminder: 'The reminder to the customer',
   waiting_over: "The assignee's notice that the waiting time is over",
+  sla_warning: 'The SLA warning',
 };
 
 /** What a ticket's own clock does next (domain/clocks.ts), as the operator reads it. */
@@ -28,6 +30,8 @@ const CLOCK_LABELS: Record<string, string> = {
   wake_up: 'Back to In Progress',
   follow_up_reminder: 'The customer is reminded',
   auto_close: 'Closes for want of an answer',
+  sla_warning: 'SLA warning',
+  sla_breach: 'SLA target missed',
 };
 
 /** One ticket: its controls, customer, conversation and history, kept live. */
@@ -68,6 +72,8 @@ export class TicketView extends LitElement {
     details ol { margin: 0.5rem 0 0; padding-left: 1.2rem; font-size: 0.85rem; }
     details summary { cursor: pointer; font-weight: 600; }
     aside { display: flex; flex-direction: column; gap: 1rem; }
+    .sla ul { margin: 0; padding-left: 1.2rem; }
+    .sla p { margin: 0 0 0.4rem; }
     .undelivered { border-color: #c77c00; background: #fff8e6; font-size: 0.9rem; }
     .undelivered ul { margin: 0; padding-left: 1.2rem; }
     .mine { margin: 0 0 0.5rem; }
@@ -120,6 +126,22 @@ export class TicketView extends LitElement {
     } catch (error) {
       if (id === this.requestId) this.problem = (error as Error).message;
     }
+  }
+
+  /** The ticket's SLA targets: when each is due, paused while it waits, or missed. */
+  private slaCard(t: TicketDetail) {
+    const sla = t.sla!;
+    return html`<section class="card sla" aria-label="SLA">
+      <p class="small"><strong>SLA: ${sla.policy}</strong>${sla.breached ? html` <span class="badge due-overdue">a target was missed</span>` : null}</p>
+      ${t.slaTargets.length === 0 ? html`<p class="small muted">No target running.</p>` : html`<ul class="small">${t.slaTargets.map((target) => {
+        const due = target.dueAt ? dueText(target.dueAt) : null;
+        return html`<li>${SLA_TARGET_LABELS[target.target]}:
+          ${target.paused ? html`<span class="badge status-waiting">paused while waiting</span>`
+            : due ? html`<span class="badge due-${due.state}">${due.text}</span> <time class="muted" datetime=${target.dueAt!}>${fullTime(target.dueAt!)}</time>` : 'no opening hours ahead'}
+          ${target.pausedMinutes ? html`<span class="muted">(paused ${target.pausedMinutes} min)</span>` : null}
+        </li>`;
+      })}</ul>`}
+    </section>`;
   }
 
   /** Each control takes effect at once; a refusal by the workflow is shown and the control reverts. */
@@ -224,6 +246,7 @@ export class TicketView extends LitElement {
               ${this.copied ? html`<span class="small muted" role="status">${this.copied}</span>` : null}
             </div>
           </div>
+          ${t.sla ? this.slaCard(t) : null}
           ${t.undeliveredMail.length ? html`<div class="card undelivered" role="note" aria-label="Mail not delivered">
             <ul>${t.undeliveredMail.map((m) => html`<li>
               ${MAIL_LABELS[m.kind] ?? "A mail"} to ${address(m.recipient)}

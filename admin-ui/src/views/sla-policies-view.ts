@@ -1,0 +1,183 @@
+import { LitElement, html, css } from 'lit';
+import type { OperatorView, SlaPolicyView } from '../../../api/schemas';
+import { WEEKDAYS } from '../../../domain/business-hours';
+import { PRIORITY_LABELS, SOURCE_LABELS, TICKET_PRIORITIES, TICKET_SOURCES } from '../../../domain/ticket';
+import { SLA_TARGET_LABELS } from '../../../domain/sla';
+import { api } from '../api';
+import { shared } from '../styles';
+import { ManagedList } from '../components/managed-list';
+
+const TARGET_FIELDS = ['firstResponse', 'nextResponse', 'resolution'] as const;
+const TARGET_LABELS: Record<(typeof TARGET_FIELDS)[number], string> = {
+  firstResponse: SLA_TARGET_LABELS.first_response, nextResponse: SLA_TARGET_LABELS.next_response, resolution: SLA_TARGET_LABELS.resolution,
+};
+const DAY_LABELS: Record<(typeof WEEKDAYS)[number], string> = {
+  sunday: 'Sunday', monday: 'Monday', tuesday: 'Tuesday', wednesday: 'Wednesday', thursday: 'Thursday', friday: 'Friday', saturday: 'Saturday',
+};
+const WORKDAYS = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday']);
+
+/** The browser's own zone: what an admin most likely means. */
+const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+/** What a policy applies to, in a sentence. */
+function appliesTo(p: SlaPolicyView): string {
+  const sources = p.sources ? p.sources.map((s) => SOURCE_LABELS[s]).join(', ') : 'every source';
+  const mailboxes = p.mailboxes ? ` in ${p.mailboxes.join(', ')}` : '';
+  return `${sources}${mailboxes}`;
+}
+
+/**
+ * SLA policies: what each ticket is held to, per priority, in business hours or around the
+ * clock. Everyone reads them; admins add, change and remove them, and each change reaches
+ * the open tickets it applies to.
+ */
+export class SlaPoliciesView extends LitElement {
+  static override properties = { me: { attribute: false }, editing: { state: true }, hoursOn: { state: true }, warnBy: { state: true } };
+  declare me: OperatorView;
+  /** The policy in the form (null: a new one). */
+  declare editing: SlaPolicyView | null;
+  declare hoursOn: boolean;
+  declare warnBy: 'percent' | 'before';
+  private readonly policies = new ManagedList<SlaPolicyView>(this, '/api/sla-policies');
+
+  static override styles = [shared, css`
+    .card.flush { padding: 0; overflow-x: auto; margin-bottom: 1rem; }
+    .loading, .empty { padding: 1rem; }
+    fieldset { border: 1px solid #dde1e8; border-radius: 8px; padding: 0.75rem; margin: 0 0 0.75rem; }
+    legend { font-weight: 600; padding: 0 0.3rem; }
+    .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 0.75rem; align-items: end; }
+    .check { flex-direction: row; align-items: center; gap: 0.4rem; }
+    table.targets input { width: 7rem; }
+    td ul { margin: 0; padding-left: 1rem; }
+  `];
+
+  constructor() {
+    super();
+    this.editing = null;
+    this.hoursOn = false;
+    this.warnBy = 'percent';
+  }
+
+  private edit(policy: SlaPolicyView | null) {
+    this.editing = policy;
+    this.hoursOn = policy ? policy.businessHours !== null : false;
+    this.warnBy = policy && 'before' in policy.warnBefore ? 'before' : 'percent';
+    this.renderRoot.querySelector('form')?.reset();
+  }
+
+  private bodyOf(data: FormData) {
+    const text = (name: string) => String(data.get(name) ?? '').trim();
+    const list = (name: string) => {
+      const values = data.getAll(name).map(String).filter(Boolean);
+      return values.length ? values : null;
+    };
+    return {
+      name: text('name'),
+      position: Number(text('position') || '0'),
+      sources: list('sources'),
+      mailboxes: text('mailboxes') ? text('mailboxes').split(/[\s,]+/).filter(Boolean) : null,
+      targets: Object.fromEntries(TICKET_PRIORITIES.map((priority) => [priority,
+        Object.fromEntries(TARGET_FIELDS.map((field) => [field, text(`${priority}-${field}`) || null]))])),
+      businessHours: this.hoursOn ? {
+        timeZone: text('timeZone'),
+        week: Object.fromEntries(WEEKDAYS.map((day) => [day, data.get(`${day}-open`) ? [{ from: text(`${day}-from`), to: text(`${day}-to`) }] : []])),
+        holidays: text('holidays').split(/[\s,]+/).filter(Boolean),
+      } : null,
+      pauseWhileWaiting: data.get('pause') !== null,
+      warnBefore: this.warnBy === 'percent' ? { percent: Number(text('warnPercent')) } : { before: text('warnBefore') },
+    };
+  }
+
+  private async save(event: SubmitEvent) {
+    event.preventDefault();
+    const body = this.bodyOf(new FormData(event.target as HTMLFormElement));
+    const editing = this.editing;
+    const saved = editing
+      ? await this.policies.act(() => api.patch(`/api/sla-policies/${editing.id}`, body), `${body.name} is changed: its open tickets take the new targets from now on.`)
+      : await this.policies.act(() => api.post('/api/sla-policies', body), `${body.name} is added: the open tickets it applies to take it now.`);
+    if (saved) this.edit(null);
+  }
+
+  private removePolicy(policy: SlaPolicyView) {
+    void this.policies.act(() => api.delete(`/api/sla-policies/${policy.id}`), `${policy.name} is removed: its open tickets take the next policy that applies, or none.`);
+  }
+
+  private form() {
+    const p = this.editing;
+    const busy = this.policies.busy;
+    const hours = p?.businessHours;
+    return html`<form class="card" @submit=${this.save} aria-label=${p ? `Change ${p.name}` : 'Add an SLA policy'}>
+      <h2>${p ? `Change ${p.name}` : 'Add an SLA policy'}</h2>
+      <div class="grid">
+        <div class="field"><label for="name">Name</label><input id="name" name="name" required maxlength="100" .value=${p?.name ?? ''}></div>
+        <div class="field"><label for="position">Order (lower is tried first)</label><input id="position" name="position" type="number" min="0" max="10000" .value=${String(p?.position ?? 0)}></div>
+        <div class="field"><label for="mailboxes">Mailboxes (empty: any)</label><input id="mailboxes" name="mailboxes" .value=${p?.mailboxes?.join(', ') ?? ''}></div>
+      </div>
+      <fieldset><legend>Sources (none ticked: any)</legend>
+        ${TICKET_SOURCES.map((s) => html`<span class="field check"><input type="checkbox" id="source-${s}" name="sources" value=${s} ?checked=${p?.sources?.includes(s) ?? false}><label for="source-${s}">${SOURCE_LABELS[s]}</label></span>`)}
+      </fieldset>
+      <fieldset><legend>Targets (like 30m, 4h, 2d; empty: none)</legend>
+        <table class="targets"><thead><tr><th>Priority</th>${TARGET_FIELDS.map((f) => html`<th>${TARGET_LABELS[f]}</th>`)}</tr></thead>
+          <tbody>${TICKET_PRIORITIES.map((priority) => html`<tr><td>${PRIORITY_LABELS[priority]}</td>${TARGET_FIELDS.map((field) => html`<td>
+            <input name="${priority}-${field}" aria-label="${PRIORITY_LABELS[priority]}: ${TARGET_LABELS[field]}" pattern="[0-9]{1,7}(ms|s|m|h|d)" .value=${p?.targets[priority][field] ?? ''}></td>`)}</tr>`)}</tbody>
+        </table>
+      </fieldset>
+      <fieldset><legend>When the clock runs</legend>
+        <span class="field check"><input type="checkbox" id="hoursOn" .checked=${this.hoursOn} @change=${(e: Event) => { this.hoursOn = (e.target as HTMLInputElement).checked; }}><label for="hoursOn">In business hours only (else around the clock)</label></span>
+        ${this.hoursOn ? html`
+          <div class="field"><label for="timeZone">Time zone</label><input id="timeZone" name="timeZone" required .value=${hours?.timeZone ?? localZone()}></div>
+          ${WEEKDAYS.map((day) => {
+            const span = hours ? hours.week[day][0] : WORKDAYS.has(day) ? { from: '09:00', to: '17:00' } : undefined;
+            return html`<div class="grid">
+              <span class="field check"><input type="checkbox" id="${day}-open" name="${day}-open" ?checked=${span !== undefined}><label for="${day}-open">${DAY_LABELS[day]}</label></span>
+              <div class="field"><label for="${day}-from">${DAY_LABELS[day]} from</label><input id="${day}-from" name="${day}-from" type="time" .value=${span?.from ?? '09:00'}></div>
+              <div class="field"><label for="${day}-to">${DAY_LABELS[day]} to</label><input id="${day}-to" name="${day}-to" type="time" .value=${span?.to ?? '17:00'}></div>
+            </div>`;
+          })}
+          <div class="field"><label for="holidays">Holidays (YYYY-MM-DD, one per line)</label><textarea id="holidays" name="holidays" rows="3" .value=${hours?.holidays.join('\n') ?? ''}></textarea></div>` : null}
+        <span class="field check"><input type="checkbox" id="pause" name="pause" ?checked=${p?.pauseWhileWaiting ?? true}><label for="pause">Pause while the ticket waits for the customer</label></span>
+      </fieldset>
+      <fieldset><legend>Warn the assignee (every agent when nobody is assigned)</legend>
+        <span class="field check"><input type="radio" id="warn-percent" name="warnBy" ?checked=${this.warnBy === 'percent'} @change=${() => { this.warnBy = 'percent'; }}><label for="warn-percent">at a share of the target</label></span>
+        <span class="field check"><input type="radio" id="warn-before" name="warnBy" ?checked=${this.warnBy === 'before'} @change=${() => { this.warnBy = 'before'; }}><label for="warn-before">some time before it</label></span>
+        ${this.warnBy === 'percent'
+          ? html`<div class="field"><label for="warnPercent">Percent of the target used</label><input id="warnPercent" name="warnPercent" type="number" min="1" max="99" required .value=${String(p && 'percent' in p.warnBefore ? p.warnBefore.percent : 80)}></div>`
+          : html`<div class="field"><label for="warnBeforeInput">How long before (like 30m)</label><input id="warnBeforeInput" name="warnBefore" required pattern="[0-9]{1,7}(ms|s|m|h|d)" .value=${p && 'before' in p.warnBefore ? p.warnBefore.before : '30m'}></div>`}
+      </fieldset>
+      <button type="submit" class="primary" ?disabled=${busy}>${p ? 'Save changes' : 'Add policy'}</button>
+      ${p ? html`<button type="button" @click=${() => this.edit(null)}>Cancel</button>` : null}
+    </form>`;
+  }
+
+  override render() {
+    const { items: list, problem, notice, busy } = this.policies;
+    const admin = this.me?.role === 'admin';
+    return html`
+      <h1>SLA policies</h1>
+      <p class="muted small">Each ticket takes the first policy that applies to it; its own clocks warn before a target is missed and record the breach.</p>
+      ${problem ? html`<p class="error" role="alert">${problem}</p>` : null}
+      ${notice ? html`<p class="notice" role="status">${notice}</p>` : null}
+      <div class="card flush">
+        ${!list ? html`<p class="muted loading">Loading…</p>` : list.length === 0 ? html`<p class="muted empty">No SLA policy yet: tickets have no targets.</p>` : html`<table>
+          <thead><tr><th>Order</th><th>Name</th><th>Applies to</th><th>Targets</th><th>Clock</th>${admin ? html`<th></th>` : null}</tr></thead>
+          <tbody>${list.map((p) => html`<tr>
+            <td>${p.position}</td>
+            <td>${p.name} <span class="muted small">v${p.version}</span></td>
+            <td>${appliesTo(p)}</td>
+            <td><ul>${TICKET_PRIORITIES.map((priority) => {
+              const set = TARGET_FIELDS.filter((f) => p.targets[priority][f]);
+              return set.length ? html`<li>${PRIORITY_LABELS[priority]}: ${set.map((f) => `${TARGET_LABELS[f].toLowerCase()} ${p.targets[priority][f]}`).join(', ')}</li>` : null;
+            })}</ul></td>
+            <td>${p.businessHours ? `Business hours (${p.businessHours.timeZone})` : 'Around the clock'}${p.pauseWhileWaiting ? ', paused while waiting' : ''}</td>
+            ${admin ? html`<td>
+              <button type="button" ?disabled=${busy} @click=${() => this.edit(p)}>Change ${p.name}</button>
+              <button type="button" ?disabled=${busy} @click=${() => this.removePolicy(p)}>Remove ${p.name}</button>
+            </td>` : null}
+          </tr>`)}</tbody>
+        </table>`}
+      </div>
+      ${admin ? this.form() : null}
+    `;
+  }
+}
+customElements.define('sla-policies-view', SlaPoliciesView);
