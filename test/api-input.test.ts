@@ -202,7 +202,7 @@ it('OpenAPI describes every route', async () => {
   expect(Object.keys(spec.paths).sort()).toEqual([
     '/api/attachments/{id}', '/api/auth/login', '/api/auth/logout', '/api/auth/session', '/api/customers', '/api/customers/{id}', '/api/events', '/api/inbound-emails', '/api/inbound-emails/{id}/raw', '/api/mailboxes', '/api/mailboxes/{id}', '/api/me', '/api/me/password', '/api/operators', '/api/operators/{id}',
     '/api/public/tickets/{token}', '/api/public/tickets/{token}/attachments/{id}', '/api/public/tickets/{token}/comments', '/api/public/tickets/{token}/events',
-    '/api/public/tickets/{token}/verify', '/api/temporal-codec/decode', '/api/temporal-codec/encode',
+    '/api/public/tickets/{token}/verify', '/api/sla-policies', '/api/sla-policies/{id}', '/api/temporal-codec/decode', '/api/temporal-codec/encode',
     '/api/tickets', '/api/tickets/{number}', '/api/tickets/{number}/comments', '/api/tickets/{number}/public-link', '/api/widget/challenge', '/api/widget/tickets', '/healthz',
   ]);
 });

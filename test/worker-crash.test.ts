@@ -12,6 +12,11 @@ import { ImapFlow } from 'imapflow';
 import { QueryTypes } from 'sequelize';
 import { startDovecot } from './support/dovecot';
 import { PROCESSED_FLAG } from '../mail/inbound/imap';
+import { createSlaPolicyStore } from '../db/sla-policies';
+import { ticketCommandsFor } from '../workflows/ticket/client';
+import { changeTicketUpdate } from '../workflows/ticket/definitions';
+
+const noTargets = { first_response: null, next_response: null, resolution: null };
 
 let h: Harness;
 let agent: Session;
@@ -105,6 +110,45 @@ it('kill -9 of the worker mid-flight loses nothing and doubles nothing', async (
   }
   worker.kill('SIGTERM');
 }, 240_000);
+
+it("kill -9 of the worker just before its tickets' clocks fire: the next worker sends each reminder once and records each breach once", async () => {
+  const mailbox = `crash-clocks-${randomUUID().slice(0, 8)}`;
+  await createSlaPolicyStore(h.db).add({
+    name: `Crash ${mailbox}`, position: 0, sources: null, mailboxes: [mailbox], businessHours: null, pauseWhileWaiting: false, warnBefore: { percent: 50 },
+    targets: { low: noTargets, normal: noTargets, high: noTargets, urgent: { first_response: 5_000, next_response: null, resolution: null } },
+  });
+  // The run's follow-up comes with its start: tickets opened by these commands remind after 4 s.
+  const followingUp = ticketCommandsFor(h.temporal, { ...h.config, WAITING_REMINDER_AFTER: 4_000, WAITING_CLOSE_AFTER: 3_600_000 });
+  let worker = await startWorkerProcess();
+  const emails = Array.from({ length: 20 }, (_, i) => `clock-${i}-${randomUUID().slice(0, 6)}@example.com`);
+  const numbers = await Promise.all(emails.map(async (email) => {
+    const [row] = await h.db.sequelize.query<{ number: number }>("SELECT nextval('ticket_number_seq')::int AS number", { type: QueryTypes.SELECT });
+    const number = row!.number;
+    await followingUp.create({
+      number, subject: 'Clocks', body: 'Opened', priority: 'urgent', source: 'email', mailbox, createdBy: null, assigneeId: agent.operator.id,
+      contact: { email, phone: null, firstName: null, lastName: null, externalId: null }, messageKey: `<${randomUUID()}@example.com>`, suppressAcknowledgement: true,
+    });
+    await followingUp.update(number, changeTicketUpdate, [{ status: 'waiting' }, { kind: 'operator', id: agent.operator.id }]);
+    return number;
+  }));
+  // Killed before any reminder (4 s) or breach (5 s) is due; the next worker comes after they are.
+  worker.kill('SIGKILL');
+  await new Promise((r) => worker.once('exit', r));
+  await new Promise((r) => setTimeout(r, 6_000));
+  worker = await startWorkerProcess();
+
+  await h.smtp.waitFor(() => emails.every((email) => h.smtp.to(email).some((m) => m.parsed.text?.includes('still waiting for your answer'))), 60_000);
+  await new Promise((r) => setTimeout(r, 2_000));
+  for (const [i, number] of numbers.entries()) {
+    const events = await h.db.TicketEventRow.findAll({ where: { ticketNumber: number } });
+    const types = events.map((e) => e.type);
+    expect(types.filter((t) => t === 'follow_up_reminder')).toHaveLength(1);
+    expect(types.filter((t) => t === 'sla_breach')).toHaveLength(1);
+    expect(types.filter((t) => t === 'sla_warning')).toHaveLength(1);
+    expect(h.smtp.to(emails[i]!).filter((m) => m.parsed.text?.includes('still waiting for your answer'))).toHaveLength(1);
+  }
+  worker.kill('SIGTERM');
+}, 180_000);
 
 it('a worker stopped with SIGTERM while mail is going out lets it finish: every mail marked sent, none sent twice', async () => {
   const worker = await startWorkerProcess();
