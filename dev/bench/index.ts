@@ -8,12 +8,14 @@ import { emailIntake } from './email-intake';
 import { readingAtScale } from './reading-at-scale';
 import { ticketOperations } from './ticket-operations';
 import { openTickets } from './open-tickets';
+import { clocks } from './clocks';
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   tickets: ticketOperations,
   email: emailIntake,
   reading: readingAtScale,
   open: openTickets,
+  clocks,
 };
 
 async function main() {

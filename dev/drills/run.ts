@@ -23,6 +23,9 @@ import { freePort } from '../../test/support/ports';
 import { connectDatabase, Database } from '../../db';
 import { ticketStateQuery, ticketWorkflowId } from '../../workflows/ticket/definitions';
 import { DrillSmtp } from './support/smtp';
+import { createSlaPolicyStore } from '../../db/sla-policies';
+import { ticketCommandsFor } from '../../workflows/ticket/client';
+import { loadConfig } from '../../config';
 
 const ROOT = resolve(__dirname, '..', '..');
 const LOAD_SECONDS = Number(process.env.DRILL_LOAD_SECONDS ?? 20);
@@ -309,7 +312,80 @@ async function verify(stack: Stack, run: string, accepted: Accepted): Promise<Ch
   return checks;
 }
 
-const DRILLS: Record<string, { what: string; fault: (stack: Stack) => Promise<void> }> = {
+const CLOCK_TICKETS = Number(process.env.DRILL_CLOCK_TICKETS ?? 300);
+
+/**
+ * Tickets whose SLA clocks fall due around the fault (a policy for widget tickets only,
+ * so the steady load's tickets keep none). Returns when they are open.
+ */
+async function openClockTickets(stack: Stack, run: string, dueInMs: number): Promise<number[]> {
+  const none = { first_response: null, next_response: null, resolution: null };
+  await createSlaPolicyStore(stack.db).add({
+    name: `${run} clocks`, position: 0, sources: ['widget'], mailboxes: null, businessHours: null, pauseWhileWaiting: true, warnBefore: { percent: 50 },
+    targets: { low: none, high: none, urgent: none, normal: { first_response: dueInMs, next_response: null, resolution: null } },
+  });
+  const commands = ticketCommandsFor(stack.client, loadConfig(stack.env), 120_000);
+  const numbers: number[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next < CLOCK_TICKETS) {
+      next += 1;
+      const [row] = await stack.db.sequelize.query<{ number: number }>("SELECT nextval('ticket_number_seq')::int AS number", { type: QueryTypes.SELECT });
+      await commands.create({
+        number: row!.number, subject: `${run} clock ${row!.number}`, body: 'Due soon.', priority: 'normal', source: 'widget',
+        contact: { email: `clock-${row!.number % 50}@example.com`, phone: null, firstName: null, lastName: null, externalId: null },
+        mailbox: null, createdBy: null, assigneeId: null, messageKey: null, suppressAcknowledgement: true,
+      });
+      numbers.push(row!.number);
+    }
+  }));
+  return numbers;
+}
+
+/** Every clock ticket warned once and breached once; those due while all was up, on time. */
+async function verifyClocks(stack: Stack, numbers: number[], fault: { from: number; to: number }): Promise<Check[]> {
+  const rows = await stack.db.sequelize.query<{ ticket_number: number; type: string; at: Date; due: string | null }>(
+    `SELECT ticket_number, type, created_at AS at, changes->'due'->>'to' AS due FROM ticket_events
+     WHERE ticket_number IN (:numbers) AND type IN ('sla_warning', 'sla_breach')`,
+    { type: QueryTypes.SELECT, replacements: { numbers } },
+  );
+  const count = (type: string) => {
+    const per = new Map<number, number>();
+    for (const r of rows) if (r.type === type) per.set(r.ticket_number, (per.get(r.ticket_number) ?? 0) + 1);
+    return { missed: numbers.filter((n) => !per.has(n)).length, doubled: [...per.values()].filter((n) => n > 1).length };
+  };
+  const breaches = rows.filter((r) => r.type === 'sla_breach' && r.due);
+  const late = (r: { at: Date; due: string | null }) => r.at.getTime() - Date.parse(r.due!);
+  // Due while everything ran (a grace of 5 s after the fault for the worker to be back).
+  const whileUp = breaches.filter((r) => Date.parse(r.due!) < fault.from || Date.parse(r.due!) > fault.to + 5_000).map(late).sort((a, b) => a - b);
+  const duringFault = breaches.filter((r) => Date.parse(r.due!) >= fault.from && Date.parse(r.due!) <= fault.to + 5_000);
+  const p99 = whileUp.length ? whileUp[Math.min(whileUp.length - 1, Math.ceil(0.99 * whileUp.length) - 1)]! : 0;
+  const afterRecovery = duringFault.map((r) => r.at.getTime() - Math.max(Date.parse(r.due!), fault.to)).sort((a, b) => a - b);
+  const warned = count('sla_warning');
+  const breached = count('sla_breach');
+  return [
+    { name: 'every clock fired exactly once', ok: warned.missed + warned.doubled + breached.missed + breached.doubled === 0,
+      detail: `${numbers.length} tickets: warnings ${warned.missed} missed, ${warned.doubled} doubled; breaches ${breached.missed} missed, ${breached.doubled} doubled` },
+    { name: 'clocks on time', ok: p99 < 2_000,
+      detail: `${whileUp.length} breaches due while all ran: p99 ${p99} ms late; ${duringFault.length} due during the fault fired at most ${afterRecovery.at(-1) ?? 0} ms after it ended` },
+  ];
+}
+
+const DRILLS: Record<string, { what: string; fault: (stack: Stack) => Promise<void>; clocks?: true }> = {
+  'timers-worker-kill': {
+    what: 'kill -9 the worker while hundreds of SLA timers fall due, start it again 5 s later',
+    clocks: true,
+    fault: async (stack) => {
+      stack.worker.kill('SIGKILL');
+      await sleep(5000);
+      await stack.startWorker();
+    },
+  },
+  'timers-temporal-restart': {
+    what: 'restart the Temporal server while hundreds of SLA timers fall due',
+    clocks: true,
+    fault: async (stack) => stack.restartTemporal(),
+  },
   'worker-kill': {
     what: 'kill -9 the worker, start it again',
     fault: async (stack) => {
@@ -363,13 +439,20 @@ async function main() {
       const accepted: Accepted = { tickets: new Map(), replies: [], mails: [] };
       log(`${name}: steady load for ${LOAD_SECONDS} s; ${drill.what} a third of the way in`);
       const stopLoad = startLoad(stack, run, accepted);
-      await sleep((LOAD_SECONDS * 1000) / 3);
+      const opened = Date.now();
+      // Their warnings (half the target) fall due as the fault strikes, their breaches after it.
+      const clockTickets = drill.clocks ? await openClockTickets(stack, run, (LOAD_SECONDS * 2000) / 3) : [];
+      if (drill.clocks) log(`${name}: ${clockTickets.length} tickets opened in ${Date.now() - opened} ms; warnings due from ${(LOAD_SECONDS / 3).toFixed(0)} s on, breaches from ${(LOAD_SECONDS * 2 / 3).toFixed(0)} s`);
+      await sleep(Math.max(0, opened + (LOAD_SECONDS * 1000) / 3 - Date.now() - (drill.clocks ? 1000 : 0)));
+      const fault = { from: Date.now(), to: 0 };
       await drill.fault(stack);
+      fault.to = Date.now();
       log(`${name}: ${drill.what}: done`);
       await sleep((LOAD_SECONDS * 2000) / 3);
       await stopLoad();
       log(`${name}: load stopped (${accepted.tickets.size} tickets, ${accepted.replies.length} replies, ${accepted.mails.length} mails accepted); checking`);
       const checks = await verify(stack, run, accepted);
+      if (drill.clocks) checks.push(...await verifyClocks(stack, clockTickets, fault));
       for (const c of checks) log(`  ${c.ok ? 'PASS' : 'FAIL'} ${c.name}: ${c.detail}`);
       results.push({ drill: name, checks });
     }

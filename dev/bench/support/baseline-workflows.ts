@@ -2,7 +2,7 @@
  * The baselines' workflows: as little as Temporal allows, so the bench shows what the
  * helpdesk adds on top of the engine. Bundled only by the benchmark's own worker.
  */
-import { condition, defineUpdate, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { condition, defineUpdate, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { BaselineActivities } from './baseline-activities';
 
 /** Starts and ends: what a bare workflow start costs. */
@@ -36,4 +36,13 @@ export async function recordingWorkflow(): Promise<void> {
     return recorded;
   });
   await condition(() => done);
+}
+
+/**
+ * Sleeps until a time and says how late it woke, by workflow time: what a bare durable
+ * timer costs, to set beside a ticket's own clock.
+ */
+export async function timerWorkflow(dueAtMs: number): Promise<number> {
+  await sleep(Math.max(1, dueAtMs - Date.now()));
+  return Date.now() - dueAtMs;
 }
