@@ -19,7 +19,7 @@ import {
 import { MAX_SIGNATURE_LENGTH, MIN_PASSWORD_LENGTH, OPERATOR_ROLES } from '../domain/operator';
 import { INBOUND_OUTCOMES } from '../domain/inbound-email';
 import { CLOCK_EVENTS } from '../domain/clocks';
-import { SLA_TARGETS } from '../domain/sla';
+import { ESCALATION_ACTIONS, SLA_TARGETS } from '../domain/sla';
 import { WEEKDAYS } from '../domain/business-hours';
 export { WEEKDAYS };
 import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, WIDGET_MAX_MESSAGE_LENGTH, WIDGET_MAX_NAME_LENGTH, WIDGET_MAX_PHONE_LENGTH } from '../domain/widget';
@@ -448,6 +448,14 @@ const SlaPolicyFieldsSchema = {
     Type.Object({ percent: Type.Integer({ minimum: 1, maximum: 99 }) }, { additionalProperties: false }),
     Type.Object({ before: DurationText('How long before the target') }, { additionalProperties: false }),
   ], { description: 'Warn the assignee (or every agent) at this share of the target used, or this long before it' }),
+  escalation: Type.Array(Type.Object({
+    after: DurationText('How long after the ticket started to need attention'),
+    action: { ...literals(ESCALATION_ACTIONS), description: '`notify_agents`: mail every active agent; `raise_priority`: one step up; `assign`: to `operatorId`' },
+    operatorId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  }, { additionalProperties: false }), {
+    maxItems: 10,
+    description: 'Steps taken, once each, while a ticket needs attention (New and unassigned, or a target warned of still open), counted from when it started to',
+  }),
 };
 export const CreateSlaPolicyBody = Type.Object({
   ...SlaPolicyFieldsSchema,
@@ -457,6 +465,7 @@ export const CreateSlaPolicyBody = Type.Object({
   businessHours: Type.Optional(SlaPolicyFieldsSchema.businessHours),
   pauseWhileWaiting: Type.Optional(SlaPolicyFieldsSchema.pauseWhileWaiting),
   warnBefore: Type.Optional(SlaPolicyFieldsSchema.warnBefore),
+  escalation: Type.Optional(SlaPolicyFieldsSchema.escalation),
 }, { additionalProperties: false });
 export type CreateSlaPolicyBody = Static<typeof CreateSlaPolicyBody>;
 export const PatchSlaPolicyBody = Type.Partial(Type.Object(SlaPolicyFieldsSchema, { additionalProperties: false }), { minProperties: 1 });

@@ -14,6 +14,7 @@ export class SlaPolicyExists extends Error {}
 export interface SlaPolicyRow {
   id: number; name: string; position: number; version: number; sources: SlaPolicy['sources']; mailboxes: string[] | null;
   targets: SlaPolicy['targets']; business_hours: SlaPolicy['businessHours']; pause_while_waiting: boolean; warn_before: SlaPolicy['warnBefore'];
+  escalation: SlaPolicy['escalation'] | null;
 }
 
 export type SlaPolicyFields = Omit<SlaPolicy, 'id' | 'version'> & { position: number };
@@ -23,6 +24,7 @@ export function policyOf(row: SlaPolicyRow): SlaPolicy {
   return {
     id: row.id, version: row.version, name: row.name, sources: row.sources, mailboxes: row.mailboxes, targets: row.targets,
     businessHours: row.business_hours, pauseWhileWaiting: row.pause_while_waiting, warnBefore: row.warn_before,
+    ...(row.escalation?.length ? { escalation: row.escalation } : {}),
   };
 }
 
@@ -45,6 +47,7 @@ export function createSlaPolicyStore(db: Database) {
     businessHours: fields.businessHours === undefined || fields.businessHours === null ? null : JSON.stringify(fields.businessHours),
     pause: fields.pauseWhileWaiting ?? null,
     warnBefore: fields.warnBefore === undefined ? null : JSON.stringify(fields.warnBefore),
+    escalation: fields.escalation === undefined ? null : JSON.stringify(fields.escalation),
   });
   return {
     /** In the order they are tried. */
@@ -54,8 +57,8 @@ export function createSlaPolicyStore(db: Database) {
 
     async add(fields: SlaPolicyFields): Promise<SlaPolicyRow> {
       const [row] = await sequelize.query<SlaPolicyRow>(
-        `INSERT INTO sla_policies (name, position, sources, mailboxes, targets, business_hours, pause_while_waiting, warn_before)
-         VALUES (:name, :position, :sources, :mailboxes, :targets, :businessHours, :pause, :warnBefore) RETURNING *`,
+        `INSERT INTO sla_policies (name, position, sources, mailboxes, targets, business_hours, pause_while_waiting, warn_before, escalation)
+         VALUES (:name, :position, :sources, :mailboxes, :targets, :businessHours, :pause, :warnBefore, coalesce(:escalation::jsonb, '[]')) RETURNING *`,
         { type: QueryTypes.SELECT, replacements: columns(fields) },
       ).catch(refusingDuplicates);
       if (!row) throw new Error('sla_policies: the insert returned no row');
@@ -74,6 +77,7 @@ export function createSlaPolicyStore(db: Database) {
            targets = coalesce(:targets::jsonb, targets),
            business_hours = CASE WHEN :hoursGiven THEN :businessHours::jsonb ELSE business_hours END,
            pause_while_waiting = coalesce(:pause, pause_while_waiting), warn_before = coalesce(:warnBefore::jsonb, warn_before),
+           escalation = coalesce(:escalation::jsonb, escalation),
            version = version + 1, updated_at = now()
          WHERE id = :id RETURNING *`,
         {

@@ -5,7 +5,7 @@
  * new run derives the same from the state it carries, so nothing scans a table.
  */
 import type { TicketEvent, TicketState } from './ticket';
-import { SLA_TARGETS, SlaTarget } from './sla';
+import { SLA_TARGETS, SlaTarget, nextEscalation } from './sla';
 
 /** Follow-up of Waiting tickets (null: off), from the settings. */
 export interface FollowUpPolicy {
@@ -15,7 +15,7 @@ export interface FollowUpPolicy {
   closeAfterMs: number | null;
 }
 
-export const CLOCK_EVENTS = ['wake_up', 'follow_up_reminder', 'auto_close', 'sla_warning', 'sla_breach'] as const;
+export const CLOCK_EVENTS = ['wake_up', 'follow_up_reminder', 'auto_close', 'sla_warning', 'sla_breach', 'escalate'] as const;
 export type ClockEvent = (typeof CLOCK_EVENTS)[number];
 
 export interface DueClock {
@@ -41,6 +41,8 @@ function slaClocks(state: Pick<TicketState, 'sla'>): DueClock[] {
     if (!clock.warnedAt && !clock.breachedAt && clock.warnAt) due.push({ event: 'sla_warning', at: clock.warnAt, target });
     if (!clock.breachedAt && clock.dueAt) due.push({ event: 'sla_breach', at: clock.dueAt, target });
   }
+  const escalation = nextEscalation(state.sla);
+  if (escalation) due.push({ event: 'escalate', at: escalation.at });
   return due;
 }
 

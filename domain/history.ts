@@ -69,6 +69,14 @@ export function historySentence(entry: HistoryEntry, operatorName: (id: number) 
       return `SLA policy ${policy} applies${dues ? `: ${dues}` : ''}`;
     }
     case 'sla_warning': return `${targetLabel(change.slaTarget?.to)} is due soon${typeof change.due?.to === 'string' ? ` (${time(change.due.to)})` : ''}: warned`;
+    case 'escalate': {
+      const action = change.escalationAction?.to;
+      const step = change.escalationStep?.to;
+      const what = action === 'notify_agents' ? 'every agent was told'
+        : action === 'raise_priority' && change.priority ? `the priority went ${fromTo(priorityLabel, change.priority)}`
+          : action === 'assign' && change.assigneeId ? `assigned to ${name(change.assigneeId.to)}` : 'nothing changed';
+      return `Escalated${typeof step === 'number' ? ` (step ${step})` : ''}: it still needs someone; ${what}`;
+    }
     case 'sla_breach': return `${targetLabel(change.slaTarget?.to)} target missed${typeof change.due?.to === 'string' ? ` (due ${time(change.due.to)})` : ''}`;
     case 'set_priority': {
       if (!change.priority) return `${who} changed the priority`;

@@ -38,6 +38,22 @@ export interface SlaPolicy {
   pauseWhileWaiting: boolean;
   /** When the assignee (or every agent) is warned: at this share of the target used, or this long before it. */
   warnBefore: { percent: number } | { ms: number };
+  /**
+   * Steps taken while a ticket needs attention (New and unassigned, or a target warned of
+   * and not yet met), counted from when it started to; absent in policies from before.
+   */
+  escalation?: EscalationStep[];
+}
+
+export const ESCALATION_ACTIONS = ['notify_agents', 'raise_priority', 'assign'] as const;
+export type EscalationAction = (typeof ESCALATION_ACTIONS)[number];
+
+/** One step of a policy's escalation: this long after the ticket needs attention, do this. */
+export interface EscalationStep {
+  afterMs: number;
+  action: EscalationAction;
+  /** Whom `assign` gives the ticket to. */
+  operatorId?: number | null;
 }
 
 /** One running (or paused) target. */
@@ -66,6 +82,35 @@ export interface SlaState {
   firstRespondedAt: string | null;
   /** Whether any target of this ticket was ever missed. */
   breached: boolean;
+  /** Since when the ticket needs attention, and how many escalation steps were taken. */
+  escalation?: { since: string; done: number };
+}
+
+/** Whether a ticket needs someone's attention: nobody has taken it up, or a target it was warned of is still running. */
+export function needsAttention(ticket: { status: string; assigneeId: number | null; sla?: SlaState }): boolean {
+  if (ticket.status === 'closed') return false;
+  if (ticket.status === 'new' && ticket.assigneeId === null) return true;
+  return SLA_TARGETS.some((t) => ticket.sla?.clocks[t]?.warnedAt);
+}
+
+/** The escalation's bookkeeping after a change: started when attention is needed, dropped when not. */
+export function withEscalation(sla: SlaState, ticket: { status: string; assigneeId: number | null }, at: string): SlaState {
+  const needs = needsAttention({ ...ticket, sla });
+  if (needs && !sla.escalation && sla.policy.escalation?.length) return { ...sla, escalation: { since: at, done: 0 } };
+  if (!needs && sla.escalation) {
+    const { escalation: _done, ...rest } = sla;
+    return rest;
+  }
+  return sla;
+}
+
+/** The next escalation step and when it is due, or null. */
+export function nextEscalation(sla: SlaState | undefined): { step: EscalationStep; index: number; at: string } | null {
+  const steps = sla?.policy.escalation ?? [];
+  const escalation = sla?.escalation;
+  if (!escalation || escalation.done >= steps.length) return null;
+  const step = steps[escalation.done]!;
+  return { step, index: escalation.done, at: new Date(Date.parse(escalation.since) + step.afterMs).toISOString() };
 }
 
 /** The first policy that applies to a ticket, in the order the admins put them. */

@@ -5,8 +5,8 @@
  */
 import { CLOCK_EVENTS, ClockEvent, validateWaitingUntil } from './clocks';
 import {
-  SLA_TARGETS, SlaPolicy, SlaState, SlaTarget, breachedSla, closedSla, customerWroteSla, pauseSla, reopenedSla, respondedSla, resumeSla, retarget,
-  startSla, warnedSla,
+  SLA_TARGETS, SlaPolicy, SlaState, SlaTarget, breachedSla, closedSla, customerWroteSla, needsAttention, nextEscalation, pauseSla, reopenedSla,
+  respondedSla, resumeSla, retarget, startSla, warnedSla, withEscalation,
 } from './sla';
 
 export const TICKET_STATUSES = ['new', 'in_progress', 'waiting', 'closed'] as const;
@@ -212,7 +212,9 @@ export type TicketEvent =
   /** Which SLA policy applies, as the helpdesk found it (null: none); `from`: when its clocks start, if not now. */
   | { type: 'sla_policy'; policy: SlaPolicy | null; at: string; from?: string }
   | { type: 'sla_warning'; target: SlaTarget; at: string }
-  | { type: 'sla_breach'; target: SlaTarget; at: string };
+  | { type: 'sla_breach'; target: SlaTarget; at: string }
+  /** The next step of the SLA policy's escalation, for a ticket that still needs attention. */
+  | { type: 'escalate'; at: string };
 
 export type TicketEventType = TicketEvent['type'];
 
@@ -240,7 +242,9 @@ export type NotificationKind =
   /** To the customer of a Waiting ticket that heard nothing back; to the assignee of one whose waiting time is over. */
   | 'waiting_reminder' | 'waiting_over'
   /** To the assignee (or every agent when nobody is) before a target is missed. */
-  | 'sla_warning';
+  | 'sla_warning'
+  /** To every agent: a ticket still needs someone (an escalation step). */
+  | 'escalation';
 
 /** Who a mail is for: the ticket's customer, its assignee, or every active agent. */
 export type NotificationRecipient = 'customer' | 'assignee' | 'agents';
@@ -350,7 +354,8 @@ const SLA_DUE_FIELDS: Record<SlaTarget, string> = { first_response: 'firstRespon
 /** What the change does to the SLA clocks: answered, written to, paused, resumed, retargeted, stopped. */
 function slaAfter(before: TicketState, event: Exclude<TicketEvent, { type: 'create' }>, after: Omit<TicketState, 'eventSeq' | 'updatedAt'>): SlaState | undefined {
   let sla = after.sla;
-  if (!sla || event.type === 'sla_policy') return sla;
+  if (!sla) return sla;
+  if (event.type === 'sla_policy') return withEscalation(sla, after, event.at);
   const at = event.at;
   if (after.priority !== before.priority) sla = retarget(sla, sla.policy, after.priority, at);
   if (event.type === 'public_reply') sla = respondedSla(sla, at);
@@ -360,7 +365,7 @@ function slaAfter(before: TicketState, event: Exclude<TicketEvent, { type: 'crea
   if (event.type === 'customer_message' && !event.automatic) sla = customerWroteSla(sla, after.priority, at);
   if (after.status === 'waiting' && before.status !== 'waiting') sla = pauseSla(sla, at);
   if (before.status === 'waiting' && after.status !== 'waiting') sla = resumeSla(sla, at);
-  return sla;
+  return withEscalation(sla, after, at);
 }
 
 function commit(
@@ -389,7 +394,7 @@ function toClosed(state: TicketState, at: string): Omit<TicketState, 'eventSeq' 
 }
 
 /** Events the helpdesk makes itself: its clocks, and finding which SLA policy applies. */
-const SYSTEM_EVENTS: readonly TicketEventType[] = [...CLOCK_EVENTS, 'sla_warning', 'sla_breach', 'sla_policy'];
+const SYSTEM_EVENTS: readonly TicketEventType[] = [...CLOCK_EVENTS, 'sla_policy'];
 
 /** A ticket leaving Waiting leaves its clocks behind. */
 function notWaiting(state: TicketState): TicketState {
@@ -580,6 +585,28 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
       if (!state.sla || !clock || clock.breachedAt || !clock.dueAt || Date.parse(clock.dueAt) > Date.parse(event.at)) return unchanged(state);
       return commit(state, event, { ...state, sla: breachedSla(state.sla, event.target, event.at) }, null, [],
         { slaTarget: { from: null, to: event.target }, due: { from: null, to: clock.dueAt } });
+    }
+
+    case 'escalate': {
+      const next = nextEscalation(state.sla);
+      if (!state.sla || !next || !needsAttention(state) || Date.parse(next.at) > Date.parse(event.at)) return unchanged(state);
+      const sla = { ...state.sla, escalation: { since: state.sla.escalation!.since, done: next.index + 1 } };
+      const facts = { escalationStep: { from: null, to: next.index + 1 }, escalationAction: { from: null, to: next.step.action } };
+      switch (next.step.action) {
+        case 'notify_agents':
+          return commit(state, event, { ...state, sla }, null, [{ kind: 'escalation', recipient: 'agents' }], facts);
+        case 'raise_priority': {
+          const priority = TICKET_PRIORITIES[Math.min(TICKET_PRIORITIES.length - 1, TICKET_PRIORITIES.indexOf(state.priority) + 1)]!;
+          return commit(state, event, { ...state, sla, priority }, null, [], facts);
+        }
+        case 'assign': {
+          const assigneeId = next.step.operatorId ?? state.assigneeId;
+          // Taken up: a fresh ticket is no longer New, as with an operator's own assignment.
+          const status: TicketStatus = state.status === 'new' && assigneeId !== null ? 'in_progress' : state.status;
+          return commit(state, event, { ...state, sla, assigneeId, status }, null, [], facts);
+        }
+      }
+      return unchanged(state);
     }
 
     case 'auto_close':

@@ -177,6 +177,45 @@ describe('a target met, paused and moved', () => {
   });
 });
 
+describe('escalation', () => {
+  it('a ticket nobody takes up escalates step by step, each once: every agent told, the priority raised, then assigned', async () => {
+    const mailbox = unique('sla');
+    await addPolicy(mailbox, {}, {
+      escalation: [{ after: '2s', action: 'notify_agents' }, { after: '4s', action: 'raise_priority' }, { after: '6s', action: 'assign', operatorId: agent.operator.id }],
+    });
+    const number = await mailIn(mailbox, { assigneeId: null, priority: 'normal' });
+    const escalated = await eventually(async () => {
+      const now = (await h.request(agent, 'GET', `/api/tickets/${number}`)).json() as Detail & { priority: string; assignee: { id: number } | null };
+      return now.assignee ? now : null;
+    }, 20_000, 'the last step');
+    const steps = escalated.events.filter((e) => e.type === 'escalate');
+    expect(steps.map((e) => e.changes.escalationAction?.to)).toEqual(['notify_agents', 'raise_priority', 'assign']);
+    expect(escalated).toMatchObject({ priority: 'high', status: 'in_progress', assignee: { id: agent.operator.id } });
+    await eventually(async () => (await h.db.sequelize.query<{ status: string }>(
+      "SELECT status FROM notifications WHERE ticket_number = :number AND kind = 'escalation'", { type: QueryTypes.SELECT, replacements: { number } },
+    )).some((n) => n.status === 'sent'), 10_000, 'the agents to be told');
+    await sleep(2_000);
+    expect(((await detail(number)).events).filter((e) => e.type === 'escalate')).toHaveLength(3);
+  });
+
+  it('a ticket taken up before the first step does not escalate', async () => {
+    const mailbox = unique('sla');
+    await addPolicy(mailbox, {}, { escalation: [{ after: '3s', action: 'notify_agents' }] });
+    const number = await mailIn(mailbox, { assigneeId: null, priority: 'normal' });
+    await eventually(async () => (await detail(number)).sla !== null, 10_000, 'the policy to apply');
+    expect((await h.request(agent, 'PATCH', `/api/tickets/${number}`, { assigneeId: agent.operator.id })).statusCode).toBe(200);
+    await sleep(4_500);
+    expect((await detail(number)).events.map((e) => e.type)).not.toContain('escalate');
+  });
+
+  it('refuses a step that assigns to nobody', async () => {
+    expectError(await h.request(admin, 'POST', '/api/sla-policies', {
+      name: unique('p'), mailboxes: [unique('m')], targets: { low: none, normal: none, high: none, urgent: none },
+      escalation: [{ after: '1h', action: 'assign', operatorId: 999_999 }],
+    }), 422);
+  });
+});
+
 describe('managing policies', () => {
   it('only admins change them, and nonsense is refused with the reason', async () => {
     const body = { name: unique('p'), targets: { low: none, normal: none, high: none, urgent: none } };

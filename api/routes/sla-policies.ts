@@ -9,6 +9,7 @@ import { BusinessCalendar, isTimeZone, minuteOfDay } from '../../domain/business
 import { SLA_TARGETS, type SlaTargets } from '../../domain/sla';
 import { TICKET_PRIORITIES, type TicketPriority } from '../../domain/ticket';
 import { startSlaRollout } from '../../workflows/sla/client';
+import { createOperatorStore } from '../../db/operators';
 import { parseDuration } from '../../config';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
@@ -78,6 +79,7 @@ function view(row: SlaPolicyRow): SlaPolicyView {
     },
     pauseWhileWaiting: row.pause_while_waiting,
     warnBefore: 'percent' in row.warn_before ? { percent: row.warn_before.percent } : { before: durationText(row.warn_before.ms) },
+    escalation: (row.escalation ?? []).map((step) => ({ after: durationText(step.afterMs), action: step.action, ...(step.action === 'assign' ? { operatorId: step.operatorId ?? null } : {}) })),
   };
 }
 
@@ -88,6 +90,7 @@ function view(row: SlaPolicyRow): SlaPolicyView {
 export default async function slaPolicyRoutes(app: App, { db, temporal, taskQueue }: { db: Database; temporal: Client; taskQueue: string }) {
   app.addHook('preHandler', app.requireOperator);
   const store = createSlaPolicyStore(db);
+  const operators = createOperatorStore(db);
   const saving = async <T>(action: Promise<T>) => {
     try {
       return await action;
@@ -106,7 +109,18 @@ export default async function slaPolicyRoutes(app: App, { db, temporal, taskQueu
     ...(body.pauseWhileWaiting !== undefined ? { pauseWhileWaiting: body.pauseWhileWaiting } : {}),
     ...(body.warnBefore !== undefined
       ? { warnBefore: 'percent' in body.warnBefore ? { percent: body.warnBefore.percent } : { ms: durationMs(body.warnBefore.before, 'warnBefore') } } : {}),
+    ...(body.escalation !== undefined ? { escalation: body.escalation.map((step, i) => ({
+      afterMs: durationMs(step.after, `escalation step ${i + 1}`), action: step.action, ...(step.action === 'assign' ? { operatorId: step.operatorId ?? null } : {}),
+    })) } : {}),
   });
+  /** An escalation that assigns needs someone to assign to, active now. */
+  const checkAssignees = async (fields: Partial<SlaPolicyFields>) => {
+    for (const [i, step] of (fields.escalation ?? []).entries()) {
+      if (step.action !== 'assign') continue;
+      const operator = step.operatorId ? await operators.byId(step.operatorId) : null;
+      if (!operator?.active) throw unprocessable(`Escalation step ${i + 1} assigns to ${step.operatorId ? `operator ${step.operatorId}, who is not an active operator` : 'nobody'}.`);
+    }
+  };
   const rollOut = () => startSlaRollout(temporal, taskQueue);
 
   app.get('/api/sla-policies', {
@@ -122,6 +136,7 @@ export default async function slaPolicyRoutes(app: App, { db, temporal, taskQueu
   }, async (request, reply) => {
     const fields = fieldsOf(request.body);
     if (!fields.name) throw unprocessable('A policy needs a name.');
+    await checkAssignees(fields);
     const row = await saving(store.add({
       position: 0, sources: null, mailboxes: null, businessHours: null, pauseWhileWaiting: true, warnBefore: { percent: 80 },
       ...fields, name: fields.name, targets: fields.targets ?? targetsOf(request.body.targets),
@@ -137,7 +152,9 @@ export default async function slaPolicyRoutes(app: App, { db, temporal, taskQueu
     },
     preHandler: app.requireAdmin,
   }, async (request) => {
-    const row = await saving(store.change(request.params.id, fieldsOf(request.body)));
+    const fields = fieldsOf(request.body);
+    await checkAssignees(fields);
+    const row = await saving(store.change(request.params.id, fields));
     if (!row) throw notFound(`SLA policy ${request.params.id} does not exist.`);
     await rollOut();
     return view(row);

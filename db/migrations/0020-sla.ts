@@ -19,6 +19,7 @@ export const up: MigrationFn<QueryInterface> = async ({ context }) => {
       business_hours jsonb,
       pause_while_waiting boolean NOT NULL DEFAULT true,
       warn_before jsonb NOT NULL DEFAULT '{"percent": 80}',
+      escalation jsonb NOT NULL DEFAULT '[]',
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now()
     );

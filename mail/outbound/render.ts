@@ -52,7 +52,7 @@ export function createRenderer() {
   };
   return function render(kind: NotificationKind, given: TemplateData): RenderedMail {
     const data = kind === 'ticket_created' ? { ...given, subject: cut(given.subject, ACKNOWLEDGEMENT_SUBJECT_LENGTH), body: null } : given;
-    const viewUrl = kind === 'customer_replied' || kind === 'waiting_over' || kind === 'sla_warning' ? data.admin_url : data.ticket_url;
+    const viewUrl = kind === 'customer_replied' || kind === 'waiting_over' || kind === 'sla_warning' || kind === 'escalation' ? data.admin_url : data.ticket_url;
     return {
       subject: `[#${data.number}] ${data.subject}`,
       text: template(`${kind}.text`)(data),

@@ -6,6 +6,7 @@ import { SLA_TARGET_LABELS } from '../../../domain/sla';
 import { api } from '../api';
 import { shared } from '../styles';
 import { ManagedList } from '../components/managed-list';
+import { operators } from '../operators';
 
 const TARGET_FIELDS = ['firstResponse', 'nextResponse', 'resolution'] as const;
 const TARGET_LABELS: Record<(typeof TARGET_FIELDS)[number], string> = {
@@ -14,6 +15,8 @@ const TARGET_LABELS: Record<(typeof TARGET_FIELDS)[number], string> = {
 const DAY_LABELS: Record<(typeof WEEKDAYS)[number], string> = {
   sunday: 'Sunday', monday: 'Monday', tuesday: 'Tuesday', wednesday: 'Wednesday', thursday: 'Thursday', friday: 'Friday', saturday: 'Saturday',
 };
+const ESCALATION_ROWS = [0, 1, 2];
+const ESCALATION_LABELS: Record<string, string> = { notify_agents: 'Tell every agent', raise_priority: 'Raise the priority', assign: 'Assign to' };
 const WORKDAYS = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday']);
 
 /** The browser's own zone: what an admin most likely means. */
@@ -32,7 +35,10 @@ function appliesTo(p: SlaPolicyView): string {
  * the open tickets it applies to.
  */
 export class SlaPoliciesView extends LitElement {
-  static override properties = { me: { attribute: false }, editing: { state: true }, hoursOn: { state: true }, warnBy: { state: true } };
+  static override properties = {
+    me: { attribute: false }, editing: { state: true }, hoursOn: { state: true }, warnBy: { state: true }, operatorList: { state: true },
+  };
+  declare operatorList: OperatorView[];
   declare me: OperatorView;
   /** The policy in the form (null: a new one). */
   declare editing: SlaPolicyView | null;
@@ -56,6 +62,12 @@ export class SlaPoliciesView extends LitElement {
     this.editing = null;
     this.hoursOn = false;
     this.warnBy = 'percent';
+    this.operatorList = [];
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    operators().then((list) => { this.operatorList = list.filter((o) => o.active); }).catch(() => undefined);
   }
 
   private edit(policy: SlaPolicyView | null) {
@@ -85,6 +97,11 @@ export class SlaPoliciesView extends LitElement {
       } : null,
       pauseWhileWaiting: data.get('pause') !== null,
       warnBefore: this.warnBy === 'percent' ? { percent: Number(text('warnPercent')) } : { before: text('warnBefore') },
+      escalation: ESCALATION_ROWS.flatMap((i) => {
+        const action = text(`escalation-${i}-action`);
+        if (!action) return [];
+        return [{ after: text(`escalation-${i}-after`), action, ...(action === 'assign' ? { operatorId: Number(text(`escalation-${i}-operator`)) || null } : {}) }];
+      }),
     };
   }
 
@@ -144,6 +161,22 @@ export class SlaPoliciesView extends LitElement {
           ? html`<div class="field"><label for="warnPercent">Percent of the target used</label><input id="warnPercent" name="warnPercent" type="number" min="1" max="99" required .value=${String(p && 'percent' in p.warnBefore ? p.warnBefore.percent : 80)}></div>`
           : html`<div class="field"><label for="warnBeforeInput">How long before (like 30m)</label><input id="warnBeforeInput" name="warnBefore" required pattern="[0-9]{1,7}(ms|s|m|h|d)" .value=${p && 'before' in p.warnBefore ? p.warnBefore.before : '30m'}></div>`}
       </fieldset>
+      <fieldset><legend>Escalation, while a ticket needs attention (New and unassigned, or warned of a target)</legend>
+        ${ESCALATION_ROWS.map((i) => {
+          const step = p?.escalation[i];
+          return html`<div class="grid">
+            <div class="field"><label for="escalation-${i}-after">Step ${i + 1} after (like 30m)</label><input id="escalation-${i}-after" name="escalation-${i}-after" pattern="[0-9]{1,7}(ms|s|m|h|d)" .value=${step?.after ?? ''}></div>
+            <div class="field"><label for="escalation-${i}-action">Step ${i + 1}</label><select id="escalation-${i}-action" name="escalation-${i}-action">
+              <option value="" ?selected=${!step}>Nothing</option>
+              ${Object.entries(ESCALATION_LABELS).map(([value, label]) => html`<option value=${value} ?selected=${step?.action === value}>${label}</option>`)}
+            </select></div>
+            <div class="field"><label for="escalation-${i}-operator">Step ${i + 1}: assign to</label><select id="escalation-${i}-operator" name="escalation-${i}-operator">
+              <option value="">Nobody</option>
+              ${this.operatorList.map((o) => html`<option value=${String(o.id)} ?selected=${step?.operatorId === o.id}>${o.name}</option>`)}
+            </select></div>
+          </div>`;
+        })}
+      </fieldset>
       <button type="submit" class="primary" ?disabled=${busy}>${p ? 'Save changes' : 'Add policy'}</button>
       ${p ? html`<button type="button" @click=${() => this.edit(null)}>Cancel</button>` : null}
     </form>`;
@@ -168,7 +201,8 @@ export class SlaPoliciesView extends LitElement {
               const set = TARGET_FIELDS.filter((f) => p.targets[priority][f]);
               return set.length ? html`<li>${PRIORITY_LABELS[priority]}: ${set.map((f) => `${TARGET_LABELS[f].toLowerCase()} ${p.targets[priority][f]}`).join(', ')}</li>` : null;
             })}</ul></td>
-            <td>${p.businessHours ? `Business hours (${p.businessHours.timeZone})` : 'Around the clock'}${p.pauseWhileWaiting ? ', paused while waiting' : ''}</td>
+            <td>${p.businessHours ? `Business hours (${p.businessHours.timeZone})` : 'Around the clock'}${p.pauseWhileWaiting ? ', paused while waiting' : ''}
+              ${p.escalation.length ? html`<div class="small muted">Escalation: ${p.escalation.map((s) => `${ESCALATION_LABELS[s.action]?.toLowerCase()}${s.action === 'assign' ? ` ${this.operatorList.find((o) => o.id === s.operatorId)?.name ?? `operator ${s.operatorId}`}` : ''} after ${s.after}`).join(', then ')}</div>` : null}</td>
             ${admin ? html`<td>
               <button type="button" ?disabled=${busy} @click=${() => this.edit(p)}>Change ${p.name}</button>
               <button type="button" ?disabled=${busy} @click=${() => this.removePolicy(p)}>Remove ${p.name}</button>
