@@ -156,7 +156,9 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
   await app.register(inboundEmailRoutes, { db });
   await app.register(mailboxRoutes, { db, config, temporal });
   await app.register(slaPolicyRoutes, { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
-  await app.register(publicTicketRoutes, { db, commands, queries, changes, streams, rateLimit: config.RATE_LIMIT_PUBLIC, secretKey: config.SECRET_KEY });
+  await app.register(publicTicketRoutes, {
+    db, commands, intake, queries, changes, streams, rateLimit: config.RATE_LIMIT_PUBLIC, secretKey: config.SECRET_KEY, publicUrl: config.PUBLIC_URL,
+  });
   await app.register(eventRoutes, { changes, streams, sessionCheckMs: config.EVENT_STREAM_SESSION_CHECK });
   await app.register(widgetRoutes, {
     db, intake,

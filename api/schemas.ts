@@ -121,6 +121,7 @@ export const TicketSummary = Type.Object({
   customerId: Nullable(Type.Integer()),
   contact: ContactView,
   waitingUntil: Nullable(Type.String({ format: 'date-time', description: 'While Waiting with a time set: when it comes back to In Progress by itself.' })),
+  followUpOf: Nullable(Type.Integer({ description: 'The closed ticket this one follows up: its customer wrote to it after it could reopen' })),
   sla: Nullable(Type.Object({
     policy: Type.String(),
     nextDue: Nullable(Type.String({ format: 'date-time', description: 'The earliest due time of a running target.' })),
@@ -293,6 +294,11 @@ export const PublicTicket = Type.Object({
     attachments: Type.Array(AttachmentView),
     createdAt: DateTime,
   })),
+  answerOpensFollowUp: Type.Boolean({ description: 'Closed too long ago to reopen: an answer opens a follow-up ticket instead' }),
+  followUp: Type.Optional(Type.Object({
+    number: Type.Integer(),
+    url: Type.String({ description: 'The follow-up ticket\'s own public link' }),
+  }, { description: 'Set on the answer that opened a follow-up ticket: this view is of that ticket' })),
 });
 export type PublicTicket = Static<typeof PublicTicket>;
 
@@ -448,6 +454,11 @@ const SlaPolicyFieldsSchema = {
     Type.Object({ percent: Type.Integer({ minimum: 1, maximum: 99 }) }, { additionalProperties: false }),
     Type.Object({ before: DurationText('How long before the target') }, { additionalProperties: false }),
   ], { description: 'Warn the assignee (or every agent) at this share of the target used, or this long before it' }),
+  followUp: Nullable(Type.Object({
+    remindAfter: Nullable(DurationText('Reminder to the customer after this long in Waiting (null: none)')),
+    closeAfter: Nullable(DurationText('Closed this much longer without an answer (null: never)')),
+  }, { additionalProperties: false, description: 'Follow-up of its Waiting tickets; null: as WAITING_REMINDER_AFTER and WAITING_CLOSE_AFTER say' })),
+  reopenWithin: Nullable(DurationText('A closed ticket reopens on the customer\'s word only this long after closing; later, a follow-up ticket linked to it opens. Null: it always reopens')),
   escalation: Type.Array(Type.Object({
     after: DurationText('How long after the ticket started to need attention'),
     action: { ...literals(ESCALATION_ACTIONS), description: '`notify_agents`: mail every active agent; `raise_priority`: one step up; `assign`: to `operatorId`' },
@@ -466,6 +477,8 @@ export const CreateSlaPolicyBody = Type.Object({
   pauseWhileWaiting: Type.Optional(SlaPolicyFieldsSchema.pauseWhileWaiting),
   warnBefore: Type.Optional(SlaPolicyFieldsSchema.warnBefore),
   escalation: Type.Optional(SlaPolicyFieldsSchema.escalation),
+  followUp: Type.Optional(SlaPolicyFieldsSchema.followUp),
+  reopenWithin: Type.Optional(SlaPolicyFieldsSchema.reopenWithin),
 }, { additionalProperties: false });
 export type CreateSlaPolicyBody = Static<typeof CreateSlaPolicyBody>;
 export const PatchSlaPolicyBody = Type.Partial(Type.Object(SlaPolicyFieldsSchema, { additionalProperties: false }), { minProperties: 1 });

@@ -15,9 +15,11 @@ export interface SlaPolicyRow {
   id: number; name: string; position: number; version: number; sources: SlaPolicy['sources']; mailboxes: string[] | null;
   targets: SlaPolicy['targets']; business_hours: SlaPolicy['businessHours']; pause_while_waiting: boolean; warn_before: SlaPolicy['warnBefore'];
   escalation: SlaPolicy['escalation'] | null;
+  follow_up: SlaPolicy['followUp'] | null;
+  reopen_within_ms: string | null;
 }
 
-export type SlaPolicyFields = Omit<SlaPolicy, 'id' | 'version'> & { position: number };
+export type SlaPolicyFields = Omit<SlaPolicy, 'id' | 'version' | 'reopenWithinMs'> & { position: number; reopenWithinMs?: number | null };
 
 /** A row as the policy tickets carry. */
 export function policyOf(row: SlaPolicyRow): SlaPolicy {
@@ -25,6 +27,8 @@ export function policyOf(row: SlaPolicyRow): SlaPolicy {
     id: row.id, version: row.version, name: row.name, sources: row.sources, mailboxes: row.mailboxes, targets: row.targets,
     businessHours: row.business_hours, pauseWhileWaiting: row.pause_while_waiting, warnBefore: row.warn_before,
     ...(row.escalation?.length ? { escalation: row.escalation } : {}),
+    ...(row.follow_up ? { followUp: row.follow_up } : {}),
+    ...(row.reopen_within_ms !== null && row.reopen_within_ms !== undefined ? { reopenWithinMs: Number(row.reopen_within_ms) } : {}),
   };
 }
 
@@ -48,6 +52,10 @@ export function createSlaPolicyStore(db: Database) {
     pause: fields.pauseWhileWaiting ?? null,
     warnBefore: fields.warnBefore === undefined ? null : JSON.stringify(fields.warnBefore),
     escalation: fields.escalation === undefined ? null : JSON.stringify(fields.escalation),
+    followUp: fields.followUp === undefined || fields.followUp === null ? null : JSON.stringify(fields.followUp),
+    followUpGiven: fields.followUp !== undefined,
+    reopenWithinMs: fields.reopenWithinMs ?? null,
+    reopenGiven: fields.reopenWithinMs !== undefined,
   });
   return {
     /** In the order they are tried. */
@@ -57,8 +65,10 @@ export function createSlaPolicyStore(db: Database) {
 
     async add(fields: SlaPolicyFields): Promise<SlaPolicyRow> {
       const [row] = await sequelize.query<SlaPolicyRow>(
-        `INSERT INTO sla_policies (name, position, sources, mailboxes, targets, business_hours, pause_while_waiting, warn_before, escalation)
-         VALUES (:name, :position, :sources, :mailboxes, :targets, :businessHours, :pause, :warnBefore, coalesce(:escalation::jsonb, '[]')) RETURNING *`,
+        `INSERT INTO sla_policies (name, position, sources, mailboxes, targets, business_hours, pause_while_waiting, warn_before, escalation,
+           follow_up, reopen_within_ms)
+         VALUES (:name, :position, :sources, :mailboxes, :targets, :businessHours, :pause, :warnBefore, coalesce(:escalation::jsonb, '[]'),
+           :followUp::jsonb, :reopenWithinMs) RETURNING *`,
         { type: QueryTypes.SELECT, replacements: columns(fields) },
       ).catch(refusingDuplicates);
       if (!row) throw new Error('sla_policies: the insert returned no row');
@@ -78,6 +88,8 @@ export function createSlaPolicyStore(db: Database) {
            business_hours = CASE WHEN :hoursGiven THEN :businessHours::jsonb ELSE business_hours END,
            pause_while_waiting = coalesce(:pause, pause_while_waiting), warn_before = coalesce(:warnBefore::jsonb, warn_before),
            escalation = coalesce(:escalation::jsonb, escalation),
+           follow_up = CASE WHEN :followUpGiven THEN :followUp::jsonb ELSE follow_up END,
+           reopen_within_ms = CASE WHEN :reopenGiven THEN :reopenWithinMs::bigint ELSE reopen_within_ms END,
            version = version + 1, updated_at = now()
          WHERE id = :id RETURNING *`,
         {

@@ -32,6 +32,7 @@ interface TicketRow {
   waiting_since: Date | null;
   sla: SlaState | null;
   next_sla_due: Date | null;
+  follow_up_of: number | null;
   waiting_until: Date | null;
   reminded_at: Date | null;
   comment_count: number;
@@ -44,7 +45,7 @@ interface TicketRow {
 
 const TICKET_COLUMNS = `t.number, t.subject, t.status, t.priority, t.source, t.assignee_id, o.name AS assignee_name,
   t.customer_id, t.contact_email, t.contact_phone, t.contact_first_name, t.contact_last_name, t.external_id,
-  t.contact_email_verified, t.waiting_since, t.waiting_until, t.reminded_at, t.sla, t.next_sla_due, t.comment_count, t.token_version, t.created_at, t.updated_at, t.closed_at,
+  t.contact_email_verified, t.waiting_since, t.waiting_until, t.reminded_at, t.sla, t.next_sla_due, t.follow_up_of, t.comment_count, t.token_version, t.created_at, t.updated_at, t.closed_at,
   (SELECT count(*)::int FROM comments c WHERE c.ticket_number = t.number AND c.visibility = 'internal') AS note_count`;
 
 const ORDER_BY: Record<(typeof SORTS)[number], string> = {
@@ -72,6 +73,7 @@ export function toSummary(row: TicketRow): TicketSummary {
     contact: { ...contactColumnsOf(row), emailVerified: row.contact_email_verified },
     waitingUntil: row.status === 'waiting' && row.waiting_until ? row.waiting_until.toISOString() : null,
     sla: row.sla ? { policy: row.sla.policy.name, nextDue: row.next_sla_due?.toISOString() ?? null, breached: row.sla.breached } : null,
+    followUpOf: row.follow_up_of,
     commentCount: row.comment_count,
     noteCount: row.note_count,
     createdAt: row.created_at.toISOString(),
@@ -388,9 +390,16 @@ export function createTicketQueries(db: Database) {
           attachments: c.attachments,
           createdAt: c.createdAt,
         })),
+        answerOpensFollowUp: answerOpensFollowUp(ticket.status, ticket.closedAt, ticket.slaState),
       };
     },
   };
+}
+
+/** Whether the customer's word would open a follow-up ticket rather than reopen this one (its policy's reopen window is over). */
+function answerOpensFollowUp(status: TicketStatus, closedAt: string | null, sla: SlaState | null): boolean {
+  const within = sla?.policy.reopenWithinMs;
+  return status === 'closed' && closedAt !== null && within !== undefined && Date.now() - Date.parse(closedAt) > within;
 }
 
 export type TicketQueries = ReturnType<typeof createTicketQueries>;

@@ -46,7 +46,7 @@ interface TicketRow {
   contact_first_name: string | null; contact_last_name: string | null; external_id: string | null; contact_email_verified: boolean;
   mailbox: string | null; event_seq: number; comment_count: number; token_version: number;
   created_at: Date; updated_at: Date; closed_at: Date | null; message_keys: string[] | null;
-  waiting_since: Date | null; waiting_until: Date | null; reminded_at: Date | null; sla: SlaState | null;
+  waiting_since: Date | null; waiting_until: Date | null; reminded_at: Date | null; sla: SlaState | null; follow_up_of: number | null;
 }
 
 /** The contact as its five columns hold it (the read model adds whether the address is proven). */
@@ -76,6 +76,7 @@ function stateOf(row: TicketRow): TicketState {
     recentMessageKeys: row.message_keys ?? [],
     ...(row.token_version === 1 ? {} : { linkVersion: row.token_version }),
     ...(row.sla ? { sla: row.sla } : {}),
+    ...(row.follow_up_of !== null ? { followUpOf: row.follow_up_of } : {}),
     ...(row.status === 'waiting' && row.waiting_since ? {
       waiting: { since: row.waiting_since.toISOString(), until: row.waiting_until?.toISOString() ?? null, remindedAt: row.reminded_at?.toISOString() ?? null },
     } : {}),
@@ -124,11 +125,11 @@ export function createTicketStore(db: Database) {
              assignee_id, customer_id, contact_email, contact_phone, contact_first_name, contact_last_name,
              external_id, contact_email_verified, mailbox, event_seq, comment_count, created_at, updated_at, closed_at,
              waiting_since, waiting_until, reminded_at,
-             sla, sla_policy_id, first_response_due, next_response_due, resolution_due, next_sla_due, sla_breached)
+             sla, sla_policy_id, first_response_due, next_response_due, resolution_due, next_sla_due, sla_breached, follow_up_of)
            VALUES (:number, :tokenHash, :tokenVersion, :subject, :status, :priority, :source, :assigneeId, :customerId,
              :email, :phone, :firstName, :lastName, :externalId, :emailVerified, :mailbox, :eventSeq, :commentCount, :createdAt, :updatedAt, :closedAt,
              :waitingSince, :waitingUntil, :remindedAt,
-             :sla, :slaPolicyId, :firstResponseDue, :nextResponseDue, :resolutionDue, :nextSlaDue, :slaBreached)
+             :sla, :slaPolicyId, :firstResponseDue, :nextResponseDue, :resolutionDue, :nextSlaDue, :slaBreached, :followUpOf)
            -- A retry or an out-of-order replay never moves the row backwards.
            ON CONFLICT (number) DO UPDATE SET
              subject = EXCLUDED.subject, status = EXCLUDED.status, priority = EXCLUDED.priority,
@@ -179,6 +180,7 @@ export function createTicketStore(db: Database) {
             resolutionDue: dueOf(state.sla, 'resolution'),
             nextSlaDue: nextSlaDue(state.sla),
             slaBreached: state.sla?.breached ?? false,
+            followUpOf: state.followUpOf ?? null,
             seq: audit.seq,
             type: audit.type,
             actorKind: audit.actor.kind,

@@ -7,7 +7,7 @@
 import type { TicketEvent, TicketState } from './ticket';
 import { SLA_TARGETS, SlaTarget, nextEscalation } from './sla';
 
-/** Follow-up of Waiting tickets (null: off), from the settings. */
+/** Follow-up of Waiting tickets (null: off), from the settings or the ticket's policy. */
 export interface FollowUpPolicy {
   /** After this long in Waiting without a word from the customer, one reminder mail. */
   remindAfterMs: number | null;
@@ -53,7 +53,9 @@ const later = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOS
 
 /** The clocks of a Waiting ticket that are still to fire, earliest first. */
 export function dueClocks(state: Pick<TicketState, 'status' | 'waiting' | 'contact' | 'sla'>, policy: FollowUpPolicy | null): DueClock[] {
-  return [...waitingClocks(state, policy), ...slaClocks(state)].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  // The ticket's own policy (of its mailbox or source) says how it is followed up, if it says.
+  const followUp = state.sla?.policy.followUp !== undefined ? state.sla.policy.followUp : policy;
+  return [...waitingClocks(state, followUp), ...slaClocks(state)].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
 function waitingClocks(state: Pick<TicketState, 'status' | 'waiting' | 'contact'>, policy: FollowUpPolicy | null): DueClock[] {

@@ -41,7 +41,8 @@ export function historySentence(entry: HistoryEntry, operatorName: (id: number) 
         change.priority ? `${priorityLabel(change.priority.to)} priority` : null,
         change.assigneeId ? `assigned to ${name(change.assigneeId.to)}` : null,
       ].filter(Boolean);
-      return `${who} opened the ticket${parts.length ? ` (${parts.join(', ')})` : ''}`;
+      const followUp = typeof change.followUpOf?.to === 'number' ? ` as a follow-up of #${change.followUpOf.to}` : '';
+      return `${who} opened the ticket${followUp}${parts.length ? ` (${parts.join(', ')})` : ''}`;
     }
     case 'assign': {
       const { from, to } = change.assigneeId ?? { from: null, to: null };

@@ -7,6 +7,7 @@
  */
 import { addBusinessTime, BusinessCalendar, businessTimeBetween } from './business-hours';
 import type { TicketPriority, TicketSource } from './ticket';
+import type { FollowUpPolicy } from './clocks';
 
 /** How soon "Due soon" is: a running target due within this many minutes. */
 export const DUE_SOON_MINUTES = 60;
@@ -43,6 +44,13 @@ export interface SlaPolicy {
    * and not yet met), counted from when it started to; absent in policies from before.
    */
   escalation?: EscalationStep[];
+  /** How its Waiting tickets are followed up (null: not at all); absent: as the settings say. */
+  followUp?: FollowUpPolicy | null;
+  /**
+   * A closed ticket reopens on the customer's word only this long after it closed; later, the
+   * word opens a follow-up ticket linked to it (Zendesk's follow-up). Absent: it always reopens.
+   */
+  reopenWithinMs?: number;
 }
 
 export const ESCALATION_ACTIONS = ['notify_agents', 'raise_priority', 'assign'] as const;

@@ -119,6 +119,8 @@ export interface TicketState {
   sla?: SlaState;
   /** When an operator first wrote to the customer in public; absent in states recorded before it was kept. */
   firstAnsweredAt?: string | null;
+  /** The closed ticket this one follows up. */
+  followUpOf?: number;
 }
 
 export interface WaitingClock {
@@ -173,6 +175,8 @@ export interface NewTicket {
    */
   firstMessage?: FirstMessage;
   channel?: CommentChannel;
+  /** The closed ticket this one follows up (the customer wrote to it after it could reopen). */
+  followUpOf?: number;
 }
 
 export type TicketEvent =
@@ -277,6 +281,8 @@ export const REJECTION_REASONS = [
   'invalid_transition',
   'not_created',
   'already_created',
+  /** Closed longer than its policy lets it reopen: the customer's word opens a follow-up ticket instead. */
+  'follow_up_needed',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
@@ -469,6 +475,7 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
   };
   if (state.status === 'waiting') state.waiting = { since: event.at, until: null, remindedAt: null };
   state.firstAnsweredAt = first.comment.visibility === 'public' && first.comment.authorKind === 'operator' ? event.at : null;
+  if (t.followUpOf !== undefined) state.followUpOf = t.followUpOf;
   const effects: Effect[] = [
     {
       type: 'persist',
@@ -481,6 +488,7 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
           status: { from: null, to: state.status },
           priority: { from: null, to: state.priority },
           ...(t.assigneeId !== null ? { assigneeId: { from: null, to: t.assigneeId } } : {}),
+          ...(t.followUpOf !== undefined ? { followUpOf: { from: null, to: t.followUpOf } } : {}),
         },
       },
       comment: first.comment,
@@ -659,6 +667,11 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
       const problem = validateBody(event.body);
       if (problem) return reject('invalid_input', problem);
       if (event.messageKey !== null && state.recentMessageKeys.includes(event.messageKey)) return unchanged(state);
+      const reopenWithin = state.sla?.policy.reopenWithinMs;
+      if (state.status === 'closed' && !event.automatic && reopenWithin !== undefined && state.closedAt
+        && Date.parse(event.at) - Date.parse(state.closedAt) > reopenWithin) {
+        return reject('follow_up_needed', `Ticket ${label} was closed too long ago to reopen; the message opens a follow-up ticket.`);
+      }
       const recentMessageKeys = event.messageKey === null
         ? state.recentMessageKeys
         : [...state.recentMessageKeys, event.messageKey].slice(-REMEMBERED_MESSAGE_KEYS);

@@ -401,3 +401,35 @@ describe('more mailboxes, stored in the database', () => {
     expect((await handle.describe()).status.name).not.toBe('RUNNING');
   });
 });
+
+describe('a reopen window', () => {
+  it("an answer to a ticket closed longer than its policy's reopen window opens a follow-up ticket linked to it; the old one stays closed", async () => {
+    const admin = await h.login('admin');
+    const policy = await h.request(admin, 'POST', '/api/sla-policies', {
+      name: `Reopen window ${unique('p')}`, mailboxes: [h.mailboxes[0]!.name], reopenWithin: '1s',
+      targets: Object.fromEntries(['low', 'normal', 'high', 'urgent'].map((p) => [p, { firstResponse: null, nextResponse: null, resolution: null }])),
+    });
+    expect(policy.statusCode).toBe(201);
+    try {
+      const customer = unique('late');
+      const number = (await deliver(mail({ From: customer, Subject: 'Invoice question' }, 'Why is it so high?'))).ticket_number!;
+      await h.smtp.waitFor(() => h.smtp.to(customer).length === 1);
+      const ack = h.smtp.to(customer)[0]!.parsed.messageId!;
+      expect((await h.request(agent, 'PATCH', `/api/tickets/${number}`, { status: 'closed' })).statusCode).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+      const late = await deliver(mail({ From: customer, Subject: 'Re: Invoice question', 'In-Reply-To': ack }, 'And another thing.'));
+      expect(late.outcome).toBe('created');
+      expect(late.ticket_number).not.toBe(number);
+      const followUp = await ticket(late.ticket_number!);
+      expect(followUp).toMatchObject({ followUpOf: number, status: 'new', contact: { email: customer } });
+      expect(followUp.comments.map((c: { body: string }) => c.body)).toEqual(['And another thing.']);
+      expect(followUp.events[0].changes.followUpOf).toEqual({ from: null, to: number });
+      const old = await ticket(number);
+      expect(old.status).toBe('closed');
+      expect(old.comments.map((c: { body: string }) => c.body)).not.toContain('And another thing.');
+    } finally {
+      await h.request(admin, 'DELETE', `/api/sla-policies/${(policy.json() as { id: number }).id}`);
+    }
+  });
+});

@@ -236,3 +236,27 @@ describe('managing policies', () => {
     expect(((await h.request(agent, 'GET', '/api/sla-policies')).json() as Array<{ name: string }>).map((p) => p.name)).toContain(body.name);
   });
 });
+
+describe('a reopen window', () => {
+  it("the customer's answer through the link to a ticket closed longer ago opens a follow-up ticket, and the page says so first", async () => {
+    const mailbox = unique('sla');
+    await addPolicy(mailbox, {}, { reopenWithin: '1s' });
+    const number = await mailIn(mailbox);
+    await eventually(async () => (await detail(number)).sla !== null, 10_000, 'the policy to apply');
+    expect((await h.request(agent, 'PATCH', `/api/tickets/${number}`, { status: 'closed' })).statusCode).toBe(200);
+    const token = ((await h.request(agent, 'GET', `/api/tickets/${number}`)).json() as { publicUrl: string }).publicUrl.split('/t/')[1]!;
+    expect(((await h.request(null, 'GET', `/api/public/tickets/${token}`)).json() as { answerOpensFollowUp: boolean }).answerOpensFollowUp).toBe(false);
+    await sleep(1_500);
+    expect(((await h.request(null, 'GET', `/api/public/tickets/${token}`)).json() as { answerOpensFollowUp: boolean }).answerOpensFollowUp).toBe(true);
+
+    const answered = await h.request(null, 'POST', `/api/public/tickets/${token}/comments`, { body: 'It broke again.' }, { 'idempotency-key': unique('k') });
+    expect(answered.statusCode).toBe(201);
+    const view = answered.json() as { number: number; followUp: { number: number; url: string }; comments: Array<{ body: string }> };
+    expect(view.followUp.number).toBe(view.number);
+    expect(view.number).not.toBe(number);
+    expect(view.comments.map((c) => c.body)).toEqual(['It broke again.']);
+    expect((await h.request(null, 'GET', `/api/public/tickets/${view.followUp.url.split('/t/')[1]}`)).statusCode).toBe(200);
+    expect(((await h.request(agent, 'GET', `/api/tickets/${view.number}`)).json() as { followUpOf: number }).followUpOf).toBe(number);
+    expect((await detail(number)).status).toBe('closed');
+  });
+});

@@ -3,7 +3,11 @@ import { perAddress } from '../client-address';
 import type { Database } from '../../db';
 import { ErrorBody, notFound, unprocessable } from '../errors';
 import { IdempotencyHeaders, PublicCommentBody, PublicTicket, TokenParams, VerifyContactBody } from '../schemas';
-import { isEmailVerificationCode } from '../../security/public-token';
+import { isEmailVerificationCode, publicToken, ticketUrl } from '../../security/public-token';
+import { randomUUID } from 'node:crypto';
+import { TicketRefusal } from '../../domain/ticket-commands';
+import type { TicketIntake } from '../../intake/open-ticket';
+import { creationKey } from '../../db/ticket-numbers';
 import { createTicketStore } from '../../db/tickets';
 import type { TicketCommands } from '../../workflows/ticket/client';
 import { attachmentContent, sendAttachment, TicketQueries } from '../../db/ticket-queries';
@@ -13,7 +17,7 @@ import { PUBLIC_CHANGE_TYPES, validateBody } from '../../domain/ticket';
 import { LIVE_EVENTS } from '../../live/events';
 import type { TicketChangeHub } from '../../live/ticket-changes';
 import type { EventStreams } from '../event-streams';
-import { addCustomerMessageUpdate, verifyContactUpdate } from '../../workflows/ticket/definitions';
+import { verifyContactUpdate } from '../../workflows/ticket/definitions';
 
 const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody, 503: ErrorBody };
 
@@ -22,8 +26,9 @@ const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody,
  * the only credential; any lookup that fails answers the same 404, whether the ticket
  * never existed or the link was rotated.
  */
-export default async function publicTicketRoutes(app: App, { db, commands, queries, changes, streams, rateLimit, secretKey }: {
-  db: Database; commands: TicketCommands; queries: TicketQueries; changes: TicketChangeHub; streams: EventStreams; rateLimit: number; secretKey: string;
+export default async function publicTicketRoutes(app: App, { db, commands, intake, queries, changes, streams, rateLimit, secretKey, publicUrl }: {
+  db: Database; commands: TicketCommands; intake: TicketIntake; queries: TicketQueries; changes: TicketChangeHub; streams: EventStreams;
+  rateLimit: number; secretKey: string; publicUrl: string;
 }) {
   const tickets = createTicketStore(db);
   const limited = { rateLimit: { max: rateLimit, timeWindow: '1 minute', keyGenerator: perAddress } };
@@ -118,12 +123,27 @@ export default async function publicTicketRoutes(app: App, { db, commands, queri
     const problem = validateBody(request.body.body);
     if (problem) throw unprocessable(problem);
     const key = request.headers['idempotency-key'];
-    await commands.update(number, addCustomerMessageUpdate, [{
-      body: request.body.body,
-      channel: 'web',
-      messageKey: key ? `web:${key}` : null,
-      automatic: false,
-    }], key ? `public-${key}` : undefined);
+    try {
+      await commands.addCustomerMessage(number, {
+        body: request.body.body,
+        channel: 'web',
+        messageKey: key ? `web:${key}` : null,
+        automatic: false,
+      }, key ? `public-${key}` : `public-${randomUUID()}`);
+    } catch (error) {
+      // Closed too long ago to reopen (its policy says): the answer opens a follow-up ticket.
+      if (!(error instanceof TicketRefusal && error.reason === 'follow_up_needed')) throw error;
+      const old = (await tickets.state(number))!;
+      const followUp = await intake.open({
+        numberFrom: { creationKey: creationKey(key ? `follow-up:${number}:${key}` : null, request.body) },
+        ticket: {
+          subject: old.subject, body: request.body.body, priority: old.priority, source: old.source, contact: old.contact, mailbox: old.mailbox,
+          createdBy: null, assigneeId: null, messageKey: key ? `web:${key}` : null, suppressAcknowledgement: false, followUpOf: number,
+        },
+      });
+      const view = (await queries.publicView(followUp))!;
+      return reply.code(201).send({ ...view, followUp: { number: followUp, url: ticketUrl(publicUrl, publicToken(secretKey, followUp, 1)) } });
+    }
     return reply.code(201).send((await queries.publicView(number))!);
   });
 }

@@ -79,6 +79,11 @@ function view(row: SlaPolicyRow): SlaPolicyView {
     },
     pauseWhileWaiting: row.pause_while_waiting,
     warnBefore: 'percent' in row.warn_before ? { percent: row.warn_before.percent } : { before: durationText(row.warn_before.ms) },
+    followUp: row.follow_up ? {
+      remindAfter: row.follow_up.remindAfterMs === null ? null : durationText(row.follow_up.remindAfterMs),
+      closeAfter: row.follow_up.closeAfterMs === null ? null : durationText(row.follow_up.closeAfterMs),
+    } : null,
+    reopenWithin: row.reopen_within_ms === null ? null : durationText(Number(row.reopen_within_ms)),
     escalation: (row.escalation ?? []).map((step) => ({ after: durationText(step.afterMs), action: step.action, ...(step.action === 'assign' ? { operatorId: step.operatorId ?? null } : {}) })),
   };
 }
@@ -109,6 +114,11 @@ export default async function slaPolicyRoutes(app: App, { db, temporal, taskQueu
     ...(body.pauseWhileWaiting !== undefined ? { pauseWhileWaiting: body.pauseWhileWaiting } : {}),
     ...(body.warnBefore !== undefined
       ? { warnBefore: 'percent' in body.warnBefore ? { percent: body.warnBefore.percent } : { ms: durationMs(body.warnBefore.before, 'warnBefore') } } : {}),
+    ...(body.followUp !== undefined ? { followUp: body.followUp && {
+      remindAfterMs: body.followUp.remindAfter === null ? null : durationMs(body.followUp.remindAfter, 'followUp.remindAfter'),
+      closeAfterMs: body.followUp.closeAfter === null ? null : durationMs(body.followUp.closeAfter, 'followUp.closeAfter'),
+    } } : {}),
+    ...(body.reopenWithin !== undefined ? { reopenWithinMs: body.reopenWithin === null ? null : durationMs(body.reopenWithin, 'reopenWithin') } : {}),
     ...(body.escalation !== undefined ? { escalation: body.escalation.map((step, i) => ({
       afterMs: durationMs(step.after, `escalation step ${i + 1}`), action: step.action, ...(step.action === 'assign' ? { operatorId: step.operatorId ?? null } : {}),
     })) } : {}),

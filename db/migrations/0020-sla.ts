@@ -20,6 +20,9 @@ export const up: MigrationFn<QueryInterface> = async ({ context }) => {
       pause_while_waiting boolean NOT NULL DEFAULT true,
       warn_before jsonb NOT NULL DEFAULT '{"percent": 80}',
       escalation jsonb NOT NULL DEFAULT '[]',
+      -- NULL: Waiting tickets are followed up as the settings say; closed ones always reopen.
+      follow_up jsonb,
+      reopen_within_ms bigint,
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now()
     );
@@ -30,7 +33,8 @@ export const up: MigrationFn<QueryInterface> = async ({ context }) => {
       ADD COLUMN next_response_due timestamptz,
       ADD COLUMN resolution_due timestamptz,
       ADD COLUMN next_sla_due timestamptz,
-      ADD COLUMN sla_breached boolean NOT NULL DEFAULT false;
+      ADD COLUMN sla_breached boolean NOT NULL DEFAULT false,
+      ADD COLUMN follow_up_of integer;
     CREATE INDEX tickets_next_sla_due ON tickets (next_sla_due) WHERE next_sla_due IS NOT NULL;
     CREATE INDEX tickets_sla_policy ON tickets (sla_policy_id) WHERE sla_policy_id IS NOT NULL;
   `);
@@ -39,7 +43,7 @@ export const up: MigrationFn<QueryInterface> = async ({ context }) => {
 export const down: MigrationFn<QueryInterface> = async ({ context }) => {
   await context.sequelize.query(`
     ALTER TABLE tickets DROP COLUMN sla, DROP COLUMN sla_policy_id, DROP COLUMN first_response_due, DROP COLUMN next_response_due,
-      DROP COLUMN resolution_due, DROP COLUMN next_sla_due, DROP COLUMN sla_breached;
+      DROP COLUMN resolution_due, DROP COLUMN next_sla_due, DROP COLUMN sla_breached, DROP COLUMN follow_up_of;
     DROP TABLE sla_policies;
   `);
 };

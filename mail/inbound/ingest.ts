@@ -225,22 +225,30 @@ export function createMailIngestion({
         await commands.addOperatorComment(fromOperator.ticketNumber, { visibility: 'public', body }, { kind: 'operator', id: fromOperator.operatorId }, updateId);
         return await finish(row.id, 'appended', { ticketNumber: fromOperator.ticketNumber, reason: 'public reply by the assigned operator, by email' });
       }
+      let followUpOf: number | null = null;
       if (ticketNumber !== null) {
-        await commands.addCustomerMessage(ticketNumber, {
-          body, channel: 'email', messageKey: key, automatic,
-          // Robots answer from anywhere; only a person's answer proves the address.
-          ...(referenced?.verifiesContact && !automatic ? { verifiesContact: true } : {}),
-        }, updateId);
-        return await finish(row.id, 'appended', { ticketNumber, reason: parsed.automatic });
+        try {
+          await commands.addCustomerMessage(ticketNumber, {
+            body, channel: 'email', messageKey: key, automatic,
+            // Robots answer from anywhere; only a person's answer proves the address.
+            ...(referenced?.verifiesContact && !automatic ? { verifiesContact: true } : {}),
+          }, updateId);
+          return await finish(row.id, 'appended', { ticketNumber, reason: parsed.automatic });
+        } catch (error) {
+          // Closed too long ago to reopen (its policy says): the answer opens a follow-up.
+          if (!(error instanceof TicketRefusal && error.reason === 'follow_up_needed')) throw error;
+          followUpOf = ticketNumber;
+        }
       }
 
-      if (parsed.robot && !robotsOpeningTickets.includes(parsed.robot.kind)) {
+      if (followUpOf === null && parsed.robot && !robotsOpeningTickets.includes(parsed.robot.kind)) {
         return await finish(row.id, 'automatic', { reason: `${parsed.robot.kind.replace(/_/g, ' ')}: ${parsed.robot.reason}` });
       }
       const contact: Contact = { email: parsed.from?.address ?? null, phone: null, ...splitName(parsed.from?.name ?? null), externalId: null };
       const problem = validateContact(contact);
       if (problem) return await finish(row.id, 'rejected', { reason: `sender: ${problem}` });
       const number = await intake.open({ numberFrom: { inboundEmailId: row.id }, ticket: {
+        ...(followUpOf !== null ? { followUpOf } : {}),
         subject: ticketSubject(parsed.subject),
         body,
         priority: 'normal',
@@ -252,7 +260,7 @@ export function createMailIngestion({
         messageKey: key,
         suppressAcknowledgement: automatic,
       } });
-      return await finish(row.id, 'created', { ticketNumber: number, reason: parsed.automatic });
+      return await finish(row.id, 'created', { ticketNumber: number, reason: followUpOf !== null ? `a follow-up of #${followUpOf}` : parsed.automatic });
     } catch (error) {
       if (!(error instanceof TicketRefusal)) throw error;
       log(`mail ${key} was refused by its ticket: ${error.message}`);

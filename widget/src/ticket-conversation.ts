@@ -22,6 +22,8 @@ export class TicketConversation extends LitElement {
   declare token: string;
   declare ticket: PublicTicket | null;
   declare problem: string | null;
+  /** The follow-up ticket an answer opened, to keep. */
+  private followUpUrl: string | null = null;
   declare sendProblem: string | null;
   declare sent: string | null;
   declare busy: boolean;
@@ -86,10 +88,19 @@ export class TicketConversation extends LitElement {
     this.sendProblem = null;
     this.sent = null;
     try {
-      this.ticket = await this.api.answer(this.token, textarea.value, this.key);
+      const answered = await this.api.answer(this.token, textarea.value, this.key);
       textarea.value = '';
       this.key = newKey();
-      this.sent = reopening ? 'Sent. Your ticket is open again.' : 'Sent. We will get back to you.';
+      if (answered.followUp) {
+        // The old ticket was closed too long ago: the answer opened a new one, shown from now on.
+        this.token = answered.followUp.url.split('/t/')[1] ?? this.token;
+        this.followUpUrl = answered.followUp.url;
+        this.stopFollowing?.();
+        this.stopFollowing = followTicket(this.api, this.token, () => void this.load());
+      }
+      this.ticket = answered;
+      this.sent = answered.followUp ? `Sent. It opened a new ticket, #${answered.followUp.number}; keep its link.`
+        : reopening ? 'Sent. Your ticket is open again.' : 'Sent. We will get back to you.';
     } catch (error) {
       this.sendProblem = (error as Error).message;
     } finally {
@@ -109,14 +120,16 @@ export class TicketConversation extends LitElement {
       </header>
       <helpdesk-public-thread .comments=${t.comments} attachmentBase=${this.api.ticketUrl(this.token)}></helpdesk-public-thread>
       <form @submit=${this.answer} novalidate part="answer-form">
-        ${closed ? html`<p class="notice small">This ticket is closed. Writing here reopens it.</p>` : null}
+        ${closed ? html`<p class="notice small">${t.answerOpensFollowUp
+          ? 'This ticket was closed a while ago. Writing here opens a new ticket about it.'
+          : 'This ticket is closed. Writing here reopens it.'}</p>` : null}
         <div class="field">
           <label for="answer">Your answer</label>
           <textarea id="answer" ?disabled=${this.busy}></textarea>
         </div>
         ${this.sendProblem ? html`<p class="error" role="alert">${this.sendProblem}</p>` : null}
-        ${this.sent ? html`<p class="notice" role="status">${this.sent}</p>` : null}
-        <button class="primary" type="submit" ?disabled=${this.busy} part="button">${closed ? 'Send and reopen' : 'Send answer'}</button>
+        ${this.sent ? html`<p class="notice" role="status">${this.sent}${this.followUpUrl ? html` <a href=${this.followUpUrl}>Open the new ticket</a>` : null}</p>` : null}
+        <button class="primary" type="submit" ?disabled=${this.busy} part="button">${closed ? (t.answerOpensFollowUp ? 'Send as a new ticket' : 'Send and reopen') : 'Send answer'}</button>
       </form>
     </div>`;
   }

@@ -97,6 +97,8 @@ export class SlaPoliciesView extends LitElement {
       } : null,
       pauseWhileWaiting: data.get('pause') !== null,
       warnBefore: this.warnBy === 'percent' ? { percent: Number(text('warnPercent')) } : { before: text('warnBefore') },
+      followUp: data.get('followUpOwn') ? { remindAfter: text('remindAfter') || null, closeAfter: text('closeAfter') || null } : null,
+      reopenWithin: text('reopenWithin') || null,
       escalation: ESCALATION_ROWS.flatMap((i) => {
         const action = text(`escalation-${i}-action`);
         if (!action) return [];
@@ -160,6 +162,14 @@ export class SlaPoliciesView extends LitElement {
         ${this.warnBy === 'percent'
           ? html`<div class="field"><label for="warnPercent">Percent of the target used</label><input id="warnPercent" name="warnPercent" type="number" min="1" max="99" required .value=${String(p && 'percent' in p.warnBefore ? p.warnBefore.percent : 80)}></div>`
           : html`<div class="field"><label for="warnBeforeInput">How long before (like 30m)</label><input id="warnBeforeInput" name="warnBefore" required pattern="[0-9]{1,7}(ms|s|m|h|d)" .value=${p && 'before' in p.warnBefore ? p.warnBefore.before : '30m'}></div>`}
+      </fieldset>
+      <fieldset><legend>Waiting and closed tickets</legend>
+        <span class="field check"><input type="checkbox" id="followUpOwn" name="followUpOwn" ?checked=${p?.followUp != null}><label for="followUpOwn">Its own follow-up of Waiting tickets (else the settings')</label></span>
+        <div class="grid">
+          <div class="field"><label for="remindAfter">Remind the customer after (empty: never)</label><input id="remindAfter" name="remindAfter" pattern="[0-9]{1,7}(ms|s|m|h|d)" .value=${p?.followUp?.remindAfter ?? ''}></div>
+          <div class="field"><label for="closeAfter">Close this much later (empty: never)</label><input id="closeAfter" name="closeAfter" pattern="[0-9]{1,7}(ms|s|m|h|d)" .value=${p?.followUp?.closeAfter ?? ''}></div>
+          <div class="field"><label for="reopenWithin">Reopen on an answer within (empty: always; later a follow-up ticket)</label><input id="reopenWithin" name="reopenWithin" pattern="[0-9]{1,7}(ms|s|m|h|d)" .value=${p?.reopenWithin ?? ''}></div>
+        </div>
       </fieldset>
       <fieldset><legend>Escalation, while a ticket needs attention (New and unassigned, or warned of a target)</legend>
         ${ESCALATION_ROWS.map((i) => {

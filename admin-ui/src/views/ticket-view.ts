@@ -212,6 +212,7 @@ export class TicketView extends LitElement {
             <span class="badge priority-${t.priority}">${PRIORITY_LABELS[t.priority]}</span>
             ${SOURCE_LABELS[t.source]} · opened <time datetime=${t.createdAt} title=${fullTime(t.createdAt)}>${relativeTime(t.createdAt)}</time>
             · updated <time datetime=${t.updatedAt} title=${fullTime(t.updatedAt)}>${relativeTime(t.updatedAt)}</time>
+            ${t.followUpOf ? html`· a follow-up of <a href="${BASE}/tickets/${t.followUpOf}">#${t.followUpOf}</a>` : null}
           </p>
         </div>
         <a class="button" href=${t.workflow.temporalWebUrl} target="_blank" rel="noopener noreferrer">Open in Temporal Web</a>
