@@ -48,6 +48,13 @@ export const shared = css`
   .due-overdue { background: #b3261e; color: #fff; }
   .due-soon { background: #ffdfb3; color: #6b3500; }
   .due-later { background: #e9f2ea; color: #1f5326; }
+  /* The admin screens' lists and forms (mailboxes, SLA policies). */
+  .card.flush { padding: 0; overflow-x: auto; }
+  .loading, .empty { padding: 1rem; }
+  fieldset.group { border: 1px solid #dde1e8; border-radius: 8px; padding: 0.75rem; margin: 0 0 0.75rem; }
+  fieldset.group legend { font-weight: 600; padding: 0 0.3rem; }
+  .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 0.75rem; align-items: end; }
+  .check { flex-direction: row; align-items: center; gap: 0.4rem; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   table { border-collapse: collapse; width: 100%; }
   th, td { text-align: left; padding: 0.5rem 0.6rem; border-bottom: 1px solid #e6e9ef; vertical-align: top; }

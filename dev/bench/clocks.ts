@@ -7,10 +7,9 @@
  * the same due times. Also: missed and doubled firings, and the worker's memory while the
  * tickets wait. The worker is its production process, so /proc shows its memory.
  */
-import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { Client, Connection } from '@temporalio/client';
@@ -25,6 +24,7 @@ import { createSlaPolicyStore } from '../../db/sla-policies';
 import { ticketCommandsFor } from '../../workflows/ticket/client';
 import { baselineActivities } from './support/baseline-activities';
 import { machine, percentile, round, scratchDatabase } from './support/measure';
+import { openTicketDirectly, rssMiB, spawnWorkerProcess } from './support/open-ticket';
 
 const TICKETS = Number(process.env.BENCH_CLOCK_TICKETS ?? 1000);
 /**
@@ -34,7 +34,6 @@ const TICKETS = Number(process.env.BENCH_CLOCK_TICKETS ?? 1000);
  */
 const RATE = Number(process.env.BENCH_CLOCK_RATE ?? 10);
 const CONCURRENCY = 32;
-const rssMiB = (pid: number) => round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
 
 function lateness(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -66,10 +65,7 @@ export async function clocks() {
   const config = loadConfig(env) as Config & { DATABASE_URL: string };
   const db = connectDatabase(database.url);
   await migrate(db.sequelize);
-  const worker = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '../../worker/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const workerLog = createWriteStream(join(dir, 'worker.log'));
-  worker.stdout!.pipe(workerLog);
-  worker.stderr!.pipe(workerLog);
+  const worker = spawnWorkerProcess(env, dir);
   const connection = await Connection.connect({ address: devServer.address });
   const baselineConnection = await NativeConnection.connect({ address: devServer.address });
   const baselineQueue = `bench-timers-${randomUUID()}`;
@@ -91,16 +87,9 @@ export async function clocks() {
       name: 'Bench', position: 0, sources: null, mailboxes: null, businessHours: null, pauseWhileWaiting: true, warnBefore: { percent: 90 },
       targets: { low: none, high: none, urgent: none, normal: { first_response: targetMs, next_response: null, resolution: null } },
     });
-    const open = async () => {
-      const [row] = await db.sequelize.query<{ number: number }>("SELECT nextval('ticket_number_seq')::int AS number", { type: QueryTypes.SELECT });
-      const number = row!.number;
-      await commands.create({
-        number, subject: `Clock ticket ${number}`, body: 'Waiting for an answer.', priority: 'normal', source: 'email',
-        contact: { email: `clock-${number % 1000}@example.com`, phone: null, firstName: null, lastName: null, externalId: null },
-        mailbox: null, createdBy: null, assigneeId: null, messageKey: null, suppressAcknowledgement: true,
-      });
-      return number;
-    };
+    const open = () => openTicketDirectly(db, commands, {
+      subject: 'Clock ticket', body: 'Waiting for an answer.', source: 'email', email: (n) => `clock-${n % 1000}@example.com`,
+    });
     await open(); // the worker is up and has bundled its workflows
     const rssIdle = rssMiB(worker.pid!);
     const openedAt = performance.now();

@@ -7,11 +7,9 @@
  * The worker runs as its production process (`worker/main.ts`), so /proc shows its memory.
  */
 import { helpdeskDataConverter } from '../../security/payload-codec';
-import { spawn } from 'node:child_process';
-import { readFileSync, mkdtempSync, createWriteStream } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { QueryTypes } from 'sequelize';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ensureTemporalCli, startTemporalDevServer } from '../../scripts/temporal-dev-server';
 import { freePort } from '../../test/support/ports';
@@ -21,12 +19,12 @@ import { migrate } from '../../db/migrate';
 import { ticketCommandsFor } from '../../workflows/ticket/client';
 import { changeTicketUpdate } from '../../workflows/ticket/definitions';
 import { machine, percentile, round, scratchDatabase } from './support/measure';
+import { openTicketDirectly, rssMiB, spawnWorkerProcess } from './support/open-ticket';
 
 const OPEN_TICKETS = Number(process.env.BENCH_OPEN_TICKETS ?? 10_000);
 const CACHE = Number(process.env.BENCH_WORKER_CACHE ?? 1000);
 const CHANGES = 100;
 
-const rssMiB = (pid: number) => round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
 
 export async function openTickets() {
   const dir = mkdtempSync(join(tmpdir(), 'helpdesk-bench-open-'));
@@ -43,24 +41,14 @@ export async function openTickets() {
   const config = loadConfig(env) as Config & { DATABASE_URL: string };
   const db = connectDatabase(databaseUrl);
   await migrate(db.sequelize);
-  const worker = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '../../worker/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const workerLog = createWriteStream(join(dir, 'worker.log'));
-  worker.stdout!.pipe(workerLog);
-  worker.stderr!.pipe(workerLog);
+  const worker = spawnWorkerProcess(env, dir);
   const connection = await Connection.connect({ address: devServer.address });
   try {
     const client = new Client({ connection, dataConverter: helpdeskDataConverter({ ...config, SECRET_KEY: env.SECRET_KEY! }) });
     const commands = ticketCommandsFor(client, config, 120_000);
-    const open = async () => {
-      const [row] = await db.sequelize.query<{ number: number }>("SELECT nextval('ticket_number_seq')::int AS number", { type: QueryTypes.SELECT });
-      const number = row!.number;
-      await commands.create({
-        number, subject: `Open ticket ${number}`, body: 'Still open.', priority: 'normal', source: 'admin',
-        contact: { email: `open-${number % 1000}@example.com`, phone: null, firstName: null, lastName: null, externalId: null },
-        mailbox: null, createdBy: null, assigneeId: null, messageKey: null, suppressAcknowledgement: true,
-      });
-      return number;
-    };
+    const open = () => openTicketDirectly(db, commands, {
+      subject: 'Open ticket', body: 'Still open.', source: 'admin', email: (n) => `open-${n % 1000}@example.com`,
+    });
     const numbers: number[] = [];
     numbers.push(await open()); // the worker is up and has bundled its workflows
     const memory: Array<{ openTickets: number; workerRssMiB: number }> = [{ openTickets: numbers.length, workerRssMiB: rssMiB(worker.pid!) }];

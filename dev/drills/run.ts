@@ -26,6 +26,7 @@ import { DrillSmtp } from './support/smtp';
 import { createSlaPolicyStore } from '../../db/sla-policies';
 import { ticketCommandsFor } from '../../workflows/ticket/client';
 import { loadConfig } from '../../config';
+import { openTicketDirectly } from '../bench/support/open-ticket';
 
 const ROOT = resolve(__dirname, '..', '..');
 const LOAD_SECONDS = Number(process.env.DRILL_LOAD_SECONDS ?? 20);
@@ -338,13 +339,7 @@ async function openClockTickets(stack: Stack, run: string, dueInMs: number): Pro
   await Promise.all(Array.from({ length: 16 }, async () => {
     while (next < CLOCK_TICKETS) {
       next += 1;
-      const [row] = await stack.db.sequelize.query<{ number: number }>("SELECT nextval('ticket_number_seq')::int AS number", { type: QueryTypes.SELECT });
-      await commands.create({
-        number: row!.number, subject: `${run} clock ${row!.number}`, body: 'Due soon.', priority: 'normal', source: 'widget',
-        contact: { email: `clock-${row!.number % 50}@example.com`, phone: null, firstName: null, lastName: null, externalId: null },
-        mailbox: null, createdBy: null, assigneeId: null, messageKey: null, suppressAcknowledgement: true,
-      });
-      numbers.push(row!.number);
+      numbers.push(await openTicketDirectly(stack.db, commands, { subject: `${run} clock`, body: 'Due soon.', source: 'widget', email: (n) => `clock-${n % 50}@example.com` }));
     }
   }));
   return numbers;

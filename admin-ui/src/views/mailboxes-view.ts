@@ -44,12 +44,7 @@ export class MailboxesView extends LitElement {
   private readonly mailboxes = new ManagedList<MailboxView>(this, '/api/mailboxes');
 
   static override styles = [shared, css`
-    .card.flush { padding: 0; overflow-x: auto; margin-bottom: 1rem; }
-    .loading, .empty { padding: 1rem; }
-    fieldset { border: 1px solid #dde1e8; border-radius: 8px; padding: 0.75rem; margin: 0 0 0.75rem; }
-    legend { font-weight: 600; padding: 0 0.3rem; }
-    .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 0.75rem; align-items: end; }
-    .check { flex-direction: row; align-items: center; gap: 0.4rem; }
+    .card.flush { margin-bottom: 1rem; }
     .off td { color: #5b6578; }
   `];
 
@@ -111,7 +106,7 @@ export class MailboxesView extends LitElement {
           <div class="field"><label for="name">Name (lower-case letters, digits, dashes)</label><input id="name" name="name" required pattern="[a-z0-9][a-z0-9\\-]{0,62}" autocomplete="off"></div>
           <div class="field"><label for="address">Address customers write to</label><input id="address" name="address" type="email" required autocomplete="off"></div>
         </div>
-        <fieldset>
+        <fieldset class="group">
           <legend>Incoming mail (IMAP)</legend>
           <div class="grid">
             ${serverFields('imap')}
@@ -122,7 +117,7 @@ export class MailboxesView extends LitElement {
           <input id="ownSmtp" type="checkbox" .checked=${this.ownSmtp} @change=${(e: Event) => { this.ownSmtp = (e.target as HTMLInputElement).checked; }}>
           <label for="ownSmtp">Send its notifications through its own SMTP server (otherwise the default one)</label>
         </div>
-        ${this.ownSmtp ? html`<fieldset>
+        ${this.ownSmtp ? html`<fieldset class="group">
           <legend>Outgoing mail (SMTP)</legend>
           <div class="grid">${serverFields('smtp')}</div>
         </fieldset>` : null}

@@ -47,12 +47,7 @@ export class SlaPoliciesView extends LitElement {
   private readonly policies = new ManagedList<SlaPolicyView>(this, '/api/sla-policies');
 
   static override styles = [shared, css`
-    .card.flush { padding: 0; overflow-x: auto; margin-bottom: 1rem; }
-    .loading, .empty { padding: 1rem; }
-    fieldset { border: 1px solid #dde1e8; border-radius: 8px; padding: 0.75rem; margin: 0 0 0.75rem; }
-    legend { font-weight: 600; padding: 0 0.3rem; }
-    .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 0.75rem; align-items: end; }
-    .check { flex-direction: row; align-items: center; gap: 0.4rem; }
+    .card.flush { margin-bottom: 1rem; }
     table.targets input { width: 7rem; }
     td ul { margin: 0; padding-left: 1rem; }
   `];
@@ -132,16 +127,16 @@ export class SlaPoliciesView extends LitElement {
         <div class="field"><label for="position">Order (lower is tried first)</label><input id="position" name="position" type="number" min="0" max="10000" .value=${String(p?.position ?? 0)}></div>
         <div class="field"><label for="mailboxes">Mailboxes (empty: any)</label><input id="mailboxes" name="mailboxes" .value=${p?.mailboxes?.join(', ') ?? ''}></div>
       </div>
-      <fieldset><legend>Sources (none ticked: any)</legend>
+      <fieldset class="group"><legend>Sources (none ticked: any)</legend>
         ${TICKET_SOURCES.map((s) => html`<span class="field check"><input type="checkbox" id="source-${s}" name="sources" value=${s} ?checked=${p?.sources?.includes(s) ?? false}><label for="source-${s}">${SOURCE_LABELS[s]}</label></span>`)}
       </fieldset>
-      <fieldset><legend>Targets (like 30m, 4h, 2d; empty: none)</legend>
+      <fieldset class="group"><legend>Targets (like 30m, 4h, 2d; empty: none)</legend>
         <table class="targets"><thead><tr><th>Priority</th>${TARGET_FIELDS.map((f) => html`<th>${TARGET_LABELS[f]}</th>`)}</tr></thead>
           <tbody>${TICKET_PRIORITIES.map((priority) => html`<tr><td>${PRIORITY_LABELS[priority]}</td>${TARGET_FIELDS.map((field) => html`<td>
             <input name="${priority}-${field}" aria-label="${PRIORITY_LABELS[priority]}: ${TARGET_LABELS[field]}" pattern="[0-9]{1,7}(ms|s|m|h|d)" .value=${p?.targets[priority][field] ?? ''}></td>`)}</tr>`)}</tbody>
         </table>
       </fieldset>
-      <fieldset><legend>When the clock runs</legend>
+      <fieldset class="group"><legend>When the clock runs</legend>
         <span class="field check"><input type="checkbox" id="hoursOn" .checked=${this.hoursOn} @change=${(e: Event) => { this.hoursOn = (e.target as HTMLInputElement).checked; }}><label for="hoursOn">In business hours only (else around the clock)</label></span>
         ${this.hoursOn ? html`
           <div class="field"><label for="timeZone">Time zone</label><input id="timeZone" name="timeZone" required .value=${hours?.timeZone ?? localZone()}></div>
@@ -156,14 +151,14 @@ export class SlaPoliciesView extends LitElement {
           <div class="field"><label for="holidays">Holidays (YYYY-MM-DD, one per line)</label><textarea id="holidays" name="holidays" rows="3" .value=${hours?.holidays.join('\n') ?? ''}></textarea></div>` : null}
         <span class="field check"><input type="checkbox" id="pause" name="pause" ?checked=${p?.pauseWhileWaiting ?? true}><label for="pause">Pause while the ticket waits for the customer</label></span>
       </fieldset>
-      <fieldset><legend>Warn the assignee (every agent when nobody is assigned)</legend>
+      <fieldset class="group"><legend>Warn the assignee (every agent when nobody is assigned)</legend>
         <span class="field check"><input type="radio" id="warn-percent" name="warnBy" ?checked=${this.warnBy === 'percent'} @change=${() => { this.warnBy = 'percent'; }}><label for="warn-percent">at a share of the target</label></span>
         <span class="field check"><input type="radio" id="warn-before" name="warnBy" ?checked=${this.warnBy === 'before'} @change=${() => { this.warnBy = 'before'; }}><label for="warn-before">some time before it</label></span>
         ${this.warnBy === 'percent'
           ? html`<div class="field"><label for="warnPercent">Percent of the target used</label><input id="warnPercent" name="warnPercent" type="number" min="1" max="99" required .value=${String(p && 'percent' in p.warnBefore ? p.warnBefore.percent : 80)}></div>`
           : html`<div class="field"><label for="warnBeforeInput">How long before (like 30m)</label><input id="warnBeforeInput" name="warnBefore" required pattern="[0-9]{1,7}(ms|s|m|h|d)" .value=${p && 'before' in p.warnBefore ? p.warnBefore.before : '30m'}></div>`}
       </fieldset>
-      <fieldset><legend>Waiting and closed tickets</legend>
+      <fieldset class="group"><legend>Waiting and closed tickets</legend>
         <span class="field check"><input type="checkbox" id="followUpOwn" name="followUpOwn" ?checked=${p?.followUp != null}><label for="followUpOwn">Its own follow-up of Waiting tickets (else the settings')</label></span>
         <div class="grid">
           <div class="field"><label for="remindAfter">Remind the customer after (empty: never)</label><input id="remindAfter" name="remindAfter" pattern="[0-9]{1,7}(ms|s|m|h|d)" .value=${p?.followUp?.remindAfter ?? ''}></div>
@@ -171,7 +166,7 @@ export class SlaPoliciesView extends LitElement {
           <div class="field"><label for="reopenWithin">Reopen on an answer within (empty: always; later a follow-up ticket)</label><input id="reopenWithin" name="reopenWithin" pattern="[0-9]{1,7}(ms|s|m|h|d)" .value=${p?.reopenWithin ?? ''}></div>
         </div>
       </fieldset>
-      <fieldset><legend>Escalation, while a ticket needs attention (New and unassigned, or warned of a target)</legend>
+      <fieldset class="group"><legend>Escalation, while a ticket needs attention (New and unassigned, or warned of a target)</legend>
         ${ESCALATION_ROWS.map((i) => {
           const step = p?.escalation[i];
           return html`<div class="grid">
