@@ -410,26 +410,32 @@ describe('a reopen window', () => {
       targets: Object.fromEntries(['low', 'normal', 'high', 'urgent'].map((p) => [p, { firstResponse: null, nextResponse: null, resolution: null }])),
     });
     expect(policy.statusCode).toBe(201);
-    try {
-      const customer = unique('late');
-      const number = (await deliver(mail({ From: customer, Subject: 'Invoice question' }, 'Why is it so high?'))).ticket_number!;
-      await h.smtp.waitFor(() => h.smtp.to(customer).length === 1);
-      const ack = h.smtp.to(customer)[0]!.parsed.messageId!;
-      expect((await h.request(agent, 'PATCH', `/api/tickets/${number}`, { status: 'closed' })).statusCode).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // The policy reaches this mailbox's open tickets (the rollout) before anything else happens,
+    // so none of them is left half-way when this file's worker stops.
+    const policyId = (policy.json() as { id: number }).id;
+    await eventually(async () => {
+      const [row] = await h.db.sequelize.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM tickets WHERE mailbox = :mailbox AND status <> 'closed' AND sla_policy_id IS DISTINCT FROM :policyId",
+        { type: QueryTypes.SELECT, replacements: { mailbox: h.mailboxes[0]!.name, policyId } },
+      );
+      return row!.n === 0;
+    }, 30_000, 'the policy to reach the open tickets');
+    const customer = unique('late');
+    const number = (await deliver(mail({ From: customer, Subject: 'Invoice question' }, 'Why is it so high?'))).ticket_number!;
+    await h.smtp.waitFor(() => h.smtp.to(customer).length === 1);
+    const ack = h.smtp.to(customer)[0]!.parsed.messageId!;
+    expect((await h.request(agent, 'PATCH', `/api/tickets/${number}`, { status: 'closed' })).statusCode).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
 
-      const late = await deliver(mail({ From: customer, Subject: 'Re: Invoice question', 'In-Reply-To': ack }, 'And another thing.'));
-      expect(late.outcome).toBe('created');
-      expect(late.ticket_number).not.toBe(number);
-      const followUp = await ticket(late.ticket_number!);
-      expect(followUp).toMatchObject({ followUpOf: number, status: 'new', contact: { email: customer } });
-      expect(followUp.comments.map((c: { body: string }) => c.body)).toEqual(['And another thing.']);
-      expect(followUp.events[0].changes.followUpOf).toEqual({ from: null, to: number });
-      const old = await ticket(number);
-      expect(old.status).toBe('closed');
-      expect(old.comments.map((c: { body: string }) => c.body)).not.toContain('And another thing.');
-    } finally {
-      await h.request(admin, 'DELETE', `/api/sla-policies/${(policy.json() as { id: number }).id}`);
-    }
+    const late = await deliver(mail({ From: customer, Subject: 'Re: Invoice question', 'In-Reply-To': ack }, 'And another thing.'));
+    expect(late.outcome).toBe('created');
+    expect(late.ticket_number).not.toBe(number);
+    const followUp = await ticket(late.ticket_number!);
+    expect(followUp).toMatchObject({ followUpOf: number, status: 'new', contact: { email: customer } });
+    expect(followUp.comments.map((c: { body: string }) => c.body)).toEqual(['And another thing.']);
+    expect(followUp.events[0].changes.followUpOf).toEqual({ from: null, to: number });
+    const old = await ticket(number);
+    expect(old.status).toBe('closed');
+    expect(old.comments.map((c: { body: string }) => c.body)).not.toContain('And another thing.');
   });
 });

@@ -29,27 +29,40 @@ export function createSlaActivities({ db, commands, concurrency = 8 }: SlaActivi
       let after = (context.info.heartbeatDetails as { after?: number } | undefined)?.after ?? 0;
       let looked = 0;
       let changed = 0;
-      for (;;) {
-        const page = await store.openTickets(after, PAGE);
-        if (page.length === 0) return { looked, changed };
-        looked += page.length;
-        const due = page.filter((t) => {
-          const wanted = matchingPolicy(policies, t);
-          return (wanted?.id ?? null) !== t.policy_id || (wanted !== null && wanted.version !== t.policy_version);
-        });
-        for (let i = 0; i < due.length; i += concurrency) {
-          await Promise.all(due.slice(i, i + concurrency).map(async (t) => {
+      const unreached: number[] = [];
+      // A ticket's update may wait for its workflow's worker: the rollout says it is alive meanwhile.
+      const alive = setInterval(() => context.heartbeat({ after }), 5_000);
+      try {
+        for (;;) {
+          const page = await store.openTickets(after, PAGE);
+          if (page.length === 0) break;
+          looked += page.length;
+          const due = page.filter((t) => {
             const wanted = matchingPolicy(policies, t);
-            await commands.applySlaPolicy(t.number, wanted, `sla-${wanted ? `${wanted.id}-v${wanted.version}` : 'none'}-${t.number}`)
-              // A ticket whose rules refuse (it closed meanwhile) is left as it is.
-              .catch((error: unknown) => { if (!(error instanceof Error && error.name === 'TicketRefusal')) throw error; });
-            changed += 1;
-          }));
+            return (wanted?.id ?? null) !== t.policy_id || (wanted !== null && wanted.version !== t.policy_version);
+          });
+          for (let i = 0; i < due.length; i += concurrency) {
+            await Promise.all(due.slice(i, i + concurrency).map(async (t) => {
+              const wanted = matchingPolicy(policies, t);
+              try {
+                await commands.applySlaPolicy(t.number, wanted, `sla-${wanted ? `${wanted.id}-v${wanted.version}` : 'none'}-${t.number}`);
+                changed += 1;
+              } catch (error) {
+                // A ticket whose rules refuse (it closed meanwhile) is left as it is; one that
+                // did not answer keeps the rest waiting no longer, and is tried again.
+                if (!(error instanceof Error && error.name === 'TicketRefusal')) unreached.push(t.number);
+              }
+            }));
+          }
+          after = page[page.length - 1]!.number;
           context.heartbeat({ after });
         }
-        after = page[page.length - 1]!.number;
-        context.heartbeat({ after });
+      } finally {
+        clearInterval(alive);
       }
+      // The activity's retry takes them up again (the rest already have their policy: skipped).
+      if (unreached.length) throw new Error(`${unreached.length} open tickets did not answer (first: #${unreached.slice(0, 5).join(', #')}); trying again`);
+      return { looked, changed };
     },
   };
 }

@@ -48,6 +48,11 @@ export class SmtpSink {
   }
 
   async start(): Promise<string> {
+    // A client killed mid-conversation (a worker under kill -9) resets its connection: what a
+    // real relay shrugs off, not a failure of the test.
+    this.server.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error;
+    });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as { port: number }).port;
     return `smtp://127.0.0.1:${this.port}`;

@@ -34,6 +34,10 @@ export class DrillSmtp {
   });
 
   async start(): Promise<string> {
+    // The worker killed mid-conversation resets its connection: a drill's very point.
+    this.server.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error;
+    });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as { port: number }).port;
     return `smtp://127.0.0.1:${this.port}`;
