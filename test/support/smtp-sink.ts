@@ -7,6 +7,16 @@ export interface ReceivedMail {
   parsed: ParsedMail;
 }
 
+/**
+ * A client killed mid-conversation (a worker under kill -9) resets its connection: what a
+ * real relay shrugs off, not a failure of the test or the drill.
+ */
+export function shrugOffResets(server: SMTPServer): void {
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error;
+  });
+}
+
 /** A real SMTP server that keeps every mail it is handed, for tests to look at. */
 export class SmtpSink {
   readonly mails: ReceivedMail[] = [];
@@ -48,11 +58,7 @@ export class SmtpSink {
   }
 
   async start(): Promise<string> {
-    // A client killed mid-conversation (a worker under kill -9) resets its connection: what a
-    // real relay shrugs off, not a failure of the test.
-    this.server.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error;
-    });
+    shrugOffResets(this.server);
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as { port: number }).port;
     return `smtp://127.0.0.1:${this.port}`;

@@ -1,4 +1,5 @@
 import { SMTPServer } from 'smtp-server';
+import { shrugOffResets } from '../../../test/support/smtp-sink';
 
 export interface ReceivedMessage {
   messageId: string;
@@ -34,10 +35,7 @@ export class DrillSmtp {
   });
 
   async start(): Promise<string> {
-    // The worker killed mid-conversation resets its connection: a drill's very point.
-    this.server.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error;
-    });
+    shrugOffResets(this.server);
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as { port: number }).port;
     return `smtp://127.0.0.1:${this.port}`;
