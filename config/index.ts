@@ -216,6 +216,11 @@ export const SETTINGS = {
     doc: 'How long a worker told to stop (SIGTERM, Ctrl-C) lets the activities in flight finish, so a mail being sent is not cut off and sent again.',
     parse: duration,
   },
+  WORKER_STICKY_TIMEOUT: {
+    default: '5s',
+    doc: "How long a ticket's next step waits for the worker that has it in memory before any worker takes it (replaying it): after a worker crash, its tickets' clocks resume this much later.",
+    parse: duration,
+  },
   WORKER_MAX_CACHED_WORKFLOWS: { default: '1000', doc: 'Ticket workflows the worker keeps in memory; others are replayed on demand.', parse: integer(1, 100_000) },
   RATE_LIMIT_LOGIN: { default: '10', doc: 'Login attempts per minute per IP address.', parse: integer(1, 100_000) },
   RATE_LIMIT_LOGIN_ACCOUNT: {

@@ -382,6 +382,36 @@ describe('SLA', () => {
     await page.locator('details ol').getByText(/First response target missed/).waitFor();
     await page.locator('details ol').getByText(new RegExp(`SLA policy ${name} \\(v1\\) applies: first response due`)).waitFor();
   });
+
+  it('keeps a lunch break: a day with two spans of opening hours is changed on the screen without losing one', async () => {
+    const admin = await h.login('admin', 'Ada Admin');
+    const name = `Office ${randomUUID().slice(0, 6)}`;
+    const closed = { sunday: [], monday: [], tuesday: [], wednesday: [], thursday: [], friday: [], saturday: [] };
+    const none = { firstResponse: null, nextResponse: null, resolution: null };
+    const made = await h.request(admin, 'POST', '/api/sla-policies', {
+      name, mailboxes: [`hours-${randomUUID().slice(0, 8)}`],
+      targets: { low: none, normal: { ...none, firstResponse: '4h' }, high: none, urgent: none },
+      businessHours: { timeZone: 'Europe/Berlin', week: { ...closed, monday: [{ from: '08:00', to: '12:00' }, { from: '13:00', to: '17:00' }] }, holidays: [] },
+    });
+    expect(made.statusCode).toBe(201);
+    const { id } = made.json() as { id: number };
+    const { page } = await newPage();
+    await logIn(page, admin, '/admin/sla-policies');
+    await page.getByRole('button', { name: `Change ${name}` }).click();
+    const form = page.getByRole('form', { name: `Change ${name}` });
+    const monday = form.getByRole('group', { name: 'Monday hours' });
+    expect(await monday.getByLabel('Monday from (2)').inputValue()).toBe('13:00');
+    await form.getByRole('group', { name: 'Saturday hours' }).getByText('Closed').waitFor();
+    await form.getByRole('button', { name: 'Add hours on Saturday' }).click();
+    await form.getByLabel('Saturday to').fill('13:00');
+    await monday.getByLabel('Monday to (2)').fill('18:00');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: `${name} is changed` }).waitFor();
+    const policy = (await h.request(admin, 'GET', '/api/sla-policies')).json() as Array<{ id: number; businessHours: { week: Record<string, unknown> } }>;
+    expect(policy.find((p) => p.id === id)!.businessHours.week).toEqual({
+      ...closed, monday: [{ from: '08:00', to: '12:00' }, { from: '13:00', to: '18:00' }], saturday: [{ from: '09:00', to: '13:00' }],
+    });
+  });
 });
 
 describe('Hostile text', () => {

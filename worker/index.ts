@@ -23,6 +23,8 @@ export interface TicketWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** How long a stopping worker lets activities in flight (a mail being sent) finish. */
   shutdownGraceMs: number;
+  /** WORKER_STICKY_TIMEOUT. */
+  stickyTimeoutMs: number;
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -43,6 +45,10 @@ export async function createTicketWorker(options: TicketWorkerOptions): Promise<
     // A mail cut off mid-conversation is sent again by the next worker: one being sent
     // when the worker is told to stop is let finish.
     shutdownGraceTime: options.shutdownGraceMs,
+    // Tasks of a worker killed without a word wait this long on its queue before another
+    // worker takes them (the drill timers-worker-kill: 10 s put its clocks p50 4.7 s late, 5 s
+    // under 1 s); shorter makes a worker busy for that long replay what it had in memory.
+    stickyQueueScheduleToStartTimeout: options.stickyTimeoutMs,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
   // Watching a mailbox never finishes by itself: it stops when the worker does, not after

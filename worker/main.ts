@@ -33,6 +33,7 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE,
+      stickyTimeoutMs: config.WORKER_STICKY_TIMEOUT,
       dataConverter,
       activities: { db, ...mail, ...ticketActivitySettings(config) },
       mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 1000 },

@@ -161,6 +161,7 @@ export async function emailIntake() {
       taskQueue,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE,
+      stickyTimeoutMs: config.WORKER_STICKY_TIMEOUT,
       dataConverter,
       activities: { db, mailer, render: createRenderer(), ...ticketActivitySettings(config), log: () => undefined },
       mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 200, log: () => undefined },

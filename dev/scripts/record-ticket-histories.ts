@@ -56,7 +56,7 @@ async function main() {
     const workerConnection = await NativeConnection.connect({ address: devServer.address });
     const mailer = outboxMailer(join(dir, 'outbox'), () => undefined);
     const worker = await createTicketWorker({
-      connection: workerConnection, namespace: 'default', taskQueue: 'histories', maxCachedWorkflows: 100, shutdownGraceMs: 0, dataConverter,
+      connection: workerConnection, namespace: 'default', taskQueue: 'histories', maxCachedWorkflows: 100, shutdownGraceMs: 0, stickyTimeoutMs: config.WORKER_STICKY_TIMEOUT, dataConverter,
       activities: { db, mailer, render: createRenderer(), ...ticketActivitySettings(config), log: () => undefined },
     });
     const commands = ticketCommandsFor(client, config);

@@ -88,6 +88,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       taskQueue,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE,
+      stickyTimeoutMs: config.WORKER_STICKY_TIMEOUT,
       dataConverter,
       workflowBundle: { codePath: testEnv('workflowBundle') },
       activities: { db, mailer, render: createRenderer(), ...ticketActivitySettings(config), log: () => undefined },

@@ -1,4 +1,5 @@
 import { LitElement, html, css } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import type { OperatorView, SlaPolicyView } from '../../../api/schemas';
 import { WEEKDAYS } from '../../../domain/business-hours';
 import { PRIORITY_LABELS, SOURCE_LABELS, TICKET_PRIORITIES, TICKET_SOURCES } from '../../../domain/ticket';
@@ -19,6 +20,12 @@ const ESCALATION_ROWS = [0, 1, 2];
 const ESCALATION_LABELS: Record<string, string> = { notify_agents: 'Tell every agent', raise_priority: 'Raise the priority', assign: 'Assign to' };
 const WORKDAYS = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday']);
 
+type Weekday = (typeof WEEKDAYS)[number];
+type Span = { from: string; to: string };
+type Week = Record<Weekday, Span[]>;
+/** A new calendar: weekdays 9 to 5. */
+const officeWeek = (): Week => Object.fromEntries(WEEKDAYS.map((d) => [d, WORKDAYS.has(d) ? [{ from: '09:00', to: '17:00' }] : []])) as Week;
+
 /** The browser's own zone: what an admin most likely means. */
 const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
@@ -36,26 +43,35 @@ function appliesTo(p: SlaPolicyView): string {
  */
 export class SlaPoliciesView extends LitElement {
   static override properties = {
-    me: { attribute: false }, editing: { state: true }, hoursOn: { state: true }, warnBy: { state: true }, operatorList: { state: true },
+    me: { attribute: false }, editing: { state: true }, hoursOn: { state: true }, week: { state: true }, warnBy: { state: true },
+    operatorList: { state: true },
   };
   declare operatorList: OperatorView[];
   declare me: OperatorView;
   /** The policy in the form (null: a new one). */
   declare editing: SlaPolicyView | null;
   declare hoursOn: boolean;
+  /** The opening hours in the form: any number of spans a day (a lunch break is two). */
+  declare week: Week;
   declare warnBy: 'percent' | 'before';
+  private formGeneration = 0;
   private readonly policies = new ManagedList<SlaPolicyView>(this, '/api/sla-policies');
 
   static override styles = [shared, css`
     .card.flush { margin-bottom: 1rem; }
     table.targets input { width: 7rem; }
     td ul { margin: 0; padding-left: 1rem; }
+    fieldset.day { border: 0; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; grid-column: 1 / -1; }
+    fieldset.day legend { float: left; width: 7rem; font-weight: 600; }
+    fieldset.day .span { display: inline-flex; gap: 0.25rem; align-items: center; }
+    button.small { padding: 0.1rem 0.5rem; font-size: 0.85rem; }
   `];
 
   constructor() {
     super();
     this.editing = null;
     this.hoursOn = false;
+    this.week = officeWeek();
     this.warnBy = 'percent';
     this.operatorList = [];
   }
@@ -68,8 +84,12 @@ export class SlaPoliciesView extends LitElement {
   private edit(policy: SlaPolicyView | null) {
     this.editing = policy;
     this.hoursOn = policy ? policy.businessHours !== null : false;
+    const stored = policy?.businessHours?.week;
+    this.week = stored ? Object.fromEntries(WEEKDAYS.map((d) => [d, stored[d].map((span) => ({ ...span }))])) as Week : officeWeek();
     this.warnBy = policy && 'before' in policy.warnBefore ? 'before' : 'percent';
-    this.renderRoot.querySelector('form')?.reset();
+    // A fresh form each time: resetting one in place would blank the fields whose value
+    // is the same for the policy as for the last form (Lit sets a property only when it changes).
+    this.formGeneration++;
   }
 
   private bodyOf(data: FormData) {
@@ -87,7 +107,7 @@ export class SlaPoliciesView extends LitElement {
         Object.fromEntries(TARGET_FIELDS.map((field) => [field, text(`${priority}-${field}`) || null]))])),
       businessHours: this.hoursOn ? {
         timeZone: text('timeZone'),
-        week: Object.fromEntries(WEEKDAYS.map((day) => [day, data.get(`${day}-open`) ? [{ from: text(`${day}-from`), to: text(`${day}-to`) }] : []])),
+        week: this.week,
         holidays: text('holidays').split(/[\s,]+/).filter(Boolean),
       } : null,
       pauseWhileWaiting: data.get('pause') !== null,
@@ -116,6 +136,33 @@ export class SlaPoliciesView extends LitElement {
     void this.policies.act(() => api.delete(`/api/sla-policies/${policy.id}`), `${policy.name} is removed: its open tickets take the next policy that applies, or none.`);
   }
 
+  private setSpans(day: Weekday, spans: Span[]) {
+    this.week = { ...this.week, [day]: spans };
+  }
+
+  /** One day's opening hours: each span its own from/to, added and removed in place. */
+  private dayHours(day: Weekday) {
+    const spans = this.week[day];
+    const label = DAY_LABELS[day];
+    const change = (i: number, end: keyof Span) => (e: Event) =>
+      this.setSpans(day, spans.map((s, j) => (j === i ? { ...s, [end]: (e.target as HTMLInputElement).value } : s)));
+    const next = (): Span => {
+      const last = spans.at(-1);
+      return last && last.to < '23:00' ? { from: last.to, to: last.to < '17:00' ? '17:00' : '23:59' } : { from: '09:00', to: '17:00' };
+    };
+    return html`<fieldset class="day" aria-label="${label} hours">
+      <legend>${label}</legend>
+      ${spans.length ? null : html`<span class="muted">Closed</span>`}
+      ${spans.map((span, i) => html`<span class="span">
+        <input type="time" required aria-label="${label} from${spans.length > 1 ? ` (${i + 1})` : ''}" .value=${span.from} @change=${change(i, 'from')}>
+        –
+        <input type="time" required aria-label="${label} to${spans.length > 1 ? ` (${i + 1})` : ''}" .value=${span.to} @change=${change(i, 'to')}>
+        <button type="button" class="small" aria-label="Remove ${label} ${span.from}–${span.to}" @click=${() => this.setSpans(day, spans.filter((_, j) => j !== i))}>remove</button>
+      </span>`)}
+      <button type="button" class="small" aria-label="Add hours on ${label}" @click=${() => this.setSpans(day, [...spans, next()])}>add hours</button>
+    </fieldset>`;
+  }
+
   private form() {
     const p = this.editing;
     const busy = this.policies.busy;
@@ -140,14 +187,7 @@ export class SlaPoliciesView extends LitElement {
         <span class="field check"><input type="checkbox" id="hoursOn" .checked=${this.hoursOn} @change=${(e: Event) => { this.hoursOn = (e.target as HTMLInputElement).checked; }}><label for="hoursOn">In business hours only (else around the clock)</label></span>
         ${this.hoursOn ? html`
           <div class="field"><label for="timeZone">Time zone</label><input id="timeZone" name="timeZone" required .value=${hours?.timeZone ?? localZone()}></div>
-          ${WEEKDAYS.map((day) => {
-            const span = hours ? hours.week[day][0] : WORKDAYS.has(day) ? { from: '09:00', to: '17:00' } : undefined;
-            return html`<div class="grid">
-              <span class="field check"><input type="checkbox" id="${day}-open" name="${day}-open" ?checked=${span !== undefined}><label for="${day}-open">${DAY_LABELS[day]}</label></span>
-              <div class="field"><label for="${day}-from">${DAY_LABELS[day]} from</label><input id="${day}-from" name="${day}-from" type="time" .value=${span?.from ?? '09:00'}></div>
-              <div class="field"><label for="${day}-to">${DAY_LABELS[day]} to</label><input id="${day}-to" name="${day}-to" type="time" .value=${span?.to ?? '17:00'}></div>
-            </div>`;
-          })}
+          ${WEEKDAYS.map((day) => this.dayHours(day))}
           <div class="field"><label for="holidays">Holidays (YYYY-MM-DD, one per line)</label><textarea id="holidays" name="holidays" rows="3" .value=${hours?.holidays.join('\n') ?? ''}></textarea></div>` : null}
         <span class="field check"><input type="checkbox" id="pause" name="pause" ?checked=${p?.pauseWhileWaiting ?? true}><label for="pause">Pause while the ticket waits for the customer</label></span>
       </fieldset>
@@ -215,7 +255,7 @@ export class SlaPoliciesView extends LitElement {
           </tr>`)}</tbody>
         </table>`}
       </div>
-      ${admin ? this.form() : null}
+      ${admin ? keyed(this.formGeneration, this.form()) : null}
     `;
   }
 }
