@@ -21,6 +21,7 @@ import healthRoutes from './routes/health';
 import inboundEmailRoutes from './routes/inbound-emails';
 import mailboxRoutes from './routes/mailboxes';
 import slaPolicyRoutes from './routes/sla-policies';
+import cannedReplyRoutes from './routes/canned-replies';
 import eventRoutes from './routes/events';
 import widgetRoutes from './routes/widget';
 import customerPageRoutes from './routes/customer-pages';
@@ -152,6 +153,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
     namespace: config.TEMPORAL_NAMESPACE,
     followUp: followUpPolicy(config),
   });
+  await app.register(cannedReplyRoutes, { db, secretKey: config.SECRET_KEY, publicUrl: config.PUBLIC_URL });
   await app.register(customerRoutes, { db, queries });
   await app.register(inboundEmailRoutes, { db });
   await app.register(mailboxRoutes, { db, config, temporal });

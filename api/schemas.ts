@@ -21,6 +21,7 @@ import { INBOUND_OUTCOMES } from '../domain/inbound-email';
 import { CLOCK_EVENTS } from '../domain/clocks';
 import { ESCALATION_ACTIONS, SLA_TARGETS } from '../domain/sla';
 import { WEEKDAYS } from '../domain/business-hours';
+import { CANNED_REPLY_VARIABLES, MAX_CANNED_BODY_LENGTH, MAX_CANNED_TITLE_LENGTH } from '../domain/canned-reply';
 export { WEEKDAYS };
 import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, WIDGET_MAX_MESSAGE_LENGTH, WIDGET_MAX_NAME_LENGTH, WIDGET_MAX_PHONE_LENGTH } from '../domain/widget';
 
@@ -485,3 +486,29 @@ export const PatchSlaPolicyBody = Type.Partial(Type.Object(SlaPolicyFieldsSchema
 export type PatchSlaPolicyBody = Static<typeof PatchSlaPolicyBody>;
 export const SlaPolicyView = Type.Object({ id: Type.Integer(), version: Type.Integer(), ...SlaPolicyFieldsSchema });
 export type SlaPolicyView = Static<typeof SlaPolicyView>;
+
+const variableList = Object.keys(CANNED_REPLY_VARIABLES).map((v) => `{{${v}}}`).join(', ');
+const CannedReplyFields = {
+  title: Type.String({ minLength: 1, maxLength: MAX_CANNED_TITLE_LENGTH, description: 'What the picker shows and searches.' }),
+  body: Type.String({ minLength: 1, maxLength: MAX_CANNED_BODY_LENGTH, description: `The text, with variables filled in when it is inserted: ${variableList}; {{#if variable}}…{{else}}…{{/if}} for what may be missing.` }),
+  shortcut: Nullable(Type.String({ maxLength: 32, description: 'Typed after :: in the reply box to insert the reply (lowercase letters, digits, - and _).' })),
+  shared: Type.Boolean({ description: 'Shared with the team (kept by admins), or your own.' }),
+};
+export const CreateCannedReplyBody = Type.Object({
+  ...CannedReplyFields, shortcut: Type.Optional(CannedReplyFields.shortcut), shared: Type.Optional(CannedReplyFields.shared),
+}, { additionalProperties: false });
+export type CreateCannedReplyBody = Static<typeof CreateCannedReplyBody>;
+export const PatchCannedReplyBody = Type.Partial(Type.Object(CannedReplyFields, { additionalProperties: false }), { minProperties: 1 });
+export type PatchCannedReplyBody = Static<typeof PatchCannedReplyBody>;
+export const CannedReplyView = Type.Object({
+  id: Type.Integer(), ...CannedReplyFields,
+  /** Whether the operator asking may change or remove it. */
+  editable: Type.Boolean(),
+  createdBy: Nullable(Type.String({ description: "Who wrote it (null: an operator who has been removed)." })),
+  usageCount: Type.Integer({ description: 'How often it was inserted into a reply.' }),
+  lastUsedAt: Nullable(Type.String({ format: 'date-time' })),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type CannedReplyView = Static<typeof CannedReplyView>;
+export const CannedReplyTicketParams = Type.Object({ ...TicketNumberParams.properties, id: IdParams.properties.id });
+export const FilledCannedReply = Type.Object({ body: Type.String({ description: "The reply's text with this ticket's details filled in, to edit before sending." }) });

@@ -20,6 +20,7 @@ import * as operatorSignature from './migrations/0017-operator-signature';
 import * as inboundDuplicates from './migrations/0018-inbound-duplicates';
 import * as waitingClocks from './migrations/0019-waiting-clocks';
 import * as sla from './migrations/0020-sla';
+import * as cannedReplies from './migrations/0021-canned-replies';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -43,6 +44,7 @@ const MIGRATIONS = [
   { name: '0018-inbound-duplicates', ...inboundDuplicates },
   { name: '0019-waiting-clocks', ...waitingClocks },
   { name: '0020-sla', ...sla },
+  { name: '0021-canned-replies', ...cannedReplies },
 ];
 
 export function migrator(sequelize: Sequelize) {

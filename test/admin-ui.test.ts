@@ -414,6 +414,53 @@ describe('SLA', () => {
   });
 });
 
+describe('Canned replies', () => {
+  it('an operator writes one on its screen, types :: and its shortcut in a reply, takes it with Enter, edits it and sends it', async () => {
+    const email = uniqueEmail('dora');
+    const number = await customerEmailsIn('Invoice missing', 'Where is my invoice for May?', { email, firstName: 'Dora' });
+    const shortcut = `inv${randomUUID().slice(0, 4)}`;
+    const title = `Invoice resent ${shortcut}`;
+    const { page } = await newPage();
+    await logIn(page, olivia, '/admin/canned-replies');
+    await page.getByRole('heading', { name: 'Canned replies' }).waitFor();
+    const form = page.getByRole('form', { name: 'Add a canned reply' });
+    await form.getByLabel('Title').fill(title);
+    await form.getByLabel('Shortcut (typed after ::)').fill(shortcut);
+    await form.getByLabel('Text').fill('Hi {{customer.first_name}}, I sent the invoice for ticket #{{ticket.number}} again.\n{{operator.name}}');
+    await form.getByRole('button', { name: 'Add canned reply' }).click();
+    await page.getByRole('status').filter({ hasText: `${title} is added` }).waitFor();
+    await page.getByRole('row').filter({ hasText: title }).getByText('Only you').waitFor();
+
+    await page.goto(`${baseUrl}/admin/tickets/${number}`);
+    const box = page.getByRole('textbox', { name: /Public reply/ });
+    await box.click();
+    await box.pressSequentially(`Thanks for waiting. ::${shortcut.slice(0, 5)}`);
+    const list = page.getByRole('listbox', { name: 'Canned replies' });
+    await list.getByRole('option', { name: new RegExp(title) }).waitFor();
+    await box.press('Enter');
+    await list.waitFor({ state: 'detached' });
+    await waitUntil(async () => (await box.inputValue()).includes('Hi Dora,'), 'the reply to be filled in');
+    expect(await box.inputValue()).toBe(`Thanks for waiting. Hi Dora, I sent the invoice for ticket #${number} again.\nOlivia Operator`);
+    // Editable before it goes: the cursor is after the inserted text.
+    await box.press('End');
+    await box.pressSequentially(' (and the one for April)');
+    await page.getByRole('button', { name: 'Send public reply' }).click();
+    await page.getByRole('status').filter({ hasText: 'Reply sent to the customer.' }).waitFor();
+    await h.smtp.waitFor(() => h.smtp.to(email).some((m) => m.parsed.text?.includes('(and the one for April)')));
+    expect(h.smtp.to(email).find((m) => m.parsed.text?.includes('(and the one for April)'))!.parsed.text).toContain(`Hi Dora, I sent the invoice for ticket #${number} again.`);
+
+    // The picker, by keyboard alone: open it, search, arrow down, Enter.
+    await page.getByRole('button', { name: 'Canned reply' }).click();
+    const search = page.getByRole('combobox', { name: 'Search canned replies' });
+    await search.pressSequentially(shortcut);
+    await search.press('ArrowDown');
+    await search.press('Enter');
+    await waitUntil(async () => (await box.inputValue()).startsWith('Hi Dora,'), 'the picked reply to be inserted');
+    await page.goto(`${baseUrl}/admin/canned-replies`);
+    await page.getByRole('row').filter({ hasText: title }).getByText('2 times').waitFor();
+  });
+});
+
 describe('Hostile text', () => {
   it('shows markup in a subject, a name and a comment as text and runs none of it', async () => {
     const payload = '<img src=x onerror=alert(1)>';

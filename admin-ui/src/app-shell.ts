@@ -14,6 +14,7 @@ import './views/operators-view';
 import './views/mailboxes-view';
 import './views/profile-view';
 import './views/sla-policies-view';
+import './views/canned-replies-view';
 import type { OperatorView } from '../../api/schemas';
 
 /** The logged-in frame: navigation, who is logged in, and the screen the URL names. */
@@ -132,7 +133,7 @@ export class HelpdeskAdmin extends LitElement {
     }
     const section = this.route.name === 'customers' || this.route.name === 'customer' || this.route.name === 'new-customer'
       ? 'customers'
-      : ['new-ticket', 'inbound-mail', 'operators', 'mailboxes', 'sla-policies', 'profile'].includes(this.route.name) ? this.route.name : 'tickets';
+      : ['new-ticket', 'inbound-mail', 'operators', 'mailboxes', 'sla-policies', 'canned-replies', 'profile'].includes(this.route.name) ? this.route.name : 'tickets';
     const current = (name: string) => (section === name ? 'page' : undefined);
     return html`
       <a class="skip" href="#main">Skip to content</a>
@@ -144,6 +145,7 @@ export class HelpdeskAdmin extends LitElement {
           <a href="${BASE}/customers" aria-current=${current('customers') ?? 'false'}>Customers</a>
           <a href="${BASE}/inbound-mail" aria-current=${current('inbound-mail') ?? 'false'}>Inbound mail</a>
           <a href="${BASE}/operators" aria-current=${current('operators') ?? 'false'}>Operators</a>
+          <a href="${BASE}/canned-replies" aria-current=${current('canned-replies') ?? 'false'}>Canned replies</a>
           <a href="${BASE}/sla-policies" aria-current=${current('sla-policies') ?? 'false'}>SLA</a>
           ${this.me.operator.role === 'admin' ? html`<a href="${BASE}/mailboxes" aria-current=${current('mailboxes') ?? 'false'}>Mailboxes</a>` : null}
         </nav>
@@ -171,6 +173,7 @@ export class HelpdeskAdmin extends LitElement {
       case 'inbound-mail': return html`<inbound-mail-view .params=${route.params}></inbound-mail-view>`;
       case 'operators': return html`<operators-view .me=${me}></operators-view>`;
       case 'sla-policies': return html`<sla-policies-view .me=${me}></sla-policies-view>`;
+      case 'canned-replies': return html`<canned-replies-view .me=${me}></canned-replies-view>`;
       case 'profile': return html`<profile-view .me=${me} @profile-changed=${(event: CustomEvent<OperatorView>) => {
         this.me = { ...this.me!, operator: event.detail };
       }}></profile-view>`;

@@ -15,6 +15,7 @@ export type Route =
   | { name: 'operators' }
   | { name: 'mailboxes' }
   | { name: 'sla-policies' }
+  | { name: 'canned-replies' }
   | { name: 'profile' }
   | { name: 'not-found' };
 
@@ -36,6 +37,7 @@ export function parseRoute(location: { pathname: string; search: string }): Rout
   if (rest === '/operators') return { name: 'operators' };
   if (rest === '/mailboxes') return { name: 'mailboxes' };
   if (rest === '/sla-policies') return { name: 'sla-policies' };
+  if (rest === '/canned-replies') return { name: 'canned-replies' };
   if (rest === '/profile') return { name: 'profile' };
   return { name: 'not-found' };
 }

@@ -1,8 +1,14 @@
 import { LitElement, html, css } from 'lit';
-import type { AddCommentBody } from '../../../api/schemas';
+import type { AddCommentBody, CannedReplyView } from '../../../api/schemas';
 import type { CommentVisibility, TicketStatus } from '../../../domain/ticket';
+import { shortcutAtCursor } from '../../../domain/canned-reply';
 import { api, idempotencyKey } from '../api';
 import { shared } from '../styles';
+import type { CannedReplyPicker } from './canned-reply-picker';
+import './canned-reply-picker';
+
+/** Where a chosen canned reply goes: over the `::shortcut` being typed, or at the cursor. */
+type Picking = { mode: 'inline'; start: number; end: number } | { mode: 'search'; start: number; end: number };
 
 /**
  * Public reply or internal note. The mode is a visible switch that also recolours the
@@ -18,6 +24,8 @@ export class ReplyBox extends LitElement {
     busy: { state: true },
     problem: { state: true },
     sent: { state: true },
+    picking: { state: true },
+    cannedReplies: { state: true },
   };
   declare number: number;
   declare customerEmail: string | null;
@@ -27,6 +35,9 @@ export class ReplyBox extends LitElement {
   declare busy: boolean;
   declare problem: string | null;
   declare sent: string | null;
+  declare picking: Picking | null;
+  /** Loaded when the picker first opens, again each time it is opened by its button. */
+  declare cannedReplies: CannedReplyView[] | null;
   /** One key per draft, so a retried send never posts the message twice. */
   private key = idempotencyKey();
   private sentTimer: number | null = null;
@@ -44,6 +55,8 @@ export class ReplyBox extends LitElement {
     fieldset input:focus-visible + span { outline: 3px solid #8ab4ff; outline-offset: 2px; }
     .hint { font-size: 0.85rem; }
     textarea { min-height: 7rem; }
+    .compose { position: relative; }
+    canned-reply-picker { position: absolute; left: 0; right: 0; top: 100%; z-index: 5; margin-top: 0.25rem; }
     .closed-note { margin: 0; padding: 0.4rem 0.6rem; border-radius: 6px; background: #eef0f4; font-size: 0.9rem; }
   `];
 
@@ -55,6 +68,8 @@ export class ReplyBox extends LitElement {
     this.problem = null;
     this.sent = null;
     this.status = 'new';
+    this.picking = null;
+    this.cannedReplies = null;
   }
 
   /** A confirmation is read and gone: it does not linger into the next thing the operator does. */
@@ -96,7 +111,62 @@ export class ReplyBox extends LitElement {
     }
   }
 
+  private get picker() {
+    return this.renderRoot.querySelector<CannedReplyPicker>('canned-reply-picker');
+  }
+
+  private loadCannedReplies() {
+    api.get<CannedReplyView[]>('/api/canned-replies').then((list) => { this.cannedReplies = list; }).catch((error: Error) => {
+      this.picking = null;
+      this.problem = `The canned replies could not be loaded: ${error.message}`;
+    });
+  }
+
+  private async openPicker() {
+    const { selectionStart, selectionEnd } = this.textarea;
+    this.picking = { mode: 'search', start: selectionStart, end: selectionEnd };
+    this.loadCannedReplies();
+    await this.updateComplete;
+    this.picker?.focusSearch();
+  }
+
+  /** `::` and a few letters at the cursor open the picker on them; anything else closes it. */
+  private followShortcut() {
+    const { value, selectionStart } = this.textarea;
+    const typed = shortcutAtCursor(value, selectionStart);
+    if (!typed) {
+      if (this.picking?.mode === 'inline') this.picking = null;
+      return;
+    }
+    if (this.picking?.mode !== 'inline' && this.cannedReplies === null) this.loadCannedReplies();
+    this.picking = { mode: 'inline', start: typed.start, end: selectionStart };
+    void this.updateComplete.then(() => this.picker?.setQuery(typed.query));
+  }
+
+  private closePicker() {
+    const wasSearching = this.picking?.mode === 'search';
+    this.picking = null;
+    if (wasSearching) this.textarea.focus();
+  }
+
+  /** Fills the reply in for this ticket and puts it where the operator was writing, to edit before sending. */
+  private async insertCannedReply(reply: CannedReplyView) {
+    const at = this.picking;
+    if (!at) return;
+    this.picking = null;
+    try {
+      const { body } = await api.post<{ body: string }>(`/api/tickets/${this.number}/canned-replies/${reply.id}/fill`, {});
+      const textarea = this.textarea;
+      textarea.setRangeText(body, at.start, at.end, 'end');
+      textarea.focus();
+      this.problem = null;
+    } catch (error) {
+      this.problem = `${reply.title} could not be inserted: ${(error as Error).message}`;
+    }
+  }
+
   private onKeydown(event: KeyboardEvent) {
+    if (this.picking?.mode === 'inline' && this.picker?.handleKey(event)) return;
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void this.submit(event, this.reopens ? 'in_progress' : undefined);
   }
 
@@ -125,7 +195,14 @@ export class ReplyBox extends LitElement {
       <label for="reply-body" class="hint">${internal
         ? 'Internal note: only operators see it; the customer is not told.'
         : `Public reply: the customer sees it on the ticket page${this.customerEmail ? ` and gets it by email at ${this.customerEmail}` : ''}.`}</label>
-      <textarea id="reply-body" @keydown=${this.onKeydown} @input=${() => { this.problem = null; this.confirm(null); }} ?disabled=${this.busy}></textarea>
+      <div class="compose" @canned-reply-chosen=${(e: CustomEvent<CannedReplyView>) => this.insertCannedReply(e.detail)}
+        @canned-reply-closed=${() => this.closePicker()}>
+        <textarea id="reply-body" @keydown=${this.onKeydown} @input=${() => { this.problem = null; this.confirm(null); this.followShortcut(); }}
+          @blur=${() => { if (this.picking?.mode === 'inline') this.picking = null; }} ?disabled=${this.busy}
+          aria-describedby="canned-hint"></textarea>
+        ${this.picking ? html`<canned-reply-picker .replies=${this.cannedReplies} ?inline=${this.picking.mode === 'inline'}
+          @focusout=${(e: FocusEvent) => { if (this.picking?.mode === 'search' && !this.picker?.contains(e.relatedTarget as Node) && !this.picker?.shadowRoot?.contains(e.relatedTarget as Node)) this.picking = null; }}></canned-reply-picker>` : null}
+      </div>
       ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : null}
       ${this.sent ? html`<p class="notice" role="status">${this.sent}</p>` : null}
       <div class="row">
@@ -136,7 +213,8 @@ export class ReplyBox extends LitElement {
             : html`<button type="submit" class="primary" ?disabled=${this.busy}>Send public reply</button>
               <button type="button" ?disabled=${this.busy} @click=${(e: Event) => this.submit(e, 'waiting')} title="Send, and set the ticket Waiting for the customer">Send and set Waiting</button>
               <button type="button" ?disabled=${this.busy} @click=${(e: Event) => this.submit(e, 'closed')} title="Send, and close the ticket: the customer gets the reply only">Send and close</button>`}
-        <span class="muted small">Ctrl+Enter sends</span>
+        <button type="button" ?disabled=${this.busy} aria-haspopup="listbox" aria-expanded=${this.picking ? 'true' : 'false'} @click=${() => (this.picking ? this.closePicker() : this.openPicker())}>Canned reply</button>
+        <span class="muted small" id="canned-hint">Ctrl+Enter sends; :: and a shortcut inserts a canned reply</span>
       </div>
     </form>`;
   }
