@@ -270,8 +270,19 @@ export const AddCommentBody = Type.Object({
     description: 'Set the ticket to this status in the same change ("Send and close"; on a closed ticket, "Reopen and reply" with '
       + '`in_progress`). The customer gets the reply\'s mail only, not a second one for the status.',
   })),
+  seenComments: Type.Optional(Type.Integer({
+    minimum: 0, maximum: 2147483647,
+    description: "The ticket's `commentCount` in the thread you wrote this on. If someone has written since, nothing is sent: "
+      + '409 `thread_moved` with `newComments`; read them and send again with the new count. Leave it out to send regardless.',
+  })),
 }, { additionalProperties: false });
 export type AddCommentBody = Static<typeof AddCommentBody>;
+/** A refused comment: why, and for `thread_moved` what was written since the thread was seen. */
+export const CommentRefusedBody = Type.Object({
+  error: Type.String(), message: Type.String(),
+  newComments: Type.Optional(Type.Array(CommentView, { description: 'With `thread_moved`: the comments added since `seenComments`, oldest first.' })),
+});
+export type CommentRefusedBody = Static<typeof CommentRefusedBody>;
 
 export const VerifyContactBody = Type.Object({
   code: Type.String({ minLength: 1, maxLength: 100, description: 'The `verify` parameter of the link mailed to the ticket\'s address' }),

@@ -250,3 +250,13 @@ describe('email addresses', () => {
     expect(isValidEmail(address)).toBe(false);
   });
 });
+
+describe('a message written on a thread that moved on', () => {
+  it.each([
+    ['public_reply', 1, true], ['public_reply', 2, false], ['internal_note', 1, true], ['internal_note', 3, false], ['public_reply', undefined, false],
+  ] as const)('%s on a thread seen at %s comments of 2 is refused: %s', (type, seenComments, refused) => {
+    const d = decide(ticket({ commentCount: 2 }), { type, body: 'On it.', actor: operator, at, ...(seenComments === undefined ? {} : { seenComments }) });
+    expect(d.ok ? null : d.reason).toBe(refused ? 'thread_moved' : null);
+    if (!d.ok) expect(d.message).toBe('A new message was added to ticket #1042 while you wrote. Read it, then send yours again.');
+  });
+});

@@ -139,6 +139,12 @@ export interface OperatorComment {
    * is the only one the customer gets.
    */
   status?: TicketStatus;
+  /**
+   * How many comments the thread had when the operator wrote this (the thread they saw).
+   * Someone else's message since then refuses it, so nobody answers blind (the operator
+   * reads it and sends again). Absent: sent regardless (API clients that don't say).
+   */
+  seenComments?: number;
 }
 
 /** A customer's words, from any channel. */
@@ -194,8 +200,8 @@ export type TicketEvent =
     }
   | { type: 'set_priority'; priority: TicketPriority; actor: Actor; at: string }
   | { type: 'link_customer'; customerId: number | null; actor: Actor; at: string }
-  | { type: 'internal_note'; body: string; actor: Actor; at: string }
-  | { type: 'public_reply'; body: string; actor: Actor; at: string }
+  | { type: 'internal_note'; body: string; actor: Actor; at: string; seenComments?: number }
+  | { type: 'public_reply'; body: string; actor: Actor; at: string; seenComments?: number }
   | {
       type: 'customer_message';
       body: string;
@@ -283,6 +289,8 @@ export const REJECTION_REASONS = [
   'already_created',
   /** Closed longer than its policy lets it reopen: the customer's word opens a follow-up ticket instead. */
   'follow_up_needed',
+  /** Someone wrote on the ticket after the thread the operator's message answers was shown to them. */
+  'thread_moved',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
@@ -633,6 +641,8 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
     case 'internal_note': {
       const problem = validateBody(event.body);
       if (problem) return reject('invalid_input', problem);
+      const moved = threadMoved(state, event.seenComments);
+      if (moved) return moved;
       return commit(state, event, { ...state, commentCount: state.commentCount + 1 }, {
         visibility: 'internal', authorKind: 'operator', authorId: operatorId(event.actor),
         body: event.body, channel: 'admin', messageKey: null,
@@ -645,6 +655,8 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
       if (state.status === 'closed') {
         return reject('ticket_closed', `Ticket ${label} is closed; reopen it before replying.`);
       }
+      const moved = threadMoved(state, event.seenComments);
+      if (moved) return moved;
       // The first answer means someone is on it: a fresh ticket is no longer "New".
       const status: TicketStatus = state.status === 'new' ? 'in_progress' : state.status;
       // Written to while Waiting: the follow-up counts from this answer.
@@ -689,6 +701,14 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
       }, comment, !event.automatic && state.assigneeId !== null ? [{ kind: 'customer_replied', recipient: 'assignee' }] : []);
     }
   }
+}
+
+/** An operator's message written on a thread that has grown since they saw it: refused, with how much is new. */
+function threadMoved(state: TicketState, seenComments: number | undefined): Decision | null {
+  if (seenComments === undefined || state.commentCount <= seenComments) return null;
+  const added = state.commentCount - seenComments;
+  return reject('thread_moved', `${added === 1 ? 'A new message was' : `${added} new messages were`} added to ticket ${ticketLabel(state.number)} while you wrote. `
+    + `Read ${added === 1 ? 'it' : 'them'}, then send yours again.`);
 }
 
 /** The contact showed the address is theirs: from now on it identifies them, and finds their CRM record. */

@@ -461,6 +461,50 @@ describe('Canned replies', () => {
   });
 });
 
+describe('Collision', () => {
+  it("a reply written while the customer answered is not sent: the box shows the answer beside the draft, and the second send goes out", async () => {
+    const email = uniqueEmail('eve');
+    const number = await customerEmailsIn('Parcel lost', 'My parcel never came.', { email, firstName: 'Eve' });
+    const watched = await newPage();
+    const { page } = watched;
+    // The live stream never answers in this page, as when it has dropped: only the rule stops the blind reply.
+    await page.route('**/api/events**', () => undefined);
+    await logIn(page, olivia, `/admin/tickets/${number}`);
+    await page.getByText('My parcel never came.').waitFor();
+    await page.getByRole('textbox', { name: /Public reply/ }).fill('We are sending a new parcel today.');
+
+    const { publicUrl } = (await h.request(olivia, 'GET', `/api/tickets/${number}`)).json() as { publicUrl: string };
+    expect((await h.request(null, 'POST', `/api/public/tickets/${publicUrl.split('/t/')[1]}/comments`, { body: 'Found it at the neighbour, all good!' })).statusCode).toBe(201);
+
+    await page.getByRole('button', { name: 'Send public reply' }).click();
+    const missed = page.getByRole('region', { name: 'Written while you wrote' });
+    await missed.getByText('Found it at the neighbour, all good!').waitFor();
+    await missed.getByText('The customer').waitFor();
+    await page.getByRole('alert').filter({ hasText: 'while you wrote' }).waitFor();
+    expectRefusals(watched, [409]);
+    expect(await page.getByRole('textbox', { name: /Public reply/ }).inputValue()).toBe('We are sending a new parcel today.');
+    expect(h.smtp.to(email).some((m) => m.parsed.text?.includes('new parcel'))).toBe(false);
+
+    await page.getByRole('textbox', { name: /Public reply/ }).fill('Glad it turned up, Eve!');
+    await page.getByRole('button', { name: 'Send public reply' }).click();
+    await page.getByRole('status').filter({ hasText: 'Reply sent to the customer.' }).waitFor();
+    await h.smtp.waitFor(() => h.smtp.to(email).some((m) => m.parsed.text?.includes('Glad it turned up')));
+    expect(h.smtp.to(email).some((m) => m.parsed.text?.includes('new parcel'))).toBe(false);
+  });
+
+  it('says so in the box when the live thread brings a message while a reply is being written', async () => {
+    const number = await customerEmailsIn('Login loop', 'The login page reloads forever.', { email: uniqueEmail('finn'), firstName: 'Finn' });
+    const { page } = await newPage();
+    await logIn(page, olivia, `/admin/tickets/${number}`);
+    await page.getByText('The login page reloads forever.').waitFor();
+    await page.getByRole('textbox', { name: /Public reply/ }).fill('Please clear your cookies.');
+    const { publicUrl } = (await h.request(olivia, 'GET', `/api/tickets/${number}`)).json() as { publicUrl: string };
+    await h.request(null, 'POST', `/api/public/tickets/${publicUrl.split('/t/')[1]}/comments`, { body: 'It works in another browser.' });
+    await page.getByText('It works in another browser.').waitFor();
+    await page.getByRole('status').filter({ hasText: 'A new message came in above while you wrote.' }).waitFor();
+  });
+});
+
 describe('Hostile text', () => {
   it('shows markup in a subject, a name and a comment as text and runs none of it', async () => {
     const payload = '<img src=x onerror=alert(1)>';

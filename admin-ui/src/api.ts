@@ -6,7 +6,8 @@
 import type { OperatorView } from '../../api/schemas';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  /** The whole answer, for refusals that say more than why (a thread that moved on: what is new). */
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: unknown = null) {
     super(message);
   }
 }
@@ -43,7 +44,7 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
   const payload = await response.json().catch(() => null) as { error?: string; message?: string } | null;
   if (!response.ok) {
     if (response.status === 401 && !path.startsWith('/api/auth/login')) unauthorizedHandler();
-    throw new ApiError(response.status, payload?.error ?? 'error', payload?.message ?? `The server answered ${response.status}.`);
+    throw new ApiError(response.status, payload?.error ?? 'error', payload?.message ?? `The server answered ${response.status}.`, payload);
   }
   return payload as T;
 }

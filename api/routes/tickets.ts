@@ -3,9 +3,10 @@ import type { App } from '../types';
 import type { Database } from '../../db';
 import type { Actor, Contact, NewTicket } from '../../domain/ticket';
 import { validateBody, validateContact, validateSubject } from '../../domain/ticket';
-import { ErrorBody, notFound, unprocessable } from '../errors';
+import { ErrorBody, fromWorkflowRejection, notFound, unprocessable } from '../errors';
 import {
   AddCommentBody,
+  CommentRefusedBody,
   CommentView,
   CreateTicketBody,
   IdParams,
@@ -24,7 +25,7 @@ import type { TicketCommands } from '../../workflows/ticket/client';
 import { attachmentContent, sendAttachment, TicketQueries } from '../../db/ticket-queries';
 import { creationKey } from '../../db/ticket-numbers';
 import type { TicketIntake } from '../../intake/open-ticket';
-import { addOperatorCommentUpdate, changeTicketUpdate, ticketWorkflowId } from '../../workflows/ticket/definitions';
+import { addOperatorCommentUpdate, changeTicketUpdate, type CommentResult, ticketWorkflowId } from '../../workflows/ticket/definitions';
 import { publicToken, ticketUrl } from '../../security/public-token';
 import { FollowUpPolicy, nextClock } from '../../domain/clocks';
 import { SLA_TARGETS } from '../../domain/sla';
@@ -226,7 +227,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
       params: TicketNumberParams,
       headers: IdempotencyHeaders,
       body: AddCommentBody,
-      response: { 201: Type.Object({ comment: Type.Union([CommentView, Type.Null()]), ticket: TicketSummary }), ...errors },
+      response: { 201: Type.Object({ comment: Type.Union([CommentView, Type.Null()]), ticket: TicketSummary }), ...errors, 409: CommentRefusedBody },
     },
   }, async (request, reply) => {
     const { number } = request.params;
@@ -237,8 +238,16 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     const written = request.body.visibility === 'public' ? { ...request.body, body: signed(request.body.body, request.operator!) } : request.body;
     const signedProblem = validateBody(written.body);
     if (signedProblem) throw unprocessable(`${signedProblem} (with your signature)`);
-    const result = await commands.update(number, addOperatorCommentUpdate, [written, actorOf(request)],
-      key ? `comment-${request.operator!.id}-${key}` : undefined);
+    let result: CommentResult;
+    try {
+      result = await commands.update(number, addOperatorCommentUpdate, [written, actorOf(request)], key ? `comment-${request.operator!.id}-${key}` : undefined);
+    } catch (error) {
+      const refusal = fromWorkflowRejection(error);
+      if (refusal?.code !== 'thread_moved') throw error;
+      // What the operator did not see, so the box can show it beside their draft.
+      const newComments = (await queries.comments(number, 'all')).slice(request.body.seenComments ?? 0);
+      return reply.code(409).send({ error: refusal.code, message: refusal.message, newComments });
+    }
     const [comment] = result.seq === null ? [] : await queries.comments(number, 'all', result.seq);
     const { tokenVersion: _, ...summary } = (await queries.summary(number))!;
     return reply.code(201).send({ comment: comment ?? null, ticket: summary });

@@ -324,7 +324,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
   };
   const commentEvents = (comment: OperatorComment, actor: Actor, state: TicketState | null): TicketEvent[] => {
     const at = now();
-    const written: TicketEvent = { type: comment.visibility === 'internal' ? 'internal_note' : 'public_reply', body: comment.body, actor, at };
+    const seen = comment.seenComments === undefined ? {} : { seenComments: comment.seenComments };
+    const written: TicketEvent = { type: comment.visibility === 'internal' ? 'internal_note' : 'public_reply', body: comment.body, actor, at, ...seen };
     if (comment.status === undefined) return [written];
     if (state?.status === 'closed' && comment.status !== 'closed') return [{ type: 'set_status', status: comment.status, actor, at }, written];
     const withReply = comment.visibility === 'public' ? { withReply: true as const } : {};

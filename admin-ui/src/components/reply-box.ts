@@ -1,8 +1,8 @@
 import { LitElement, html, css } from 'lit';
-import type { AddCommentBody, CannedReplyView } from '../../../api/schemas';
+import type { AddCommentBody, CannedReplyView, CommentRefusedBody, CommentView } from '../../../api/schemas';
 import type { CommentVisibility, TicketStatus } from '../../../domain/ticket';
 import { shortcutAtCursor } from '../../../domain/canned-reply';
-import { api, idempotencyKey } from '../api';
+import { api, ApiError, idempotencyKey } from '../api';
 import { shared } from '../styles';
 import type { CannedReplyPicker } from './canned-reply-picker';
 import './canned-reply-picker';
@@ -24,6 +24,9 @@ export class ReplyBox extends LitElement {
     busy: { state: true },
     problem: { state: true },
     sent: { state: true },
+    seenComments: { attribute: false },
+    missed: { state: true },
+    arrivedWhileWriting: { state: true },
     picking: { state: true },
     cannedReplies: { state: true },
   };
@@ -35,6 +38,14 @@ export class ReplyBox extends LitElement {
   declare busy: boolean;
   declare problem: string | null;
   declare sent: string | null;
+  /** How many comments the thread above shows: the ticket's workflow refuses a reply on a thread that has more. */
+  declare seenComments: number;
+  /** What was written while the operator wrote, as the refusal of their send showed it. */
+  declare missed: CommentView[] | null;
+  /** Comments the live thread brought while a draft was open. */
+  declare arrivedWhileWriting: number;
+  /** The thread position the operator has been shown by a refusal (the thread above may not have caught up yet). */
+  private acknowledged = 0;
   declare picking: Picking | null;
   /** Loaded when the picker first opens, again each time it is opened by its button. */
   declare cannedReplies: CannedReplyView[] | null;
@@ -57,6 +68,11 @@ export class ReplyBox extends LitElement {
     textarea { min-height: 7rem; }
     .compose { position: relative; }
     canned-reply-picker { position: absolute; left: 0; right: 0; top: 100%; z-index: 5; margin-top: 0.25rem; }
+    .missed { border: 1px solid #c98a00; border-radius: 6px; background: #fff6e0; padding: 0.4rem 0.7rem; }
+    .missed p { margin: 0.2rem 0; }
+    .missed blockquote { margin: 0.3rem 0; padding: 0.3rem 0.6rem; background: #fff; border-left: 3px solid #1d5bd6; }
+    .missed blockquote.internal { border-left-color: #c99a00; background: #fff8db; }
+    .missed .body { white-space: pre-wrap; overflow-wrap: anywhere; }
     .closed-note { margin: 0; padding: 0.4rem 0.6rem; border-radius: 6px; background: #eef0f4; font-size: 0.9rem; }
   `];
 
@@ -70,6 +86,16 @@ export class ReplyBox extends LitElement {
     this.status = 'new';
     this.picking = null;
     this.cannedReplies = null;
+    this.seenComments = 0;
+    this.missed = null;
+    this.arrivedWhileWriting = 0;
+  }
+
+  override willUpdate(changed: Map<string, unknown>) {
+    const before = changed.get('seenComments') as number | undefined;
+    if (before !== undefined && this.seenComments > before && this.hasUpdated && this.textarea.value.trim() !== '' && !this.busy) {
+      this.arrivedWhileWriting += this.seenComments - before;
+    }
   }
 
   /** A confirmation is read and gone: it does not linger into the next thing the operator does. */
@@ -94,10 +120,12 @@ export class ReplyBox extends LitElement {
     this.problem = null;
     this.confirm(null);
     try {
-      const comment: AddCommentBody = { body, visibility: this.mode, ...(status ? { status } : {}) };
+      const comment: AddCommentBody = { body, visibility: this.mode, ...(status ? { status } : {}), seenComments: Math.max(this.seenComments, this.acknowledged) };
       await api.post(`/api/tickets/${this.number}/comments`, comment, this.key);
       this.textarea.value = '';
       this.key = idempotencyKey();
+      this.missed = null;
+      this.arrivedWhileWriting = 0;
       this.confirm(this.mode === 'internal' ? 'Internal note added.'
         : status === 'closed' ? 'Reply sent to the customer; ticket closed.'
         : status === 'waiting' ? 'Reply sent to the customer; ticket waiting.'
@@ -106,9 +134,35 @@ export class ReplyBox extends LitElement {
       this.dispatchEvent(new CustomEvent('comment-added', { bubbles: true, composed: true }));
     } catch (error) {
       this.problem = (error as Error).message;
+      if (error instanceof ApiError && error.code === 'thread_moved') {
+        const missed = (error.details as CommentRefusedBody).newComments ?? [];
+        this.missed = missed;
+        this.acknowledged = Math.max(this.seenComments, this.acknowledged) + missed.length;
+        this.arrivedWhileWriting = 0;
+        // Nothing was sent: sending again is a new message.
+        this.key = idempotencyKey();
+      }
     } finally {
       this.busy = false;
     }
+  }
+
+  /** What came in while the operator wrote, beside the draft it may change. */
+  private missedComments() {
+    if (this.missed?.length) {
+      return html`<section class="missed" aria-label="Written while you wrote">
+        <p><b>Not sent.</b> While you wrote:</p>
+        ${this.missed.map((c) => html`<blockquote class=${c.visibility}>
+          <span class="small muted">${c.author.kind === 'customer' ? 'The customer' : c.author.name ?? 'An operator'}${c.visibility === 'internal' ? ' (internal note)' : ''}</span>
+          <div class="body">${c.body}</div>
+        </blockquote>`)}
+        <p class="small">Edit yours if it changes anything, then send it again.</p>
+      </section>`;
+    }
+    if (this.arrivedWhileWriting > 0) {
+      return html`<p class="closed-note" role="status">${this.arrivedWhileWriting === 1 ? 'A new message' : `${this.arrivedWhileWriting} new messages`} came in above while you wrote.</p>`;
+    }
+    return null;
   }
 
   private get picker() {
@@ -203,6 +257,7 @@ export class ReplyBox extends LitElement {
         ${this.picking ? html`<canned-reply-picker .replies=${this.cannedReplies} ?inline=${this.picking.mode === 'inline'}
           @focusout=${(e: FocusEvent) => { if (this.picking?.mode === 'search' && !this.picker?.contains(e.relatedTarget as Node) && !this.picker?.shadowRoot?.contains(e.relatedTarget as Node)) this.picking = null; }}></canned-reply-picker>` : null}
       </div>
+      ${this.missedComments()}
       ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : null}
       ${this.sent ? html`<p class="notice" role="status">${this.sent}</p>` : null}
       <div class="row">

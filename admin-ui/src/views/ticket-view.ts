@@ -259,7 +259,7 @@ export class TicketView extends LitElement {
             <h2 id="thread-title">Conversation</h2>
             <ticket-thread .comments=${t.comments} .customerName=${personName(t.contact)}></ticket-thread>
           </section>
-          <reply-box .number=${t.number} .customerEmail=${t.contact.email} .status=${t.status} @comment-added=${() => this.load()}></reply-box>
+          <reply-box .number=${t.number} .customerEmail=${t.contact.email} .status=${t.status} .seenComments=${t.commentCount} @comment-added=${() => this.load()}></reply-box>
           <details class="card">
             <summary>History (${t.events.length})</summary>
             <ol>${t.events.map((e) => html`<li>
