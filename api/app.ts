@@ -22,6 +22,7 @@ import inboundEmailRoutes from './routes/inbound-emails';
 import mailboxRoutes from './routes/mailboxes';
 import slaPolicyRoutes from './routes/sla-policies';
 import cannedReplyRoutes from './routes/canned-replies';
+import presenceRoutes from './routes/presence';
 import eventRoutes from './routes/events';
 import widgetRoutes from './routes/widget';
 import customerPageRoutes from './routes/customer-pages';
@@ -153,6 +154,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
     namespace: config.TEMPORAL_NAMESPACE,
     followUp: followUpPolicy(config),
   });
+  await app.register(presenceRoutes, { db });
   await app.register(cannedReplyRoutes, { db, secretKey: config.SECRET_KEY, publicUrl: config.PUBLIC_URL });
   await app.register(customerRoutes, { db, queries });
   await app.register(inboundEmailRoutes, { db });

@@ -523,3 +523,13 @@ export const CannedReplyView = Type.Object({
 export type CannedReplyView = Static<typeof CannedReplyView>;
 export const CannedReplyTicketParams = Type.Object({ ...TicketNumberParams.properties, id: IdParams.properties.id });
 export const FilledCannedReply = Type.Object({ body: Type.String({ description: "The reply's text with this ticket's details filled in, to edit before sending." }) });
+
+export const PresenceBody = Type.Object({
+  typing: Type.Boolean({ description: 'Writing a reply or note right now.' }),
+}, { additionalProperties: false });
+export const PresenceView = Type.Object({
+  others: Type.Array(Type.Object({ operatorId: Type.Integer(), name: Type.String(), typing: Type.Boolean() }), {
+    description: 'Everyone else with the ticket open, and whether they are writing.',
+  }),
+});
+export type PresenceView = Static<typeof PresenceView>;

@@ -21,6 +21,7 @@ import * as inboundDuplicates from './migrations/0018-inbound-duplicates';
 import * as waitingClocks from './migrations/0019-waiting-clocks';
 import * as sla from './migrations/0020-sla';
 import * as cannedReplies from './migrations/0021-canned-replies';
+import * as ticketPresence from './migrations/0022-ticket-presence';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -45,6 +46,7 @@ const MIGRATIONS = [
   { name: '0019-waiting-clocks', ...waitingClocks },
   { name: '0020-sla', ...sla },
   { name: '0021-canned-replies', ...cannedReplies },
+  { name: '0022-ticket-presence', ...ticketPresence },
 ];
 
 export function migrator(sequelize: Sequelize) {

@@ -6,7 +6,7 @@
  */
 import { Client } from 'pg';
 
-import { TICKET_CHANGES_CHANNEL, type TicketChange } from './events';
+import { PRESENCE_CHANNEL, TICKET_CHANGES_CHANNEL, type TicketChange } from './events';
 
 export type { TicketChange } from './events';
 
@@ -20,7 +20,7 @@ export interface TicketChangeListener {
  */
 export function listenForTicketChanges(
   databaseUrl: string,
-  handlers: { onChange: (change: TicketChange) => void; onResync: () => void; log?: (line: string) => void },
+  handlers: { onChange: (change: TicketChange) => void; onPresence?: (ticketNumber: number) => void; onResync: () => void; log?: (line: string) => void },
 ): TicketChangeListener {
   let client: Client | null = null;
   let closed = false;
@@ -31,6 +31,11 @@ export function listenForTicketChanges(
     if (closed) return;
     const next = new Client({ connectionString: databaseUrl });
     next.on('notification', (message) => {
+      if (message.channel === PRESENCE_CHANNEL) {
+        const number = Number(message.payload);
+        if (Number.isInteger(number)) handlers.onPresence?.(number);
+        return;
+      }
       if (message.channel !== TICKET_CHANGES_CHANNEL || !message.payload) return;
       try {
         handlers.onChange(JSON.parse(message.payload) as TicketChange);
@@ -45,7 +50,7 @@ export function listenForTicketChanges(
     next.on('end', () => retry());
     try {
       await next.connect();
-      await next.query(`LISTEN ${TICKET_CHANGES_CHANNEL}`);
+      await next.query(`LISTEN ${TICKET_CHANGES_CHANNEL}; LISTEN ${PRESENCE_CHANNEL}`);
       if (closed) {
         await next.end();
         return;
@@ -93,20 +98,32 @@ export type TicketChangeSubscriber = (change: TicketChange | null) => void;
 
 export interface TicketChangeHub {
   subscribe(subscriber: TicketChangeSubscriber): () => void;
+  /** Who has which ticket open changed (operators' streams only: customers never hear who is looking). */
+  subscribePresence(subscriber: (ticketNumber: number) => void): () => void;
   close(): Promise<void>;
 }
 
 /** One LISTEN connection per process, shared by every stream that process serves. */
 export function ticketChangeHub(databaseUrl: string, log?: (line: string) => void): TicketChangeHub {
   const subscribers = new Set<TicketChangeSubscriber>();
+  const presenceSubscribers = new Set<(ticketNumber: number) => void>();
   const emit = (change: TicketChange | null) => {
     for (const subscriber of subscribers) subscriber(change);
   };
-  const listener = listenForTicketChanges(databaseUrl, { onChange: emit, onResync: () => emit(null), log });
+  const listener = listenForTicketChanges(databaseUrl, {
+    onChange: emit,
+    onPresence: (number) => { for (const subscriber of presenceSubscribers) subscriber(number); },
+    onResync: () => emit(null),
+    log,
+  });
   return {
     subscribe(subscriber) {
       subscribers.add(subscriber);
       return () => subscribers.delete(subscriber);
+    },
+    subscribePresence(subscriber) {
+      presenceSubscribers.add(subscriber);
+      return () => presenceSubscribers.delete(subscriber);
     },
     close: () => listener.close(),
   };

@@ -492,6 +492,36 @@ describe('Collision', () => {
     expect(h.smtp.to(email).some((m) => m.parsed.text?.includes('new parcel'))).toBe(false);
   });
 
+  it('shows who else has the ticket open and who is writing, live, and not once they left or their browser went away', async () => {
+    const number = await customerEmailsIn('Two-factor lost', 'I lost my phone.', { email: uniqueEmail('gail'), firstName: 'Gail' });
+    const mine = await newPage();
+    const theirs = await newPage();
+    await logIn(mine.page, olivia, `/admin/tickets/${number}`);
+    await logIn(theirs.page, colleague, `/admin/tickets/${number}`);
+    const company = mine.page.getByRole('status', { name: 'Also on this ticket' });
+    await company.getByText('Colin Colleague is viewing it too.').waitFor({ timeout: 5_000 });
+    await theirs.page.getByRole('status', { name: 'Also on this ticket' }).getByText('Olivia Operator is viewing it too.').waitFor({ timeout: 5_000 });
+
+    await theirs.page.getByRole('textbox', { name: /Public reply/ }).pressSequentially('Can you confirm');
+    await company.getByText('Colin Colleague is writing on this ticket.').waitFor({ timeout: 5_000 });
+    // A pause in typing is no longer writing.
+    await company.getByText('Colin Colleague is viewing it too.').waitFor({ timeout: 12_000 });
+
+    // Off to another screen: gone at once.
+    await theirs.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tickets' }).click();
+    await company.waitFor({ state: 'detached', timeout: 5_000 });
+
+    // Back, then the browser loses the network without a word: gone once it has not been heard of for a while.
+    await theirs.page.goto(`${baseUrl}/admin/tickets/${number}`);
+    await company.getByText('Colin Colleague is viewing it too.').waitFor({ timeout: 10_000 });
+    await theirs.context.setOffline(true);
+    await company.waitFor({ state: 'detached', timeout: 25_000 });
+    await theirs.context.setOffline(false);
+    // What the offline browser logged of its failed requests; anything else still fails the test.
+    const offline = /ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|Failed to fetch/;
+    theirs.problems.splice(0, theirs.problems.length, ...theirs.problems.filter((p) => !offline.test(p)));
+  });
+
   it('says so in the box when the live thread brings a message while a reply is being written', async () => {
     const number = await customerEmailsIn('Login loop', 'The login page reloads forever.', { email: uniqueEmail('finn'), firstName: 'Finn' });
     const { page } = await newPage();

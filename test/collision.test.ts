@@ -87,3 +87,21 @@ describe('Replying on a thread that moved on', () => {
     expect((await detail(ticket.number)).commentCount).toBe(3);
   });
 });
+
+describe('Who has a ticket open', () => {
+  it('tells each operator who else is there and who is writing, and forgets who left', async () => {
+    const ticket = await openTicket(`presence-${randomUUID().slice(0, 8)}@example.com`);
+    const path = `/api/tickets/${ticket.number}/presence`;
+    const others = async (session: Session) => ((await h.request(session, 'GET', path)).json() as { others: Array<{ name: string; typing: boolean }> }).others;
+
+    const first = await h.request(olivia, 'PUT', path, { typing: false });
+    expect(first.json()).toEqual({ others: [] });
+    const second = await h.request(sam, 'PUT', path, { typing: true });
+    expect(second.json()).toEqual({ others: [{ operatorId: olivia.operator.id, name: 'Olivia Operator', typing: false }] });
+    expect(await others(olivia)).toEqual([{ operatorId: sam.operator.id, name: 'Sam Support', typing: true }]);
+    expect((await h.request(sam, 'DELETE', path)).statusCode).toBe(204);
+    expect(await others(olivia)).toEqual([]);
+    expectError(await h.request(null, 'GET', path), 401);
+    expectError(await h.request(sam, 'PUT', path, { typing: 'yes' }), 400);
+  });
+});

@@ -49,10 +49,19 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
   return payload as T;
 }
 
+/**
+ * A DELETE that outlives the page it was sent from (closing the tab, following a link):
+ * fire and forget, for telling others one has left.
+ */
+export function deleteOnLeave(path: string) {
+  void fetch(path, { method: 'DELETE', credentials: 'same-origin', keepalive: true, headers: csrfToken ? { 'x-csrf-token': csrfToken } : {} }).catch(() => undefined);
+}
+
 export const api = {
   get: <T>(path: string) => call<T>('GET', path),
   post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('POST', path, body ?? {}, headers),
   patch: <T>(path: string, body: unknown, headers?: Record<string, string>) => call<T>('PATCH', path, body, headers),
+  put: <T>(path: string, body: unknown) => call<T>('PUT', path, body),
   delete: <T>(path: string) => call<T>('DELETE', path),
 };
 

@@ -10,11 +10,14 @@ export type { TicketChange };
 type Listener = (change: TicketChange | null) => void;
 
 const listeners = new Set<Listener>();
+/** Told the ticket whose company changed, or null after a reconnect (ask again). */
+const presenceListeners = new Set<(ticketNumber: number | null) => void>();
 let source: EventSource | null = null;
 let opened = false;
 
 function emit(change: TicketChange | null) {
   for (const listener of listeners) listener(change);
+  if (change === null) for (const listener of presenceListeners) listener(null);
 }
 
 export function connectLive() {
@@ -25,6 +28,14 @@ export function connectLive() {
       emit(JSON.parse((event as MessageEvent<string>).data) as TicketChange);
     } catch {
       // A frame we can't read: ignore it rather than break the page.
+    }
+  });
+  source.addEventListener(LIVE_EVENTS.presence, (event) => {
+    try {
+      const { number } = JSON.parse((event as MessageEvent<string>).data) as { number: number };
+      for (const listener of presenceListeners) listener(number);
+    } catch {
+      // As above.
     }
   });
   source.addEventListener(LIVE_EVENTS.resync, () => emit(null));
@@ -44,4 +55,10 @@ export function disconnectLive() {
 export function onTicketChange(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
+}
+
+/** Who has which ticket open changed (null: maybe missed, ask again). Returns the unsubscribe. */
+export function onPresenceChange(listener: (ticketNumber: number | null) => void): () => void {
+  presenceListeners.add(listener);
+  return () => presenceListeners.delete(listener);
 }

@@ -25,7 +25,7 @@ export default async function eventRoutes(app: App, { changes, streams, sessionC
   app.get('/api/events', {
     schema: {
       tags: ['live'],
-      summary: 'Server-sent events: `ticket` {number, seq, type} on every change, `resync` after an outage; ends with the session',
+      summary: 'Server-sent events: `ticket` {number, seq, type} on every change, `presence` {number} when who has a ticket open changed, `resync` after an outage; ends with the session',
       produces: ['text/event-stream'],
       response: { 200: Type.String(), 401: ErrorBody, 429: ErrorBody },
     },
@@ -33,16 +33,19 @@ export default async function eventRoutes(app: App, { changes, streams, sessionC
   }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE]!;
     let unsubscribe = () => {};
+    let unsubscribePresence = () => {};
     let recheck: NodeJS.Timeout | undefined;
     let ended = false;
     const { send, end } = streams.open(request, reply, [`session:${createHash('sha256').update(token).digest('hex')}`], () => {
       ended = true;
       clearTimeout(recheck);
       unsubscribe();
+      unsubscribePresence();
       openStreams.delete(entry);
     });
     const entry = { token, operatorId: request.operator!.id, end };
     unsubscribe = changes.subscribe((change) => (change ? send(LIVE_EVENTS.ticket, change) : send(LIVE_EVENTS.resync, {})));
+    unsubscribePresence = changes.subscribePresence((number) => send(LIVE_EVENTS.presence, { number }));
     openStreams.add(entry);
     // A logout is heard at once, but only by this API process; expiry, a logout through
     // another process and a disabled operator are found by looking again: at the latest

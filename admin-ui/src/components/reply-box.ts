@@ -251,7 +251,7 @@ export class ReplyBox extends LitElement {
         : `Public reply: the customer sees it on the ticket page${this.customerEmail ? ` and gets it by email at ${this.customerEmail}` : ''}.`}</label>
       <div class="compose" @canned-reply-chosen=${(e: CustomEvent<CannedReplyView>) => this.insertCannedReply(e.detail)}
         @canned-reply-closed=${() => this.closePicker()}>
-        <textarea id="reply-body" @keydown=${this.onKeydown} @input=${() => { this.problem = null; this.confirm(null); this.followShortcut(); }}
+        <textarea id="reply-body" @keydown=${this.onKeydown} @input=${() => { this.problem = null; this.confirm(null); this.followShortcut(); this.dispatchEvent(new CustomEvent('draft-input', { bubbles: true, composed: true })); }}
           @blur=${() => { if (this.picking?.mode === 'inline') this.picking = null; }} ?disabled=${this.busy}
           aria-describedby="canned-hint"></textarea>
         ${this.picking ? html`<canned-reply-picker .replies=${this.cannedReplies} ?inline=${this.picking.mode === 'inline'}

@@ -12,6 +12,8 @@ import { shared } from '../styles';
 import '../components/customer-panel';
 import '../components/ticket-thread';
 import '../components/reply-box';
+import '../components/ticket-presence';
+import type { TicketPresence } from '../components/ticket-presence';
 import '../components/wait-until';
 
 const MAIL_LABELS: Record<string, string> = {
@@ -214,6 +216,7 @@ export class TicketView extends LitElement {
             · updated <time datetime=${t.updatedAt} title=${fullTime(t.updatedAt)}>${relativeTime(t.updatedAt)}</time>
             ${t.followUpOf ? html`· a follow-up of <a href="${BASE}/tickets/${t.followUpOf}">#${t.followUpOf}</a>` : null}
           </p>
+          <ticket-presence .number=${t.number}></ticket-presence>
         </div>
         <a class="button" href=${t.workflow.temporalWebUrl} target="_blank" rel="noopener noreferrer">Open in Temporal Web</a>
       </div>
@@ -259,7 +262,8 @@ export class TicketView extends LitElement {
             <h2 id="thread-title">Conversation</h2>
             <ticket-thread .comments=${t.comments} .customerName=${personName(t.contact)}></ticket-thread>
           </section>
-          <reply-box .number=${t.number} .customerEmail=${t.contact.email} .status=${t.status} .seenComments=${t.commentCount} @comment-added=${() => this.load()}></reply-box>
+          <reply-box .number=${t.number} .customerEmail=${t.contact.email} .status=${t.status} .seenComments=${t.commentCount} @comment-added=${() => this.load()}
+            @draft-input=${() => this.renderRoot.querySelector<TicketPresence>('ticket-presence')?.typingNow()}></reply-box>
           <details class="card">
             <summary>History (${t.events.length})</summary>
             <ol>${t.events.map((e) => html`<li>
