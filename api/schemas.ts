@@ -21,6 +21,7 @@ import { INBOUND_OUTCOMES } from '../domain/inbound-email';
 import { CLOCK_EVENTS } from '../domain/clocks';
 import { ESCALATION_ACTIONS, SLA_TARGETS } from '../domain/sla';
 import { WEEKDAYS } from '../domain/business-hours';
+import { INBOX_KINDS } from '../domain/inbox';
 import { CANNED_REPLY_VARIABLES, MAX_CANNED_BODY_LENGTH, MAX_CANNED_TITLE_LENGTH } from '../domain/canned-reply';
 export { WEEKDAYS };
 import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, WIDGET_MAX_MESSAGE_LENGTH, WIDGET_MAX_NAME_LENGTH, WIDGET_MAX_PHONE_LENGTH } from '../domain/widget';
@@ -274,6 +275,10 @@ export const AddCommentBody = Type.Object({
     minimum: 0, maximum: 2147483647,
     description: "The ticket's `commentCount` in the thread you wrote this on. If someone has written since, nothing is sent: "
       + '409 `thread_moved` with `newComments`; read them and send again with the new count. Leave it out to send regardless.',
+  })),
+  mentions: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 2147483647 }), {
+    maxItems: 20, uniqueItems: true,
+    description: 'Operators an internal note mentions (@name in its text): each is told, in the app and by mail as they chose.',
   })),
 }, { additionalProperties: false });
 export type AddCommentBody = Static<typeof AddCommentBody>;
@@ -533,3 +538,30 @@ export const PresenceView = Type.Object({
   }),
 });
 export type PresenceView = Static<typeof PresenceView>;
+
+const InboxKindSchema = literals(INBOX_KINDS);
+export const InboxEntryView = Type.Object({
+  id: Type.String(),
+  kind: InboxKindSchema,
+  ticket: Type.Object({ number: Type.Integer(), subject: Nullable(Type.String()) }),
+  actor: Type.Object({ kind: Type.String(), name: Nullable(Type.String()) }),
+  at: Type.String({ format: 'date-time' }),
+  read: Type.Boolean(),
+});
+export type InboxEntryView = Static<typeof InboxEntryView>;
+export const InboxPage = Type.Object({ items: Type.Array(InboxEntryView), unread: Type.Integer({ description: 'Unread entries in all.' }) });
+export type InboxPage = Static<typeof InboxPage>;
+export const InboxQuery = Type.Object({
+  unread: Type.Optional(Type.Boolean({ description: 'Only the unread.' })),
+  before: Type.Optional(Type.Integer({ minimum: 1, description: 'Entries older than this id (the next page).' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 30 })),
+}, { additionalProperties: false });
+export const MarkReadBody = Type.Object({
+  ids: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9]{1,18}$' }), { maxItems: 500 })),
+  ticketNumber: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'Everything about this ticket (you opened it).' })),
+  all: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false, minProperties: 1 });
+export const InboxPreferencesView = Type.Object(Object.fromEntries(INBOX_KINDS.map((kind) => [kind, Type.Object({
+  inApp: Type.Boolean({ description: 'In the bell of the admin UI.' }), mail: Type.Boolean({ description: 'By mail.' }),
+}, { additionalProperties: false })])) as unknown as Record<(typeof INBOX_KINDS)[number], TSchema>, { additionalProperties: false });
+export type InboxPreferencesView = Record<(typeof INBOX_KINDS)[number], { inApp: boolean; mail: boolean }>;

@@ -22,6 +22,7 @@ import * as waitingClocks from './migrations/0019-waiting-clocks';
 import * as sla from './migrations/0020-sla';
 import * as cannedReplies from './migrations/0021-canned-replies';
 import * as ticketPresence from './migrations/0022-ticket-presence';
+import * as operatorInbox from './migrations/0023-operator-inbox';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -47,6 +48,7 @@ const MIGRATIONS = [
   { name: '0020-sla', ...sla },
   { name: '0021-canned-replies', ...cannedReplies },
   { name: '0022-ticket-presence', ...ticketPresence },
+  { name: '0023-operator-inbox', ...operatorInbox },
 ];
 
 export function migrator(sequelize: Sequelize) {

@@ -15,7 +15,8 @@ import {
   emailIsVerified,
   normalizeEmail,
 } from '../domain/ticket';
-import { TICKET_CHANGES_CHANNEL, type TicketChange } from '../live/events';
+import { INBOX_CHANNEL, TICKET_CHANGES_CHANNEL, type TicketChange } from '../live/events';
+import type { InboxEntry } from '../domain/inbox';
 import { dueOf, nextSlaDue, type SlaState } from '../domain/sla';
 import { ALL_POLICIES_SQL, type SlaPolicyRow } from './sla-policies';
 
@@ -23,6 +24,8 @@ export interface TicketChangeWrite {
   state: TicketState;
   audit: AuditRecord;
   comment: CommentRecord | null;
+  /** Who is told of the change in the app (domain/inbox.ts): rows for the operators who want it. */
+  inbox?: InboxEntry[];
   /** The hash of the ticket's current public link (security/public-token.ts). */
   publicTokenHash: string;
   /** Also find the CRM customer for the ticket's contact (a new ticket), in the same round trip. */
@@ -110,12 +113,26 @@ export function createTicketStore(db: Database) {
      * data-modifying WITH part exactly once, and the NOTIFY is delivered only on commit).
      * Returns the CRM customer matching the contact, when asked for and found.
      */
-    async persistChange({ state, audit, comment, publicTokenHash, findCrmCustomer, readSlaPolicies = false }: TicketChangeWrite): Promise<{ crmCustomerId: number | null; slaPolicies: SlaPolicyRow[] | null }> {
+    async persistChange({ state, audit, comment, inbox = [], publicTokenHash, findCrmCustomer, readSlaPolicies = false }: TicketChangeWrite): Promise<{ crmCustomerId: number | null; slaPolicies: SlaPolicyRow[] | null }> {
       const commentPart = comment
         ? `, added_comment AS (
              INSERT INTO comments (ticket_number, event_seq, visibility, author_kind, author_id, body, channel, message_key, created_at)
              VALUES (:number, :seq, :visibility, :authorKind, :authorId, :body, :channel, :messageKey, :at)
              ON CONFLICT DO NOTHING)`
+        : '';
+      // One row per operator told (active, wanting it in the app, not who made the change);
+      // a retried write adds none, and each new row rings that operator's bell.
+      const inboxPart = inbox.length
+        ? `, inbox_rows AS (
+             INSERT INTO operator_notifications (operator_id, ticket_number, event_seq, kind, actor_kind, actor_id, created_at)
+             SELECT o.id, :number, :seq, entry.kind, :actorKind, :actorId, :at
+             FROM jsonb_to_recordset(:inbox::jsonb) AS entry(kind text, operators int[], agents boolean)
+             JOIN operators o ON o.active AND (entry.agents OR o.id = ANY(entry.operators))
+             WHERE (:actorKind <> 'operator' OR o.id <> :actorId::int)
+               AND coalesce((o.notification_preferences -> entry.kind ->> 'inApp')::boolean, true)
+             ON CONFLICT DO NOTHING
+             RETURNING operator_id),
+           inbox_rung AS (SELECT pg_notify('${INBOX_CHANNEL}', operator_id::text) FROM inbox_rows)`
         : '';
       const crm = findCrmCustomer ? crmLookup(state.contact) : null;
       const change: TicketChange = { number: state.number, seq: audit.seq, type: audit.type };
@@ -145,8 +162,9 @@ export function createTicketStore(db: Database) {
          audit_row AS (
            INSERT INTO ticket_events (ticket_number, seq, type, actor_kind, actor_id, changes, created_at)
            VALUES (:number, :seq, :type, :actorKind, :actorId, :changes, :at)
-           ON CONFLICT (ticket_number, seq) DO NOTHING)${commentPart}
+           ON CONFLICT (ticket_number, seq) DO NOTHING)${commentPart}${inboxPart}
          SELECT pg_notify('${TICKET_CHANGES_CHANNEL}', :ticketChange), ${crm ? crm.sql : 'NULL'} AS crm_customer_id,
+           ${inbox.length ? '(SELECT count(*) FROM inbox_rung)' : '0'} AS told,
            ${readSlaPolicies ? ALL_POLICIES_SQL : 'NULL'} AS sla_policies`,
         {
           type: QueryTypes.SELECT,
@@ -189,6 +207,7 @@ export function createTicketStore(db: Database) {
             at: audit.at,
             ...(comment ?? {}),
             ticketChange: JSON.stringify(change),
+            inbox: JSON.stringify(inbox),
           },
         },
       );

@@ -4,6 +4,7 @@
  * workflow bundle can import it and tests can drive it without any server.
  */
 import { CLOCK_EVENTS, ClockEvent, validateWaitingUntil } from './clocks';
+import { inboxFor, type InboxEntry } from './inbox';
 import {
   SLA_TARGETS, SlaPolicy, SlaState, SlaTarget, breachedSla, closedSla, customerWroteSla, needsAttention, nextEscalation, pauseSla, reopenedSla,
   respondedSla, resumeSla, retarget, startSla, warnedSla, withEscalation,
@@ -145,6 +146,8 @@ export interface OperatorComment {
    * reads it and sends again). Absent: sent regardless (API clients that don't say).
    */
   seenComments?: number;
+  /** Operators an internal note mentions (@name): each is told. */
+  mentions?: number[];
 }
 
 /** A customer's words, from any channel. */
@@ -200,7 +203,7 @@ export type TicketEvent =
     }
   | { type: 'set_priority'; priority: TicketPriority; actor: Actor; at: string }
   | { type: 'link_customer'; customerId: number | null; actor: Actor; at: string }
-  | { type: 'internal_note'; body: string; actor: Actor; at: string; seenComments?: number }
+  | { type: 'internal_note'; body: string; actor: Actor; at: string; seenComments?: number; mentions?: number[] }
   | { type: 'public_reply'; body: string; actor: Actor; at: string; seenComments?: number }
   | {
       type: 'customer_message';
@@ -271,8 +274,11 @@ export function eventOfNotification(key: string): number | null {
 }
 
 export type Effect =
-  /** Write the new state, the audit record and the comment (if any) to the read model. */
-  | { type: 'persist'; audit: AuditRecord; comment: CommentRecord | null }
+  /**
+   * Write the new state, the audit record and the comment (if any) to the read model, and
+   * what operators are told of it (domain/inbox.ts; absent: nobody).
+   */
+  | { type: 'persist'; audit: AuditRecord; comment: CommentRecord | null; inbox?: InboxEntry[] }
   /** Link the ticket to a CRM customer by external ID or email. */
   | { type: 'link_crm' }
   /** Find the SLA policy that applies to a new ticket (found with its creation's write). */
@@ -396,8 +402,9 @@ function commit(
   const after = sla ? { ...rest, sla } : rest;
   const state: TicketState = { ...after, eventSeq: seq, updatedAt: event.at };
   const actor: Actor = 'actor' in event ? event.actor : SYSTEM_EVENTS.includes(event.type) ? { kind: 'system' } : { kind: 'customer' };
+  const inbox = inboxFor(before, event, state);
   const effects: Effect[] = [
-    { type: 'persist', audit: { seq, type: event.type, actor, at: event.at, changes: { ...diff(before, state), ...facts } }, comment },
+    { type: 'persist', audit: { seq, type: event.type, actor, at: event.at, changes: { ...diff(before, state), ...facts } }, comment, ...(inbox.length ? { inbox } : {}) },
     ...notifications.map((n): Effect => ({ type: 'notify', ...n, seq })),
   ];
   return { ok: true, state, effects };
@@ -500,6 +507,7 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
         },
       },
       comment: first.comment,
+      inbox: inboxFor(null, event, state),
     },
     { type: 'link_crm' },
     { type: 'find_sla_policy' },

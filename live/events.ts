@@ -10,6 +10,9 @@ export const TICKET_CHANGES_CHANNEL = 'ticket_changes';
 /** The channel an operator's arrival, leaving or typing on a ticket is announced on (db/presence.ts): the ticket's number. */
 export const PRESENCE_CHANNEL = 'ticket_presence';
 
+/** The channel a new entry in an operator's bell is announced on (db/tickets.ts): the operator's id. */
+export const INBOX_CHANNEL = 'operator_inbox';
+
 /** How often an open ticket tells the others it is still open, and how long one unheard of counts as there. */
 export const PRESENCE_HEARTBEAT_MS = 4_000;
 export const PRESENCE_TTL_MS = 12_000;
@@ -37,6 +40,8 @@ export const LIVE_EVENTS = {
   ticket: 'ticket',
   /** Something the customer can see on their ticket changed; fetch it again. */
   changed: 'changed',
+  /** Something new in this operator's bell: ask for it. */
+  inbox: 'inbox',
   /** Who has a ticket open changed: `{number}`; ask who. */
   presence: 'presence',
   /** Changes may have been missed (the stream was down): fetch everything again. */

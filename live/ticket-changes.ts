@@ -6,7 +6,7 @@
  */
 import { Client } from 'pg';
 
-import { PRESENCE_CHANNEL, TICKET_CHANGES_CHANNEL, type TicketChange } from './events';
+import { INBOX_CHANNEL, PRESENCE_CHANNEL, TICKET_CHANGES_CHANNEL, type TicketChange } from './events';
 
 export type { TicketChange } from './events';
 
@@ -20,7 +20,10 @@ export interface TicketChangeListener {
  */
 export function listenForTicketChanges(
   databaseUrl: string,
-  handlers: { onChange: (change: TicketChange) => void; onPresence?: (ticketNumber: number) => void; onResync: () => void; log?: (line: string) => void },
+  handlers: {
+    onChange: (change: TicketChange) => void; onPresence?: (ticketNumber: number) => void; onInbox?: (operatorId: number) => void;
+    onResync: () => void; log?: (line: string) => void;
+  },
 ): TicketChangeListener {
   let client: Client | null = null;
   let closed = false;
@@ -31,9 +34,9 @@ export function listenForTicketChanges(
     if (closed) return;
     const next = new Client({ connectionString: databaseUrl });
     next.on('notification', (message) => {
-      if (message.channel === PRESENCE_CHANNEL) {
-        const number = Number(message.payload);
-        if (Number.isInteger(number)) handlers.onPresence?.(number);
+      if (message.channel === PRESENCE_CHANNEL || message.channel === INBOX_CHANNEL) {
+        const id = Number(message.payload);
+        if (Number.isInteger(id)) (message.channel === PRESENCE_CHANNEL ? handlers.onPresence : handlers.onInbox)?.(id);
         return;
       }
       if (message.channel !== TICKET_CHANGES_CHANNEL || !message.payload) return;
@@ -50,7 +53,7 @@ export function listenForTicketChanges(
     next.on('end', () => retry());
     try {
       await next.connect();
-      await next.query(`LISTEN ${TICKET_CHANGES_CHANNEL}; LISTEN ${PRESENCE_CHANNEL}`);
+      await next.query(`LISTEN ${TICKET_CHANGES_CHANNEL}; LISTEN ${PRESENCE_CHANNEL}; LISTEN ${INBOX_CHANNEL}`);
       if (closed) {
         await next.end();
         return;
@@ -100,6 +103,8 @@ export interface TicketChangeHub {
   subscribe(subscriber: TicketChangeSubscriber): () => void;
   /** Who has which ticket open changed (operators' streams only: customers never hear who is looking). */
   subscribePresence(subscriber: (ticketNumber: number) => void): () => void;
+  /** Something new in an operator's bell (their own stream tells them). */
+  subscribeInbox(subscriber: (operatorId: number) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -107,12 +112,14 @@ export interface TicketChangeHub {
 export function ticketChangeHub(databaseUrl: string, log?: (line: string) => void): TicketChangeHub {
   const subscribers = new Set<TicketChangeSubscriber>();
   const presenceSubscribers = new Set<(ticketNumber: number) => void>();
+  const inboxSubscribers = new Set<(operatorId: number) => void>();
   const emit = (change: TicketChange | null) => {
     for (const subscriber of subscribers) subscriber(change);
   };
   const listener = listenForTicketChanges(databaseUrl, {
     onChange: emit,
     onPresence: (number) => { for (const subscriber of presenceSubscribers) subscriber(number); },
+    onInbox: (operatorId) => { for (const subscriber of inboxSubscribers) subscriber(operatorId); },
     onResync: () => emit(null),
     log,
   });
@@ -124,6 +131,10 @@ export function ticketChangeHub(databaseUrl: string, log?: (line: string) => voi
     subscribePresence(subscriber) {
       presenceSubscribers.add(subscriber);
       return () => presenceSubscribers.delete(subscriber);
+    },
+    subscribeInbox(subscriber) {
+      inboxSubscribers.add(subscriber);
+      return () => inboxSubscribers.delete(subscriber);
     },
     close: () => listener.close(),
   };

@@ -461,6 +461,45 @@ describe('Canned replies', () => {
   });
 });
 
+describe('Notifications', () => {
+  it('a colleague mentioned in a note with @ and a few letters hears of it in the bell, live, and opening it reads it', async () => {
+    const number = await customerEmailsIn('Refund twice?', 'I was charged two times.', { email: uniqueEmail('hana'), firstName: 'Hana' });
+    const theirs = await newPage();
+    await logIn(theirs.page, colleague, '/admin/tickets');
+    const bell = theirs.page.getByRole('button', { name: /^Notifications/ });
+    await bell.click();
+    const panel = theirs.page.getByRole('region', { name: 'Notifications' });
+    await panel.getByText(`New ticket #${number}, nobody assigned`).waitFor();
+    if (await panel.getByRole('button', { name: 'Mark all read' }).count()) await panel.getByRole('button', { name: 'Mark all read' }).click();
+    await bell.click();
+
+    const { page } = await newPage();
+    await logIn(page, olivia, `/admin/tickets/${number}`);
+    await page.getByText('Internal note', { exact: true }).click();
+    const box = page.getByRole('textbox', { name: /Internal note: only operators see it/ });
+    await box.pressSequentially('Checking with billing, @Col');
+    const choices = page.getByRole('listbox', { name: 'Mention a colleague' });
+    await choices.getByRole('option', { name: 'Colin Colleague' }).waitFor();
+    await box.press('Enter');
+    await choices.waitFor({ state: 'detached' });
+    await box.pressSequentially('please confirm the second charge.');
+    expect(await box.inputValue()).toBe('Checking with billing, @Colin Colleague please confirm the second charge.');
+    await page.getByRole('button', { name: 'Add internal note' }).click();
+    await page.getByRole('status').filter({ hasText: 'Internal note added.' }).waitFor();
+
+    // Colin's bell rings without a reload.
+    await theirs.page.getByRole('button', { name: /^Notifications, \d+ unread$/ }).waitFor();
+    await bell.click();
+    const entry = panel.getByRole('link', { name: new RegExp(`Olivia Operator mentioned you on #${number} \\(unread\\)`) });
+    await entry.click();
+    await theirs.page.getByText('please confirm the second charge.').waitFor();
+    await waitUntil(async () => {
+      const { items } = (await h.request(colleague, 'GET', '/api/inbox?limit=100')).json() as { items: Array<{ ticket: { number: number }; read: boolean }> };
+      return items.filter((i) => i.ticket.number === number).every((i) => i.read);
+    }, 'the ticket\'s entries to be read');
+  });
+});
+
 describe('Collision', () => {
   it("a reply written while the customer answered is not sent: the box shows the answer beside the draft, and the second send goes out", async () => {
     const email = uniqueEmail('eve');

@@ -7,6 +7,7 @@ import type { Mailer } from '../../mail/outbound/mailer';
 import type { createRenderer } from '../../mail/outbound/render';
 import { AuditRecord, CommentRecord, Contact, STATUS_LABELS, TicketState, TICKET_NOT_FOUND, notificationKey } from '../../domain/ticket';
 import { SLA_TARGET_LABELS, SlaPolicy, SlaTarget, matchingPolicy } from '../../domain/sla';
+import type { InboxEntry } from '../../domain/inbox';
 import { policyOf } from '../../db/sla-policies';
 import { emailVerificationCode, hashPublicToken, mailedTicketUrl, publicToken } from '../../security/public-token';
 import {
@@ -42,6 +43,8 @@ export interface PersistInput {
   state: TicketState;
   audit: AuditRecord;
   comment: CommentRecord | null;
+  /** Who is told of the change (the bell), written with it. */
+  inbox?: InboxEntry[];
   /** Also find the CRM customer for the ticket's contact (a new ticket), in the same round trip. */
   findCrmCustomer?: boolean;
   /** Also find the SLA policy that applies (a new ticket), in the same round trip. */
@@ -84,9 +87,9 @@ export function createTicketActivities({ db, mailer, render, secretKey, publicUr
 
   return {
     /** Writes the ticket row, its audit record and its comment in one transaction, and announces the change. */
-    async persistTicketChange({ state, audit, comment, findCrmCustomer = false, findSlaPolicy = false }: PersistInput): Promise<PersistResult> {
+    async persistTicketChange({ state, audit, comment, inbox = [], findCrmCustomer = false, findSlaPolicy = false }: PersistInput): Promise<PersistResult> {
       const publicTokenHash = hashPublicToken(publicToken(secretKey, state.number, state.linkVersion ?? 1));
-      const written = await tickets.persistChange({ state, audit, comment, publicTokenHash, findCrmCustomer, readSlaPolicies: findSlaPolicy });
+      const written = await tickets.persistChange({ state, audit, comment, inbox, publicTokenHash, findCrmCustomer, readSlaPolicies: findSlaPolicy });
       if (!findSlaPolicy) return { crmCustomerId: written.crmCustomerId };
       return { crmCustomerId: written.crmCustomerId, slaPolicy: matchingPolicy((written.slaPolicies ?? []).map(policyOf), state) };
     },

@@ -15,6 +15,7 @@ import './views/mailboxes-view';
 import './views/profile-view';
 import './views/sla-policies-view';
 import './views/canned-replies-view';
+import './components/notification-bell';
 import type { OperatorView } from '../../api/schemas';
 
 /** The logged-in frame: navigation, who is logged in, and the screen the URL names. */
@@ -150,6 +151,7 @@ export class HelpdeskAdmin extends LitElement {
           ${this.me.operator.role === 'admin' ? html`<a href="${BASE}/mailboxes" aria-current=${current('mailboxes') ?? 'false'}>Mailboxes</a>` : null}
         </nav>
         <div class="who">
+          <notification-bell></notification-bell>
           <a href="${BASE}/profile" aria-current=${current('profile') ?? 'false'} title="Your profile: name, signature, password">${this.me.operator.name}</a>
           <button type="button" @click=${() => this.logout()}>Log out</button>
         </div>

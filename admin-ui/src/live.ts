@@ -12,12 +12,17 @@ type Listener = (change: TicketChange | null) => void;
 const listeners = new Set<Listener>();
 /** Told the ticket whose company changed, or null after a reconnect (ask again). */
 const presenceListeners = new Set<(ticketNumber: number | null) => void>();
+/** Told when this operator's bell has something new (or may have: after a reconnect). */
+const inboxListeners = new Set<() => void>();
 let source: EventSource | null = null;
 let opened = false;
 
 function emit(change: TicketChange | null) {
   for (const listener of listeners) listener(change);
-  if (change === null) for (const listener of presenceListeners) listener(null);
+  if (change === null) {
+    for (const listener of presenceListeners) listener(null);
+    for (const listener of inboxListeners) listener();
+  }
 }
 
 export function connectLive() {
@@ -38,6 +43,7 @@ export function connectLive() {
       // As above.
     }
   });
+  source.addEventListener(LIVE_EVENTS.inbox, () => { for (const listener of inboxListeners) listener(); });
   source.addEventListener(LIVE_EVENTS.resync, () => emit(null));
   source.addEventListener('open', () => {
     if (opened) emit(null);
@@ -61,4 +67,10 @@ export function onTicketChange(listener: Listener): () => void {
 export function onPresenceChange(listener: (ticketNumber: number | null) => void): () => void {
   presenceListeners.add(listener);
   return () => presenceListeners.delete(listener);
+}
+
+/** This operator's bell has something new. Returns the unsubscribe. */
+export function onInbox(listener: () => void): () => void {
+  inboxListeners.add(listener);
+  return () => inboxListeners.delete(listener);
 }

@@ -25,7 +25,7 @@ export default async function eventRoutes(app: App, { changes, streams, sessionC
   app.get('/api/events', {
     schema: {
       tags: ['live'],
-      summary: 'Server-sent events: `ticket` {number, seq, type} on every change, `presence` {number} when who has a ticket open changed, `resync` after an outage; ends with the session',
+      summary: 'Server-sent events: `ticket` {number, seq, type} on every change, `presence` {number} when who has a ticket open changed, `inbox` when your bell has something new, `resync` after an outage; ends with the session',
       produces: ['text/event-stream'],
       response: { 200: Type.String(), 401: ErrorBody, 429: ErrorBody },
     },
@@ -34,6 +34,7 @@ export default async function eventRoutes(app: App, { changes, streams, sessionC
     const token = request.cookies[SESSION_COOKIE]!;
     let unsubscribe = () => {};
     let unsubscribePresence = () => {};
+    let unsubscribeInbox = () => {};
     let recheck: NodeJS.Timeout | undefined;
     let ended = false;
     const { send, end } = streams.open(request, reply, [`session:${createHash('sha256').update(token).digest('hex')}`], () => {
@@ -41,11 +42,14 @@ export default async function eventRoutes(app: App, { changes, streams, sessionC
       clearTimeout(recheck);
       unsubscribe();
       unsubscribePresence();
+      unsubscribeInbox();
       openStreams.delete(entry);
     });
     const entry = { token, operatorId: request.operator!.id, end };
     unsubscribe = changes.subscribe((change) => (change ? send(LIVE_EVENTS.ticket, change) : send(LIVE_EVENTS.resync, {})));
     unsubscribePresence = changes.subscribePresence((number) => send(LIVE_EVENTS.presence, { number }));
+    const operatorId = request.operator!.id;
+    unsubscribeInbox = changes.subscribeInbox((id) => { if (id === operatorId) send(LIVE_EVENTS.inbox, {}); });
     openStreams.add(entry);
     // A logout is heard at once, but only by this API process; expiry, a logout through
     // another process and a disabled operator are found by looking again: at the latest

@@ -234,6 +234,10 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     const problem = validateBody(request.body.body);
     if (problem) throw unprocessable(problem);
     await ensureExists(number);
+    if (request.body.mentions?.length) {
+      if (request.body.visibility !== 'internal') throw unprocessable('Mention colleagues in an internal note: a public reply goes to the customer.');
+      for (const id of request.body.mentions) await ensureActiveOperator(id);
+    }
     const key = request.headers['idempotency-key'];
     const written = request.body.visibility === 'public' ? { ...request.body, body: signed(request.body.body, request.operator!) } : request.body;
     const signedProblem = validateBody(written.body);

@@ -135,7 +135,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   }
 
   /** A request as the given operator, with the CSRF header a browser client sends. */
-  function request(session: Session | null, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  function request(session: Session | null, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
     return app.inject({
       method,
       url,

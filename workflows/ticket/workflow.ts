@@ -208,7 +208,7 @@ class TicketEntity {
       switch (effect.type) {
         case 'persist': {
           const written = await database().persistTicketChange({
-            state, audit: effect.audit, comment: effect.comment,
+            state, audit: effect.audit, comment: effect.comment, ...(effect.inbox ? { inbox: effect.inbox } : {}),
             ...(crmLookupWithWrite ? { findCrmCustomer: true } : {}), ...(slaLookupWithWrite ? { findSlaPolicy: true } : {}),
           });
           if (crmLookupWithWrite) crmMatch = written.crmCustomerId;
@@ -325,7 +325,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
   const commentEvents = (comment: OperatorComment, actor: Actor, state: TicketState | null): TicketEvent[] => {
     const at = now();
     const seen = comment.seenComments === undefined ? {} : { seenComments: comment.seenComments };
-    const written: TicketEvent = { type: comment.visibility === 'internal' ? 'internal_note' : 'public_reply', body: comment.body, actor, at, ...seen };
+    const written: TicketEvent = comment.visibility === 'internal'
+      ? { type: 'internal_note', body: comment.body, actor, at, ...seen, ...(comment.mentions?.length ? { mentions: comment.mentions } : {}) }
+      : { type: 'public_reply', body: comment.body, actor, at, ...seen };
     if (comment.status === undefined) return [written];
     if (state?.status === 'closed' && comment.status !== 'closed') return [{ type: 'set_status', status: comment.status, actor, at }, written];
     const withReply = comment.visibility === 'public' ? { withReply: true as const } : {};

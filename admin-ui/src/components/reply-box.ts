@@ -2,6 +2,9 @@ import { LitElement, html, css } from 'lit';
 import type { AddCommentBody, CannedReplyView, CommentRefusedBody, CommentView } from '../../../api/schemas';
 import type { CommentVisibility, TicketStatus } from '../../../domain/ticket';
 import { shortcutAtCursor } from '../../../domain/canned-reply';
+import { mentionAtCursor, mentionedIn } from '../../../domain/inbox';
+import type { OperatorView } from '../../../api/schemas';
+import { operators } from '../operators';
 import { api, ApiError, idempotencyKey } from '../api';
 import { shared } from '../styles';
 import type { CannedReplyPicker } from './canned-reply-picker';
@@ -28,6 +31,7 @@ export class ReplyBox extends LitElement {
     missed: { state: true },
     arrivedWhileWriting: { state: true },
     picking: { state: true },
+    mentioning: { state: true },
     cannedReplies: { state: true },
   };
   declare number: number;
@@ -47,6 +51,9 @@ export class ReplyBox extends LitElement {
   /** The thread position the operator has been shown by a refusal (the thread above may not have caught up yet). */
   private acknowledged = 0;
   declare picking: Picking | null;
+  /** Typing `@` and a name in a note: whom it may mention, and which is chosen. */
+  declare mentioning: { start: number; end: number; matches: OperatorView[]; active: number } | null;
+  private colleagues: OperatorView[] = [];
   /** Loaded when the picker first opens, again each time it is opened by its button. */
   declare cannedReplies: CannedReplyView[] | null;
   /** One key per draft, so a retried send never posts the message twice. */
@@ -67,6 +74,9 @@ export class ReplyBox extends LitElement {
     .hint { font-size: 0.85rem; }
     textarea { min-height: 7rem; }
     .compose { position: relative; }
+    ul.mentions { position: absolute; left: 0; top: 100%; z-index: 6; margin: 0.25rem 0 0; padding: 0.25rem; list-style: none; background: #fff; border: 1px solid #b7bfcc; border-radius: 6px; box-shadow: 0 4px 14px rgba(0,0,0,0.12); min-width: 14rem; }
+    ul.mentions li { padding: 0.3rem 0.5rem; border-radius: 4px; cursor: pointer; }
+    ul.mentions li[aria-selected="true"] { background: #e3ebfb; outline: 1px solid #1d5bd6; }
     canned-reply-picker { position: absolute; left: 0; right: 0; top: 100%; z-index: 5; margin-top: 0.25rem; }
     .missed { border: 1px solid #c98a00; border-radius: 6px; background: #fff6e0; padding: 0.4rem 0.7rem; }
     .missed p { margin: 0.2rem 0; }
@@ -85,6 +95,7 @@ export class ReplyBox extends LitElement {
     this.sent = null;
     this.status = 'new';
     this.picking = null;
+    this.mentioning = null;
     this.cannedReplies = null;
     this.seenComments = 0;
     this.missed = null;
@@ -120,7 +131,11 @@ export class ReplyBox extends LitElement {
     this.problem = null;
     this.confirm(null);
     try {
-      const comment: AddCommentBody = { body, visibility: this.mode, ...(status ? { status } : {}), seenComments: Math.max(this.seenComments, this.acknowledged) };
+      const mentions = this.mode === 'internal' ? mentionedIn(body, this.colleagues) : [];
+      const comment: AddCommentBody = {
+        body, visibility: this.mode, ...(status ? { status } : {}), seenComments: Math.max(this.seenComments, this.acknowledged),
+        ...(mentions.length ? { mentions } : {}),
+      };
       await api.post(`/api/tickets/${this.number}/comments`, comment, this.key);
       this.textarea.value = '';
       this.key = idempotencyKey();
@@ -219,7 +234,49 @@ export class ReplyBox extends LitElement {
     }
   }
 
+  /** `@` and a few letters in a note offer the colleagues whose names match. */
+  private followMention() {
+    const { value, selectionStart } = this.textarea;
+    const typed = this.mode === 'internal' ? mentionAtCursor(value, selectionStart) : null;
+    if (!typed) {
+      this.mentioning = null;
+      return;
+    }
+    if (!this.colleagues.length) {
+      operators().then((list) => { this.colleagues = list.filter((o) => o.active); this.followMention(); }).catch(() => undefined);
+      return;
+    }
+    const matches = this.colleagues.filter((o) => o.name.toLowerCase().split(/\s+/).some((word) => word.startsWith(typed.query)) || o.name.toLowerCase().startsWith(typed.query)).slice(0, 8);
+    this.mentioning = matches.length ? { start: typed.start, end: selectionStart, matches, active: Math.min(this.mentioning?.active ?? 0, matches.length - 1) } : null;
+  }
+
+  private mention(operator: OperatorView) {
+    const at = this.mentioning;
+    if (!at) return;
+    this.mentioning = null;
+    this.textarea.setRangeText(`@${operator.name} `, at.start, at.end, 'end');
+    this.textarea.focus();
+  }
+
+  private mentionKey(event: KeyboardEvent): boolean {
+    const m = this.mentioning;
+    if (!m) return false;
+    switch (event.key) {
+      case 'ArrowDown': this.mentioning = { ...m, active: (m.active + 1) % m.matches.length }; break;
+      case 'ArrowUp': this.mentioning = { ...m, active: (m.active - 1 + m.matches.length) % m.matches.length }; break;
+      case 'Enter': case 'Tab':
+        if (event.ctrlKey || event.metaKey) return false;
+        this.mention(m.matches[m.active]!);
+        break;
+      case 'Escape': this.mentioning = null; break;
+      default: return false;
+    }
+    event.preventDefault();
+    return true;
+  }
+
   private onKeydown(event: KeyboardEvent) {
+    if (this.mentionKey(event)) return;
     if (this.picking?.mode === 'inline' && this.picker?.handleKey(event)) return;
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void this.submit(event, this.reopens ? 'in_progress' : undefined);
   }
@@ -247,13 +304,15 @@ export class ReplyBox extends LitElement {
       </fieldset>
       ${this.reopens ? html`<p class="closed-note" role="note">This ticket is closed. Replying reopens it (In Progress).</p>` : null}
       <label for="reply-body" class="hint">${internal
-        ? 'Internal note: only operators see it; the customer is not told.'
+        ? 'Internal note: only operators see it; the customer is not told. @name tells a colleague.'
         : `Public reply: the customer sees it on the ticket page${this.customerEmail ? ` and gets it by email at ${this.customerEmail}` : ''}.`}</label>
       <div class="compose" @canned-reply-chosen=${(e: CustomEvent<CannedReplyView>) => this.insertCannedReply(e.detail)}
         @canned-reply-closed=${() => this.closePicker()}>
-        <textarea id="reply-body" @keydown=${this.onKeydown} @input=${() => { this.problem = null; this.confirm(null); this.followShortcut(); this.dispatchEvent(new CustomEvent('draft-input', { bubbles: true, composed: true })); }}
-          @blur=${() => { if (this.picking?.mode === 'inline') this.picking = null; }} ?disabled=${this.busy}
+        <textarea id="reply-body" @keydown=${this.onKeydown} @input=${() => { this.problem = null; this.confirm(null); this.followShortcut(); this.followMention(); this.dispatchEvent(new CustomEvent('draft-input', { bubbles: true, composed: true })); }}
+          @blur=${() => { if (this.picking?.mode === 'inline') this.picking = null; this.mentioning = null; }} ?disabled=${this.busy}
           aria-describedby="canned-hint"></textarea>
+        ${this.mentioning ? html`<ul class="mentions" role="listbox" aria-label="Mention a colleague">${this.mentioning.matches.map((o, i) => html`
+          <li role="option" aria-selected=${i === this.mentioning!.active ? 'true' : 'false'} @mousedown=${(e: Event) => e.preventDefault()} @click=${() => this.mention(o)}>${o.name}</li>`)}</ul>` : null}
         ${this.picking ? html`<canned-reply-picker .replies=${this.cannedReplies} ?inline=${this.picking.mode === 'inline'}
           @focusout=${(e: FocusEvent) => { if (this.picking?.mode === 'search' && !this.picker?.contains(e.relatedTarget as Node) && !this.picker?.shadowRoot?.contains(e.relatedTarget as Node)) this.picking = null; }}></canned-reply-picker>` : null}
       </div>

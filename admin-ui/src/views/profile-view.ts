@@ -4,6 +4,7 @@ import { MAX_SIGNATURE_LENGTH, MIN_PASSWORD_LENGTH } from '../../../domain/opera
 import { api } from '../api';
 import { forgetOperators } from '../operators';
 import { shared } from '../styles';
+import '../components/notification-preferences';
 
 /** The operator's own profile: the name customers see, the signature under replies, the password. */
 export class ProfileView extends LitElement {
@@ -105,6 +106,10 @@ export class ProfileView extends LitElement {
           ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : null}
           <div class="row"><button class="primary" type="submit" ?disabled=${this.busy}>Save</button></div>
         </form>
+      </section>
+      <section class="card" aria-labelledby="notifications-title">
+        <h2 id="notifications-title">Notifications</h2>
+        <notification-preferences></notification-preferences>
       </section>
       <section class="card" aria-labelledby="password-title">
         <h2 id="password-title">Password</h2>

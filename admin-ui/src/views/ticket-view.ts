@@ -13,6 +13,7 @@ import '../components/customer-panel';
 import '../components/ticket-thread';
 import '../components/reply-box';
 import '../components/ticket-presence';
+import { INBOX_READ } from '../components/notification-bell';
 import type { TicketPresence } from '../components/ticket-presence';
 import '../components/wait-until';
 
@@ -125,9 +126,17 @@ export class TicketView extends LitElement {
       this.detail = detail;
       this.problem = null;
       document.title = `#${detail.number} ${detail.subject} · Helpdesk`;
+      if (!document.hidden) this.markSeen(detail.number);
     } catch (error) {
       if (id === this.requestId) this.problem = (error as Error).message;
     }
+  }
+
+  /** The operator has this ticket before their eyes: what the bell said of it is read. */
+  private markSeen(number: number) {
+    api.post<{ unread: number }>('/api/inbox/read', { ticketNumber: number })
+      .then(({ unread }) => window.dispatchEvent(new CustomEvent(INBOX_READ, { detail: unread })))
+      .catch(() => undefined);
   }
 
   /** The ticket's SLA targets: when each is due, paused while it waits, or missed. */
