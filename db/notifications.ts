@@ -5,7 +5,18 @@
  */
 import { QueryTypes } from 'sequelize';
 import type { Database } from './index';
-import type { NotificationRecipient, TicketStatus } from '../domain/ticket';
+import { OPERATOR_MAIL_CHOICES, type NotificationKind, type NotificationRecipient, type TicketStatus } from '../domain/ticket';
+import { DEFAULT_INBOX_PREFERENCES } from '../domain/inbox';
+
+/** Whether an operator (a table alias) wants this kind of mail: their choice, else the default; mail with no choice always goes. */
+const WANTS_IT = (operator: string) =>
+  `(:choice::text IS NULL OR coalesce((${operator}.notification_preferences -> :choice::text ->> 'mail')::boolean, :choiceDefault))`;
+/** Whether the operator made the change the mail tells of: nobody is told of their own doing. */
+const MADE_IT = (operator: string) => `(e.actor_kind = 'operator' AND e.actor_id IS NOT DISTINCT FROM ${operator}.id)`;
+const defaultMailChoice = (kind: NotificationKind) => {
+  const choice = OPERATOR_MAIL_CHOICES[kind];
+  return choice ? DEFAULT_INBOX_PREFERENCES[choice].mail : true;
+};
 
 /** Everything one mail needs, read in one round trip: it goes out with every new ticket. */
 export interface NotificationContext {
@@ -23,6 +34,7 @@ export interface NotificationContext {
   /** Null when the event wrote no comment (a status change). */
   comment_visibility: string | null;
   comment_body: string | null;
+  /** Who wrote the event's comment, else the operator who made the change. */
   author_name: string | null;
   mailbox_address: string | null;
   smtp_sealed: string | null;
@@ -52,15 +64,20 @@ export function createNotificationStore(db: Database) {
   const { sequelize } = db;
   return {
     /** The ticket, the event's comment, the recipient and this mail's row so far; null when there is no such ticket. */
-    async context({ key, ticketNumber, seq, recipient }: { key: string; ticketNumber: number; seq: number; recipient: NotificationRecipient }): Promise<NotificationContext | null> {
+    async context({ key, ticketNumber, seq, kind, recipient }: { key: string; ticketNumber: number; seq: number; kind: NotificationKind; recipient: NotificationRecipient }): Promise<NotificationContext | null> {
       const [row] = await sequelize.query<NotificationContext>(
         `SELECT t.number, t.subject, t.status, t.contact_email, t.contact_first_name, t.contact_last_name,
            t.token_version, t.contact_email_verified, t.assignee_id, n.status AS notification_status, n.attempts,
-           c.visibility AS comment_visibility, c.body AS comment_body, author.name AS author_name,
+           c.visibility AS comment_visibility, c.body AS comment_body, coalesce(author.name, actor.name) AS author_name,
            m.address AS mailbox_address, m.smtp_sealed,
            CASE WHEN :recipient = 'customer' THEN t.contact_email
-             WHEN :recipient = 'agents' THEN (SELECT string_agg(email, ', ' ORDER BY id) FROM operators WHERE active)
-             ELSE assignee.email END AS recipient,
+             WHEN :recipient = 'agents' THEN (SELECT string_agg(o.email, ', ' ORDER BY o.id) FROM operators o
+               WHERE o.active AND ${WANTS_IT('o')} AND NOT ${MADE_IT('o')})
+             WHEN :recipient = 'mentioned' THEN (SELECT string_agg(o.email, ', ' ORDER BY o.id) FROM operators o
+               WHERE o.active AND ${WANTS_IT('o')} AND NOT ${MADE_IT('o')}
+                 AND o.id IN (SELECT jsonb_array_elements_text(e.changes -> 'mentions' -> 'to')::int))
+             WHEN ${WANTS_IT('assignee')} AND NOT (:kind = 'ticket_assigned' AND ${MADE_IT('assignee')}) THEN assignee.email
+             END AS recipient,
            -- The hourly limit guards customers against loops; colleagues are not counted.
            CASE WHEN :recipient = 'customer' THEN (SELECT count(*)::int FROM notifications r
             WHERE mail_identity(r.recipient) = mail_identity(t.contact_email)
@@ -73,8 +90,12 @@ export function createNotificationStore(db: Database) {
          LEFT JOIN operators assignee ON assignee.id = t.assignee_id
          LEFT JOIN mailboxes m ON m.name = t.mailbox
          LEFT JOIN ticket_events e ON e.ticket_number = t.number AND e.seq = :seq
+         LEFT JOIN operators actor ON e.actor_kind = 'operator' AND actor.id = e.actor_id
          WHERE t.number = :ticketNumber`,
-        { type: QueryTypes.SELECT, replacements: { key, seq, recipient, ticketNumber } },
+        {
+          type: QueryTypes.SELECT,
+          replacements: { key, seq, kind, recipient, ticketNumber, choice: OPERATOR_MAIL_CHOICES[kind] ?? null, choiceDefault: defaultMailChoice(kind) },
+        },
       );
       return row ?? null;
     },

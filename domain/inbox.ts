@@ -18,6 +18,9 @@ export const INBOX_LABELS: Record<InboxKind, string> = {
   sla_warning: 'A ticket of yours (or nobody\'s) is about to miss an SLA target',
 };
 
+/** Kinds that can also come by mail (a new unassigned ticket is the bell's only). */
+export const MAILED_INBOX_KINDS: ReadonlySet<InboxKind> = new Set(['assigned', 'customer_replied', 'mention', 'sla_warning']);
+
 export interface InboxPreference {
   inApp: boolean;
   mail: boolean;

@@ -99,7 +99,7 @@ const table: Row[] = [
   ['close twice is refused', 'closed', 7, { type: 'close', actor: operator, at }, 'already_closed', []],
   ['reopen an assigned ticket', 'closed', 7, { type: 'reopen', actor: operator, at }, 'in_progress', ['persist']],
   ['reopen an open ticket is refused', 'waiting', 7, { type: 'reopen', actor: operator, at }, 'not_closed', []],
-  ['assign', 'new', null, { type: 'assign', assigneeId: 7, actor: operator, at }, 'new', ['persist']],
+  ['assign', 'new', null, { type: 'assign', assigneeId: 7, actor: operator, at }, 'new', ['persist', 'notify:ticket_assigned:assignee']],
   ['unassign', 'in_progress', 7, { type: 'assign', assigneeId: null, actor: operator, at }, 'in_progress', ['persist']],
   ['set priority', 'new', null, { type: 'set_priority', priority: 'urgent', actor: operator, at }, 'new', ['persist']],
   ['link customer', 'new', null, { type: 'link_customer', customerId: 5, actor: operator, at }, 'new', ['persist']],
@@ -193,13 +193,13 @@ describe("an operator's ticket: what its first message is", () => {
   };
 
   it.each<[string, Partial<NewTicket>, object, string[], TicketStatus]>([
-    ["the customer's request, by phone, mailed to nobody", { firstMessage: 'customer_request', channel: 'phone', suppressAcknowledgement: true },
+    ["the customer's request, by phone, nothing mailed to the customer", { firstMessage: 'customer_request', channel: 'phone', suppressAcknowledgement: true },
       { visibility: 'public', authorKind: 'customer', authorId: null, channel: 'phone' }, ['persist', 'link_crm', 'find_sla_policy'], 'new'],
     ["the customer's request, acknowledged", { firstMessage: 'customer_request', channel: 'in_person' },
       { visibility: 'public', authorKind: 'customer', channel: 'in_person' }, ['persist', 'link_crm', 'find_sla_policy', 'notify:ticket_created:customer'], 'new'],
     ['a message to the customer, mailed as the first mail of the thread', { firstMessage: 'message_to_customer' },
       { visibility: 'public', authorKind: 'operator', authorId: 7, channel: 'admin' }, ['persist', 'link_crm', 'find_sla_policy', 'notify:outbound_message:customer'], 'waiting'],
-    ['an internal note, mailed to nobody', { firstMessage: 'internal_note' },
+    ['an internal note, nothing mailed to the customer', { firstMessage: 'internal_note' },
       { visibility: 'internal', authorKind: 'operator', authorId: 7 }, ['persist', 'link_crm', 'find_sla_policy'], 'new'],
     ['no choice (runs recorded before it): the opener\'s public words', {},
       { visibility: 'public', authorKind: 'operator', authorId: 7, channel: 'admin' }, ['persist', 'link_crm', 'find_sla_policy', 'notify:ticket_created:customer'], 'new'],

@@ -4,7 +4,7 @@
  * workflow bundle can import it and tests can drive it without any server.
  */
 import { CLOCK_EVENTS, ClockEvent, validateWaitingUntil } from './clocks';
-import { inboxFor, type InboxEntry } from './inbox';
+import { inboxFor, type InboxEntry, type InboxKind } from './inbox';
 import {
   SLA_TARGETS, SlaPolicy, SlaState, SlaTarget, breachedSla, closedSla, customerWroteSla, needsAttention, nextEscalation, pauseSla, reopenedSla,
   respondedSla, resumeSla, retarget, startSla, warnedSla, withEscalation,
@@ -257,10 +257,33 @@ export type NotificationKind =
   /** To the assignee (or every agent when nobody is) before a target is missed. */
   | 'sla_warning'
   /** To every agent: a ticket still needs someone (an escalation step). */
-  | 'escalation';
+  | 'escalation'
+  /** To operators, as each chose (domain/inbox.ts): a ticket assigned to them, a mention in a note. */
+  | 'ticket_assigned' | 'mentioned';
 
-/** Who a mail is for: the ticket's customer, its assignee, or every active agent. */
-export type NotificationRecipient = 'customer' | 'assignee' | 'agents';
+/** Mail to operators that they choose to get or not (the rest always goes): the choice it falls under. */
+export const OPERATOR_MAIL_CHOICES: Partial<Record<NotificationKind, InboxKind>> = {
+  ticket_assigned: 'assigned', mentioned: 'mention', customer_replied: 'customer_replied', sla_warning: 'sla_warning',
+};
+
+/** Who a mail is for: the ticket's customer, its assignee, every active agent, or the operators a note mentions. */
+export type NotificationRecipient = 'customer' | 'assignee' | 'agents' | 'mentioned';
+
+/**
+ * The mail to operators that the bell's entries of a change also go out as (customers'
+ * answers and SLA warnings have their own). A new unassigned ticket rings the bell only:
+ * a mail activity with every new ticket, mostly to nobody, would cost each ticket more
+ * than it is worth.
+ */
+function operatorMails(inbox: InboxEntry[]): Array<{ kind: NotificationKind; recipient: NotificationRecipient }> {
+  return inbox.flatMap((entry): Array<{ kind: NotificationKind; recipient: NotificationRecipient }> => {
+    switch (entry.kind) {
+      case 'assigned': return [{ kind: 'ticket_assigned' as const, recipient: 'assignee' as const }];
+      case 'mention': return [{ kind: 'mentioned' as const, recipient: 'mentioned' as const }];
+      default: return [];
+    }
+  });
+}
 
 /** One notification per ticket event and recipient: the key of idempotent sending. */
 export function notificationKey(ticketNumber: number, seq: number, kind: NotificationKind, recipient: string): string {
@@ -403,9 +426,11 @@ function commit(
   const state: TicketState = { ...after, eventSeq: seq, updatedAt: event.at };
   const actor: Actor = 'actor' in event ? event.actor : SYSTEM_EVENTS.includes(event.type) ? { kind: 'system' } : { kind: 'customer' };
   const inbox = inboxFor(before, event, state);
+  // Whom a note mentions, kept with it: the mail to them is addressed from it.
+  const mentioned: AuditRecord['changes'] = event.type === 'internal_note' && event.mentions?.length ? { mentions: { from: null, to: event.mentions } } : {};
   const effects: Effect[] = [
-    { type: 'persist', audit: { seq, type: event.type, actor, at: event.at, changes: { ...diff(before, state), ...facts } }, comment, ...(inbox.length ? { inbox } : {}) },
-    ...notifications.map((n): Effect => ({ type: 'notify', ...n, seq })),
+    { type: 'persist', audit: { seq, type: event.type, actor, at: event.at, changes: { ...diff(before, state), ...facts, ...mentioned } }, comment, ...(inbox.length ? { inbox } : {}) },
+    ...[...notifications, ...operatorMails(inbox)].map((n): Effect => ({ type: 'notify', ...n, seq })),
   ];
   return { ok: true, state, effects };
 }
@@ -515,6 +540,7 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
   if (state.contact.email && first.mail) {
     effects.push({ type: 'notify', kind: first.mail, recipient: 'customer', seq: 1 });
   }
+  for (const mail of operatorMails(inboxFor(null, event, state))) effects.push({ type: 'notify', ...mail, seq: 1 });
   return { ok: true, state, effects };
 }
 

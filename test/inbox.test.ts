@@ -85,3 +85,47 @@ describe('The bell', () => {
     expect((await about(sam, ticket.number)).map((e) => e.read)).toEqual([true]);
   });
 });
+
+describe('Mail to operators', () => {
+  it('mails the assignee and whom a note mentions, as each chose; not who did it; never the customer', async () => {
+    const email = `mail-${randomUUID().slice(0, 8)}@example.com`;
+    const created = await h.request(olivia, 'POST', '/api/tickets', { subject: 'Invoice address wrong', body: 'Please fix the address.', customer: { email } });
+    const { number } = created.json() as { number: number };
+    expect((await h.request(olivia, 'PATCH', `/api/tickets/${number}`, { assigneeId: sam.operator.id })).statusCode).toBe(200);
+    await h.smtp.waitFor(() => h.smtp.to(sam.operator.email).some((m) => m.parsed.subject?.includes(`#${number}`)));
+    const assigned = h.smtp.to(sam.operator.email).find((m) => m.parsed.subject?.includes(`#${number}`))!;
+    expect(assigned.parsed.text).toContain(`Olivia Operator assigned ticket #${number} "Invoice address wrong"`);
+    expect(assigned.parsed.text).toContain(`/admin/tickets/${number}`);
+
+    const secret = `internal-${randomUUID().slice(0, 6)}`;
+    expect((await h.request(olivia, 'POST', `/api/tickets/${number}/comments`, {
+      body: `@Sam Support the customer owes us money, ${secret}`, visibility: 'internal', mentions: [sam.operator.id],
+    })).statusCode).toBe(201);
+    await h.smtp.waitFor(() => h.smtp.to(sam.operator.email).some((m) => m.parsed.text?.includes(secret)));
+    const mention = h.smtp.to(sam.operator.email).find((m) => m.parsed.text?.includes(secret))!;
+    expect(mention.parsed.text).toContain('Olivia Operator mentioned you in an internal note');
+    expect(mention.parsed.text).toContain('the customer does not see it');
+
+    // Sam takes it himself next time: no mail about his own doing. And he wants no mention mail any more.
+    const preferences = (await h.request(sam, 'GET', '/api/me/notifications')).json() as Record<string, { inApp: boolean; mail: boolean }>;
+    await h.request(sam, 'PUT', '/api/me/notifications', { ...preferences, mention: { inApp: true, mail: false } });
+    expect((await h.request(sam, 'PATCH', `/api/tickets/${number}`, { assigneeId: null })).statusCode).toBe(200);
+    expect((await h.request(sam, 'PATCH', `/api/tickets/${number}`, { assigneeId: sam.operator.id })).statusCode).toBe(200);
+    const quiet = `quiet-${randomUUID().slice(0, 6)}`;
+    expect((await h.request(olivia, 'POST', `/api/tickets/${number}/comments`, { body: `@Sam Support ${quiet}`, visibility: 'internal', mentions: [sam.operator.id] })).statusCode).toBe(201);
+    // A public reply after them: its mail to the customer shows the notes' mail had its turn.
+    expect((await h.request(olivia, 'POST', `/api/tickets/${number}/comments`, { body: 'Fixed, thanks!', visibility: 'public' })).statusCode).toBe(201);
+    await h.smtp.waitFor(() => h.smtp.to(email).some((m) => m.parsed.text?.includes('Fixed, thanks!')));
+    await eventually(async () => {
+      const [rows] = await h.db.sequelize.query(`SELECT count(*)::int AS n FROM notifications WHERE ticket_number = ${number} AND status IN ('sending')`);
+      return (rows as Array<{ n: number }>)[0]!.n === 0 || undefined;
+    });
+    const toSam = h.smtp.to(sam.operator.email).filter((m) => m.parsed.subject?.includes(`#${number}`));
+    expect(toSam.map((m) => m.parsed.text?.includes(quiet))).not.toContain(true);
+    expect(toSam.filter((m) => m.parsed.text?.includes('assigned ticket'))).toHaveLength(1);
+    expect(h.smtp.to(email).some((m) => m.parsed.text?.includes(secret) || m.parsed.text?.includes(quiet))).toBe(false);
+    // The bell still has the mention.
+    expect((await about(sam, number)).map((e) => e.kind)).toContain('mention');
+    await h.request(sam, 'PUT', '/api/me/notifications', preferences);
+  });
+});

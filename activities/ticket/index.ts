@@ -115,7 +115,7 @@ export function createTicketActivities({ db, mailer, render, secretKey, publicUr
      */
     async sendNotification({ ticketNumber, seq, kind, recipient }: NotificationInput): Promise<'sent' | 'already_sent' | 'skipped' | 'failed'> {
       const key = notificationKey(ticketNumber, seq, kind, recipient);
-      const row = await notifications.context({ key, ticketNumber, seq, recipient });
+      const row = await notifications.context({ key, ticketNumber, seq, kind, recipient });
       if (row?.notification_status && row.notification_status !== 'sending') {
         return row.notification_status === 'sent' ? 'already_sent' : row.notification_status;
       }
@@ -129,8 +129,8 @@ export function createTicketActivities({ db, mailer, render, secretKey, publicUr
       const record = (status: 'sending' | 'skipped') => notifications.claim({
         key, ticketNumber, kind, recipient: to ?? '', messageId, status, attempts: (row.attempts ?? 0) + (status === 'sending' ? 1 : 0),
       });
-      if (!to || (row.comment_visibility !== null && row.comment_visibility !== 'public')) {
-        // Internal notes never mail the customer, whatever asked for it.
+      if (!to || (recipient === 'customer' && row.comment_visibility !== null && row.comment_visibility !== 'public')) {
+        // Internal notes never mail the customer, whatever asked for it (a mention mails the colleagues it names).
         await record('skipped');
         return 'skipped';
       }
@@ -168,7 +168,7 @@ export function createTicketActivities({ db, mailer, render, secretKey, publicUr
           // A customer's answer to this address lands on this ticket: the signature proves it.
           // The assignee's answer to their mail becomes their public reply: the address says whose.
           // Every agent's copy invites no answer by mail: which of them would it be from?
-          replyTo: recipient === 'agents' ? route.address
+          replyTo: recipient === 'agents' || recipient === 'mentioned' ? route.address
             : recipient === 'customer' || row.assignee_id === null
               ? replyAddress(route.address, row.number, secretKey)
               : operatorReplyAddress(route.address, row.number, row.assignee_id, secretKey),

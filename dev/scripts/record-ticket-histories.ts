@@ -1,6 +1,7 @@
 /**
- * `node --import tsx dev/scripts/record-ticket-histories.ts <label>`: runs typical ticket lives
- * with the workflow code of this checkout and writes their histories to
+ * `node --import tsx dev/scripts/record-ticket-histories.ts <label> [life…]`: runs typical
+ * ticket lives (all, or the ones named) with the workflow code of this checkout and writes
+ * their histories to
  * test/fixtures/ticket-histories/<label>-<life>.json. Run it on the commit before a change
  * to the ticket workflow: test/workflow-replay.test.ts then replays every recorded history
  * with the new code, which must make the same decisions (or guard the change with patched()).
@@ -49,6 +50,7 @@ async function main() {
     const db = connectDatabase(config.DATABASE_URL);
     await migrate(db.sequelize);
     const operator = await db.Operator.create({ email: 'agent@example.com', name: 'Agent', role: 'agent', passwordHash: 'x' });
+    const colleague = await db.Operator.create({ email: 'colin@example.com', name: 'Colin Colleague', role: 'agent', passwordHash: 'x' });
     await db.Customer.create({ email: 'known@example.com', firstName: 'Known', lastName: 'Customer', externalId: null, phone: null, company: null });
     const connection = await Connection.connect({ address: devServer.address });
     const dataConverter = helpdeskDataConverter(config);
@@ -100,7 +102,16 @@ async function main() {
         await new Promise((resolve) => setTimeout(resolve, 4000));
         return 4;
       },
+      // Assigned to a colleague who is mentioned in a note: the bell and the mail to operators.
+      'assigned-and-mentioned': async () => {
+        await commands.create(newTicket(5, 'mentioned@example.com'));
+        await commands.update(5, changeTicketUpdate, [{ assigneeId: colleague.id }, actor]);
+        await commands.update(5, addOperatorCommentUpdate, [{ visibility: 'internal', body: '@Colin Colleague have a look', mentions: [colleague.id] }, actor]);
+        return 5;
+      },
     };
+    const only = process.argv.slice(3);
+    for (const life of Object.keys(lives)) if (only.length && !only.includes(life)) delete lives[life];
     mkdirSync(OUT, { recursive: true });
     await worker.runUntil(async () => {
       for (const [life, run] of Object.entries(lives)) {

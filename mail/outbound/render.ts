@@ -26,6 +26,9 @@ export interface RenderedMail {
 
 const TEMPLATE_DIR = join(__dirname, 'templates');
 
+/** Mail for operators: its link opens the ticket in the admin UI, not the customer's page. */
+const OPERATOR_MAIL = new Set<NotificationKind>(['customer_replied', 'waiting_over', 'sla_warning', 'escalation', 'ticket_assigned', 'mentioned']);
+
 /**
  * In HTML parts Handlebars escapes every {{value}}, so nothing a customer typed becomes
  * markup; plain-text parts are not HTML and show what was typed as it was typed.
@@ -52,7 +55,7 @@ export function createRenderer() {
   };
   return function render(kind: NotificationKind, given: TemplateData): RenderedMail {
     const data = kind === 'ticket_created' ? { ...given, subject: cut(given.subject, ACKNOWLEDGEMENT_SUBJECT_LENGTH), body: null } : given;
-    const viewUrl = kind === 'customer_replied' || kind === 'waiting_over' || kind === 'sla_warning' || kind === 'escalation' ? data.admin_url : data.ticket_url;
+    const viewUrl = OPERATOR_MAIL.has(kind) ? data.admin_url : data.ticket_url;
     return {
       subject: `[#${data.number}] ${data.subject}`,
       text: template(`${kind}.text`)(data),

@@ -55,6 +55,9 @@ const local = proxyLocalActivities<TicketActivities>(databaseActivityOptions);
  * Runs recorded before local activities keep replaying as they ran; the marker makes every
  * later step of the same run, and every new run, local.
  */
+/** Mail kinds added with operators' notification choices (domain/inbox.ts). */
+const OPERATOR_CHOICE_MAIL = new Set<string>(['ticket_assigned', 'mentioned']);
+
 const database = (): Pick<TicketActivities, 'persistTicketChange' | 'loadTicketState' | 'findCrmCustomer' | 'giveUpNotification'> =>
   (patched('database-work-as-local-activities') ? local : queued);
 
@@ -227,6 +230,9 @@ class TicketEntity {
           break;
         }
         case 'notify': {
+          // Mail to operators of assignments and mentions came after runs that
+          // were recorded without it: those replay without the activity.
+          if (OPERATOR_CHOICE_MAIL.has(effect.kind) && !patched('operator-mail')) break;
           // Mail must not hold up the operator's answer; the run waits for it before it ends.
           const notification: TicketNotification = { ticketNumber: state.number, seq: effect.seq, kind: effect.kind, recipient: effect.recipient };
           if (this.mailGiveUpAfterMs !== undefined) {

@@ -1,6 +1,6 @@
 import { LitElement, html, css } from 'lit';
 import type { InboxPreferencesView } from '../../../api/schemas';
-import { INBOX_KINDS, INBOX_LABELS } from '../../../domain/inbox';
+import { INBOX_KINDS, INBOX_LABELS, MAILED_INBOX_KINDS } from '../../../domain/inbox';
 import { api } from '../api';
 import { shared } from '../styles';
 import { BROWSER_NOTIFICATIONS_KEY } from './notification-bell';
@@ -65,7 +65,8 @@ export class NotificationPreferences extends LitElement {
         <tbody>${INBOX_KINDS.map((kind) => html`<tr>
           <td>${INBOX_LABELS[kind]}</td>
           <td class="check"><input type="checkbox" aria-label="${INBOX_LABELS[kind]}: in the app" .checked=${p[kind].inApp} @change=${(e: Event) => this.set(kind, 'inApp', (e.target as HTMLInputElement).checked)}></td>
-          <td class="check"><input type="checkbox" aria-label="${INBOX_LABELS[kind]}: by mail" .checked=${p[kind].mail} @change=${(e: Event) => this.set(kind, 'mail', (e.target as HTMLInputElement).checked)}></td>
+          <td class="check">${MAILED_INBOX_KINDS.has(kind) ? html`<input type="checkbox" aria-label="${INBOX_LABELS[kind]}: by mail" .checked=${p[kind].mail}
+            @change=${(e: Event) => this.set(kind, 'mail', (e.target as HTMLInputElement).checked)}>` : html`<span class="muted" title="In the app only">—</span>`}</td>
         </tr>`)}</tbody>
       </table>`}
       <span class="field check"><input type="checkbox" id="browser-notifications" .checked=${this.browser} @change=${(e: Event) => this.setBrowser((e.target as HTMLInputElement).checked)}>
