@@ -24,6 +24,7 @@ import slaPolicyRoutes from './routes/sla-policies';
 import cannedReplyRoutes from './routes/canned-replies';
 import presenceRoutes from './routes/presence';
 import inboxRoutes from './routes/inbox';
+import formattingRoutes from './routes/formatting';
 import eventRoutes from './routes/events';
 import widgetRoutes from './routes/widget';
 import customerPageRoutes from './routes/customer-pages';
@@ -157,6 +158,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
   });
   await app.register(presenceRoutes, { db });
   await app.register(inboxRoutes, { db });
+  await app.register(formattingRoutes);
   await app.register(cannedReplyRoutes, { db, secretKey: config.SECRET_KEY, publicUrl: config.PUBLIC_URL });
   await app.register(customerRoutes, { db, queries });
   await app.register(inboundEmailRoutes, { db });

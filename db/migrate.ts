@@ -23,6 +23,7 @@ import * as sla from './migrations/0020-sla';
 import * as cannedReplies from './migrations/0021-canned-replies';
 import * as ticketPresence from './migrations/0022-ticket-presence';
 import * as operatorInbox from './migrations/0023-operator-inbox';
+import * as commentHtml from './migrations/0024-comment-html';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -49,6 +50,7 @@ const MIGRATIONS = [
   { name: '0021-canned-replies', ...cannedReplies },
   { name: '0022-ticket-presence', ...ticketPresence },
   { name: '0023-operator-inbox', ...operatorInbox },
+  { name: '0024-comment-html', ...commentHtml },
 ];
 
 export function migrator(sequelize: Sequelize) {

@@ -34,6 +34,8 @@ export interface NotificationContext {
   /** Null when the event wrote no comment (a status change). */
   comment_visibility: string | null;
   comment_body: string | null;
+  /** The comment's HTML when it is an operator's Markdown. */
+  comment_html: string | null;
   /** Who wrote the event's comment, else the operator who made the change. */
   author_name: string | null;
   mailbox_address: string | null;
@@ -68,7 +70,7 @@ export function createNotificationStore(db: Database) {
       const [row] = await sequelize.query<NotificationContext>(
         `SELECT t.number, t.subject, t.status, t.contact_email, t.contact_first_name, t.contact_last_name,
            t.token_version, t.contact_email_verified, t.assignee_id, n.status AS notification_status, n.attempts,
-           c.visibility AS comment_visibility, c.body AS comment_body, coalesce(author.name, actor.name) AS author_name,
+           c.visibility AS comment_visibility, c.body AS comment_body, c.body_html AS comment_html, coalesce(author.name, actor.name) AS author_name,
            m.address AS mailbox_address, m.smtp_sealed,
            CASE WHEN :recipient = 'customer' THEN t.contact_email
              WHEN :recipient = 'agents' THEN (SELECT string_agg(o.email, ', ' ORDER BY o.id) FROM operators o

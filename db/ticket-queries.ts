@@ -341,8 +341,8 @@ export function createTicketQueries(db: Database) {
     },
 
     async comments(number: number, which: 'all' | 'public', onlySeq?: number): Promise<CommentView[]> {
-      const [attachments, rows] = await Promise.all([this.attachmentsByMessage(number), sequelize.query<{ id: string; visibility: CommentView['visibility']; author_kind: CommentView['author']['kind']; author_id: number | null; author_name: string | null; body: string; channel: CommentView['channel']; message_key: string | null; created_at: Date }>(
-        `SELECT c.id::text AS id, c.visibility, c.author_kind, c.author_id, o.name AS author_name, c.body, c.channel, c.message_key, c.created_at
+      const [attachments, rows] = await Promise.all([this.attachmentsByMessage(number), sequelize.query<{ id: string; visibility: CommentView['visibility']; author_kind: CommentView['author']['kind']; author_id: number | null; author_name: string | null; body: string; body_html: string | null; channel: CommentView['channel']; message_key: string | null; created_at: Date }>(
+        `SELECT c.id::text AS id, c.visibility, c.author_kind, c.author_id, o.name AS author_name, c.body, c.body_html, c.channel, c.message_key, c.created_at
          FROM comments c LEFT JOIN operators o ON o.id = c.author_id AND c.author_kind = 'operator'
          WHERE c.ticket_number = :number ${which === 'public' ? "AND c.visibility = 'public'" : ''}
          ${onlySeq === undefined ? '' : 'AND c.event_seq = :onlySeq'}
@@ -354,6 +354,7 @@ export function createTicketQueries(db: Database) {
         visibility: c.visibility,
         author: { kind: c.author_kind, id: c.author_id, name: c.author_name },
         body: c.body,
+        bodyHtml: c.body_html,
         channel: c.channel,
         attachments: c.message_key === null ? [] : attachments.get(c.message_key) ?? [],
         createdAt: c.created_at.toISOString(),
@@ -387,6 +388,7 @@ export function createTicketQueries(db: Database) {
             ? { kind: 'operator' as const, name: c.author.name }
             : { kind: 'customer' as const, name: customerName },
           body: c.body,
+          bodyHtml: c.bodyHtml,
           attachments: c.attachments,
           createdAt: c.createdAt,
         })),

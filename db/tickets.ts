@@ -26,6 +26,8 @@ export interface TicketChangeWrite {
   comment: CommentRecord | null;
   /** Who is told of the change in the app (domain/inbox.ts): rows for the operators who want it. */
   inbox?: InboxEntry[];
+  /** The comment's HTML, for an operator's Markdown (mail/outbound/markdown.ts); null: its text as typed. */
+  commentHtml?: string | null;
   /** The hash of the ticket's current public link (security/public-token.ts). */
   publicTokenHash: string;
   /** Also find the CRM customer for the ticket's contact (a new ticket), in the same round trip. */
@@ -113,11 +115,11 @@ export function createTicketStore(db: Database) {
      * data-modifying WITH part exactly once, and the NOTIFY is delivered only on commit).
      * Returns the CRM customer matching the contact, when asked for and found.
      */
-    async persistChange({ state, audit, comment, inbox = [], publicTokenHash, findCrmCustomer, readSlaPolicies = false }: TicketChangeWrite): Promise<{ crmCustomerId: number | null; slaPolicies: SlaPolicyRow[] | null }> {
+    async persistChange({ state, audit, comment, inbox = [], commentHtml = null, publicTokenHash, findCrmCustomer, readSlaPolicies = false }: TicketChangeWrite): Promise<{ crmCustomerId: number | null; slaPolicies: SlaPolicyRow[] | null }> {
       const commentPart = comment
         ? `, added_comment AS (
-             INSERT INTO comments (ticket_number, event_seq, visibility, author_kind, author_id, body, channel, message_key, created_at)
-             VALUES (:number, :seq, :visibility, :authorKind, :authorId, :body, :channel, :messageKey, :at)
+             INSERT INTO comments (ticket_number, event_seq, visibility, author_kind, author_id, body, body_html, channel, message_key, created_at)
+             VALUES (:number, :seq, :visibility, :authorKind, :authorId, :body, :bodyHtml, :channel, :messageKey, :at)
              ON CONFLICT DO NOTHING)`
         : '';
       // One row per operator told (active, wanting it in the app, not who made the change);
@@ -206,6 +208,7 @@ export function createTicketStore(db: Database) {
             changes: JSON.stringify(audit.changes),
             at: audit.at,
             ...(comment ?? {}),
+            bodyHtml: commentHtml,
             ticketChange: JSON.stringify(change),
             inbox: JSON.stringify(inbox),
           },

@@ -461,6 +461,27 @@ describe('Canned replies', () => {
   });
 });
 
+describe('Formatting', () => {
+  it('previews a Markdown reply as the customer will see it, and the thread shows it formatted once sent', async () => {
+    const number = await customerEmailsIn('Export broken', 'The CSV export is empty.', { email: uniqueEmail('ivan'), firstName: 'Ivan' });
+    const { page } = await newPage();
+    await logIn(page, olivia, `/admin/tickets/${number}`);
+    const box = page.getByRole('textbox', { name: /Public reply/ });
+    await box.fill('**Fixed** in version 2:\n\n- open *Export*\n- pick CSV');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await preview.locator('strong').getByText('Fixed').waitFor();
+    await preview.getByRole('listitem').filter({ hasText: 'pick CSV' }).waitFor();
+    await box.fill('**Fixed** in version 2:\n\n- open *Export*\n- pick CSV\n- done');
+    await preview.getByRole('listitem').filter({ hasText: 'done' }).waitFor();
+    await page.getByRole('button', { name: 'Send public reply' }).click();
+    await page.getByRole('status').filter({ hasText: 'Reply sent to the customer.' }).waitFor();
+    await page.locator('ticket-thread').locator('strong').getByText('Fixed').waitFor();
+    await page.locator('ticket-thread').locator('em').getByText('Export').waitFor();
+    expect(await page.getByRole('region', { name: 'Preview' }).count()).toBe(0);
+  });
+});
+
 describe('Notifications', () => {
   it('a colleague mentioned in a note with @ and a few letters hears of it in the bell, live, and opening it reads it', async () => {
     const number = await customerEmailsIn('Refund twice?', 'I was charged two times.', { email: uniqueEmail('hana'), firstName: 'Hana' });

@@ -8,6 +8,7 @@ import type { createRenderer } from '../../mail/outbound/render';
 import { AuditRecord, CommentRecord, Contact, STATUS_LABELS, TicketState, TICKET_NOT_FOUND, notificationKey } from '../../domain/ticket';
 import { SLA_TARGET_LABELS, SlaPolicy, SlaTarget, matchingPolicy } from '../../domain/sla';
 import type { InboxEntry } from '../../domain/inbox';
+import { isOperatorMarkdown, markdownHtmlToText, markdownToHtml } from '../../mail/outbound/markdown';
 import { policyOf } from '../../db/sla-policies';
 import { emailVerificationCode, hashPublicToken, mailedTicketUrl, publicToken } from '../../security/public-token';
 import {
@@ -89,7 +90,8 @@ export function createTicketActivities({ db, mailer, render, secretKey, publicUr
     /** Writes the ticket row, its audit record and its comment in one transaction, and announces the change. */
     async persistTicketChange({ state, audit, comment, inbox = [], findCrmCustomer = false, findSlaPolicy = false }: PersistInput): Promise<PersistResult> {
       const publicTokenHash = hashPublicToken(publicToken(secretKey, state.number, state.linkVersion ?? 1));
-      const written = await tickets.persistChange({ state, audit, comment, inbox, publicTokenHash, findCrmCustomer, readSlaPolicies: findSlaPolicy });
+      const commentHtml = comment && isOperatorMarkdown(comment) ? markdownToHtml(comment.body) : null;
+      const written = await tickets.persistChange({ state, audit, comment, inbox, commentHtml, publicTokenHash, findCrmCustomer, readSlaPolicies: findSlaPolicy });
       if (!findSlaPolicy) return { crmCustomerId: written.crmCustomerId };
       return { crmCustomerId: written.crmCustomerId, slaPolicy: matchingPolicy((written.slaPolicies ?? []).map(policyOf), state) };
     },
@@ -148,7 +150,9 @@ export function createTicketActivities({ db, mailer, render, secretKey, publicUr
         subject: row.subject,
         status: STATUS_LABELS[row.status],
         name: recipient === 'customer' ? customerName : customerName ?? row.contact_email,
-        body: row.comment_body,
+        // An operator's Markdown: its HTML for the HTML part, readable text for the text part.
+        body: row.comment_html ? markdownHtmlToText(row.comment_html) : row.comment_body,
+        body_html: row.comment_html,
         author: row.author_name,
         // Only the customer's copy carries the code that proves they read mail to the address.
         ticket_url: mailedTicketUrl(publicUrl, publicToken(secretKey, row.number, row.token_version),

@@ -9,6 +9,8 @@ export interface TemplateData {
   status: string;
   name: string | null;
   body: string | null;
+  /** The body as sanitised HTML (an operator's Markdown), else null: the HTML part shows the text. */
+  body_html?: string | null;
   author: string | null;
   /** The customer's public link; always present so every mail can carry it. */
   ticket_url: string;

@@ -6,6 +6,7 @@ import { mentionAtCursor, mentionedIn } from '../../../domain/inbox';
 import type { OperatorView } from '../../../api/schemas';
 import { operators } from '../operators';
 import { api, ApiError, idempotencyKey } from '../api';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { shared } from '../styles';
 import type { CannedReplyPicker } from './canned-reply-picker';
 import './canned-reply-picker';
@@ -32,6 +33,7 @@ export class ReplyBox extends LitElement {
     arrivedWhileWriting: { state: true },
     picking: { state: true },
     mentioning: { state: true },
+    preview: { state: true },
     cannedReplies: { state: true },
   };
   declare number: number;
@@ -54,6 +56,8 @@ export class ReplyBox extends LitElement {
   /** Typing `@` and a name in a note: whom it may mention, and which is chosen. */
   declare mentioning: { start: number; end: number; matches: OperatorView[]; active: number } | null;
   private colleagues: OperatorView[] = [];
+  /** The draft as it will look (the server renders it as it renders the sent reply); null: writing. */
+  declare preview: string | null;
   /** Loaded when the picker first opens, again each time it is opened by its button. */
   declare cannedReplies: CannedReplyView[] | null;
   /** One key per draft, so a retried send never posts the message twice. */
@@ -74,6 +78,10 @@ export class ReplyBox extends LitElement {
     .hint { font-size: 0.85rem; }
     textarea { min-height: 7rem; }
     .compose { position: relative; }
+    .preview { border: 1px dashed #b7bfcc; border-radius: 6px; padding: 0.5rem 0.75rem; background: #fafbfd; overflow-wrap: anywhere; }
+    .preview > :first-child { margin-top: 0; }
+    .preview > :last-child { margin-bottom: 0; }
+    .preview blockquote { margin: 0.4rem 0; padding-left: 0.7rem; border-left: 3px solid #c5ccd8; color: #4a5568; }
     ul.mentions { position: absolute; left: 0; top: 100%; z-index: 6; margin: 0.25rem 0 0; padding: 0.25rem; list-style: none; background: #fff; border: 1px solid #b7bfcc; border-radius: 6px; box-shadow: 0 4px 14px rgba(0,0,0,0.12); min-width: 14rem; }
     ul.mentions li { padding: 0.3rem 0.5rem; border-radius: 4px; cursor: pointer; }
     ul.mentions li[aria-selected="true"] { background: #e3ebfb; outline: 1px solid #1d5bd6; }
@@ -96,6 +104,7 @@ export class ReplyBox extends LitElement {
     this.status = 'new';
     this.picking = null;
     this.mentioning = null;
+    this.preview = null;
     this.cannedReplies = null;
     this.seenComments = 0;
     this.missed = null;
@@ -138,6 +147,7 @@ export class ReplyBox extends LitElement {
       };
       await api.post(`/api/tickets/${this.number}/comments`, comment, this.key);
       this.textarea.value = '';
+      this.preview = null;
       this.key = idempotencyKey();
       this.missed = null;
       this.arrivedWhileWriting = 0;
@@ -159,6 +169,31 @@ export class ReplyBox extends LitElement {
       }
     } finally {
       this.busy = false;
+    }
+  }
+
+  private previewTimer: number | null = null;
+
+  /** An open preview follows the draft, a moment after typing stops. */
+  private previewSoon() {
+    if (this.preview === null) return;
+    if (this.previewTimer !== null) clearTimeout(this.previewTimer);
+    this.previewTimer = window.setTimeout(() => {
+      this.previewTimer = null;
+      if (this.preview === null) return;
+      api.post<{ html: string }>('/api/formatting/preview', { body: this.textarea.value }).then(({ html }) => { if (this.preview !== null) this.preview = html; }, () => undefined);
+    }, 300);
+  }
+
+  private async togglePreview() {
+    if (this.preview !== null) {
+      this.preview = null;
+      return;
+    }
+    try {
+      this.preview = (await api.post<{ html: string }>('/api/formatting/preview', { body: this.textarea.value })).html;
+    } catch (error) {
+      this.problem = (error as Error).message;
     }
   }
 
@@ -308,9 +343,10 @@ export class ReplyBox extends LitElement {
         : `Public reply: the customer sees it on the ticket page${this.customerEmail ? ` and gets it by email at ${this.customerEmail}` : ''}.`}</label>
       <div class="compose" @canned-reply-chosen=${(e: CustomEvent<CannedReplyView>) => this.insertCannedReply(e.detail)}
         @canned-reply-closed=${() => this.closePicker()}>
-        <textarea id="reply-body" @keydown=${this.onKeydown} @input=${() => { this.problem = null; this.confirm(null); this.followShortcut(); this.followMention(); this.dispatchEvent(new CustomEvent('draft-input', { bubbles: true, composed: true })); }}
+        <textarea id="reply-body" @keydown=${this.onKeydown} @input=${() => { this.problem = null; this.confirm(null); this.followShortcut(); this.followMention(); this.previewSoon(); this.dispatchEvent(new CustomEvent('draft-input', { bubbles: true, composed: true })); }}
           @blur=${() => { if (this.picking?.mode === 'inline') this.picking = null; this.mentioning = null; }} ?disabled=${this.busy}
           aria-describedby="canned-hint"></textarea>
+        ${this.preview !== null ? html`<div class="preview" role="region" aria-label="Preview">${this.preview ? unsafeHTML(this.preview) : html`<span class="muted">Nothing to show yet.</span>`}</div>` : null}
         ${this.mentioning ? html`<ul class="mentions" role="listbox" aria-label="Mention a colleague">${this.mentioning.matches.map((o, i) => html`
           <li role="option" aria-selected=${i === this.mentioning!.active ? 'true' : 'false'} @mousedown=${(e: Event) => e.preventDefault()} @click=${() => this.mention(o)}>${o.name}</li>`)}</ul>` : null}
         ${this.picking ? html`<canned-reply-picker .replies=${this.cannedReplies} ?inline=${this.picking.mode === 'inline'}
@@ -327,8 +363,10 @@ export class ReplyBox extends LitElement {
             : html`<button type="submit" class="primary" ?disabled=${this.busy}>Send public reply</button>
               <button type="button" ?disabled=${this.busy} @click=${(e: Event) => this.submit(e, 'waiting')} title="Send, and set the ticket Waiting for the customer">Send and set Waiting</button>
               <button type="button" ?disabled=${this.busy} @click=${(e: Event) => this.submit(e, 'closed')} title="Send, and close the ticket: the customer gets the reply only">Send and close</button>`}
+        <button type="button" ?disabled=${this.busy} aria-pressed=${this.preview !== null ? 'true' : 'false'} @click=${() => this.togglePreview()}
+          title="Markdown: **bold**, _italics_, [link](https://…), - lists, > quotes, \`code\`">${this.preview !== null ? 'Hide preview' : 'Preview'}</button>
         <button type="button" ?disabled=${this.busy} aria-haspopup="listbox" aria-expanded=${this.picking ? 'true' : 'false'} @click=${() => (this.picking ? this.closePicker() : this.openPicker())}>Canned reply</button>
-        <span class="muted small" id="canned-hint">Ctrl+Enter sends; :: and a shortcut inserts a canned reply</span>
+        <span class="muted small" id="canned-hint">Ctrl+Enter sends; :: and a shortcut inserts a canned reply; **bold**, _italics_, [links](https://…), - lists, &gt; quotes</span>
       </div>
     </form>`;
   }

@@ -1,4 +1,6 @@
 import { LitElement, html, css } from 'lit';
+// Only for bodyHtml: the server's sanitised rendering of an operator's Markdown (mail/outbound/markdown.ts).
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import type { CommentView } from '../../../api/schemas';
 import { fileSize, fullTime, relativeTime } from '../format';
 import { shared } from '../styles';
@@ -26,6 +28,11 @@ export class TicketThread extends LitElement {
     .kind { font-size: 0.75rem; font-weight: 700; text-transform: uppercase; letter-spacing: 0.04em; border-radius: 4px; padding: 0 0.35rem; }
     .kind.internal { background: #c99a00; color: #fff; }
     .kind.public { background: #dfe7f7; color: #1a47a8; }
+    .body.formatted { white-space: normal; }
+    .body.formatted > :first-child { margin-top: 0; }
+    .body.formatted > :last-child { margin-bottom: 0; }
+    .body.formatted blockquote { margin: 0.4rem 0; padding-left: 0.7rem; border-left: 3px solid #c5ccd8; color: #4a5568; }
+    .body.formatted pre { background: #f3f5f9; padding: 0.5rem; border-radius: 4px; overflow-x: auto; }
     .body { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; font: inherit; }
     .attachments { margin-top: 0.5rem; display: flex; gap: 0.5rem; flex-wrap: wrap; font-size: 0.85rem; }
   `];
@@ -52,7 +59,7 @@ export class TicketThread extends LitElement {
           <span class="muted">${CHANNEL_LABELS[c.channel]}</span>
           <time class="muted" datetime=${c.createdAt} title=${fullTime(c.createdAt)}>${relativeTime(c.createdAt)}</time>
         </div>
-        <p class="body">${c.body}</p>
+        ${c.bodyHtml ? html`<div class="body formatted">${unsafeHTML(c.bodyHtml)}</div>` : html`<p class="body">${c.body}</p>`}
         ${c.attachments.length ? html`<div class="attachments">
           ${c.attachments.map((a) => a.stored
             ? html`<a href="/api/attachments/${a.id}" download>📎 ${a.filename ?? 'attachment'} (${fileSize(a.size)})</a>`
