@@ -155,6 +155,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
     followUp: followUpPolicy(config),
+    replyAttachments: { maxCount: config.REPLY_MAX_ATTACHMENTS, maxBytes: config.REPLY_MAX_ATTACHMENT_SIZE },
   });
   await app.register(presenceRoutes, { db });
   await app.register(inboxRoutes, { db });
@@ -166,6 +167,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
   await app.register(slaPolicyRoutes, { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
   await app.register(publicTicketRoutes, {
     db, commands, intake, queries, changes, streams, rateLimit: config.RATE_LIMIT_PUBLIC, secretKey: config.SECRET_KEY, publicUrl: config.PUBLIC_URL,
+    counters, uploadQuota: { perAddress: config.WIDGET_UPLOAD_BYTES_PER_HOUR_PER_ADDRESS, overall: config.WIDGET_UPLOAD_BYTES_PER_HOUR },
   });
   await app.register(eventRoutes, { changes, streams, sessionCheckMs: config.EVENT_STREAM_SESSION_CHECK });
   await app.register(widgetRoutes, {

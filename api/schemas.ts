@@ -263,6 +263,15 @@ export const PatchTicketBody = Type.Object({
 }, { additionalProperties: false, minProperties: 1 });
 export type PatchTicketBody = Static<typeof PatchTicketBody>;
 
+/** Files sent with a message, base64 in the JSON body (the route's body limit bounds them together). */
+function Uploads(maxItems: number, maxBytes: number, description?: string) {
+  return Type.Array(Type.Object({
+    filename: Type.String({ minLength: 1, maxLength: 255 }),
+    contentType: Type.String({ maxLength: 100 }),
+    content: Type.String({ maxLength: Math.ceil(maxBytes / 3) * 4, description: 'base64' }),
+  }, { additionalProperties: false }), { maxItems, ...(description ? { description } : {}) });
+}
+
 export const AddCommentBody = Type.Object({
   body: Type.String({ minLength: 1, maxLength: MAX_BODY_LENGTH }),
   visibility: Visibility,
@@ -277,6 +286,8 @@ export const AddCommentBody = Type.Object({
     description: "The ticket's `commentCount` in the thread you wrote this on. If someone has written since, nothing is sent: "
       + '409 `thread_moved` with `newComments`; read them and send again with the new count. Leave it out to send regardless.',
   })),
+  // The most the settings may allow; the route holds it to REPLY_MAX_ATTACHMENTS and REPLY_MAX_ATTACHMENT_SIZE.
+  attachments: Type.Optional(Uploads(50, 100_000_000, 'Files that go with it (and with its mail), at most REPLY_MAX_ATTACHMENTS of REPLY_MAX_ATTACHMENT_SIZE each.')),
   mentions: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 2147483647 }), {
     maxItems: 20, uniqueItems: true,
     description: 'Operators an internal note mentions (@name in its text): each is told, in the app and by mail as they chose.',
@@ -296,6 +307,7 @@ export const VerifyContactBody = Type.Object({
 
 export const PublicCommentBody = Type.Object({
   body: Type.String({ minLength: 1, maxLength: MAX_BODY_LENGTH }),
+  attachments: Type.Optional(Uploads(WIDGET_MAX_ATTACHMENTS, WIDGET_MAX_ATTACHMENT_BYTES)),
 }, { additionalProperties: false });
 
 export const PublicTicket = Type.Object({
@@ -337,11 +349,7 @@ export const WidgetTicketBody = Type.Object({
     challenge: Type.Record(Type.String({ maxLength: 50 }), Type.Unknown(), { description: 'as GET /api/widget/challenge gave it' }),
     solution: Type.Object({ counter: Type.Integer({ minimum: 0 }), derivedKey: Type.String({ maxLength: 200 }), time: Type.Optional(Type.Number()) }),
   }, { additionalProperties: false, description: 'The solved challenge, when WIDGET_PROOF_OF_WORK is on' })),
-  attachments: Type.Optional(Type.Array(Type.Object({
-    filename: Type.String({ minLength: 1, maxLength: 255 }),
-    contentType: Type.String({ maxLength: 100 }),
-    content: Type.String({ maxLength: Math.ceil(WIDGET_MAX_ATTACHMENT_BYTES / 3) * 4, description: 'base64' }),
-  }, { additionalProperties: false }), { maxItems: WIDGET_MAX_ATTACHMENTS })),
+  attachments: Type.Optional(Uploads(WIDGET_MAX_ATTACHMENTS, WIDGET_MAX_ATTACHMENT_BYTES)),
 }, { additionalProperties: false });
 export type WidgetTicketBody = Static<typeof WidgetTicketBody>;
 

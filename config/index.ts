@@ -171,6 +171,12 @@ export const SETTINGS = {
   },
   MAILBOX_ADDRESS: { default: '', doc: "The mailbox's address, where customers write and answers are matched (default: MAIL_FROM's address).", parse: optionalText },
   MAIL_MAX_MESSAGE_SIZE: { default: '26214400', doc: 'Largest inbound message in bytes that is downloaded; a larger one is recorded with its headers only.', parse: integer(1024, 1_000_000_000) },
+  REPLY_MAX_ATTACHMENTS: { default: '5', doc: 'Files an operator may attach to one reply or note.', parse: integer(0, 50) },
+  REPLY_MAX_ATTACHMENT_SIZE: {
+    default: '10485760',
+    doc: "Largest file in bytes an operator may attach to a reply or note (the customer's mail server must take the mail with all of them).",
+    parse: integer(1024, 100_000_000),
+  },
   MAIL_MAX_ATTACHMENT_SIZE: { default: '10485760', doc: 'Largest attachment in bytes that is stored; a larger one is recorded by name, type and size only.', parse: integer(0, 1_000_000_000) },
   MAIL_PARSE_TIMEOUT: {
     default: '30s',

@@ -69,17 +69,3 @@ export async function allocateTicketNumber(db: Database, source: NumberSource): 
   if (row.request_digest !== null && row.request_digest !== key.digest) throw new CreationKeyReused();
   return row.ticket_number;
 }
-
-/** Files that came with a ticket's first message (the widget's), stored once however often it is retried. */
-export async function storeOpeningAttachments(
-  db: Database, ticketNumber: number, messageKey: string, files: Array<{ filename: string | null; contentType: string; content: Buffer }>,
-): Promise<void> {
-  for (const [position, file] of files.entries()) {
-    await db.sequelize.query(
-      `INSERT INTO attachments (ticket_number, message_key, position, filename, content_type, size, content)
-       VALUES (:number, :messageKey, :position, :filename, :contentType, :size, :content)
-       ON CONFLICT (message_key, position) WHERE inbound_email_id IS NULL DO NOTHING`,
-      { replacements: { number: ticketNumber, messageKey, position, filename: file.filename, contentType: file.contentType || 'application/octet-stream', size: file.content.length, content: file.content } },
-    );
-  }
-}

@@ -406,16 +406,23 @@ function answerOpensFollowUp(status: TicketStatus, closedAt: string | null, sla:
 
 export type TicketQueries = ReturnType<typeof createTicketQueries>;
 
-/** An attachment's bytes, if it belongs to this ticket and was kept. */
-export async function attachmentContent(db: Database, ticketNumber: number | null, id: number) {
-  const [row] = await db.sequelize.query<{ filename: string | null; content_type: string; content: Buffer | null; ticket_number: number | null }>(
-    `SELECT a.filename, a.content_type, a.content, coalesce(a.ticket_number, e.ticket_number) AS ticket_number
+/**
+ * An attachment's bytes, if it was kept: for operators any ticket's (`publicOf` null); for a
+ * customer's link only one that came with a public message of that ticket (an internal
+ * note's file never reaches the customer, whatever id they try).
+ */
+export async function attachmentContent(db: Database, publicOf: number | null, id: number) {
+  const [row] = await db.sequelize.query<{ filename: string | null; content_type: string; content: Buffer | null; ticket_number: number | null; public: boolean }>(
+    `SELECT a.filename, a.content_type, a.content, coalesce(a.ticket_number, e.ticket_number) AS ticket_number,
+       EXISTS (SELECT 1 FROM comments c WHERE c.ticket_number = coalesce(a.ticket_number, e.ticket_number)
+         AND c.message_key = coalesce(a.message_key, e.message_key) AND c.visibility = 'public') AS public
      FROM attachments a LEFT JOIN inbound_emails e ON e.id = a.inbound_email_id WHERE a.id = :id`,
     { type: QueryTypes.SELECT, replacements: { id } },
   );
-  if (!row?.content || (ticketNumber !== null && row.ticket_number !== ticketNumber)) return null;
+  if (!row?.content || (publicOf !== null && (row.ticket_number !== publicOf || !row.public))) return null;
   return row;
 }
+
 
 /**
  * Sends an attachment as a download, never rendered by the browser: a customer's file may

@@ -148,6 +148,8 @@ export interface OperatorComment {
   seenComments?: number;
   /** Operators an internal note mentions (@name): each is told. */
   mentions?: number[];
+  /** The key its uploaded files were stored under (db/attachments.ts): they go with it, and with its mail. */
+  attachmentKey?: string;
 }
 
 /** A customer's words, from any channel. */
@@ -203,8 +205,8 @@ export type TicketEvent =
     }
   | { type: 'set_priority'; priority: TicketPriority; actor: Actor; at: string }
   | { type: 'link_customer'; customerId: number | null; actor: Actor; at: string }
-  | { type: 'internal_note'; body: string; actor: Actor; at: string; seenComments?: number; mentions?: number[] }
-  | { type: 'public_reply'; body: string; actor: Actor; at: string; seenComments?: number }
+  | { type: 'internal_note'; body: string; actor: Actor; at: string; seenComments?: number; mentions?: number[]; attachmentKey?: string }
+  | { type: 'public_reply'; body: string; actor: Actor; at: string; seenComments?: number; attachmentKey?: string }
   | {
       type: 'customer_message';
       body: string;
@@ -679,7 +681,7 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
       if (moved) return moved;
       return commit(state, event, { ...state, commentCount: state.commentCount + 1 }, {
         visibility: 'internal', authorKind: 'operator', authorId: operatorId(event.actor),
-        body: event.body, channel: 'admin', messageKey: null,
+        body: event.body, channel: 'admin', messageKey: event.attachmentKey ?? null,
       });
     }
 
@@ -699,7 +701,7 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
         ...state, status, commentCount: state.commentCount + 1, ...(waiting ? { waiting } : {}), firstAnsweredAt: state.firstAnsweredAt ?? event.at,
       }, {
         visibility: 'public', authorKind: 'operator', authorId: operatorId(event.actor),
-        body: event.body, channel: 'admin', messageKey: null,
+        body: event.body, channel: 'admin', messageKey: event.attachmentKey ?? null,
       }, customerCanBeMailed(state) ? [{ kind: 'public_reply', recipient: 'customer' }] : []);
     }
 

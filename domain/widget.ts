@@ -7,23 +7,20 @@ import { isValidEmail, MAX_SUBJECT_LENGTH } from './ticket';
 export const WIDGET_MAX_MESSAGE_LENGTH = 10_000;
 export const WIDGET_MAX_NAME_LENGTH = 100;
 export const WIDGET_MAX_PHONE_LENGTH = 40;
+import { attachmentProblem, type AttachmentInfo, type AttachmentLimits } from './attachments';
+
 export const WIDGET_MAX_ATTACHMENTS = 3;
 export const WIDGET_MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
 
 /** What the visitor attaches, as far as the rules care. */
-export interface WidgetAttachmentInfo {
-  filename: string;
-  size: number;
-}
+export type WidgetAttachmentInfo = AttachmentInfo;
+
+/** What a customer may attach, on the form and to an answer through their link: strangers, so less than operators. */
+export const CUSTOMER_ATTACHMENT_LIMITS: AttachmentLimits = { maxCount: WIDGET_MAX_ATTACHMENTS, maxBytes: WIDGET_MAX_ATTACHMENT_BYTES };
 
 /** The first problem with the attached files, or null. */
 export function widgetAttachmentProblem(files: WidgetAttachmentInfo[]): string | null {
-  if (files.length > WIDGET_MAX_ATTACHMENTS) return `Attach at most ${WIDGET_MAX_ATTACHMENTS} files.`;
-  const tooBig = files.find((f) => f.size > WIDGET_MAX_ATTACHMENT_BYTES);
-  if (tooBig) return `"${tooBig.filename}" is larger than ${WIDGET_MAX_ATTACHMENT_BYTES / 1024 / 1024} MB.`;
-  const empty = files.find((f) => f.size === 0);
-  if (empty) return `"${empty.filename}" is empty.`;
-  return null;
+  return attachmentProblem(files, CUSTOMER_ATTACHMENT_LIMITS);
 }
 
 export interface WidgetTicketForm {

@@ -5,7 +5,8 @@
  * the ticket commands port (domain/ticket-commands.ts).
  */
 import type { Database } from '../db';
-import { allocateTicketNumber, NumberSource, storeOpeningAttachments } from '../db/ticket-numbers';
+import { allocateTicketNumber, NumberSource } from '../db/ticket-numbers';
+import { storeUploads } from '../db/attachments';
 import type { NewTicket } from '../domain/ticket';
 import type { TicketCommandPort } from '../domain/ticket-commands';
 
@@ -26,7 +27,7 @@ export function createTicketIntake({ db, commands }: { db: Database; commands: T
       const number = await allocateTicketNumber(db, numberFrom);
       if (files.length) {
         if (!ticket.messageKey) throw new Error('Files of a first message need its message key');
-        await storeOpeningAttachments(db, number, ticket.messageKey, files);
+        await storeUploads(db, number, ticket.messageKey, files);
       }
       await commands.create({ ...ticket, number });
       return number;

@@ -10,6 +10,7 @@ import { SLA_TARGET_LABELS, SlaPolicy, SlaTarget, matchingPolicy } from '../../d
 import type { InboxEntry } from '../../domain/inbox';
 import { isOperatorMarkdown, markdownHtmlToText, markdownToHtml } from '../../mail/outbound/markdown';
 import { policyOf } from '../../db/sla-policies';
+import { commentAttachments } from '../../db/attachments';
 import { emailVerificationCode, hashPublicToken, mailedTicketUrl, publicToken } from '../../security/public-token';
 import {
   mailboxAddress, messageIdDomain, notificationMessageId, operatorReplyAddress, replyAddress, senderName, threadMessageId,
@@ -60,6 +61,9 @@ export interface PersistResult {
 }
 
 export type NotificationInput = TicketNotification;
+
+/** Mail that carries the files of the comment it tells of. */
+const FILES_GO_WITH = new Set(['public_reply', 'outbound_message', 'mentioned']);
 
 
 /**
@@ -161,6 +165,8 @@ export function createTicketActivities({ db, mailer, render, secretKey, publicUr
         ...slaFacts(row.event_changes),
       });
       const route = outgoing(row.mailbox_address === null ? null : { address: row.mailbox_address, smtpSealed: row.smtp_sealed });
+      // An operator's files go with their words: to the customer with the reply, to colleagues with a mention.
+      const files = FILES_GO_WITH.has(kind) ? await commentAttachments(db, ticketNumber, seq) : [];
       try {
         await route.mailer.send({
           key,
@@ -178,6 +184,7 @@ export function createTicketActivities({ db, mailer, render, secretKey, publicUr
               : operatorReplyAddress(route.address, row.number, row.assignee_id, secretKey),
           // RFC 3834: mail no human wrote says so, so other robots don't answer it.
           headers: kind === 'public_reply' || kind === 'outbound_message' ? {} : { 'Auto-Submitted': 'auto-generated' },
+          ...(files.length ? { attachments: files } : {}),
         });
       } catch (error) {
         if (!(error instanceof PermanentRefusal)) {

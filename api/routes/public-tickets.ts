@@ -26,10 +26,19 @@ const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody,
  * the only credential; any lookup that fails answers the same 404, whether the ticket
  * never existed or the link was rotated.
  */
-export default async function publicTicketRoutes(app: App, { db, commands, intake, queries, changes, streams, rateLimit, secretKey, publicUrl }: {
+import { attachmentProblem, bodyLimitFor } from '../../domain/attachments';
+import { CUSTOMER_ATTACHMENT_LIMITS } from '../../domain/widget';
+import { moveUploads, storeUploads } from '../../db/attachments';
+import { customerUploadQuota } from '../upload-quota';
+import type { RateLimitCounters } from '../../db/rate-limits';
+
+export default async function publicTicketRoutes(app: App, { db, commands, intake, queries, changes, streams, rateLimit, secretKey, publicUrl, counters, uploadQuota }: {
   db: Database; commands: TicketCommands; intake: TicketIntake; queries: TicketQueries; changes: TicketChangeHub; streams: EventStreams;
-  rateLimit: number; secretKey: string; publicUrl: string;
+  rateLimit: number; secretKey: string; publicUrl: string; counters: RateLimitCounters;
+  /** Bytes customers may upload per hour (shared with the widget's form). */
+  uploadQuota: { perAddress: number; overall: number };
 }) {
+  const withinUploadQuota = customerUploadQuota(counters, uploadQuota);
   const tickets = createTicketStore(db);
   const limited = { rateLimit: { max: rateLimit, timeWindow: '1 minute', keyGenerator: perAddress } };
 
@@ -118,16 +127,26 @@ export default async function publicTicketRoutes(app: App, { db, commands, intak
       response: { 201: PublicTicket, ...errors },
     },
     config: limited,
+    bodyLimit: bodyLimitFor(CUSTOMER_ATTACHMENT_LIMITS),
   }, async (request, reply) => {
     const number = await ticketNumberFor(request.params.token);
     const problem = validateBody(request.body.body);
     if (problem) throw unprocessable(problem);
     const key = request.headers['idempotency-key'];
+    const files = (request.body.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'base64') }));
+    const fileProblem = attachmentProblem(files.map((f) => ({ filename: f.filename, size: f.content.length })), CUSTOMER_ATTACHMENT_LIMITS);
+    if (fileProblem) throw unprocessable(fileProblem);
+    // Files need a key to go with the message even without an Idempotency-Key.
+    const messageKey = key ? `web:${key}` : files.length ? `web:${randomUUID()}` : null;
+    if (files.length) {
+      await withinUploadQuota(request.ip, files.reduce((sum, f) => sum + f.content.length, 0));
+      await storeUploads(db, number, messageKey!, files);
+    }
     try {
       await commands.addCustomerMessage(number, {
         body: request.body.body,
         channel: 'web',
-        messageKey: key ? `web:${key}` : null,
+        messageKey,
         automatic: false,
       }, key ? `public-${key}` : `public-${randomUUID()}`);
     } catch (error) {
@@ -138,9 +157,10 @@ export default async function publicTicketRoutes(app: App, { db, commands, intak
         numberFrom: { creationKey: creationKey(key ? `follow-up:${number}:${key}` : null, request.body) },
         ticket: {
           subject: old.subject, body: request.body.body, priority: old.priority, source: old.source, contact: old.contact, mailbox: old.mailbox,
-          createdBy: null, assigneeId: null, messageKey: key ? `web:${key}` : null, suppressAcknowledgement: false, followUpOf: number,
+          createdBy: null, assigneeId: null, messageKey, suppressAcknowledgement: false, followUpOf: number,
         },
       });
+      if (files.length) await moveUploads(db, messageKey!, followUp);
       const view = (await queries.publicView(followUp))!;
       return reply.code(201).send({ ...view, followUp: { number: followUp, url: ticketUrl(publicUrl, publicToken(secretKey, followUp, 1)) } });
     }

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import type { App } from '../types';
 import type { Database } from '../../db';
 import type { Actor, Contact, NewTicket } from '../../domain/ticket';
 import { validateBody, validateContact, validateSubject } from '../../domain/ticket';
 import { ErrorBody, fromWorkflowRejection, notFound, unprocessable } from '../errors';
+import { attachmentProblem, bodyLimitFor, type AttachmentLimits } from '../../domain/attachments';
+import { storeUploads } from '../../db/attachments';
 import {
   AddCommentBody,
   CommentRefusedBody,
@@ -41,6 +44,8 @@ export interface TicketRouteDeps {
   namespace: string;
   /** The follow-up of Waiting tickets, to show what their clocks do next. */
   followUp: FollowUpPolicy;
+  /** What an operator may attach to a reply or note (REPLY_MAX_ATTACHMENTS, REPLY_MAX_ATTACHMENT_SIZE). */
+  replyAttachments: AttachmentLimits;
 }
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody, 503: ErrorBody };
@@ -229,6 +234,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
       body: AddCommentBody,
       response: { 201: Type.Object({ comment: Type.Union([CommentView, Type.Null()]), ticket: TicketSummary }), ...errors, 409: CommentRefusedBody },
     },
+    bodyLimit: bodyLimitFor(deps.replyAttachments),
   }, async (request, reply) => {
     const { number } = request.params;
     const problem = validateBody(request.body.body);
@@ -239,7 +245,16 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
       for (const id of request.body.mentions) await ensureActiveOperator(id);
     }
     const key = request.headers['idempotency-key'];
-    const written = request.body.visibility === 'public' ? { ...request.body, body: signed(request.body.body, request.operator!) } : request.body;
+    const { attachments: uploads = [], ...asked } = request.body;
+    const files = uploads.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'base64') }));
+    const fileProblem = attachmentProblem(files.map((f) => ({ filename: f.filename, size: f.content.length })), deps.replyAttachments);
+    if (fileProblem) throw unprocessable(fileProblem);
+    // Stored before the change that shows them, under a key the comment carries; a retry
+    // with the same Idempotency-Key stores nothing twice.
+    const attachmentKey = files.length ? `upload:${request.operator!.id}:${key ?? randomUUID()}` : undefined;
+    if (attachmentKey) await storeUploads(db, number, attachmentKey, files);
+    const withFiles = attachmentKey ? { ...asked, attachmentKey } : asked;
+    const written = asked.visibility === 'public' ? { ...withFiles, body: signed(asked.body, request.operator!) } : withFiles;
     const signedProblem = validateBody(written.body);
     if (signedProblem) throw unprocessable(`${signedProblem} (with your signature)`);
     let result: CommentResult;

@@ -12,6 +12,7 @@ import { createWidgetQueries, WidgetTicketRow } from '../../db/ticket-queries';
 import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, widgetAttachmentProblem, widgetFormProblems } from '../../domain/widget';
 import { checkExternalIdSignature } from '../../security/widget-identity';
 import type { RateLimitCounters } from '../../db/rate-limits';
+import { customerUploadQuota } from '../upload-quota';
 import { CHALLENGE_LIFETIME_MS, type ProofOfWork } from '../../security/proof-of-work';
 import { publicToken, ticketUrl } from '../../security/public-token';
 
@@ -66,17 +67,13 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
    * What the form takes from everyone together, and the files from one address: the
    * widget needs no account, so these bound what strangers can make it send and store.
    */
+  const withinUploadQuota = customerUploadQuota(deps.counters, { perAddress: deps.uploadBytesPerHourPerAddress, overall: deps.uploadBytesPerHour });
   async function withinWidgetQuotas(ip: string, uploadBytes: number) {
     const total = await deps.counters.hit('widget:tickets', HOUR_MS);
     if (total.hits > deps.ticketsPerHour) {
       throw new HttpError(429, 'rate_limited', 'We are receiving too many requests through this form right now. Please write to us by email, or try again later.');
     }
-    if (uploadBytes === 0) return;
-    const fromAddress = await deps.counters.hit(`widget:upload-bytes:${addressBucket(ip)}`, HOUR_MS, uploadBytes);
-    const overall = await deps.counters.hit('widget:upload-bytes', HOUR_MS, uploadBytes);
-    if (fromAddress.hits > deps.uploadBytesPerHourPerAddress || overall.hits > deps.uploadBytesPerHour) {
-      throw new HttpError(429, 'rate_limited', 'Too many attachments were uploaded this hour. Send your message without them, or try again later.');
-    }
+    await withinUploadQuota(ip, uploadBytes);
   }
 
   /** A solution of one of our challenges, in time, spent once. */

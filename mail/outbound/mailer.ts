@@ -15,6 +15,8 @@ export interface OutgoingMail {
   references?: string[];
   replyTo?: string;
   headers?: Record<string, string>;
+  /** Files that go with it (an operator's reply's). */
+  attachments?: Array<{ filename: string | null; contentType: string; content: Buffer }>;
 }
 
 export interface Mailer {
@@ -36,6 +38,7 @@ function message(mail: OutgoingMail) {
     references: mail.references,
     replyTo: mail.replyTo,
     headers: mail.headers,
+    attachments: mail.attachments?.map((a) => ({ filename: a.filename ?? 'attachment', contentType: a.contentType, content: a.content })),
   };
 }
 

@@ -330,7 +330,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
   };
   const commentEvents = (comment: OperatorComment, actor: Actor, state: TicketState | null): TicketEvent[] => {
     const at = now();
-    const seen = comment.seenComments === undefined ? {} : { seenComments: comment.seenComments };
+    const seen = {
+      ...(comment.seenComments === undefined ? {} : { seenComments: comment.seenComments }),
+      ...(comment.attachmentKey ? { attachmentKey: comment.attachmentKey } : {}),
+    };
     const written: TicketEvent = comment.visibility === 'internal'
       ? { type: 'internal_note', body: comment.body, actor, at, ...seen, ...(comment.mentions?.length ? { mentions: comment.mentions } : {}) }
       : { type: 'public_reply', body: comment.body, actor, at, ...seen };
