@@ -74,7 +74,9 @@ export function inboxSentence(entry: { kind: InboxKind; ticketNumber: number; ac
   const ticket = `#${entry.ticketNumber}`;
   switch (entry.kind) {
     case 'new_ticket': return `New ticket ${ticket}, nobody assigned`;
-    case 'assigned': return entry.actorKind === 'system' ? `${ticket} was assigned to you by an escalation` : `${who} assigned ${ticket} to you`;
+    case 'assigned':
+      if (entry.actorKind === 'operator') return `${who} assigned ${ticket} to you`;
+      return entry.actorKind === 'system' ? `${ticket} was assigned to you by an escalation` : `${ticket} is assigned to you`;
     case 'customer_replied': return `The customer answered ${ticket}`;
     case 'mention': return `${who} mentioned you on ${ticket}`;
     case 'sla_warning': return `${ticket} is about to miss an SLA target`;

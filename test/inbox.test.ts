@@ -94,7 +94,7 @@ describe('Mail to operators', () => {
     expect((await h.request(olivia, 'PATCH', `/api/tickets/${number}`, { assigneeId: sam.operator.id })).statusCode).toBe(200);
     await h.smtp.waitFor(() => h.smtp.to(sam.operator.email).some((m) => m.parsed.subject?.includes(`#${number}`)));
     const assigned = h.smtp.to(sam.operator.email).find((m) => m.parsed.subject?.includes(`#${number}`))!;
-    expect(assigned.parsed.text).toContain(`Olivia Operator assigned ticket #${number} "Invoice address wrong"`);
+    expect(assigned.parsed.text).toContain(`Ticket #${number} "Invoice address wrong" (New) is now assigned to you by Olivia Operator.`);
     expect(assigned.parsed.text).toContain(`/admin/tickets/${number}`);
 
     const secret = `internal-${randomUUID().slice(0, 6)}`;
@@ -122,7 +122,7 @@ describe('Mail to operators', () => {
     });
     const toSam = h.smtp.to(sam.operator.email).filter((m) => m.parsed.subject?.includes(`#${number}`));
     expect(toSam.map((m) => m.parsed.text?.includes(quiet))).not.toContain(true);
-    expect(toSam.filter((m) => m.parsed.text?.includes('assigned ticket'))).toHaveLength(1);
+    expect(toSam.filter((m) => m.parsed.text?.includes('is now assigned to you'))).toHaveLength(1);
     expect(h.smtp.to(email).some((m) => m.parsed.text?.includes(secret) || m.parsed.text?.includes(quiet))).toBe(false);
     // The bell still has the mention.
     expect((await about(sam, number)).map((e) => e.kind)).toContain('mention');
