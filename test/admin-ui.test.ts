@@ -482,6 +482,38 @@ describe('Formatting', () => {
   });
 });
 
+describe('Attachments', () => {
+  it('an operator attaches files to a reply by the picker and by pasting a screenshot; they go with the mail and show in the thread', async () => {
+    const email = uniqueEmail('jon');
+    const number = await customerEmailsIn('Printer setup', 'How do I set it up?', { email, firstName: 'Jon' });
+    const { page } = await newPage();
+    await logIn(page, olivia, `/admin/tickets/${number}`);
+    const box = page.getByRole('textbox', { name: /Public reply/ });
+    await box.fill('The guide and a screenshot are attached.');
+    await page.getByLabel('Attach files').setInputFiles([
+      { name: 'guide.txt', mimeType: 'text/plain', buffer: Buffer.from('1. Unpack. 2. Plug in.') },
+      { name: 'wrong.txt', mimeType: 'text/plain', buffer: Buffer.from('oops') },
+    ]);
+    const attached = page.getByRole('list', { name: 'Attached files' });
+    await attached.getByText('guide.txt').waitFor();
+    await page.getByRole('button', { name: 'Remove wrong.txt' }).click();
+    await box.evaluate((textarea) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array([137, 80, 78, 71])], 'image.png', { type: 'image/png' }));
+      textarea.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await attached.getByText(/^📎 pasted-.*\.png/).waitFor();
+    expect(await attached.getByRole('listitem').count()).toBe(2);
+    await page.getByRole('button', { name: 'Send public reply' }).click();
+    await page.getByRole('status').filter({ hasText: 'Reply sent to the customer.' }).waitFor();
+    expect(await page.getByRole('list', { name: 'Attached files' }).count()).toBe(0);
+    await page.locator('ticket-thread').getByRole('link', { name: /guide\.txt/ }).waitFor();
+    await h.smtp.waitFor(() => h.smtp.to(email).some((m) => m.parsed.text?.includes('The guide and a screenshot')));
+    const mail = h.smtp.to(email).find((m) => m.parsed.text?.includes('The guide and a screenshot'))!;
+    expect(mail.parsed.attachments.map((a) => a.filename)).toEqual(['guide.txt', expect.stringMatching(/^pasted-.*\.png$/)]);
+  });
+});
+
 describe('Notifications', () => {
   it('a colleague mentioned in a note with @ and a few letters hears of it in the bell, live, and opening it reads it', async () => {
     const number = await customerEmailsIn('Refund twice?', 'I was charged two times.', { email: uniqueEmail('hana'), firstName: 'Hana' });

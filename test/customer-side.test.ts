@@ -284,16 +284,24 @@ describe('Following a ticket through its link', () => {
     const note = `NOTE-${randomUUID()}`;
     const reply = `We are sending a new one ${randomUUID().slice(0, 6)}`;
     await h.request(operator, 'POST', `/api/tickets/${number}/comments`, { body: note, visibility: 'internal' });
-    await h.request(operator, 'POST', `/api/tickets/${number}/comments`, { body: reply, visibility: 'public' });
-    await page.getByRole('article', { name: 'Reply from Sam Support' }).getByText(reply).waitFor();
+    await h.request(operator, 'POST', `/api/tickets/${number}/comments`, {
+      body: reply, visibility: 'public', attachments: [{ filename: 'label.txt', contentType: 'text/plain', content: Buffer.from('Return label').toString('base64') }],
+    });
+    const replied = page.getByRole('article', { name: 'Reply from Sam Support' });
+    await replied.getByText(reply).waitFor();
+    const label = replied.getByRole('link', { name: /label\.txt/ });
+    const download = await fetch(new URL((await label.getAttribute('href'))!, publicUrl));
+    expect(await download.text()).toBe('Return label');
 
+    // The customer answers with a photo of the damage.
     const answer = `Thank you ${randomUUID().slice(0, 6)}`;
     await page.getByLabel('Your answer').fill(answer);
+    await page.getByLabel('Attach files (optional)').setInputFiles({ name: 'zipper.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('jpeg bytes') });
     await page.getByRole('button', { name: 'Send answer' }).click();
     await page.getByText('Sent. We will get back to you.').waitFor();
-    await page.getByRole('article', { name: 'Your message' }).getByText(answer).waitFor();
+    await page.getByRole('article', { name: 'Your message' }).filter({ hasText: answer }).getByRole('link', { name: /zipper\.jpg/ }).waitFor();
     const thread = (await ticket(number)).comments;
-    expect(thread.at(-1)).toMatchObject({ body: answer, channel: 'web', author: { kind: 'customer' } });
+    expect(thread.at(-1)).toMatchObject({ body: answer, channel: 'web', author: { kind: 'customer' }, attachments: [expect.objectContaining({ filename: 'zipper.jpg', size: 10 })] });
 
     // Closed by the operator: the page says so; writing reopens the ticket.
     await h.request(operator, 'PATCH', `/api/tickets/${number}`, { status: 'closed' });

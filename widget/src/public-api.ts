@@ -38,7 +38,8 @@ export function publicApi(base: string) {
   return {
     ticket: (token: string) => call<PublicTicket>('GET', ticketPath(token)),
     verifyContact: (token: string, code: string) => call<PublicTicket>('POST', `${ticketPath(token)}/verify`, { code }),
-    answer: (token: string, body: string, key: string) => call<PublicTicket>('POST', `${ticketPath(token)}/comments`, { body }, { 'idempotency-key': key }),
+    answer: (token: string, body: string, key: string, attachments: Array<{ filename: string; contentType: string; content: string }> = []) =>
+      call<PublicTicket>('POST', `${ticketPath(token)}/comments`, { body, ...(attachments.length ? { attachments } : {}) }, { 'idempotency-key': key }),
     eventsUrl: (token: string) => `${base}${ticketPath(token)}/events`,
     ticketUrl: (token: string) => `${base}${ticketPath(token)}`,
     challenge: () => call<{ challenge: Record<string, unknown> | null }>('GET', '/api/widget/challenge'),

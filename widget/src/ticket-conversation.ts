@@ -2,6 +2,8 @@ import { LitElement, html, css, PropertyValues } from 'lit';
 import { followTicket, newKey, PublicApi, PublicApiError, PublicTicket } from './public-api';
 import { customerStyles } from './styles';
 import './public-thread';
+import { uploadsOf } from './files';
+import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, widgetAttachmentProblem } from '../../domain/widget';
 
 /**
  * One ticket through its public link: status, the public history, and an answer box that
@@ -83,13 +85,21 @@ export class TicketConversation extends LitElement {
       this.sendProblem = 'Write your answer first.';
       return;
     }
+    const picker = this.renderRoot.querySelector<HTMLInputElement>('input[type=file]');
+    const files = [...(picker?.files ?? [])];
+    const fileProblem = widgetAttachmentProblem(files.map((f) => ({ filename: f.name, size: f.size })));
+    if (fileProblem) {
+      this.sendProblem = fileProblem;
+      return;
+    }
     const reopening = this.ticket?.status === 'closed';
     this.busy = true;
     this.sendProblem = null;
     this.sent = null;
     try {
-      const answered = await this.api.answer(this.token, textarea.value, this.key);
+      const answered = await this.api.answer(this.token, textarea.value, this.key, await uploadsOf(files));
       textarea.value = '';
+      if (picker) picker.value = '';
       this.key = newKey();
       if (answered.followUp) {
         // The old ticket was closed too long ago: the answer opened a new one, shown from now on.
@@ -126,6 +136,11 @@ export class TicketConversation extends LitElement {
         <div class="field">
           <label for="answer">Your answer</label>
           <textarea id="answer" ?disabled=${this.busy}></textarea>
+        </div>
+        <div class="field">
+          <label for="answer-files">Attach files (optional)</label>
+          <input id="answer-files" type="file" multiple ?disabled=${this.busy} aria-describedby="answer-files-hint">
+          <div class="small muted" id="answer-files-hint">Up to ${WIDGET_MAX_ATTACHMENTS} files, ${WIDGET_MAX_ATTACHMENT_BYTES / 1024 / 1024} MB each.</div>
         </div>
         ${this.sendProblem ? html`<p class="error" role="alert">${this.sendProblem}</p>` : null}
         ${this.sent ? html`<p class="notice" role="status">${this.sent}${this.followUpUrl ? html` <a href=${this.followUpUrl}>Open the new ticket</a>` : null}</p>` : null}

@@ -5,6 +5,7 @@
  * follow and answer their tickets. Shadow DOM keeps its CSS and the page's apart.
  */
 import { LitElement, html, css } from 'lit';
+import { uploadsOf } from './files';
 import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, widgetAttachmentProblem, widgetFormProblems, WidgetFormProblems, WidgetTicketForm } from '../../domain/widget';
 import { newKey, publicApi, PublicApi, WidgetTicketView } from './public-api';
 import { customerStyles } from './styles';
@@ -21,13 +22,6 @@ const FIELDS: Array<[keyof WidgetTicketForm, string, string, string]> = [
   ['phone', 'Phone (optional)', 'tel', 'tel'],
   ['subject', 'Subject', 'text', 'off'],
 ];
-
-async function base64Of(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
 
 type View = { name: 'form' } | { name: 'sent'; ticket: WidgetTicketView } | { name: 'list' } | { name: 'ticket'; token: string };
 
@@ -145,7 +139,7 @@ export class HelpdeskWidget extends LitElement {
     }
     this.busy = true;
     try {
-      const attachments = await Promise.all(files.map(async (f) => ({ filename: f.name, contentType: f.type, content: await base64Of(f) })));
+      const attachments = await uploadsOf(files);
       const proofOfWork = await this.solveChallenge();
       const ticket = await this.client.openTicket({
         ...values,

@@ -5,6 +5,8 @@ import { shortcutAtCursor } from '../../../domain/canned-reply';
 import { mentionAtCursor, mentionedIn } from '../../../domain/inbox';
 import type { OperatorView } from '../../../api/schemas';
 import { operators } from '../operators';
+import { uploadsOf } from '../../../widget/src/files';
+import { fileSize } from '../format';
 import { api, ApiError, idempotencyKey } from '../api';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { shared } from '../styles';
@@ -34,6 +36,8 @@ export class ReplyBox extends LitElement {
     picking: { state: true },
     mentioning: { state: true },
     preview: { state: true },
+    files: { state: true },
+    dragging: { state: true },
     cannedReplies: { state: true },
   };
   declare number: number;
@@ -56,6 +60,9 @@ export class ReplyBox extends LitElement {
   /** Typing `@` and a name in a note: whom it may mention, and which is chosen. */
   declare mentioning: { start: number; end: number; matches: OperatorView[]; active: number } | null;
   private colleagues: OperatorView[] = [];
+  /** Files to go with the message: picked, dropped or pasted. */
+  declare files: File[];
+  declare dragging: boolean;
   /** The draft as it will look (the server renders it as it renders the sent reply); null: writing. */
   declare preview: string | null;
   /** Loaded when the picker first opens, again each time it is opened by its button. */
@@ -78,6 +85,9 @@ export class ReplyBox extends LitElement {
     .hint { font-size: 0.85rem; }
     textarea { min-height: 7rem; }
     .compose { position: relative; }
+    form.dragging { outline: 3px dashed #1d5bd6; outline-offset: 2px; }
+    ul.files { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; font-size: 0.9rem; }
+    ul.files button.small { padding: 0 0.4rem; }
     .preview { border: 1px dashed #b7bfcc; border-radius: 6px; padding: 0.5rem 0.75rem; background: #fafbfd; overflow-wrap: anywhere; }
     .preview > :first-child { margin-top: 0; }
     .preview > :last-child { margin-bottom: 0; }
@@ -105,6 +115,8 @@ export class ReplyBox extends LitElement {
     this.picking = null;
     this.mentioning = null;
     this.preview = null;
+    this.files = [];
+    this.dragging = false;
     this.cannedReplies = null;
     this.seenComments = 0;
     this.missed = null;
@@ -141,13 +153,15 @@ export class ReplyBox extends LitElement {
     this.confirm(null);
     try {
       const mentions = this.mode === 'internal' ? mentionedIn(body, this.colleagues) : [];
+      const attachments = await uploadsOf(this.files);
       const comment: AddCommentBody = {
         body, visibility: this.mode, ...(status ? { status } : {}), seenComments: Math.max(this.seenComments, this.acknowledged),
-        ...(mentions.length ? { mentions } : {}),
+        ...(mentions.length ? { mentions } : {}), ...(attachments.length ? { attachments } : {}),
       };
       await api.post(`/api/tickets/${this.number}/comments`, comment, this.key);
       this.textarea.value = '';
       this.preview = null;
+      this.files = [];
       this.key = idempotencyKey();
       this.missed = null;
       this.arrivedWhileWriting = 0;
@@ -170,6 +184,27 @@ export class ReplyBox extends LitElement {
     } finally {
       this.busy = false;
     }
+  }
+
+  private addFiles(list: FileList | readonly File[] | null | undefined) {
+    const added = [...(list ?? [])];
+    if (added.length) this.files = [...this.files, ...added];
+  }
+
+  /** A pasted screenshot has no name of its own: it gets one that says what it is. */
+  private onPaste(event: ClipboardEvent) {
+    const pasted = [...(event.clipboardData?.files ?? [])];
+    if (!pasted.length) return;
+    const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+    this.addFiles(pasted.map((f, i) => (f.name && f.name !== 'image.png' ? f
+      : new File([f], `pasted-${stamp}${pasted.length > 1 ? `-${i + 1}` : ''}.${(f.type.split('/')[1] ?? 'png').replace(/[^a-z0-9]/g, '')}`, { type: f.type }))));
+    if (!event.clipboardData?.getData('text/plain')) event.preventDefault();
+  }
+
+  private onDrop(event: DragEvent) {
+    event.preventDefault();
+    this.dragging = false;
+    this.addFiles(event.dataTransfer?.files);
   }
 
   private previewTimer: number | null = null;
@@ -331,7 +366,9 @@ export class ReplyBox extends LitElement {
 
   override render() {
     const internal = this.mode === 'internal';
-    return html`<form class=${this.mode} @submit=${(e: Event) => this.submit(e, this.reopens ? 'in_progress' : undefined)} aria-label="Reply">
+    return html`<form class="${this.mode} ${this.dragging ? 'dragging' : ''}" @submit=${(e: Event) => this.submit(e, this.reopens ? 'in_progress' : undefined)} aria-label="Reply"
+      @dragover=${(e: DragEvent) => { if (e.dataTransfer?.types.includes('Files')) { e.preventDefault(); this.dragging = true; } }}
+      @dragleave=${(e: DragEvent) => { if (e.currentTarget === e.target) this.dragging = false; }} @drop=${this.onDrop}>
       <fieldset>
         <legend class="visually-hidden">Who sees this</legend>
         ${this.modeOption('public', 'Public reply')}
@@ -344,7 +381,7 @@ export class ReplyBox extends LitElement {
       <div class="compose" @canned-reply-chosen=${(e: CustomEvent<CannedReplyView>) => this.insertCannedReply(e.detail)}
         @canned-reply-closed=${() => this.closePicker()}>
         <textarea id="reply-body" @keydown=${this.onKeydown} @input=${() => { this.problem = null; this.confirm(null); this.followShortcut(); this.followMention(); this.previewSoon(); this.dispatchEvent(new CustomEvent('draft-input', { bubbles: true, composed: true })); }}
-          @blur=${() => { if (this.picking?.mode === 'inline') this.picking = null; this.mentioning = null; }} ?disabled=${this.busy}
+          @blur=${() => { if (this.picking?.mode === 'inline') this.picking = null; this.mentioning = null; }} @paste=${this.onPaste} ?disabled=${this.busy}
           aria-describedby="canned-hint"></textarea>
         ${this.preview !== null ? html`<div class="preview" role="region" aria-label="Preview">${this.preview ? unsafeHTML(this.preview) : html`<span class="muted">Nothing to show yet.</span>`}</div>` : null}
         ${this.mentioning ? html`<ul class="mentions" role="listbox" aria-label="Mention a colleague">${this.mentioning.matches.map((o, i) => html`
@@ -352,6 +389,8 @@ export class ReplyBox extends LitElement {
         ${this.picking ? html`<canned-reply-picker .replies=${this.cannedReplies} ?inline=${this.picking.mode === 'inline'}
           @focusout=${(e: FocusEvent) => { if (this.picking?.mode === 'search' && !this.picker?.contains(e.relatedTarget as Node) && !this.picker?.shadowRoot?.contains(e.relatedTarget as Node)) this.picking = null; }}></canned-reply-picker>` : null}
       </div>
+      ${this.files.length ? html`<ul class="files" aria-label="Attached files">${this.files.map((f, i) => html`<li>📎 ${f.name} <span class="muted small">${fileSize(f.size)}</span>
+        <button type="button" class="small" aria-label="Remove ${f.name}" @click=${() => { this.files = this.files.filter((_, j) => j !== i); }}>×</button></li>`)}</ul>` : null}
       ${this.missedComments()}
       ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : null}
       ${this.sent ? html`<p class="notice" role="status">${this.sent}</p>` : null}
@@ -363,6 +402,9 @@ export class ReplyBox extends LitElement {
             : html`<button type="submit" class="primary" ?disabled=${this.busy}>Send public reply</button>
               <button type="button" ?disabled=${this.busy} @click=${(e: Event) => this.submit(e, 'waiting')} title="Send, and set the ticket Waiting for the customer">Send and set Waiting</button>
               <button type="button" ?disabled=${this.busy} @click=${(e: Event) => this.submit(e, 'closed')} title="Send, and close the ticket: the customer gets the reply only">Send and close</button>`}
+        <label class="button" for="reply-files" title="Or drop files on the box, or paste an image">Attach files</label>
+        <input id="reply-files" class="visually-hidden" type="file" multiple ?disabled=${this.busy}
+          @change=${(e: Event) => { const input = e.target as HTMLInputElement; this.addFiles(input.files); input.value = ''; }}>
         <button type="button" ?disabled=${this.busy} aria-pressed=${this.preview !== null ? 'true' : 'false'} @click=${() => this.togglePreview()}
           title="Markdown: **bold**, _italics_, [link](https://…), - lists, > quotes, \`code\`">${this.preview !== null ? 'Hide preview' : 'Preview'}</button>
         <button type="button" ?disabled=${this.busy} aria-haspopup="listbox" aria-expanded=${this.picking ? 'true' : 'false'} @click=${() => (this.picking ? this.closePicker() : this.openPicker())}>Canned reply</button>
