@@ -497,11 +497,13 @@ describe('Attachments', () => {
     const attached = page.getByRole('list', { name: 'Attached files' });
     await attached.getByText('guide.txt').waitFor();
     await page.getByRole('button', { name: 'Remove wrong.txt' }).click();
-    await box.evaluate((textarea) => {
+    // Runs in the page; the test's own types know no DOM.
+    await box.evaluate(`(() => {
       const data = new DataTransfer();
       data.items.add(new File([new Uint8Array([137, 80, 78, 71])], 'image.png', { type: 'image/png' }));
-      textarea.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    });
+      document.querySelector('helpdesk-admin').shadowRoot.querySelector('ticket-view').shadowRoot.querySelector('reply-box').shadowRoot
+        .querySelector('textarea').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    })()`);
     await attached.getByText(/^📎 pasted-.*\.png/).waitFor();
     expect(await attached.getByRole('listitem').count()).toBe(2);
     await page.getByRole('button', { name: 'Send public reply' }).click();
