@@ -147,6 +147,13 @@ export const AttachmentView = Type.Object({
 });
 export type AttachmentView = Static<typeof AttachmentView>;
 
+/** A download's answer: the file as it is, in the types it is sent with (db/ticket-queries.ts `sendAttachment`). */
+export const FileDownload = (description: string, types: readonly string[]) => ({
+  description,
+  content: Object.fromEntries(types.map((type) => [type, { schema: Type.Unsafe<unknown>({ type: 'string', format: 'binary' }) }])),
+});
+export const ATTACHMENT_DOWNLOAD_TYPES = ['application/octet-stream', 'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf'] as const;
+
 export const CommentView = Type.Object({
   id: Type.String(),
   visibility: Visibility,

@@ -14,9 +14,10 @@ export function createPresenceStore(db: Database) {
     /**
      * The operator has the ticket open (typing or not); announced only when that is news: they
      * came, started or stopped typing, or someone whose browser went quiet is found gone.
+     * False when there is no such ticket.
      */
-    async here(ticketNumber: number, operatorId: number, typing: boolean): Promise<void> {
-      await sequelize.query(
+    async here(ticketNumber: number, operatorId: number, typing: boolean): Promise<boolean> {
+      const [found] = await sequelize.query<{ ticket: boolean }>(
         `WITH before AS (
            SELECT typing, seen_at > now() - make_interval(secs => :ttlMs / 1000.0) AS fresh
            FROM ticket_presence WHERE ticket_number = :ticketNumber AND operator_id = :operatorId
@@ -25,14 +26,18 @@ export function createPresenceStore(db: Database) {
              AND operator_id <> :operatorId
            RETURNING 1
          ), upsert AS (
-           INSERT INTO ticket_presence (ticket_number, operator_id, typing, seen_at) VALUES (:ticketNumber, :operatorId, :typing, now())
+           INSERT INTO ticket_presence (ticket_number, operator_id, typing, seen_at)
+           SELECT :ticketNumber, :operatorId, :typing, now() WHERE EXISTS (SELECT 1 FROM tickets WHERE number = :ticketNumber)
            ON CONFLICT (ticket_number, operator_id) DO UPDATE SET typing = EXCLUDED.typing, seen_at = now()
            RETURNING 1
+         ), told AS (
+           SELECT pg_notify(:channel, :ticketNumber::text) FROM upsert
+           WHERE NOT EXISTS (SELECT 1 FROM before WHERE fresh AND typing = :typing) OR EXISTS (SELECT 1 FROM expired)
          )
-         SELECT pg_notify(:channel, :ticketNumber::text)
-         WHERE NOT EXISTS (SELECT 1 FROM before WHERE fresh AND typing = :typing) OR EXISTS (SELECT 1 FROM expired)`,
+         SELECT EXISTS (SELECT 1 FROM upsert) AS ticket, (SELECT count(*) FROM told) AS told`,
         { type: QueryTypes.SELECT, replacements: { ticketNumber, operatorId, typing, ttlMs: PRESENCE_TTL_MS, channel: PRESENCE_CHANNEL } },
       );
+      return found?.ticket ?? false;
     },
 
     /** The operator left the ticket. */

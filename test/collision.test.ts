@@ -103,5 +103,6 @@ describe('Who has a ticket open', () => {
     expect(await others(olivia)).toEqual([]);
     expectError(await h.request(null, 'GET', path), 401);
     expectError(await h.request(sam, 'PUT', path, { typing: 'yes' }), 400);
+    expectError(await h.request(sam, 'PUT', '/api/tickets/999999999/presence', { typing: false }), 404);
   });
 });

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { App } from '../types';
 import type { Database } from '../../db';
 import { ErrorBody, notFound } from '../errors';
-import { IdParams, InboundEmailPage, InboundEmailQuery } from '../schemas';
+import { FileDownload, IdParams, InboundEmailPage, InboundEmailQuery } from '../schemas';
 import { createInboundEmailStore } from '../../db/inbound-emails';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody };
@@ -38,7 +38,7 @@ export default async function inboundEmailRoutes(app: App, { db }: { db: Databas
       tags: ['email'],
       summary: 'The message as it arrived (only the headers for one over the size limit), as a download',
       params: IdParams,
-      response: { 200: Type.Unknown(), ...errors },
+      response: { 200: FileDownload('The message, as an .eml download', ['message/rfc822']), ...errors },
     },
   }, async (request, reply) => {
     const raw = await inbound.raw(request.params.id);

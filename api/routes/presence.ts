@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
 import type { App } from '../types';
 import type { Database } from '../../db';
-import { ErrorBody } from '../errors';
+import { ErrorBody, notFound } from '../errors';
 import { PresenceBody, PresenceView, TicketNumberParams } from '../schemas';
 import { createPresenceStore } from '../../db/presence';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody };
 
 /**
  * Collision, the part people see: who else has a ticket open and who is writing on it. An
@@ -24,7 +24,7 @@ export default async function presenceRoutes(app: App, { db }: { db: Database })
     },
   }, async (request) => {
     const { number } = request.params;
-    await presence.here(number, request.operator!.id, request.body.typing);
+    if (!(await presence.here(number, request.operator!.id, request.body.typing))) throw notFound(`Ticket #${number} does not exist.`);
     return { others: await presence.others(number, request.operator!.id) };
   });
 

@@ -2,7 +2,7 @@ import type { App } from '../types';
 import { perAddress } from '../client-address';
 import type { Database } from '../../db';
 import { ErrorBody, notFound, unprocessable } from '../errors';
-import { IdempotencyHeaders, PublicCommentBody, PublicTicket, TokenParams, VerifyContactBody } from '../schemas';
+import { ATTACHMENT_DOWNLOAD_TYPES, FileDownload, IdempotencyHeaders, PublicCommentBody, PublicTicket, TokenParams, VerifyContactBody } from '../schemas';
 import { isEmailVerificationCode, publicToken, ticketUrl } from '../../security/public-token';
 import { randomUUID } from 'node:crypto';
 import { TicketRefusal } from '../../domain/ticket-commands';
@@ -86,12 +86,12 @@ export default async function publicTicketRoutes(app: App, { db, commands, intak
       tags: ['public'],
       summary: 'Download an attachment of this ticket\'s public history',
       params: Type.Object({ token: TokenParams.properties.token, id: Type.Integer({ minimum: 1, maximum: 2147483647 }) }),
-      response: { 200: Type.Unknown(), ...errors },
+      response: { 200: FileDownload('The file, as a download', ATTACHMENT_DOWNLOAD_TYPES), ...errors },
     },
     config: limited,
   }, async (request, reply) => {
     const number = await ticketNumberFor(request.params.token);
-    // Attachments come only with the customer's own messages (mail, the widget): public history.
+    // Only a file of a public message of this ticket: an internal note's never, whatever the id.
     const file = await attachmentContent(db, number, request.params.id);
     if (!file) throw notFound('This attachment is not available.');
     return sendAttachment(reply, file);

@@ -8,6 +8,8 @@ import { ErrorBody, fromWorkflowRejection, notFound, unprocessable } from '../er
 import { attachmentProblem, bodyLimitFor, type AttachmentLimits } from '../../domain/attachments';
 import { storeUploads } from '../../db/attachments';
 import {
+  ATTACHMENT_DOWNLOAD_TYPES,
+  FileDownload,
   AddCommentBody,
   CommentRefusedBody,
   CommentView,
@@ -215,9 +217,9 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
   app.get('/api/attachments/:id', {
     schema: {
       tags: ['tickets'],
-      summary: 'Download an attachment of a ticket\'s mail',
+      summary: 'Download a file of a ticket (from a mail, the widget, a reply or a note)',
       params: IdParams,
-      response: { 200: Type.Unknown(), ...errors },
+      response: { 200: FileDownload('The file, as a download', ATTACHMENT_DOWNLOAD_TYPES), ...errors },
     },
   }, async (request, reply) => {
     const file = await attachmentContent(db, null, request.params.id);
