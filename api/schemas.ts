@@ -239,6 +239,15 @@ export const TicketPage = Type.Object({
   countsByStatus: Type.Record(Type.String(), Type.Integer()),
 });
 
+/** Files sent with a message, base64 in the JSON body (the route's body limit bounds them together). */
+function Uploads(maxItems: number, maxBytes: number, description?: string) {
+  return Type.Array(Type.Object({
+    filename: Type.String({ minLength: 1, maxLength: 255 }),
+    contentType: Type.String({ maxLength: 100 }),
+    content: Type.String({ maxLength: Math.ceil(maxBytes / 3) * 4, description: 'base64' }),
+  }, { additionalProperties: false }), { maxItems, ...(description ? { description } : {}) });
+}
+
 export const CreateTicketBody = Type.Object({
   subject: Type.String({ minLength: 1, maxLength: MAX_SUBJECT_LENGTH }),
   body: Type.String({ minLength: 1, maxLength: MAX_BODY_LENGTH }),
@@ -255,6 +264,8 @@ export const CreateTicketBody = Type.Object({
     type: 'string', enum: [...RECORDED_REQUEST_CHANNELS], description: 'How the customer told a `customer_request` (default `phone`).',
   })),
   acknowledge: Type.Optional(Type.Boolean({ description: 'Mail the customer the acknowledgement of a `customer_request` (default false).' })),
+  // The most the settings may allow; the route holds it to REPLY_MAX_ATTACHMENTS and REPLY_MAX_ATTACHMENT_SIZE.
+  attachments: Type.Optional(Uploads(50, 100_000_000, 'Files of the first message (a message to the customer mails them with it).')),
 }, { additionalProperties: false });
 export type CreateTicketBody = Static<typeof CreateTicketBody>;
 
@@ -270,14 +281,6 @@ export const PatchTicketBody = Type.Object({
 }, { additionalProperties: false, minProperties: 1 });
 export type PatchTicketBody = Static<typeof PatchTicketBody>;
 
-/** Files sent with a message, base64 in the JSON body (the route's body limit bounds them together). */
-function Uploads(maxItems: number, maxBytes: number, description?: string) {
-  return Type.Array(Type.Object({
-    filename: Type.String({ minLength: 1, maxLength: 255 }),
-    contentType: Type.String({ maxLength: 100 }),
-    content: Type.String({ maxLength: Math.ceil(maxBytes / 3) * 4, description: 'base64' }),
-  }, { additionalProperties: false }), { maxItems, ...(description ? { description } : {}) });
-}
 
 export const AddCommentBody = Type.Object({
   body: Type.String({ minLength: 1, maxLength: MAX_BODY_LENGTH }),

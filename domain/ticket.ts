@@ -465,19 +465,19 @@ function firstMessageOf(t: NewTicket, actor: Actor): { comment: CommentRecord; m
   switch (t.firstMessage) {
     case 'customer_request':
       return {
-        comment: { visibility: 'public', authorKind: 'customer', authorId: null, body: t.body, channel: t.channel ?? 'phone', messageKey: null },
+        comment: { visibility: 'public', authorKind: 'customer', authorId: null, body: t.body, channel: t.channel ?? 'phone', messageKey: t.messageKey },
         mail: acknowledge,
       };
     case 'message_to_customer':
       // The operator wrote to the customer: the answer is theirs to give.
       return {
-        comment: { visibility: 'public', authorKind: 'operator', authorId: t.createdBy, body: t.body, channel: 'admin', messageKey: null },
+        comment: { visibility: 'public', authorKind: 'operator', authorId: t.createdBy, body: t.body, channel: 'admin', messageKey: t.messageKey },
         mail: 'outbound_message',
         status: 'waiting',
       };
     case 'internal_note':
       return {
-        comment: { visibility: 'internal', authorKind: 'operator', authorId: t.createdBy, body: t.body, channel: 'admin', messageKey: null },
+        comment: { visibility: 'internal', authorKind: 'operator', authorId: t.createdBy, body: t.body, channel: 'admin', messageKey: t.messageKey },
         mail: null,
       };
     default:

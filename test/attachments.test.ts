@@ -73,6 +73,33 @@ describe('Files with replies and notes', () => {
   });
 });
 
+describe("Files with an operator's new ticket", () => {
+  it('a message to the customer mails its files; a note\'s stay with operators', async () => {
+    const email = `new-${randomUUID().slice(0, 8)}@example.com`;
+    const sent = await h.request(olivia, 'POST', '/api/tickets', {
+      subject: 'Your quote', body: 'Please find the quote attached.', firstMessage: 'message_to_customer', customer: { email },
+      attachments: [file('quote.txt', 'Total: 100 EUR')],
+    });
+    expect(sent.statusCode).toBe(201);
+    const ticket = sent.json() as { number: number; publicUrl: string; comments: Comment[] };
+    expect(ticket.comments[0]!.attachments.map((a) => a.filename)).toEqual(['quote.txt']);
+    await h.smtp.waitFor(() => h.smtp.to(email).some((m) => m.parsed.text?.includes('Please find the quote')));
+    expect(h.smtp.to(email).find((m) => m.parsed.text?.includes('Please find the quote'))!.parsed.attachments.map((a) => a.content.toString())).toEqual(['Total: 100 EUR']);
+    expect((await publicView(ticket.publicUrl.split('/t/')[1]!)).comments[0]!.attachments).toHaveLength(1);
+
+    const noted = await h.request(olivia, 'POST', '/api/tickets', {
+      subject: 'Call notes', body: 'Notes of the call attached.', firstMessage: 'internal_note', customer: { email },
+      attachments: [file('call.txt', 'private')],
+    });
+    const note = noted.json() as { publicUrl: string; comments: Comment[] };
+    const id = note.comments[0]!.attachments[0]!.id;
+    expectError(await h.request(null, 'GET', `/api/public/tickets/${note.publicUrl.split('/t/')[1]}/attachments/${id}`), 404);
+    expectError(await h.request(olivia, 'POST', '/api/tickets', {
+      subject: 'Too many', body: 'x', customer: { email }, attachments: [file('a.txt', 'a'), file('b.txt', 'b'), file('c.txt', 'c')],
+    }), 422);
+  });
+});
+
 describe("Files with a customer's answer", () => {
   it('come through the link, show to the operator and on the page, within the customer limits', async () => {
     const ticket = await openTicket();

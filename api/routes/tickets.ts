@@ -94,6 +94,14 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     };
   }
 
+  /** An operator's files, decoded and held to the settings. */
+  function filesOf(uploads: Array<{ filename: string; contentType: string; content: string }> | undefined) {
+    const files = (uploads ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'base64') }));
+    const problem = attachmentProblem(files.map((f) => ({ filename: f.filename, size: f.content.length })), deps.replyAttachments);
+    if (problem) throw unprocessable(problem);
+    return files;
+  }
+
   const tickets = createTicketStore(db);
   const operators = createOperatorStore(db);
   const customers = createCustomerStore(db);
@@ -136,6 +144,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
       body: CreateTicketBody,
       response: { 201: TicketDetail, ...errors },
     },
+    bodyLimit: bodyLimitFor(deps.replyAttachments),
   }, async (request, reply) => {
     const contact = contactFrom(request.body.customer);
     const problem = validateSubject(request.body.subject) ?? validateBody(request.body.body) ?? validateContact(contact);
@@ -149,6 +158,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     if (firstMessage === 'message_to_customer' && !contact.email) {
       throw unprocessable('A message to the customer needs their email address.');
     }
+    const files = filesOf(request.body.attachments);
     const ticket: Omit<NewTicket, 'number'> = {
       subject: request.body.subject,
       body: firstMessage === 'message_to_customer' ? signed(request.body.body, request.operator!) : request.body.body,
@@ -158,12 +168,13 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
       mailbox: null,
       createdBy: request.operator!.id,
       assigneeId: request.body.assigneeId ?? null,
-      messageKey: null,
+      // Files of the first message are kept under its key.
+      messageKey: files.length ? `upload:${request.operator!.id}:${key ?? randomUUID()}` : null,
       suppressAcknowledgement: firstMessage === 'customer_request' && request.body.acknowledge !== true,
       firstMessage,
       ...(firstMessage === 'customer_request' ? { channel: request.body.channel ?? 'phone' } : {}),
     };
-    const number = await intake.open({ ticket, numberFrom: { creationKey: creationKey(key ? `${request.operator!.id}:${key}` : null, request.body) } });
+    const number = await intake.open({ ticket, files, numberFrom: { creationKey: creationKey(key ? `${request.operator!.id}:${key}` : null, request.body) } });
     return reply.code(201).send(await detailOrThrow(number));
   });
 
@@ -247,10 +258,8 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
       for (const id of request.body.mentions) await ensureActiveOperator(id);
     }
     const key = request.headers['idempotency-key'];
-    const { attachments: uploads = [], ...asked } = request.body;
-    const files = uploads.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'base64') }));
-    const fileProblem = attachmentProblem(files.map((f) => ({ filename: f.filename, size: f.content.length })), deps.replyAttachments);
-    if (fileProblem) throw unprocessable(fileProblem);
+    const { attachments: uploads, ...asked } = request.body;
+    const files = filesOf(uploads);
     // Stored before the change that shows them, under a key the comment carries; a retry
     // with the same Idempotency-Key stores nothing twice.
     const attachmentKey = files.length ? `upload:${request.operator!.id}:${key ?? randomUUID()}` : undefined;

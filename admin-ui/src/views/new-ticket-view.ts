@@ -1,4 +1,5 @@
 import { LitElement, html, css } from 'lit';
+import { uploadsOf } from '../../../widget/src/files';
 import type { CreateTicketBody, CustomerView, OperatorView, TicketDetail } from '../../../api/schemas';
 import { FirstMessage, isValidEmail, MAX_SUBJECT_LENGTH, RECORDED_REQUEST_CHANNELS, TICKET_PRIORITIES } from '../../../domain/ticket';
 import { api, idempotencyKey, query } from '../api';
@@ -126,7 +127,9 @@ export class NewTicketView extends LitElement {
     this.busy = true;
     this.problem = null;
     try {
+      const attachments = await uploadsOf(form.getAll('files').filter((f): f is File => f instanceof File && f.size > 0));
       const ticket = await api.post<TicketDetail>('/api/tickets', {
+        ...(attachments.length ? { attachments } : {}),
         subject: text('subject'),
         body: String(form.get('body')),
         priority: text('priority'),
@@ -179,6 +182,11 @@ export class NewTicketView extends LitElement {
           <div class="field">
             <label for="body">${this.firstMessage === 'customer_request' ? 'Their request' : this.firstMessage === 'message_to_customer' ? 'Your message to them' : 'Note'}</label>
             <textarea id="body" name="body" required></textarea>
+          </div>
+          <div class="field">
+            <label for="files">Files (optional)</label>
+            <input id="files" name="files" type="file" multiple>
+            <span class="muted small">${this.firstMessage === 'message_to_customer' ? 'Mailed with your message.' : this.firstMessage === 'internal_note' ? 'Only operators see them.' : 'With their request, as they sent them.'}</span>
           </div>
           ${this.firstMessage === 'customer_request' ? html`<div class="grid">
             <div class="field">
