@@ -209,6 +209,11 @@ export class ReplyBox extends LitElement {
 
   private previewTimer: number | null = null;
 
+  /** The draft as the server renders a sent reply. */
+  private async renderPreview(): Promise<string> {
+    return (await api.post<{ html: string }>('/api/formatting/preview', { body: this.textarea.value })).html;
+  }
+
   /** An open preview follows the draft, a moment after typing stops. */
   private previewSoon() {
     if (this.preview === null) return;
@@ -216,7 +221,7 @@ export class ReplyBox extends LitElement {
     this.previewTimer = window.setTimeout(() => {
       this.previewTimer = null;
       if (this.preview === null) return;
-      api.post<{ html: string }>('/api/formatting/preview', { body: this.textarea.value }).then(({ html }) => { if (this.preview !== null) this.preview = html; }, () => undefined);
+      this.renderPreview().then((html) => { if (this.preview !== null) this.preview = html; }, () => undefined);
     }, 300);
   }
 
@@ -226,7 +231,7 @@ export class ReplyBox extends LitElement {
       return;
     }
     try {
-      this.preview = (await api.post<{ html: string }>('/api/formatting/preview', { body: this.textarea.value })).html;
+      this.preview = await this.renderPreview();
     } catch (error) {
       this.problem = (error as Error).message;
     }
