@@ -22,6 +22,8 @@ import { CLOCK_EVENTS } from '../domain/clocks';
 import { ESCALATION_ACTIONS, SLA_TARGETS } from '../domain/sla';
 import { WEEKDAYS } from '../domain/business-hours';
 import { INBOX_KINDS } from '../domain/inbox';
+import { MAX_TAG_LENGTH, MAX_TAGS_PER_TICKET, TAG_COLOURS } from '../domain/tags';
+import { MAX_VIEW_NAME_LENGTH, TICKET_COLUMNS, TICKET_SORTS } from '../domain/views';
 import { CANNED_REPLY_VARIABLES, MAX_CANNED_BODY_LENGTH, MAX_CANNED_TITLE_LENGTH } from '../domain/canned-reply';
 export { WEEKDAYS };
 import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, WIDGET_MAX_MESSAGE_LENGTH, WIDGET_MAX_NAME_LENGTH, WIDGET_MAX_PHONE_LENGTH } from '../domain/widget';
@@ -129,6 +131,9 @@ export const TicketSummary = Type.Object({
     nextDue: Nullable(Type.String({ format: 'date-time', description: 'The earliest due time of a running target.' })),
     breached: Type.Boolean({ description: 'A target of this ticket was missed.' }),
   })),
+  tags: Type.Array(Type.String()),
+  needsReply: Type.Boolean({ description: "The last public message is the customer's: an answer is due." }),
+  unread: Type.Boolean({ description: 'The customer wrote since you last opened it (or you never did).' }),
   commentCount: Type.Integer({ description: 'Every comment: messages both ways and internal notes.' }),
   noteCount: Type.Integer({ description: 'Of those, internal notes.' }),
   createdAt: DateTime,
@@ -176,6 +181,7 @@ export const AuditView = Type.Object({
 
 export const TicketDetail = Type.Interface([TicketSummary], {
     publicUrl: Type.String({ description: 'The customer’s link ({{ticket_url}}), to copy and send.' }),
+    lastCustomerMessageAt: Nullable(Type.String({ format: 'date-time', description: 'When the customer last wrote: send it to `PUT …/read` as what you have seen.' })),
     workflow: Type.Object({ id: Type.String(), temporalWebUrl: Type.String() }),
     nextClock: Nullable(Type.Object({
       event: { ...literals(CLOCK_EVENTS), description: '`wake_up`: back to In Progress; `follow_up_reminder`: the customer is reminded; `auto_close`: closed for want of an answer; `sla_warning`, `sla_breach`: of `target`.' },
@@ -213,21 +219,29 @@ export const TicketDetail = Type.Interface([TicketSummary], {
 });
 export type TicketDetail = Static<typeof TicketDetail>;
 
-export const SORTS = ['updated_desc', 'updated_asc', 'created_desc', 'created_asc', 'priority_desc', 'number_desc', 'number_asc', 'due_asc'] as const;
-
-export const TicketListQuery = Type.Object({
+/** The list's filters: what `GET /api/tickets` takes and a saved view keeps (domain/views.ts). */
+const TicketFilterFields = {
   status: Type.Optional(Type.Array(Status, { maxItems: 4, description: 'One or more statuses (`status=new&status=waiting`); the list shows tickets in any of them.' })),
   priority: Type.Optional(Priority),
   source: Type.Optional(Source),
   assignee: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Literal('me'), Type.Literal('none')])),
-  customer: Type.Optional(Type.Integer({ minimum: 1, description: 'CRM customer ID' })),
+  tag: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: MAX_TAG_LENGTH }), {
+    maxItems: 10, description: 'Tickets with every one of these tags (`tag=billing&tag=vip`).',
+  })),
+  needsReply: Type.Optional(Type.Boolean({ description: "`true`: the last public message is the customer's (an answer is due); `false`: it is not." })),
+  unread: Type.Optional(Type.Boolean({ description: '`true`: the customer wrote since you last opened the ticket (or you never did).' })),
   q: Type.Optional(Type.String({ maxLength: 200 })),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
-  sort: Type.Optional(literals(SORTS)),
   due: Type.Optional(Type.Union([Type.Literal('soon'), Type.Literal('overdue')], {
     description: '`soon`: an SLA target is due within the hour; `overdue`: one is past its due time. `sort=due_asc` puts the next due first.',
   })),
+};
+
+export const TicketListQuery = Type.Object({
+  ...TicketFilterFields,
+  customer: Type.Optional(Type.Integer({ minimum: 1, description: 'CRM customer ID' })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
+  sort: Type.Optional(literals(TICKET_SORTS)),
 }, { additionalProperties: false });
 export type TicketListQuery = Static<typeof TicketListQuery>;
 
@@ -266,8 +280,14 @@ export const CreateTicketBody = Type.Object({
   acknowledge: Type.Optional(Type.Boolean({ description: 'Mail the customer the acknowledgement of a `customer_request` (default false).' })),
   // The most the settings may allow; the route holds it to REPLY_MAX_ATTACHMENTS and REPLY_MAX_ATTACHMENT_SIZE.
   attachments: Type.Optional(Uploads(50, 100_000_000, 'Files of the first message (a message to the customer mails them with it).')),
+  tags: Type.Optional(TagList('Tags it opens with.')),
 }, { additionalProperties: false });
 export type CreateTicketBody = Static<typeof CreateTicketBody>;
+
+/** Tags as typed; the ticket's rules spell them one way (domain/tags.ts) and refuse what is not a tag. */
+function TagList(description: string) {
+  return Type.Array(Type.String({ maxLength: MAX_TAG_LENGTH * 2 }), { maxItems: MAX_TAGS_PER_TICKET, description });
+}
 
 export const PatchTicketBody = Type.Object({
   status: Type.Optional(Status),
@@ -278,8 +298,36 @@ export const PatchTicketBody = Type.Object({
     format: 'date-time',
     description: 'Waiting until this time (snooze): then it comes back to In Progress and its assignee hears of it; a customer message wakes it earlier. Alone it sets the ticket Waiting; null: waiting with no time set.',
   }))),
+  tags: Type.Optional(TagList('Exactly these tags (an empty list takes all off).')),
+  addTags: Type.Optional(TagList('Put these on, keeping the others.')),
+  removeTags: Type.Optional(TagList('Take these off, keeping the others.')),
 }, { additionalProperties: false, minProperties: 1 });
 export type PatchTicketBody = Static<typeof PatchTicketBody>;
+
+/** Most tickets one bulk request changes; the admin UI sends a large selection in parts of this size or less. */
+export const MAX_BULK_TICKETS = 500;
+
+export const BulkChangeBody = Type.Object({
+  numbers: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: MAX_BULK_TICKETS, uniqueItems: true }),
+  changes: Type.Omit(PatchTicketBody, ['customerId', 'tags'], { additionalProperties: false, minProperties: 1 }),
+}, { additionalProperties: false });
+
+export const BulkChangeResult = Type.Object({
+  applied: Type.Integer(),
+  refused: Type.Integer(),
+  results: Type.Array(Type.Object({
+    number: Type.Integer(),
+    ok: Type.Boolean(),
+    changed: Type.Boolean({ description: 'false: it was so already.' }),
+    error: Type.Optional(Type.String()),
+    message: Type.Optional(Type.String()),
+  }), { description: 'One per ticket, in the order asked.' }),
+});
+export type BulkChangeResult = Static<typeof BulkChangeResult>;
+
+export const MarkTicketReadBody = Type.Object({
+  upTo: Type.Optional(Type.String({ format: 'date-time', description: "The customer's last message you were shown (`lastCustomerMessageAt`); default: now." })),
+}, { additionalProperties: false });
 
 
 export const AddCommentBody = Type.Object({
@@ -585,3 +633,54 @@ export const InboxPreferencesView = Type.Object(Object.fromEntries(INBOX_KINDS.m
   inApp: Type.Boolean({ description: 'In the bell of the admin UI.' }), mail: Type.Boolean({ description: 'By mail.' }),
 }, { additionalProperties: false })])) as unknown as Record<(typeof INBOX_KINDS)[number], TSchema>, { additionalProperties: false });
 export type InboxPreferencesView = Record<(typeof INBOX_KINDS)[number], { inApp: boolean; mail: boolean }>;
+
+export const TagColour = literals(TAG_COLOURS);
+
+export const TagView = Type.Object({
+  name: Type.String(),
+  colour: TagColour,
+  openTickets: Type.Integer({ description: 'Tickets not closed that carry it.' }),
+});
+export type TagView = Static<typeof TagView>;
+
+export const TagListQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: MAX_TAG_LENGTH, description: 'Tags starting with this (autocomplete).' })),
+}, { additionalProperties: false });
+
+export const TagNameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: MAX_TAG_LENGTH * 2 }) });
+
+export const PutTagBody = Type.Object({ colour: TagColour }, { additionalProperties: false });
+
+export const TicketFilters = Type.Object(TicketFilterFields, { additionalProperties: false });
+
+export const SavedViewBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: MAX_VIEW_NAME_LENGTH }),
+  shared: Type.Optional(Type.Boolean({ description: 'Every operator sees it (admins only); default: yours alone.' })),
+  filters: TicketFilters,
+  sort: Type.Optional(literals(TICKET_SORTS)),
+  columns: Type.Optional(Type.Array(literals(TICKET_COLUMNS), { minItems: 1, maxItems: TICKET_COLUMNS.length, uniqueItems: true })),
+}, { additionalProperties: false });
+export type SavedViewBody = Static<typeof SavedViewBody>;
+
+export const PatchSavedViewBody = Type.Partial(SavedViewBody, { additionalProperties: false, minProperties: 1 });
+
+export const SavedView = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  shared: Type.Boolean(),
+  ownerId: Nullable(Type.Integer()),
+  filters: TicketFilters,
+  sort: Nullable(literals(TICKET_SORTS)),
+  columns: Type.Array(literals(TICKET_COLUMNS)),
+  position: Type.Integer(),
+});
+export type SavedView = Static<typeof SavedView>;
+
+export const ViewList = Type.Object({
+  builtIn: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), filters: TicketFilters, sort: Nullable(literals(TICKET_SORTS)) })),
+  saved: Type.Array(SavedView),
+});
+
+export const ViewCounts = Type.Object({
+  counts: Type.Record(Type.String(), Type.Integer(), { description: 'Tickets in each view: by a built-in view\'s key, or `saved:<id>`.' }),
+});

@@ -238,3 +238,11 @@ export async function databaseAnswers(db: Database): Promise<boolean> {
   await db.sequelize.query('SELECT 1');
   return true;
 }
+
+/**
+ * A text[] literal for a `:name::text[]` replacement: Sequelize spreads a JS array into a
+ * list of values, which is an IN list, not an array.
+ */
+export function textArray(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}

@@ -24,6 +24,8 @@ import * as cannedReplies from './migrations/0021-canned-replies';
 import * as ticketPresence from './migrations/0022-ticket-presence';
 import * as operatorInbox from './migrations/0023-operator-inbox';
 import * as commentHtml from './migrations/0024-comment-html';
+import * as tagsAndReplies from './migrations/0025-tags-and-replies';
+import * as savedViews from './migrations/0026-saved-views';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -51,6 +53,8 @@ const MIGRATIONS = [
   { name: '0022-ticket-presence', ...ticketPresence },
   { name: '0023-operator-inbox', ...operatorInbox },
   { name: '0024-comment-html', ...commentHtml },
+  { name: '0025-tags-and-replies', ...tagsAndReplies },
+  { name: '0026-saved-views', ...savedViews },
 ];
 
 export function migrator(sequelize: Sequelize) {

@@ -4,7 +4,7 @@
  * the latest; the rollout (workflows/sla) brings it to the open tickets.
  */
 import { QueryTypes, UniqueConstraintError } from 'sequelize';
-import type { Database } from './index';
+import { textArray, type Database } from './index';
 import type { SlaPolicy } from '../domain/sla';
 import type { TicketSource } from '../domain/ticket';
 
@@ -45,8 +45,8 @@ export function createSlaPolicyStore(db: Database) {
   const columns = (fields: Partial<SlaPolicyFields>) => ({
     name: fields.name ?? null,
     position: fields.position ?? null,
-    sources: fields.sources === undefined ? null : fields.sources === null ? null : `{${fields.sources.join(',')}}`,
-    mailboxes: fields.mailboxes === undefined || fields.mailboxes === null ? null : `{${fields.mailboxes.map((m) => JSON.stringify(m)).join(',')}}`,
+    sources: fields.sources === undefined ? null : fields.sources === null ? null : textArray(fields.sources),
+    mailboxes: fields.mailboxes === undefined || fields.mailboxes === null ? null : textArray(fields.mailboxes),
     targets: fields.targets === undefined ? null : JSON.stringify(fields.targets),
     businessHours: fields.businessHours === undefined || fields.businessHours === null ? null : JSON.stringify(fields.businessHours),
     pause: fields.pauseWhileWaiting ?? null,

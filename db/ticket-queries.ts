@@ -12,7 +12,9 @@ import type {
   TicketListQuery,
   TicketSummary,
 } from '../api/schemas';
-import type { SORTS } from '../api/schemas';
+import type { TicketSort } from '../domain/views';
+import { textArray } from '.';
+import { normalizeTag } from '../domain/tags';
 
 interface TicketRow {
   number: number;
@@ -41,14 +43,25 @@ interface TicketRow {
   created_at: Date;
   updated_at: Date;
   closed_at: Date | null;
+  tags: string[];
+  needs_reply: boolean;
+  unread: boolean;
 }
+
+/**
+ * `unread` is the reader's (`:readerId`; NULL: nobody's, never unread): the customer wrote
+ * after they last opened it.
+ */
+const UNREAD = `(:readerId::int IS NOT NULL AND t.last_customer_message_at IS NOT NULL AND t.last_customer_message_at >
+  coalesce((SELECT r.read_at FROM ticket_reads r WHERE r.operator_id = :readerId::int AND r.ticket_number = t.number), '-infinity'))`;
 
 const TICKET_COLUMNS = `t.number, t.subject, t.status, t.priority, t.source, t.assignee_id, o.name AS assignee_name,
   t.customer_id, t.contact_email, t.contact_phone, t.contact_first_name, t.contact_last_name, t.external_id,
   t.contact_email_verified, t.waiting_since, t.waiting_until, t.reminded_at, t.sla, t.next_sla_due, t.follow_up_of, t.comment_count, t.token_version, t.created_at, t.updated_at, t.closed_at,
+  t.tags, t.needs_reply, ${UNREAD} AS unread,
   (SELECT count(*)::int FROM comments c WHERE c.ticket_number = t.number AND c.visibility = 'internal') AS note_count`;
 
-const ORDER_BY: Record<(typeof SORTS)[number], string> = {
+const ORDER_BY: Record<TicketSort, string> = {
   updated_desc: 't.updated_at DESC, t.number DESC',
   updated_asc: 't.updated_at ASC, t.number ASC',
   created_desc: 't.created_at DESC, t.number DESC',
@@ -74,6 +87,9 @@ export function toSummary(row: TicketRow): TicketSummary {
     waitingUntil: row.status === 'waiting' && row.waiting_until ? row.waiting_until.toISOString() : null,
     sla: row.sla ? { policy: row.sla.policy.name, nextDue: row.next_sla_due?.toISOString() ?? null, breached: row.sla.breached } : null,
     followUpOf: row.follow_up_of,
+    tags: row.tags,
+    needsReply: row.needs_reply,
+    unread: row.unread,
     commentCount: row.comment_count,
     noteCount: row.note_count,
     createdAt: row.created_at.toISOString(),
@@ -97,33 +113,33 @@ export function toPrefixQuery(q: string): string | null {
 
 export interface ListFilter extends Omit<TicketListQuery, 'assignee'> {
   assignee?: number | 'none';
+  /** The operator reading: whose "unread" the list shows and filters by. */
+  readerId: number | null;
 }
 
-/** Builds the WHERE clause; `skipStatus` for the per-status counts beside the list. */
-function whereClause(filter: ListFilter, skipStatus = false) {
+/**
+ * Builds the WHERE clause; `skipStatus` for the per-status counts beside the list, `prefix`
+ * for replacement names of their own when several filters share a statement (the views'
+ * counts). `:readerId` is the reader's, the same for all.
+ */
+function whereClause(filter: ListFilter, { skipStatus = false, prefix = '' } = {}) {
   const conditions: string[] = [];
-  const replacements: Record<string, unknown> = {};
-  if (filter.status?.length && !skipStatus) {
-    conditions.push('t.status IN (:status)');
-    replacements.status = filter.status;
-  }
-  if (filter.priority) {
-    conditions.push('t.priority = :priority');
-    replacements.priority = filter.priority;
-  }
-  if (filter.source) {
-    conditions.push('t.source = :source');
-    replacements.source = filter.source;
-  }
+  const replacements: Record<string, unknown> = { readerId: filter.readerId };
+  /** A replacement's placeholder, holding `value`. */
+  const param = (name: string, value: unknown) => {
+    replacements[prefix + name] = value;
+    return `:${prefix}${name}`;
+  };
+  if (filter.status?.length && !skipStatus) conditions.push(`t.status IN (${param('status', filter.status)})`);
+  if (filter.priority) conditions.push(`t.priority = ${param('priority', filter.priority)}`);
+  if (filter.source) conditions.push(`t.source = ${param('source', filter.source)}`);
   if (filter.assignee === 'none') conditions.push('t.assignee_id IS NULL');
-  else if (filter.assignee !== undefined) {
-    conditions.push('t.assignee_id = :assignee');
-    replacements.assignee = filter.assignee;
-  }
-  if (filter.customer !== undefined) {
-    conditions.push('t.customer_id = :customer');
-    replacements.customer = filter.customer;
-  }
+  else if (filter.assignee !== undefined) conditions.push(`t.assignee_id = ${param('assignee', filter.assignee)}`);
+  // Every tag given, spelled as stored; answered by the GIN index on tags.
+  if (filter.tag?.length) conditions.push(`t.tags @> ${param('tags', textArray(filter.tag.map((tag) => normalizeTag(tag) ?? '')))}::text[]`);
+  if (filter.needsReply !== undefined) conditions.push(filter.needsReply ? 't.needs_reply' : 'NOT t.needs_reply');
+  if (filter.unread !== undefined) conditions.push(filter.unread ? UNREAD : `NOT ${UNREAD}`);
+  if (filter.customer !== undefined) conditions.push(`t.customer_id = ${param('customer', filter.customer)}`);
   if (filter.due === 'overdue') conditions.push("t.next_sla_due < now() AND t.status <> 'closed'");
   else if (filter.due === 'soon') {
     conditions.push(`t.next_sla_due >= now() AND t.next_sla_due < now() + interval '${DUE_SOON_MINUTES} minutes' AND t.status <> 'closed'`);
@@ -134,15 +150,12 @@ function whereClause(filter: ListFilter, skipStatus = false) {
     // "#1042" is a ticket number and nothing else; a bare "1042" may also be in the text.
     const tsquery = q.startsWith('#') && byNumber ? null : toPrefixQuery(q);
     const parts: string[] = [];
-    if (byNumber) {
-      parts.push('t.number = :qNumber');
-      replacements.qNumber = Number(byNumber[1]);
-    }
+    if (byNumber) parts.push(`t.number = ${param('qNumber', Number(byNumber[1]))}`);
     if (tsquery) {
+      const query = param('tsquery', tsquery);
       // One UNION of two GIN index lookups; written as an OR, PostgreSQL scans every ticket.
-      parts.push(`t.number IN (SELECT m.number FROM tickets m WHERE m.search @@ to_tsquery('simple', :tsquery)
-        UNION SELECT c.ticket_number FROM comments c WHERE c.search @@ to_tsquery('simple', :tsquery))`);
-      replacements.tsquery = tsquery;
+      parts.push(`t.number IN (SELECT m.number FROM tickets m WHERE m.search @@ to_tsquery('simple', ${query})
+        UNION SELECT c.ticket_number FROM comments c WHERE c.search @@ to_tsquery('simple', ${query}))`);
     }
     conditions.push(parts.length ? `(${parts.join(' OR ')})` : 'false');
   }
@@ -219,7 +232,7 @@ export function createTicketQueries(db: Database) {
     },
 
     async countByStatus(filter: ListFilter): Promise<Record<string, number>> {
-      const where = whereClause(filter, true);
+      const where = whereClause(filter, { skipStatus: true });
       const rows = await sequelize.query<{ status: string; count: number }>(
         `SELECT t.status, count(*)::int AS count FROM tickets t ${where.sql} GROUP BY t.status`,
         { type: QueryTypes.SELECT, replacements: where.replacements },
@@ -229,16 +242,34 @@ export function createTicketQueries(db: Database) {
       return counts;
     },
 
-    async summary(number: number): Promise<(TicketSummary & { tokenVersion: number; waiting: WaitingClock | null; slaState: SlaState | null }) | null> {
-      const [row] = await sequelize.query<TicketRow>(
-        `SELECT ${TICKET_COLUMNS} FROM tickets t LEFT JOIN operators o ON o.id = t.assignee_id WHERE t.number = :number`,
-        { type: QueryTypes.SELECT, replacements: { number } },
+    /**
+     * How many tickets each view holds, in one statement: a count per view, each answered
+     * by the indexes its filters have (UNION ALL keeps them apart; one pass with a FILTER
+     * per view would read every ticket).
+     */
+    async countViews(views: Array<{ key: string; filter: ListFilter }>): Promise<Record<string, number>> {
+      if (views.length === 0) return {};
+      const replacements: Record<string, unknown> = {};
+      const parts = views.map(({ filter }, i) => {
+        const where = whereClause(filter, { prefix: `v${i}_` });
+        Object.assign(replacements, where.replacements);
+        return `SELECT ${i} AS i, count(*)::int AS count FROM tickets t ${where.sql}`;
+      });
+      const rows = await sequelize.query<{ i: number; count: number }>(parts.join('\nUNION ALL\n'), { type: QueryTypes.SELECT, replacements });
+      return Object.fromEntries(rows.map((row) => [views[row.i]!.key, row.count]));
+    },
+
+    /** `readerId`: the operator it is for (their "unread"); null: nobody's. */
+    async summary(number: number, readerId: number | null = null): Promise<(TicketSummary & { tokenVersion: number; waiting: WaitingClock | null; slaState: SlaState | null; lastCustomerMessageAt: string | null }) | null> {
+      const [row] = await sequelize.query<TicketRow & { last_customer_message_at: Date | null }>(
+        `SELECT ${TICKET_COLUMNS}, t.last_customer_message_at FROM tickets t LEFT JOIN operators o ON o.id = t.assignee_id WHERE t.number = :number`,
+        { type: QueryTypes.SELECT, replacements: { number, readerId } },
       );
       if (!row) return null;
       const waiting = row.status === 'waiting' && row.waiting_since
         ? { since: row.waiting_since.toISOString(), until: row.waiting_until?.toISOString() ?? null, remindedAt: row.reminded_at?.toISOString() ?? null }
         : null;
-      return { ...toSummary(row), tokenVersion: row.token_version, waiting, slaState: row.sla };
+      return { ...toSummary(row), tokenVersion: row.token_version, waiting, slaState: row.sla, lastCustomerMessageAt: row.last_customer_message_at?.toISOString() ?? null };
     },
 
     /**
@@ -246,7 +277,7 @@ export function createTicketQueries(db: Database) {
      * linked CRM record and of the same address, since older tickets may come from before
      * the record was linked; an address nobody has proven is theirs shows no one else's.
      */
-    async summaries(of: { customerId: number } | { earlierThan: number }, limit = 50): Promise<TicketSummary[]> {
+    async summaries(of: { customerId: number } | { earlierThan: number }, limit = 50, readerId: number | null = null): Promise<TicketSummary[]> {
       const where = 'customerId' in of
         ? 't.customer_id = :customerId'
         : `(t.customer_id = (SELECT customer_id FROM tickets WHERE number = :number)
@@ -255,17 +286,17 @@ export function createTicketQueries(db: Database) {
       const rows = await sequelize.query<TicketRow>(
         `SELECT ${TICKET_COLUMNS} FROM tickets t LEFT JOIN operators o ON o.id = t.assignee_id
          WHERE ${where} ORDER BY t.created_at DESC LIMIT :limit`,
-        { type: QueryTypes.SELECT, replacements: { ...('customerId' in of ? { customerId: of.customerId } : { number: of.earlierThan }), limit } },
+        { type: QueryTypes.SELECT, replacements: { ...('customerId' in of ? { customerId: of.customerId } : { number: of.earlierThan }), limit, readerId } },
       );
       return rows.map(toSummary);
     },
 
     /** Everything the operator's ticket view shows, internal notes included. */
-    async detail(number: number): Promise<Omit<TicketDetail, 'publicUrl' | 'workflow' | 'nextClock' | 'slaTargets'> & { tokenVersion: number; waiting: WaitingClock | null; slaState: SlaState | null } | null> {
+    async detail(number: number, readerId: number | null): Promise<Omit<TicketDetail, 'publicUrl' | 'workflow' | 'nextClock' | 'slaTargets'> & { tokenVersion: number; waiting: WaitingClock | null; slaState: SlaState | null } | null> {
       // All at once, each part finding the ticket's customer and address by its number: an
       // operator's change is answered with this view, so its wait is one round trip.
       const [ticket, comments, events, [crm], previousTickets, [bounce], undelivered] = await Promise.all([
-        this.summary(number),
+        this.summary(number, readerId),
         this.comments(number, 'all'),
         sequelize.query<{ seq: number; type: string; actor_kind: string; actor_id: number | null; actor_name: string | null; changes: Record<string, { from: unknown; to: unknown }>; created_at: Date }>(
           `SELECT e.seq, e.type, e.actor_kind, e.actor_id, o.name AS actor_name, e.changes, e.created_at
@@ -278,7 +309,7 @@ export function createTicketQueries(db: Database) {
            FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.number = :number`,
           { type: QueryTypes.SELECT, replacements: { number } },
         ),
-        this.summaries({ earlierThan: number }, 20),
+        this.summaries({ earlierThan: number }, 20, readerId),
         sequelize.query<{ bounced_at: Date; status: string | null; ticket_number: number | null }>(
           `SELECT b.bounced_at, b.status, b.ticket_number
            FROM tickets t JOIN bounced_addresses b ON b.address = lower(t.contact_email) WHERE t.number = :number`,

@@ -5,7 +5,7 @@
  * operators read are in ticket-queries.ts.
  */
 import { QueryTypes } from 'sequelize';
-import type { Database } from './index';
+import { textArray, type Database } from './index';
 import {
   AuditRecord,
   CommentRecord,
@@ -52,6 +52,7 @@ interface TicketRow {
   mailbox: string | null; event_seq: number; comment_count: number; token_version: number;
   created_at: Date; updated_at: Date; closed_at: Date | null; message_keys: string[] | null;
   waiting_since: Date | null; waiting_until: Date | null; reminded_at: Date | null; sla: SlaState | null; follow_up_of: number | null;
+  tags: string[]; needs_reply: boolean; last_customer_message_at: Date | null;
 }
 
 /** The contact as its five columns hold it (the read model adds whether the address is proven). */
@@ -82,6 +83,9 @@ function stateOf(row: TicketRow): TicketState {
     ...(row.token_version === 1 ? {} : { linkVersion: row.token_version }),
     ...(row.sla ? { sla: row.sla } : {}),
     ...(row.follow_up_of !== null ? { followUpOf: row.follow_up_of } : {}),
+    ...(row.tags.length ? { tags: row.tags } : {}),
+    ...(row.needs_reply ? { needsReply: true } : {}),
+    ...(row.last_customer_message_at ? { lastCustomerMessageAt: row.last_customer_message_at.toISOString() } : {}),
     ...(row.status === 'waiting' && row.waiting_since ? {
       waiting: { since: row.waiting_since.toISOString(), until: row.waiting_until?.toISOString() ?? null, remindedAt: row.reminded_at?.toISOString() ?? null },
     } : {}),
@@ -144,11 +148,13 @@ export function createTicketStore(db: Database) {
              assignee_id, customer_id, contact_email, contact_phone, contact_first_name, contact_last_name,
              external_id, contact_email_verified, mailbox, event_seq, comment_count, created_at, updated_at, closed_at,
              waiting_since, waiting_until, reminded_at,
-             sla, sla_policy_id, first_response_due, next_response_due, resolution_due, next_sla_due, sla_breached, follow_up_of)
+             sla, sla_policy_id, first_response_due, next_response_due, resolution_due, next_sla_due, sla_breached, follow_up_of,
+             tags, needs_reply, last_customer_message_at)
            VALUES (:number, :tokenHash, :tokenVersion, :subject, :status, :priority, :source, :assigneeId, :customerId,
              :email, :phone, :firstName, :lastName, :externalId, :emailVerified, :mailbox, :eventSeq, :commentCount, :createdAt, :updatedAt, :closedAt,
              :waitingSince, :waitingUntil, :remindedAt,
-             :sla, :slaPolicyId, :firstResponseDue, :nextResponseDue, :resolutionDue, :nextSlaDue, :slaBreached, :followUpOf)
+             :sla, :slaPolicyId, :firstResponseDue, :nextResponseDue, :resolutionDue, :nextSlaDue, :slaBreached, :followUpOf,
+             :tags::text[], :needsReply, :lastCustomerMessageAt)
            -- A retry or an out-of-order replay never moves the row backwards.
            ON CONFLICT (number) DO UPDATE SET
              subject = EXCLUDED.subject, status = EXCLUDED.status, priority = EXCLUDED.priority,
@@ -159,7 +165,8 @@ export function createTicketStore(db: Database) {
              sla = EXCLUDED.sla, sla_policy_id = EXCLUDED.sla_policy_id, first_response_due = EXCLUDED.first_response_due,
              next_response_due = EXCLUDED.next_response_due, resolution_due = EXCLUDED.resolution_due,
              next_sla_due = EXCLUDED.next_sla_due, sla_breached = EXCLUDED.sla_breached,
-             token_version = EXCLUDED.token_version, public_token_hash = EXCLUDED.public_token_hash
+             token_version = EXCLUDED.token_version, public_token_hash = EXCLUDED.public_token_hash,
+             tags = EXCLUDED.tags, needs_reply = EXCLUDED.needs_reply, last_customer_message_at = EXCLUDED.last_customer_message_at
            WHERE tickets.event_seq < EXCLUDED.event_seq),
          audit_row AS (
            INSERT INTO ticket_events (ticket_number, seq, type, actor_kind, actor_id, changes, created_at)
@@ -201,6 +208,9 @@ export function createTicketStore(db: Database) {
             nextSlaDue: nextSlaDue(state.sla),
             slaBreached: state.sla?.breached ?? false,
             followUpOf: state.followUpOf ?? null,
+            tags: textArray(state.tags ?? []),
+            needsReply: state.needsReply ?? false,
+            lastCustomerMessageAt: state.lastCustomerMessageAt ?? null,
             seq: audit.seq,
             type: audit.type,
             actorKind: audit.actor.kind,
@@ -228,6 +238,15 @@ export function createTicketStore(db: Database) {
         { type: QueryTypes.SELECT, replacements: { ticketNumber, remembered: REMEMBERED_MESSAGE_KEYS } },
       );
       return row ? stateOf(row) : null;
+    },
+
+    /** Of these numbers, the tickets there are, with the sequence number of each one's last change. */
+    async existing(numbers: readonly number[]): Promise<Map<number, number>> {
+      const rows = await sequelize.query<{ number: number; event_seq: number }>(
+        'SELECT number, event_seq FROM tickets WHERE number = ANY(:numbers::int[])',
+        { type: QueryTypes.SELECT, replacements: { numbers: `{${numbers.map((n) => Math.trunc(n)).join(',')}}` } },
+      );
+      return new Map(rows.map((row) => [row.number, row.event_seq]));
     },
 
     async exists(ticketNumber: number): Promise<boolean> {

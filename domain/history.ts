@@ -42,6 +42,7 @@ export function historySentence(entry: HistoryEntry, operatorName: (id: number) 
         change.assigneeId ? `assigned to ${name(change.assigneeId.to)}` : null,
       ].filter(Boolean);
       const followUp = typeof change.followUpOf?.to === 'number' ? ` as a follow-up of #${change.followUpOf.to}` : '';
+      if (Array.isArray(change.tags?.to) && change.tags.to.length) parts.push(`tagged ${(change.tags.to as string[]).map((tag) => `"${tag}"`).join(', ')}`);
       return `${who} opened the ticket${followUp}${parts.length ? ` (${parts.join(', ')})` : ''}`;
     }
     case 'assign': {
@@ -94,6 +95,14 @@ export function historySentence(entry: HistoryEntry, operatorName: (id: number) 
     case 'close': return `${who} closed the ticket`;
     case 'reopen': return `${who} reopened the ticket`;
     case 'verify_contact': return 'The customer confirmed their email address';
+    case 'tag': {
+      const before = Array.isArray(change.tags?.from) ? change.tags.from as string[] : [];
+      const after = Array.isArray(change.tags?.to) ? change.tags.to as string[] : [];
+      const quoted = (tags: string[]) => tags.map((tag) => `"${tag}"`).join(', ');
+      const [added, removed] = [after.filter((tag) => !before.includes(tag)), before.filter((tag) => !after.includes(tag))];
+      const parts = [added.length ? `tagged it ${quoted(added)}` : null, removed.length ? `took off ${quoted(removed)}` : null].filter(Boolean);
+      return `${who} ${parts.join(' and ') || 'reordered the tags'}`;
+    }
     case 'rotate_public_link': return `${who} made a new public link; the old one no longer works`;
     default: return `${who}: ${entry.type.replace(/_/g, ' ')}`;
   }

@@ -260,3 +260,65 @@ describe('a message written on a thread that moved on', () => {
     if (!d.ok) expect(d.message).toBe('A new message was added to ticket #1042 while you wrote. Read it, then send yours again.');
   });
 });
+
+describe('tags', () => {
+  const tag = (state: TicketState, change: { set?: string[]; add?: string[]; remove?: string[] }) =>
+    decide(state, { type: 'tag', ...change, actor: operator, at });
+
+  it('are put on in one spelling, audited, mailing nobody; the same again changes nothing', () => {
+    const first = tag(ticket(), { add: ['  Billing ', 'VIP', 'billing'] });
+    if (!first.ok) throw new Error(first.message);
+    expect(first.state.tags).toEqual(['billing', 'vip']);
+    expect(kinds(first.effects)).toEqual(['persist']);
+    const persist = first.effects[0];
+    expect(persist?.type === 'persist' && persist.audit.changes).toEqual({ tags: { from: [], to: ['billing', 'vip'] } });
+    const again = tag(first.state, { add: ['vip'] });
+    expect(again.ok && again.effects).toEqual([]);
+  });
+
+  it('taken off, or set as a whole; the last one gone leaves none', () => {
+    const tagged = ticket({ tags: ['billing', 'vip', 'bug'] });
+    const removed = tag(tagged, { remove: ['VIP'] });
+    expect(removed.ok && removed.state.tags).toEqual(['billing', 'bug']);
+    const set = tag(tagged, { set: ['refund', 'billing'] });
+    expect(set.ok && set.state.tags).toEqual(['refund', 'billing']);
+    const none = tag(tagged, { set: [] });
+    expect(none.ok && none.state.tags).toBeUndefined();
+  });
+
+  it('refuses a tag that is not one, and more than twenty', () => {
+    expect(tag(ticket(), { add: ['a,b'] })).toMatchObject({ ok: false, reason: 'invalid_input' });
+    expect(tag(ticket(), { add: ['x'.repeat(41)] })).toMatchObject({ ok: false, reason: 'invalid_input' });
+    expect(tag(ticket(), { add: Array.from({ length: 21 }, (_, i) => `t${i}`) })).toMatchObject({ ok: false, reason: 'invalid_input' });
+  });
+
+  it('come with a new ticket', () => {
+    const created = createTicket({ type: 'create', ticket: newTicket({ tags: ['Phone'] }), at });
+    expect(created.ok && created.state.tags).toEqual(['phone']);
+  });
+});
+
+describe('who is owed a reply', () => {
+  const later = '2026-01-01T11:00:00.000Z';
+  it("a customer's ticket needs a reply; the operator's public reply answers it, a note does not", () => {
+    const fresh = ticket();
+    expect(fresh.needsReply).toBe(true);
+    expect(fresh.lastCustomerMessageAt).toBe(at);
+    const noted = decide(fresh, { type: 'internal_note', body: 'Looking into it', actor: operator, at: later });
+    expect(noted.ok && noted.state.needsReply).toBe(true);
+    const replied = decide(fresh, { type: 'public_reply', body: 'On it', actor: operator, at: later });
+    if (!replied.ok) throw new Error(replied.message);
+    expect(replied.state.needsReply).toBe(false);
+    const answered = decide(replied.state, { type: 'customer_message', body: 'Thanks, still broken', channel: 'email', messageKey: null, automatic: false, at: later });
+    expect(answered.ok && answered.state).toMatchObject({ needsReply: true, lastCustomerMessageAt: later });
+  });
+
+  it('an automatic mail owes nobody a reply; a message to the customer waits for theirs', () => {
+    const replied = decide(ticket(), { type: 'public_reply', body: 'On it', actor: operator, at });
+    if (!replied.ok) throw new Error(replied.message);
+    const away = decide(replied.state, { type: 'customer_message', body: 'I am away', channel: 'email', messageKey: null, automatic: true, at });
+    expect(away.ok && away.state.needsReply).toBe(false);
+    const outbound = createTicket({ type: 'create', ticket: newTicket({ source: 'admin', createdBy: 7, firstMessage: 'message_to_customer' }), at });
+    expect(outbound.ok && outbound.state.needsReply).toBeUndefined();
+  });
+});

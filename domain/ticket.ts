@@ -5,6 +5,7 @@
  */
 import { CLOCK_EVENTS, ClockEvent, validateWaitingUntil } from './clocks';
 import { inboxFor, type InboxEntry, type InboxKind } from './inbox';
+import { MAX_TAGS_PER_TICKET, normalizeTags, retag, sameTags } from './tags';
 import {
   SLA_TARGETS, SlaPolicy, SlaState, SlaTarget, breachedSla, closedSla, customerWroteSla, needsAttention, nextEscalation, pauseSla, reopenedSla,
   respondedSla, resumeSla, retarget, startSla, warnedSla, withEscalation,
@@ -122,6 +123,12 @@ export interface TicketState {
   firstAnsweredAt?: string | null;
   /** The closed ticket this one follows up. */
   followUpOf?: number;
+  /** Its tags (domain/tags.ts), in the order they were put on; absent: none. */
+  tags?: string[];
+  /** The last public message is the customer's (not an automatic one): an operator's answer is due. Absent: no. */
+  needsReply?: boolean;
+  /** When the customer last wrote (automatic mail aside): operators who have not opened it since see it unread. */
+  lastCustomerMessageAt?: string;
 }
 
 export interface WaitingClock {
@@ -188,6 +195,8 @@ export interface NewTicket {
   channel?: CommentChannel;
   /** The closed ticket this one follows up (the customer wrote to it after it could reopen). */
   followUpOf?: number;
+  /** Tags it opens with (normalised, domain/tags.ts). */
+  tags?: string[];
 }
 
 export type TicketEvent =
@@ -220,6 +229,8 @@ export type TicketEvent =
   | { type: 'close'; actor: Actor; at: string; withReply?: true }
   | { type: 'reopen'; actor: Actor; at: string }
   | { type: 'rotate_public_link'; actor: Actor; at: string }
+  /** Tags put on or taken off (`set`: exactly these), as typed: the rules normalise them. */
+  | { type: 'tag'; set?: string[]; add?: string[]; remove?: string[]; actor: Actor; at: string }
   /** The ticket's own clocks (domain/clocks.ts): the time set with Waiting came, the reminder, the close for want of an answer. */
   | { type: 'wake_up'; at: string }
   | { type: 'follow_up_reminder'; at: string }
@@ -381,6 +392,8 @@ function diff(before: TicketState, after: TicketState): AuditRecord['changes'] {
   for (const key of ['status', 'priority', 'assigneeId', 'customerId', 'subject'] as const) {
     if (before[key] !== after[key]) changes[key] = { from: before[key], to: after[key] };
   }
+  const [tagsBefore, tagsAfter] = [before.tags ?? [], after.tags ?? []];
+  if (!sameTags(tagsBefore, tagsAfter)) changes.tags = { from: tagsBefore, to: tagsAfter };
   if ((before.linkVersion ?? 1) !== (after.linkVersion ?? 1)) changes.linkVersion = { from: before.linkVersion ?? 1, to: after.linkVersion };
   const [untilBefore, untilAfter] = [before.waiting?.until ?? null, after.waiting?.until ?? null];
   if (untilBefore !== untilAfter) changes.waitingUntil = { from: untilBefore, to: untilAfter };
@@ -424,7 +437,7 @@ function commit(
   const seq = before.eventSeq + 1;
   const sla = slaAfter(before, event, afterChange);
   const { sla: _previous, ...rest } = afterChange;
-  const after = sla ? { ...rest, sla } : rest;
+  const after = withReplyDue(sla ? { ...rest, sla } : rest, event, comment);
   const state: TicketState = { ...after, eventSeq: seq, updatedAt: event.at };
   const actor: Actor = 'actor' in event ? event.actor : SYSTEM_EVENTS.includes(event.type) ? { kind: 'system' } : { kind: 'customer' };
   const inbox = inboxFor(before, event, state);
@@ -435,6 +448,17 @@ function commit(
     ...[...notifications, ...operatorMails(inbox)].map((n): Effect => ({ type: 'notify', ...n, seq })),
   ];
   return { ok: true, state, effects };
+}
+
+/**
+ * Who is owed the next word: a customer's public message makes a reply due, an operator's
+ * public reply answers it (notes and automatic mail change nothing).
+ */
+function withReplyDue<T extends Omit<TicketState, 'eventSeq' | 'updatedAt'>>(state: T, event: { type: TicketEventType; at: string }, comment: CommentRecord | null): T {
+  if (comment?.visibility !== 'public') return state;
+  if (comment.authorKind === 'operator') return state.needsReply ? { ...state, needsReply: false } : state;
+  if (event.type === 'customer_message' && (event as { automatic?: boolean }).automatic) return state;
+  return { ...state, needsReply: true, lastCustomerMessageAt: event.at };
 }
 
 function toClosed(state: TicketState, at: string): Omit<TicketState, 'eventSeq' | 'updatedAt'> {
@@ -496,6 +520,9 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
   const t = event.ticket;
   const problem = validateSubject(t.subject) ?? validateBody(t.body) ?? validateContact(t.contact);
   if (problem) return reject('invalid_input', problem);
+  const tagged = normalizeTags(t.tags ?? []);
+  if ('problem' in tagged) return reject('invalid_input', tagged.problem);
+  if (tagged.tags.length > MAX_TAGS_PER_TICKET) return reject('invalid_input', `A ticket has at most ${MAX_TAGS_PER_TICKET} tags.`);
   const actor: Actor = t.createdBy === null ? { kind: 'customer' } : { kind: 'operator', id: t.createdBy };
   const first = firstMessageOf(t, actor);
   const state: TicketState = {
@@ -518,6 +545,11 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
   if (state.status === 'waiting') state.waiting = { since: event.at, until: null, remindedAt: null };
   state.firstAnsweredAt = first.comment.visibility === 'public' && first.comment.authorKind === 'operator' ? event.at : null;
   if (t.followUpOf !== undefined) state.followUpOf = t.followUpOf;
+  if (tagged.tags.length) state.tags = tagged.tags;
+  if (first.comment.visibility === 'public' && first.comment.authorKind === 'customer') {
+    state.needsReply = true;
+    state.lastCustomerMessageAt = event.at;
+  }
   const effects: Effect[] = [
     {
       type: 'persist',
@@ -531,6 +563,7 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
           priority: { from: null, to: state.priority },
           ...(t.assigneeId !== null ? { assigneeId: { from: null, to: t.assigneeId } } : {}),
           ...(t.followUpOf !== undefined ? { followUpOf: { from: null, to: t.followUpOf } } : {}),
+          ...(tagged.tags.length ? { tags: { from: [], to: tagged.tags } } : {}),
         },
       },
       comment: first.comment,
@@ -710,6 +743,20 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
 
     case 'rotate_public_link':
       return commit(state, event, { ...state, linkVersion: (state.linkVersion ?? 1) + 1 }, null);
+
+    case 'tag': {
+      const [set, add, remove] = [event.set, event.add ?? [], event.remove ?? []].map((list) => (list === undefined ? undefined : normalizeTags(list)));
+      for (const asked of [set, add, remove]) if (asked && 'problem' in asked) return reject('invalid_input', asked.problem);
+      const tagsOf = (asked: typeof set) => (asked && 'tags' in asked ? asked.tags : []);
+      const current = state.tags ?? [];
+      const tags = retag(set ? tagsOf(set) : current, tagsOf(add), tagsOf(remove));
+      if (sameTags(tags, current)) return unchanged(state);
+      if (tags.length > MAX_TAGS_PER_TICKET && tags.length > current.length) {
+        return reject('invalid_input', `A ticket has at most ${MAX_TAGS_PER_TICKET} tags; ticket ${label} would have ${tags.length}.`);
+      }
+      const { tags: _old, ...untagged } = state;
+      return commit(state, event, tags.length ? { ...untagged, tags } : untagged, null);
+    }
 
     case 'customer_message': {
       const problem = validateBody(event.body);

@@ -57,7 +57,7 @@ export default async function customerRoutes(app: App, { db, queries }: { db: Da
   }, async (request) => {
     const customer = await store.byId(request.params.id);
     if (!customer) throw notFound(`Customer ${request.params.id} does not exist.`);
-    const tickets = await queries.summaries({ customerId: customer.id }, 100);
+    const tickets = await queries.summaries({ customerId: customer.id }, 100, request.operator!.id);
     return { ...customerView(customer), tickets };
   });
 

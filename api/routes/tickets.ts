@@ -11,6 +11,9 @@ import {
   ATTACHMENT_DOWNLOAD_TYPES,
   FileDownload,
   AddCommentBody,
+  BulkChangeBody,
+  BulkChangeResult,
+  MarkTicketReadBody,
   CommentRefusedBody,
   CommentView,
   CreateTicketBody,
@@ -24,6 +27,7 @@ import {
   TicketSummary,
 } from '../schemas';
 import { createTicketStore } from '../../db/tickets';
+import { createTicketReadStore } from '../../db/ticket-reads';
 import { createOperatorStore } from '../../db/operators';
 import { createCustomerStore } from '../../db/customers';
 import type { TicketCommands } from '../../workflows/ticket/client';
@@ -34,6 +38,7 @@ import { addOperatorCommentUpdate, changeTicketUpdate, type CommentResult, ticke
 import { publicToken, ticketUrl } from '../../security/public-token';
 import { FollowUpPolicy, nextClock } from '../../domain/clocks';
 import { SLA_TARGETS } from '../../domain/sla';
+import { normalizeTags } from '../../domain/tags';
 
 export interface TicketRouteDeps {
   db: Database;
@@ -48,6 +53,23 @@ export interface TicketRouteDeps {
   followUp: FollowUpPolicy;
   /** What an operator may attach to a reply or note (REPLY_MAX_ATTACHMENTS, REPLY_MAX_ATTACHMENT_SIZE). */
   replyAttachments: AttachmentLimits;
+}
+
+/** Tickets a bulk request changes at a time: enough to keep the worker busy, few enough to leave room for everyone else's changes. */
+const BULK_PARALLEL_CHANGES = 8;
+
+/** Runs `work` on every item, at most `limit` at a time; the answers in the items' order. */
+async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
 }
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody, 503: ErrorBody };
@@ -70,8 +92,8 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
   /** What the customer reads: the operator's words and, under them, their signature. */
   const signed = (body: string, operator: { signature: string | null }) => (operator.signature ? `${body.trimEnd()}\n\n${operator.signature}` : body);
 
-  async function detailOrThrow(number: number) {
-    const detail = await queries.detail(number);
+  async function detailOrThrow(number: number, readerId: number) {
+    const detail = await queries.detail(number, readerId);
     if (!detail) throw notFound(`Ticket #${number} does not exist.`);
     const { tokenVersion, waiting, slaState, ...rest } = detail;
     const workflowId = ticketWorkflowId(number);
@@ -102,7 +124,15 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     return files;
   }
 
+  /** Tags as the rules will spell them, or a 422 saying which one is not a tag. */
+  function tagsOrThrow(typed: string[] | undefined): string[] {
+    const tags = normalizeTags(typed ?? []);
+    if ('problem' in tags) throw unprocessable(tags.problem);
+    return tags.tags;
+  }
+
   const tickets = createTicketStore(db);
+  const reads = createTicketReadStore(db);
   const operators = createOperatorStore(db);
   const customers = createCustomerStore(db);
 
@@ -133,7 +163,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     },
   }, async (request) => {
     const { assignee, ...rest } = request.query;
-    return queries.list({ ...rest, assignee: assignee === 'me' ? request.operator!.id : assignee });
+    return queries.list({ ...rest, assignee: assignee === 'me' ? request.operator!.id : assignee, readerId: request.operator!.id });
   });
 
   app.post('/api/tickets', {
@@ -159,6 +189,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
       throw unprocessable('A message to the customer needs their email address.');
     }
     const files = filesOf(request.body.attachments);
+    const tags = tagsOrThrow(request.body.tags);
     const ticket: Omit<NewTicket, 'number'> = {
       subject: request.body.subject,
       body: firstMessage === 'message_to_customer' ? signed(request.body.body, request.operator!) : request.body.body,
@@ -173,9 +204,12 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
       suppressAcknowledgement: firstMessage === 'customer_request' && request.body.acknowledge !== true,
       firstMessage,
       ...(firstMessage === 'customer_request' ? { channel: request.body.channel ?? 'phone' } : {}),
+      ...(tags.length ? { tags } : {}),
     };
     const number = await intake.open({ ticket, files, numberFrom: { creationKey: creationKey(key ? `${request.operator!.id}:${key}` : null, request.body) } });
-    return reply.code(201).send(await detailOrThrow(number));
+    // Whoever wrote the customer's request down has read it.
+    await reads.markRead(request.operator!.id, number, new Date().toISOString());
+    return reply.code(201).send(await detailOrThrow(number, request.operator!.id));
   });
 
   app.get('/api/tickets/:number', {
@@ -185,7 +219,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
       params: TicketNumberParams,
       response: { 200: TicketDetail, ...errors },
     },
-  }, async (request) => detailOrThrow(request.params.number));
+  }, async (request) => detailOrThrow(request.params.number, request.operator!.id));
 
   app.patch('/api/tickets/:number', {
     schema: {
@@ -202,10 +236,65 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     await ensureExists(number);
     await ensureActiveOperator(request.body.assigneeId);
     await ensureCustomer(request.body.customerId);
+    for (const tags of [request.body.tags, request.body.addTags, request.body.removeTags]) tagsOrThrow(tags);
     const key = request.headers['idempotency-key'];
     await commands.update(number, changeTicketUpdate, [request.body, actorOf(request)],
       key ? `change-${request.operator!.id}-${key}` : undefined);
-    return detailOrThrow(number);
+    return detailOrThrow(number, request.operator!.id);
+  });
+
+  app.post('/api/tickets/bulk', {
+    schema: {
+      tags: ['tickets'],
+      summary: 'Change many tickets at once: assign, status, priority, tags (each its own change, audited as yours)',
+      description: 'Each ticket is changed on its own, as a PATCH would: a refusal (a closed ticket set New, a ticket gone) is listed '
+        + 'with its reason and the others are applied. With an Idempotency-Key a repeated request changes nothing twice.',
+      headers: IdempotencyHeaders,
+      body: BulkChangeBody,
+      response: { 200: BulkChangeResult, ...errors },
+    },
+  }, async (request) => {
+    const { numbers, changes } = request.body;
+    await ensureActiveOperator(changes.assigneeId);
+    for (const tags of [changes.addTags, changes.removeTags]) tagsOrThrow(tags);
+    const actor = actorOf(request);
+    const key = request.headers['idempotency-key'];
+    const existing = await tickets.existing(numbers);
+    const results = await inParallel(numbers, BULK_PARALLEL_CHANGES, async (number): Promise<BulkChangeResult['results'][number]> => {
+      if (!existing.has(number)) return { number, ok: false, changed: false, error: 'not_found', message: `Ticket #${number} does not exist.` };
+      try {
+        const after = await commands.update(number, changeTicketUpdate, [changes, actor], key ? `bulk-${request.operator!.id}-${key}-${number}` : undefined);
+        return { number, ok: true, changed: after.eventSeq !== existing.get(number) };
+      } catch (error) {
+        const refusal = fromWorkflowRejection(error);
+        if (!refusal) throw error;
+        return { number, ok: false, changed: false, error: refusal.code, message: refusal.message };
+      }
+    });
+    const refused = results.filter((r) => !r.ok).length;
+    return { applied: results.length - refused, refused, results };
+  });
+
+  app.put('/api/tickets/:number/read', {
+    schema: {
+      tags: ['tickets'],
+      summary: 'Mark the ticket read for you, up to the customer message you were shown',
+      params: TicketNumberParams,
+      body: MarkTicketReadBody,
+      response: { 204: Type.Null(), ...errors },
+    },
+  }, async (request, reply) => {
+    await ensureExists(request.params.number);
+    await reads.markRead(request.operator!.id, request.params.number, request.body.upTo ?? new Date().toISOString());
+    return reply.code(204).send(null);
+  });
+
+  app.delete('/api/tickets/:number/read', {
+    schema: { tags: ['tickets'], summary: 'Mark the ticket unread for you', params: TicketNumberParams, response: { 204: Type.Null(), ...errors } },
+  }, async (request, reply) => {
+    await ensureExists(request.params.number);
+    await reads.markUnread(request.operator!.id, request.params.number);
+    return reply.code(204).send(null);
   });
 
   app.post('/api/tickets/:number/public-link', {
@@ -222,7 +311,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     const key = request.headers['idempotency-key'];
     await commands.update(number, changeTicketUpdate, [{ rotatePublicLink: true }, actorOf(request)],
       key ? `rotate-${request.operator!.id}-${key}` : undefined);
-    return detailOrThrow(number);
+    return detailOrThrow(number, request.operator!.id);
   });
 
   app.get('/api/attachments/:id', {
@@ -279,7 +368,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
       return reply.code(409).send({ error: refusal.code, message: refusal.message, newComments });
     }
     const [comment] = result.seq === null ? [] : await queries.comments(number, 'all', result.seq);
-    const { tokenVersion: _, ...summary } = (await queries.summary(number))!;
+    const { tokenVersion: _, ...summary } = (await queries.summary(number, request.operator!.id))!;
     return reply.code(201).send({ comment: comment ?? null, ticket: summary });
   });
 }

@@ -85,6 +85,10 @@ export interface TicketChanges {
   rotatePublicLink?: true;
   /** Waiting until this time (null: with no time). Alone, it sets the ticket Waiting. */
   waitingUntil?: string | null;
+  /** Exactly these tags; or some put on and some taken off, leaving the rest (what a bulk change needs). */
+  tags?: string[];
+  addTags?: string[];
+  removeTags?: string[];
 }
 
 export type { OperatorComment, CustomerMessage } from '../../domain/ticket';
@@ -117,6 +121,7 @@ export const SEARCH_ATTRIBUTES = {
   firstResponseDue: defineSearchAttributeKey('TicketFirstResponseDue', SearchAttributeType.DATETIME),
   resolutionDue: defineSearchAttributeKey('TicketResolutionDue', SearchAttributeType.DATETIME),
   slaBreached: defineSearchAttributeKey('TicketSlaBreached', SearchAttributeType.BOOL),
+  tags: defineSearchAttributeKey('TicketTags', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
 /** The SLA's search attributes: kept only by tickets an SLA policy ever applied to, so other runs' histories stay as recorded. */
@@ -137,6 +142,8 @@ export function searchAttributesOf(state: TicketState, publishCustomerEmail: boo
     ...(publishCustomerEmail
       ? [{ key: SEARCH_ATTRIBUTES.customerEmail, value: state.contact.email ? state.contact.email.toLowerCase() : null }] : []),
     ...(state.sla ? slaSearchAttributes(state.sla) : []),
+    // Only on tagged tickets: runs recorded before tags upsert nothing new.
+    ...(state.tags?.length ? [{ key: SEARCH_ATTRIBUTES.tags, value: state.tags }] : []),
   ];
 }
 
@@ -152,6 +159,6 @@ export function slaSearchAttributes(sla: SlaState | null): SearchAttributeUpdate
 
 /** For `temporal server start-dev --search-attribute` and `temporal operator search-attribute create`. */
 const DECLARED_TYPES: Partial<Record<SearchAttributeType, string>> = {
-  [SearchAttributeType.INT]: 'Int', [SearchAttributeType.KEYWORD]: 'Keyword', [SearchAttributeType.DATETIME]: 'Datetime', [SearchAttributeType.BOOL]: 'Bool',
+  [SearchAttributeType.INT]: 'Int', [SearchAttributeType.KEYWORD]: 'Keyword', [SearchAttributeType.KEYWORD_LIST]: 'KeywordList', [SearchAttributeType.DATETIME]: 'Datetime', [SearchAttributeType.BOOL]: 'Bool',
 };
 export const SEARCH_ATTRIBUTE_DECLARATIONS = Object.values(SEARCH_ATTRIBUTES).map((key) => `${key.name}=${DECLARED_TYPES[key.type] ?? 'Keyword'}`);

@@ -30,6 +30,7 @@ import {
   changeTicketUpdate,
   createTicketUpdate,
   customerMessageSignal,
+  SEARCH_ATTRIBUTES,
   searchAttributesOf,
   slaSearchAttributes,
   ticketStateQuery,
@@ -271,8 +272,13 @@ class TicketEntity {
     }
     const current = workflowInfo().typedSearchAttributes;
     // A ticket whose SLA policy went away clears what its SLA kept.
-    const cleared = state.sla ? [] : slaSearchAttributes(null).filter(({ key }) => current.get(key) !== undefined);
-    const same = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
+    // So does one whose last tag was taken off.
+    const cleared = [
+      ...(state.sla ? [] : slaSearchAttributes(null)),
+      ...(state.tags?.length ? [] : [{ key: SEARCH_ATTRIBUTES.tags, value: null }]),
+    ].filter(({ key }) => current.get(key) !== undefined);
+    const same = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime()
+      : Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((item, i) => item === b[i]) : a === b);
     const changed = [...wanted, ...cleared].filter(({ key, value }) => !same(current.get(key) ?? null, value));
     if (changed.length) upsertSearchAttributes(changed);
   }
@@ -288,6 +294,12 @@ function changeEvents(changes: TicketChanges, actor: Actor): TicketEvent[] {
   if (changes.customerId !== undefined) events.push({ type: 'link_customer', customerId: changes.customerId, actor, at });
   if (changes.priority !== undefined) events.push({ type: 'set_priority', priority: changes.priority, actor, at });
   if (changes.rotatePublicLink) events.push({ type: 'rotate_public_link', actor, at });
+  if (changes.tags !== undefined || changes.addTags?.length || changes.removeTags?.length) {
+    events.push({
+      type: 'tag', actor, at,
+      ...(changes.tags !== undefined ? { set: changes.tags } : {}), ...(changes.addTags ? { add: changes.addTags } : {}), ...(changes.removeTags ? { remove: changes.removeTags } : {}),
+    });
+  }
   // Status last: closing after the other changes lets the closing mail reflect them.
   const until = changes.waitingUntil !== undefined ? { until: changes.waitingUntil } : {};
   if (changes.status !== undefined) events.push({ type: 'set_status', status: changes.status, actor, at, ...until });
