@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { startHarness, Harness, Session, eventually, expectError } from './support/harness';
-import { ticketWorkflowId } from '../workflows/ticket/definitions';
+import { SEARCH_ATTRIBUTES, ticketWorkflowId } from '../workflows/ticket/definitions';
+import { ensureSearchAttributes } from '../workflows/ticket/search-attributes';
 
 let h: Harness;
 let admin: Session;
@@ -71,6 +72,17 @@ describe('Tags', () => {
     expect((cleared.json() as Ticket).tags).toEqual([]);
     await eventually(async () => !(await taggedInTemporal(ticket.number, vip)), 20_000, 'TicketTags cleared');
     expect((await list(olivia, `tag=${billing}`)).total).toBe(0);
+  });
+
+  it('a namespace without TicketTags (a deployment upgraded) gets it before the worker takes tickets', async () => {
+    const namespace = unique('upgraded');
+    const connection = h.temporal.connection;
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86_400 } });
+    const added = await eventually(() => ensureSearchAttributes(connection, namespace).catch(() => null), 30_000, 'the new namespace to answer');
+    expect(added.sort()).toEqual(Object.values(SEARCH_ATTRIBUTES).map((key) => key.name).sort());
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+    expect(Object.keys(customAttributes ?? {})).toEqual(expect.arrayContaining(['TicketTags', 'TicketNumber']));
+    expect(await ensureSearchAttributes(connection, namespace)).toEqual([]);
   });
 
   it('refuses what is not a tag with a 422 saying so, and more than twenty', async () => {

@@ -13,6 +13,7 @@ import { helpdeskDataConverter } from '../security/payload-codec';
 import { createTicketWorker, mailboxesFromConfig } from './index';
 import { startMailboxWorkflows } from '../workflows/mailbox/client';
 import { ticketCommandsFor } from '../workflows/ticket/client';
+import { ensureSearchAttributes } from '../workflows/ticket/search-attributes';
 
 export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_KEY: string }, signal?: AbortSignal, onReady?: () => void): Promise<void> {
   const db = connectDatabase(config.DATABASE_URL);
@@ -26,6 +27,8 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
   const mailboxes = mailboxesFromConfig(config);
   const parser = threadedMailParser({ timeoutMs: config.MAIL_PARSE_TIMEOUT });
   try {
+    const added = await ensureSearchAttributes(clientConnection, config.TEMPORAL_NAMESPACE);
+    if (added.length) console.log(`worker: added the search attributes ${added.join(', ')} to namespace "${config.TEMPORAL_NAMESPACE}"`);
     const commands = ticketCommandsFor(client, config);
     const worker = await createTicketWorker({
       connection,
