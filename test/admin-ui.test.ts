@@ -629,6 +629,120 @@ describe('Collision', () => {
   });
 });
 
+describe('Organising the work', () => {
+  /** A ticket by the API, as an operator's New ticket opens it. */
+  async function opened(session: Session, fields: Record<string, unknown> = {}): Promise<number> {
+    const response = await h.request(session, 'POST', '/api/tickets', { subject: `Order ${randomUUID().slice(0, 6)}`, body: 'Where is my parcel?', customer: { email: uniqueEmail() }, ...fields });
+    expect(response.statusCode).toBe(201);
+    return (response.json() as { number: number }).number;
+  }
+
+  it('tags a ticket by typing (Enter and comma), takes one off, filters the list by a tag and shows the colour an admin gave it', async () => {
+    const tag = `billing-${randomUUID().slice(0, 4)}`;
+    await opened(colleague);
+    const number = await opened(olivia);
+    const { page } = await newPage();
+    await logIn(page, olivia, `/admin/tickets/${number}`);
+    const input = page.getByLabel('Add a tag');
+    await input.fill(`${tag.toUpperCase()}`);
+    await input.press('Enter');
+    await page.getByRole('group', { name: 'Tags' }).getByText(tag, { exact: true }).waitFor();
+    await input.fill('refund, vip,');
+    await page.getByRole('button', { name: 'Remove tag vip' }).waitFor();
+    await page.getByRole('button', { name: 'Remove tag refund' }).click();
+    await page.getByRole('button', { name: 'Remove tag refund' }).waitFor({ state: 'detached' });
+    await page.getByText(/^History/).click();
+    await page.locator('details ol').getByText(`Olivia Operator tagged it "${tag}"`).waitFor();
+    await page.locator('details ol').getByText('Olivia Operator took off "refund"').waitFor();
+
+    const admin = await h.login('admin', 'Ada Admin');
+    const adminPage = await newPage();
+    await logIn(adminPage.page, admin, '/admin/tags');
+    await adminPage.page.getByLabel(`Colour of ${tag}`).selectOption('red');
+    await adminPage.page.getByText(`${tag} is red now.`).waitFor();
+
+    await page.goto(`${baseUrl}/admin/tickets?view=all`);
+    await page.getByLabel('Tag', { exact: true }).fill(tag);
+    await page.getByLabel('Tag', { exact: true }).press('Enter');
+    await waitUntil(async () => (await page.locator('tbody tr').count()) === 1, 'the tag filter');
+    const chip = page.locator('tbody tr').first().locator('td.tags .tag', { hasText: tag });
+    expect(await chip.getAttribute('class')).toContain('tag-red');
+    await page.getByRole('button', { name: `Stop filtering by ${tag}` }).click();
+    await waitUntil(async () => (await page.locator('tbody tr').count()) > 1, 'the filter to go');
+  });
+
+  it('saves the filtered list as a view with its columns; the sidebar counts it and the count follows new tickets live', async () => {
+    const tag = `enterprise-${randomUUID().slice(0, 4)}`;
+    await opened(olivia, { tags: [tag] });
+    const { page } = await newPage();
+    await logIn(page, olivia, `/admin/tickets?view=open&tag=${tag}&needsReply=true`);
+    await waitUntil(async () => (await page.locator('tbody tr').count()) === 1, 'the filtered list');
+    await page.getByRole('button', { name: 'Save as view' }).click();
+    const name = `Enterprise ${randomUUID().slice(0, 4)}`;
+    await page.getByLabel('Name of the view').fill(name);
+    await page.getByLabel('Customer', { exact: true }).uncheck();
+    await page.getByRole('button', { name: 'Save view' }).click();
+    await page.getByRole('heading', { name }).waitFor();
+    const link = page.getByRole('navigation', { name: 'Ticket views' }).getByRole('link', { name: new RegExp(name) });
+    await waitUntil(async () => (await link.textContent())?.trim().endsWith('1') ?? false, 'the view counted');
+    expect(await page.locator('thead th').allTextContents()).not.toContain('Customer');
+    expect(page.url()).not.toContain('tag=');
+
+    // A colleague's new ticket with the tag: the list and the count follow without a reload.
+    await opened(colleague, { tags: [tag] });
+    await waitUntil(async () => (await page.locator('tbody tr').count()) === 2, 'the new ticket in the view');
+    await waitUntil(async () => (await link.textContent())?.trim().endsWith('2') ?? false, 'the count to follow');
+    await page.getByRole('button', { name: 'Delete view' }).click();
+    await link.waitFor({ state: 'detached' });
+  });
+
+  it('changes many tickets at once: shift-click selects a range, each change is its own, a refusal is listed with its reason', async () => {
+    const tag = `bulk-${randomUUID().slice(0, 4)}`;
+    const numbers = [];
+    for (let i = 0; i < 4; i++) numbers.push(await opened(colleague, { tags: [tag] }));
+    // One is being handled already: it cannot go back to New.
+    await h.request(colleague, 'PATCH', `/api/tickets/${numbers[0]}`, { status: 'in_progress' });
+    const { page } = await newPage();
+    await logIn(page, olivia, `/admin/tickets?view=all&tag=${tag}&sort=number_asc`);
+    await waitUntil(async () => (await page.locator('tbody tr').count()) === 4, 'the tagged tickets');
+    await page.getByLabel(`Select #${numbers[0]}`).click();
+    await page.getByLabel(`Select #${numbers[2]}`).click({ modifiers: ['Shift'] });
+    await page.getByText('3 tickets selected').waitFor();
+    await page.getByLabel('Assign the selected tickets').selectOption({ label: 'To me' });
+    await page.getByRole('status').filter({ hasText: '3 tickets changed.' }).waitFor();
+    await waitUntil(async () => (await page.locator('tbody tr', { hasText: 'Olivia Operator' }).count()) === 3, 'the assignee in the rows');
+
+    await page.getByLabel('Select every ticket on this page').check();
+    await page.getByText('4 tickets selected').waitFor();
+    await page.getByLabel('Set the status of the selected tickets').selectOption({ label: 'New' });
+    await page.getByRole('status').filter({ hasText: '1 refused' }).getByRole('link', { name: `#${numbers[0]}` }).waitFor();
+    await page.getByRole('status').filter({ hasText: /already being handled/ }).waitFor();
+    // What was refused stays selected, to try something else with it.
+    await page.getByText('1 ticket selected').waitFor();
+    const events = (await h.request(olivia, 'GET', `/api/tickets/${numbers[1]}`)).json().events as Array<{ type: string; actor: { name: string } }>;
+    expect(events.filter((e) => e.type === 'assign' && e.actor.name === 'Olivia Operator')).toHaveLength(1);
+  });
+
+  it("shows a ticket the customer wrote to as unread until it is opened; Mark unread brings it back", async () => {
+    const subject = `Unread ${randomUUID().slice(0, 6)}`;
+    const number = await customerEmailsIn(subject, 'Hello?', { email: uniqueEmail() });
+    const { page } = await newPage();
+    await logIn(page, colleague, `/admin/tickets?view=all&q=${encodeURIComponent(subject)}`);
+    const row = page.locator('tbody tr', { hasText: subject });
+    await waitUntil(async () => ((await row.getAttribute('class')) ?? '').includes('unread'), 'the unread mark');
+    await page.getByRole('link', { name: subject }).click();
+    await page.getByRole('heading', { name: `#${number} ${subject}` }).waitFor();
+    await page.getByRole('button', { name: 'Mark unread' }).waitFor();
+    await page.getByRole('link', { name: 'Tickets', exact: true }).first().click();
+    await page.getByLabel('Search').fill(subject);
+    await waitUntil(async () => (await row.count()) === 1 && !((await row.getAttribute('class')) ?? '').includes('unread'), 'read once opened');
+    await row.getByRole('link', { name: subject }).click();
+    await page.getByRole('button', { name: 'Mark unread' }).click();
+    await page.getByLabel('Search').fill(subject);
+    await waitUntil(async () => ((await row.getAttribute('class')) ?? '').includes('unread'), 'unread again');
+  });
+});
+
 describe('Hostile text', () => {
   it('shows markup in a subject, a name and a comment as text and runs none of it', async () => {
     const payload = '<img src=x onerror=alert(1)>';

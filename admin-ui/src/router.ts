@@ -16,6 +16,7 @@ export type Route =
   | { name: 'mailboxes' }
   | { name: 'sla-policies' }
   | { name: 'canned-replies' }
+  | { name: 'tags' }
   | { name: 'profile' }
   | { name: 'not-found' };
 
@@ -38,6 +39,7 @@ export function parseRoute(location: { pathname: string; search: string }): Rout
   if (rest === '/mailboxes') return { name: 'mailboxes' };
   if (rest === '/sla-policies') return { name: 'sla-policies' };
   if (rest === '/canned-replies') return { name: 'canned-replies' };
+  if (rest === '/tags') return { name: 'tags' };
   if (rest === '/profile') return { name: 'profile' };
   return { name: 'not-found' };
 }

@@ -48,6 +48,16 @@ export const shared = css`
   .due-overdue { background: #b3261e; color: #fff; }
   .due-soon { background: #ffdfb3; color: #6b3500; }
   .due-later { background: #e9f2ea; color: #1f5326; }
+  .tag { display: inline-block; border-radius: 4px; padding: 0 0.4rem; font-size: 0.78rem; border: 1px solid transparent; white-space: nowrap; }
+  .tag-gray { background: #eef0f3; color: #3a4356; border-color: #d5d9e0; }
+  .tag-red { background: #fde2e2; color: #8c1111; }
+  .tag-orange { background: #ffe8d1; color: #7a3c00; }
+  .tag-yellow { background: #fff5c2; color: #5e4a00; }
+  .tag-green { background: #def5e0; color: #1f5326; }
+  .tag-teal { background: #d7f3f0; color: #0d5049; }
+  .tag-blue { background: #dfeaff; color: #1a47a8; }
+  .tag-purple { background: #eee2ff; color: #5a2a9e; }
+  .tag-pink { background: #fde1f0; color: #8a1c55; }
   /* The admin screens' lists and forms (mailboxes, SLA policies). */
   .card.flush { padding: 0; overflow-x: auto; }
   .loading, .empty { padding: 1rem; }

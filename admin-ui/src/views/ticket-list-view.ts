@@ -1,6 +1,10 @@
 import { LitElement, html, css, PropertyValues } from 'lit';
-import type { OperatorView, TicketSummary } from '../../../api/schemas';
-import { OPEN_STATUSES, TICKET_PRIORITIES, TICKET_SOURCES, TICKET_STATUSES } from '../../../domain/ticket';
+import { live } from 'lit/directives/live.js';
+import type { OperatorView, SavedView, TagView, TicketSummary } from '../../../api/schemas';
+import { TICKET_PRIORITIES, TICKET_SOURCES, TICKET_STATUSES } from '../../../domain/ticket';
+import {
+  BUILT_IN_VIEWS, BuiltInView, COLUMN_LABELS, DEFAULT_COLUMNS, SORT_LABELS, TicketColumn, TicketFilters, savedViewKey,
+} from '../../../domain/views';
 import { api, query } from '../api';
 import { address, count, dueText, fullTime, personName, plural, PRIORITY_LABELS, relativeTime, SOURCE_LABELS, STATUS_LABELS } from '../format';
 import { onTicketChange } from '../live';
@@ -8,6 +12,9 @@ import { operators } from '../operators';
 import { BASE, navigate } from '../router';
 import { shared } from '../styles';
 import '../components/list-pager';
+import '../components/bulk-bar';
+import '../components/save-view-form';
+import { tagChip, tagColours } from '../tags';
 
 interface TicketPage {
   items: TicketSummary[];
@@ -17,36 +24,27 @@ interface TicketPage {
   countsByStatus: Record<string, number>;
 }
 
-/** The saved views in the sidebar: each is a preset of the list's filters. */
-const VIEWS = {
-  mine: { label: 'My tickets', filter: { assignee: 'me', status: OPEN_STATUSES } },
-  unassigned: { label: 'Unassigned', filter: { assignee: 'none', status: OPEN_STATUSES } },
-  open: { label: 'All open', filter: { status: OPEN_STATUSES } },
-  waiting: { label: 'Waiting', filter: { status: ['waiting'] } },
-  dueSoon: { label: 'Due soon', filter: { status: OPEN_STATUSES, due: 'soon', sort: 'due_asc' } },
-  overdue: { label: 'Overdue', filter: { status: OPEN_STATUSES, due: 'overdue', sort: 'due_asc' } },
-  closed: { label: 'Closed', filter: { status: ['closed'] } },
-  all: { label: 'All tickets', filter: {} },
-} as const satisfies Record<string, { label: string; filter: Preset }>;
+/** A view as the list applies it: built-in or saved, its filters, sort and columns. */
+interface ActiveView {
+  key: string;
+  label: string;
+  filters: TicketFilters;
+  sort: string | null;
+  columns: readonly TicketColumn[];
+  saved: SavedView | null;
+}
 
-interface Preset { assignee?: string; status?: readonly string[]; due?: 'soon' | 'overdue'; sort?: string }
-type ViewName = keyof typeof VIEWS;
-
-const SORT_LABELS = {
-  updated_desc: 'Recently updated',
-  updated_asc: 'Least recently updated',
-  created_desc: 'Newest first',
-  created_asc: 'Oldest first',
-  priority_desc: 'Highest priority',
-  number_desc: 'Number, high to low',
-  number_asc: 'Number, low to high',
-  due_asc: 'Next SLA due first',
+const builtIn = (key: BuiltInView): ActiveView => {
+  const v: { label: string; filters: TicketFilters; sort?: string } = BUILT_IN_VIEWS[key];
+  return { key, label: v.label, filters: v.filters, sort: v.sort ?? null, columns: DEFAULT_COLUMNS, saved: null };
 };
 
 const PAGE_SIZE = 25;
 /** A filter set to "any" over a view's preset (My tickets, Assignee: Anyone). */
 const ANY = 'any';
-const FILTER_KEYS = ['view', 'q', 'status', 'priority', 'assignee', 'source', 'sort', 'page'] as const;
+const FILTER_KEYS = ['view', 'q', 'status', 'priority', 'assignee', 'source', 'sort', 'page', 'tag', 'needsReply', 'unread'] as const;
+/** How soon the sidebar's counts follow a change (many changes at once are counted once). */
+const COUNTS_AFTER_MS = 1500;
 
 export class TicketListView extends LitElement {
   static override properties = {
@@ -56,6 +54,12 @@ export class TicketListView extends LitElement {
     problem: { state: true },
     operatorList: { state: true },
     now: { state: true },
+    savedViews: { state: true },
+    counts: { state: true },
+    colours: { state: true },
+    selected: { state: true },
+    savingView: { state: true },
+    bulkOpen: { state: true },
   };
   declare me: OperatorView;
   declare params: URLSearchParams;
@@ -63,26 +67,49 @@ export class TicketListView extends LitElement {
   declare problem: string | null;
   declare operatorList: OperatorView[];
   declare now: number;
+  declare savedViews: SavedView[];
+  declare counts: Record<string, number>;
+  declare colours: Map<string, TagView['colour']>;
+  /** Tickets ticked for a bulk change, kept across pages and live refreshes. */
+  declare selected: Set<number>;
+  /** The form to save the list as a view: 'new', or the saved view being changed. */
+  declare savingView: 'new' | SavedView | null;
+  /** The bulk bar stays, with what it did, until the list shows other tickets. */
+  declare bulkOpen: boolean;
   private unsubscribe: (() => void) | null = null;
   private refetchTimer: number | null = null;
+  private countsTimer: number | null = null;
   private clock: number | null = null;
   private searchTimer: number | null = null;
   private requestId = 0;
+  /** The last ticket ticked, for a shift-click range. */
+  private anchor: number | null = null;
 
   static override styles = [shared, css`
-    .layout { display: grid; grid-template-columns: 200px 1fr; gap: 1rem; align-items: start; }
+    .layout { display: grid; grid-template-columns: 210px 1fr; gap: 1rem; align-items: start; }
     aside nav { display: flex; flex-direction: column; gap: 2px; }
-    aside a { display: flex; justify-content: space-between; padding: 0.4rem 0.6rem; border-radius: 6px; color: #1d2330; text-decoration: none; }
+    aside h2 { font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.04em; color: #5b6578; margin: 0.8rem 0.6rem 0.2rem; }
+    aside a { display: flex; justify-content: space-between; gap: 0.5rem; padding: 0.4rem 0.6rem; border-radius: 6px; color: #1d2330; text-decoration: none; }
     aside a[aria-current='page'] { background: #dfe7f7; font-weight: 600; }
     aside a:hover { background: #e9edf4; }
+    aside a .n { color: #5b6578; font-variant-numeric: tabular-nums; }
+    .title { display: flex; gap: 0.5rem; align-items: baseline; flex-wrap: wrap; }
     .filters { display: flex; flex-wrap: wrap; gap: 0.6rem; align-items: end; margin-bottom: 0.75rem; }
     .filters .search { flex: 1 1 240px; }
     .filters .search input { width: 100%; }
+    .filters .tag-filter input { width: 9rem; }
+    .active-tags { display: flex; gap: 0.3rem; flex-wrap: wrap; align-items: center; margin-bottom: 0.5rem; }
+    .active-tags button { padding: 0 0.3rem; font-size: 0.8rem; }
     .counts { display: flex; gap: 0.4rem; flex-wrap: wrap; margin-bottom: 0.6rem; }
     td.number { white-space: nowrap; color: #5b6578; }
-    td.subject a { font-weight: 600; text-decoration: none; color: #1d2330; }
+    td.subject a { text-decoration: none; color: #1d2330; }
+    tr.unread td.subject a { font-weight: 700; }
+    tr.unread td.number::before { content: '●'; color: #1d5bd6; margin-right: 0.25rem; font-size: 0.7rem; }
     td.subject a:hover { text-decoration: underline; }
+    td.tags .tag { margin: 0 0.2rem 0.2rem 0; }
+    td.pick, th.pick { width: 1.5rem; }
     tbody tr:hover { background: #f7f9fc; }
+    tr.selected { background: #f1f5ff; }
     .empty { padding: 2rem; text-align: center; }
     .card.flush { padding: 0; overflow-x: auto; }
     @media (max-width: 760px) {
@@ -103,53 +130,123 @@ export class TicketListView extends LitElement {
     this.problem = null;
     this.operatorList = [];
     this.now = Date.now();
+    this.savedViews = [];
+    this.counts = {};
+    this.colours = new Map();
+    this.selected = new Set();
+    this.savingView = null;
+    this.bulkOpen = false;
   }
 
   override connectedCallback() {
     super.connectedCallback();
     // Any change may move a ticket into or out of this page: refetch, at most a few times a second.
     this.unsubscribe = onTicketChange(() => {
-      if (this.refetchTimer !== null) return;
-      this.refetchTimer = window.setTimeout(() => {
-        this.refetchTimer = null;
-        void this.load();
-      }, 250);
+      if (this.refetchTimer === null) {
+        this.refetchTimer = window.setTimeout(() => {
+          this.refetchTimer = null;
+          void this.load();
+        }, 250);
+      }
+      if (this.countsTimer === null) {
+        this.countsTimer = window.setTimeout(() => {
+          this.countsTimer = null;
+          void this.loadCounts();
+        }, COUNTS_AFTER_MS);
+      }
     });
     this.clock = window.setInterval(() => { this.now = Date.now(); }, 30_000);
     operators().then((list) => { this.operatorList = list; }).catch(() => undefined);
+    tagColours().then((colours) => { this.colours = colours; }).catch(() => undefined);
+    void this.loadViews();
   }
 
   override disconnectedCallback() {
     this.unsubscribe?.();
-    if (this.refetchTimer !== null) clearTimeout(this.refetchTimer);
-    // A search typed just before opening a ticket must not pull the operator back to the list.
-    if (this.searchTimer !== null) clearTimeout(this.searchTimer);
+    for (const timer of [this.refetchTimer, this.countsTimer, this.searchTimer]) if (timer !== null) clearTimeout(timer);
+    // (A search typed just before opening a ticket must not pull the operator back to the list.)
     if (this.clock !== null) clearInterval(this.clock);
     super.disconnectedCallback();
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('params')) void this.load();
+    if (changed.has('params')) {
+      const before = changed.get('params') as URLSearchParams | undefined;
+      // Another view or other filters: what was ticked there is not what the operator sees now.
+      if (before && this.filterKey(before) !== this.filterKey(this.params)) {
+        this.selected = new Set();
+        this.bulkOpen = false;
+      }
+      void this.load();
+    }
   }
 
-  private get view(): ViewName {
-    const name = this.params.get('view');
-    return name && name in VIEWS ? name as ViewName : 'open';
+  private filterKey(params: URLSearchParams) {
+    const copy = new URLSearchParams(params);
+    copy.delete('page');
+    return copy.toString();
   }
 
-  /** The API query: the view's preset, then whatever filter the operator picked on top. */
-  private apiQuery() {
-    const preset: Preset = VIEWS[this.view].filter;
+  private async loadViews() {
+    try {
+      const { saved } = await api.get<{ saved: SavedView[] }>('/api/views');
+      this.savedViews = saved;
+      // A saved view named in the URL: its filters are known now.
+      if (this.params.get('view')?.startsWith('saved:')) void this.load();
+    } catch { /* the built-in views still work */ }
+    void this.loadCounts();
+  }
+
+  private async loadCounts() {
+    try {
+      this.counts = (await api.get<{ counts: Record<string, number> }>('/api/views/counts')).counts;
+    } catch { /* counts are a help, not the list */ }
+  }
+
+  private get view(): ActiveView {
+    const name = this.params.get('view') ?? 'open';
+    if (name.startsWith('saved:')) {
+      const saved = this.savedViews.find((v) => savedViewKey(v.id) === name);
+      if (saved) return { key: name, label: saved.name, filters: saved.filters, sort: saved.sort, columns: saved.columns, saved };
+      return { ...builtIn('open'), key: name, label: 'Saved view' };
+    }
+    return builtIn(name in BUILT_IN_VIEWS ? name as BuiltInView : 'open');
+  }
+
+  /** The list's filters: the view's, then whatever the operator picked on top. */
+  private filters(): TicketFilters & { sort?: string } {
+    const view = this.view;
+    const preset = view.filters;
     const status = this.params.get('status');
-    const assignee = this.params.get('assignee') ?? preset.assignee;
+    const assignee = this.params.get('assignee') ?? (preset.assignee === undefined ? null : String(preset.assignee));
+    const flag = (key: 'needsReply' | 'unread') => {
+      const value = this.params.get(key);
+      return value === 'true' ? true : value === 'false' ? false : value === ANY ? undefined : preset[key];
+    };
+    const tags = [...new Set([...(preset.tag ?? []), ...this.params.getAll('tag')])];
+    const picked: Record<string, unknown> = {
+      status: status === ANY ? undefined : status ? [status] : preset.status,
+      assignee: assignee === ANY || assignee === null ? undefined : /^\d+$/.test(assignee) ? Number(assignee) : assignee,
+      priority: this.params.get('priority') ?? preset.priority,
+      source: this.params.get('source') ?? preset.source,
+      q: this.params.get('q') ?? preset.q,
+      tag: tags.length ? tags : undefined,
+      needsReply: flag('needsReply'),
+      unread: flag('unread'),
+      due: preset.due,
+      sort: this.params.get('sort') ?? view.sort ?? undefined,
+    };
+    return Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined && v !== null && v !== '')) as TicketFilters & { sort?: string };
+  }
+
+  private apiQuery() {
+    const { tag, status, needsReply, unread, ...rest } = this.filters();
     return query({
-      status: status === ANY ? null : status ? [status] : preset.status,
-      assignee: assignee === ANY ? null : assignee,
-      priority: this.params.get('priority'),
-      source: this.params.get('source'),
-      q: this.params.get('q'),
-      sort: this.params.get('sort') ?? preset.sort ?? null,
-      due: preset.due ?? null,
+      ...rest as Record<string, string>,
+      status: status ?? null,
+      tag: tag ?? null,
+      needsReply: needsReply === undefined ? null : String(needsReply),
+      unread: unread === undefined ? null : String(unread),
       page: this.params.get('page'),
       pageSize: PAGE_SIZE,
     });
@@ -168,19 +265,15 @@ export class TicketListView extends LitElement {
   }
 
   /** Filters live in the URL, so back/forward and a shared link show the same list. */
-  private setParams(changes: Partial<Record<(typeof FILTER_KEYS)[number], string | null>>, { replace = false } = {}) {
+  private setParams(changes: Partial<Record<(typeof FILTER_KEYS)[number], string | string[] | null>>, { replace = false } = {}) {
     const next = new URLSearchParams(this.params);
     for (const [key, value] of Object.entries(changes)) {
-      if (value === null || value === '') next.delete(key);
-      else next.set(key, value);
+      next.delete(key);
+      for (const v of Array.isArray(value) ? value : value === null || value === '' ? [] : [value as string]) next.append(key, v);
     }
     if (!('page' in changes)) next.delete('page');
     const text = next.toString();
     navigate(`${BASE}/tickets${text ? `?${text}` : ''}`, { replace });
-  }
-
-  private viewHref(name: ViewName) {
-    return `${BASE}/tickets?view=${name}`;
   }
 
   private onSearchInput(event: InputEvent) {
@@ -189,22 +282,74 @@ export class TicketListView extends LitElement {
     this.searchTimer = window.setTimeout(() => this.setParams({ q: value.trim() || null }, { replace: true }), 300);
   }
 
+  private addTagFilter(event: SubmitEvent) {
+    event.preventDefault();
+    const input = (event.target as HTMLFormElement).querySelector('input')!;
+    const tag = input.value.trim().toLowerCase();
+    input.value = '';
+    if (tag && !this.params.getAll('tag').includes(tag)) this.setParams({ tag: [...this.params.getAll('tag'), tag] });
+  }
+
   /** A filter shows what the list is filtered by, the view's preset included ("My tickets": Assignee Me). */
   private select(name: string, label: string, key: (typeof FILTER_KEYS)[number], options: [string, string][], anyLabel: string | null) {
-    const preset: Preset = VIEWS[this.view].filter;
-    const presetValue = key === 'assignee' ? preset.assignee : key === 'status' && preset.status?.length === 1 ? preset.status[0] : undefined;
-    const presetStatuses = key === 'status' && (preset.status?.length ?? 0) > 1;
-    if (presetStatuses) anyLabel = 'Any open status';
+    const preset: Record<string, unknown> = { ...this.view.filters, sort: this.view.sort ?? undefined };
+    const presetRaw = preset[key];
+    const presetValue = Array.isArray(presetRaw) ? (presetRaw.length === 1 ? String(presetRaw[0]) : undefined) : presetRaw === undefined || presetRaw === null ? undefined : String(presetRaw);
+    if (key === 'status' && Array.isArray(presetRaw) && presetRaw.length > 1) anyLabel = 'Any open status';
     // Over a preset, "any" is a choice of its own; without one it is the absence of a filter.
-    const anyValue = presetValue !== undefined ? ANY : '';
+    const anyValue = presetValue !== undefined || (key === 'status' && Array.isArray(presetRaw) && presetRaw.length > 1) ? ANY : '';
     const value = this.params.get(key) ?? presetValue ?? '';
     return html`<div class="field">
       <label for=${name}>${label}</label>
       <select id=${name} @change=${(e: Event) => this.setParams({ [key]: (e.target as HTMLSelectElement).value || null })}>
-        ${anyLabel === null ? null : html`<option value=${anyValue} ?selected=${value === anyValue}>${anyLabel}</option>`}
+        ${anyLabel === null ? null : html`<option value=${anyValue} ?selected=${value === anyValue || (anyValue === ANY && value === '')}>${anyLabel}</option>`}
         ${options.map(([v, l]) => html`<option value=${v} ?selected=${value === v}>${l}</option>`)}
       </select>
     </div>`;
+  }
+
+  private sidebar(current: string) {
+    const link = (key: string, label: string) => html`<a href="${BASE}/tickets?view=${encodeURIComponent(key)}" aria-current=${current === key ? 'page' : 'false'}>
+      <span>${label}</span>${this.counts[key] === undefined ? null : html`<span class="n" aria-label=${`${this.counts[key]} tickets`}>${count(this.counts[key]!)}</span>`}</a>`;
+    const shared = this.savedViews.filter((v) => v.shared);
+    const own = this.savedViews.filter((v) => !v.shared);
+    return html`<aside>
+      <nav aria-label="Ticket views">
+        ${(Object.keys(BUILT_IN_VIEWS) as BuiltInView[]).map((key) => link(key, BUILT_IN_VIEWS[key].label))}
+        ${shared.length ? html`<h2>Team views</h2>${shared.map((v) => link(savedViewKey(v.id), v.name))}` : null}
+        ${own.length ? html`<h2>Your views</h2>${own.map((v) => link(savedViewKey(v.id), v.name))}` : null}
+      </nav>
+    </aside>`;
+  }
+
+  /** Ticks a ticket; with Shift, every ticket on the page from the last one ticked to this one. */
+  private pick(number: number, event: MouseEvent) {
+    const items = this.data?.items ?? [];
+    const on = !this.selected.has(number);
+    const next = new Set(this.selected);
+    const [from, to] = [items.findIndex((t) => t.number === this.anchor), items.findIndex((t) => t.number === number)];
+    const range = event.shiftKey && from >= 0 && to >= 0 ? items.slice(Math.min(from, to), Math.max(from, to) + 1) : [items[to]!];
+    for (const t of range) if (on) next.add(t.number); else next.delete(t.number);
+    this.selected = next;
+    this.bulkOpen = true;
+    this.anchor = number;
+  }
+
+  private pickPage(on: boolean) {
+    const next = new Set(this.selected);
+    for (const t of this.data?.items ?? []) if (on) next.add(t.number); else next.delete(t.number);
+    this.selected = next;
+    this.bulkOpen = true;
+  }
+
+  private async deleteView(view: SavedView) {
+    try {
+      await api.delete(`/api/views/${view.id}`);
+      this.setParams({ view: null });
+      await this.loadViews();
+    } catch (error) {
+      this.problem = (error as Error).message;
+    }
   }
 
   override render() {
@@ -212,16 +357,24 @@ export class TicketListView extends LitElement {
     const view = this.view;
     const first = data && data.total ? (data.page - 1) * data.pageSize + 1 : 0;
     const last = data ? Math.min(data.total, data.page * data.pageSize) : 0;
+    const columns = view.columns;
+    const pageNumbers = data?.items.map((t) => t.number) ?? [];
+    const pageTicked = pageNumbers.length > 0 && pageNumbers.every((n) => this.selected.has(n));
+    const canEdit = view.saved && (!view.saved.shared || this.me.role === 'admin');
     return html`
       <div class="layout">
-        <aside>
-          <nav aria-label="Ticket views">
-            ${(Object.keys(VIEWS) as ViewName[]).map((name) => html`
-              <a href=${this.viewHref(name)} aria-current=${view === name ? 'page' : 'false'}>${VIEWS[name].label}</a>`)}
-          </nav>
-        </aside>
+        ${this.sidebar(view.key)}
         <section aria-labelledby="list-title">
-          <h1 id="list-title">${VIEWS[view].label}</h1>
+          <div class="title">
+            <h1 id="list-title">${view.label}</h1>
+            <button type="button" class="small" @click=${() => { this.savingView = 'new'; }}>Save as view</button>
+            ${canEdit ? html`<button type="button" class="small" @click=${() => { this.savingView = view.saved; }}>Change view</button>
+              <button type="button" class="small" @click=${() => this.deleteView(view.saved!)}>Delete view</button>` : null}
+          </div>
+          ${this.savingView ? html`<save-view-form .me=${this.me} .view=${this.savingView === 'new' ? null : this.savingView}
+            .filters=${this.filters()} .columns=${columns}
+            @view-saved=${(e: CustomEvent<SavedView>) => { this.savingView = null; void this.loadViews().then(() => this.setParams({ view: savedViewKey(e.detail.id), status: null, priority: null, assignee: null, source: null, sort: null, q: null, tag: null, needsReply: null, unread: null })); }}
+            @cancel=${() => { this.savingView = null; }}></save-view-form>` : null}
           <div class="filters" role="search">
             <div class="field search">
               <label for="q">Search</label>
@@ -232,23 +385,41 @@ export class TicketListView extends LitElement {
             ${this.select('priority', 'Priority', 'priority', TICKET_PRIORITIES.map((p) => [p, PRIORITY_LABELS[p]]), 'Any priority')}
             ${this.select('assignee', 'Assignee', 'assignee', [['me', 'Me'], ['none', 'Unassigned'], ...this.operatorList.map((o): [string, string] => [String(o.id), o.name])], 'Anyone')}
             ${this.select('source', 'Source', 'source', TICKET_SOURCES.map((s) => [s, SOURCE_LABELS[s]]), 'Any source')}
+            ${this.select('needsReply', 'Reply', 'needsReply', [['true', 'Needs reply'], ['false', 'Answered']], 'Either')}
+            ${this.select('unread', 'Read', 'unread', [['true', 'Unread'], ['false', 'Read']], 'Either')}
+            <form class="field tag-filter" @submit=${this.addTagFilter}>
+              <label for="tag-filter">Tag</label>
+              <input id="tag-filter" placeholder="Filter by tag" list="tag-names" autocomplete="off">
+              <datalist id="tag-names">${[...this.colours.keys()].map((t) => html`<option value=${t}></option>`)}</datalist>
+            </form>
             ${this.select('sort', 'Sort', 'sort', Object.entries(SORT_LABELS), null)}
           </div>
+          ${(view.filters.tag?.length || this.params.getAll('tag').length) ? html`<div class="active-tags" aria-label="Tags filtered by">
+            <span class="small muted">Tagged:</span>
+            ${(view.filters.tag ?? []).map((t) => tagChip(t, this.colours))}
+            ${this.params.getAll('tag').map((t) => html`<span>${tagChip(t, this.colours)}<button type="button" aria-label=${`Stop filtering by ${t}`}
+              @click=${() => this.setParams({ tag: this.params.getAll('tag').filter((x) => x !== t) })}>×</button></span>`)}
+          </div>` : null}
           ${data ? html`<div class="counts" aria-label="Tickets per status">
             ${TICKET_STATUSES.map((s) => html`<span class="badge status-${s}">${STATUS_LABELS[s]} ${count(data.countsByStatus[s] ?? 0)}</span>`)}
           </div>` : null}
+          ${this.bulkOpen ? html`<bulk-bar .numbers=${[...this.selected]} .me=${this.me} .operatorList=${this.operatorList}
+            @bulk-done=${(e: CustomEvent<{ refused: number[] }>) => { this.selected = new Set(e.detail.refused); void this.load(); void this.loadCounts(); }}></bulk-bar>` : null}
           ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : null}
           <div class="card flush">
             ${!data ? html`<p class="empty muted">Loading tickets…</p>` : data.items.length === 0
               ? html`<p class="empty muted">No tickets here.</p>`
               : html`<table>
-                <caption class="visually-hidden">${VIEWS[view].label}</caption>
-                <thead><tr><th>#</th><th>Subject</th><th>Customer</th><th>Status</th><th>Priority</th><th>Assignee</th><th>Updated</th></tr></thead>
-                <tbody>${data.items.map((t) => this.row(t))}</tbody>
+                <caption class="visually-hidden">${view.label}</caption>
+                <thead><tr>
+                  <th class="pick"><input type="checkbox" aria-label="Select every ticket on this page" .checked=${live(pageTicked)} @change=${(e: Event) => this.pickPage((e.target as HTMLInputElement).checked)}></th>
+                  ${columns.map((c) => html`<th>${COLUMN_LABELS[c]}</th>`)}
+                </tr></thead>
+                <tbody>${data.items.map((t) => this.row(t, columns))}</tbody>
               </table>`}
           </div>
           ${data ? html`<list-pager .page=${data.page} .pageSize=${data.pageSize} .total=${data.total}
-            .summary=${data.total ? `${count(first)}–${count(last)} of ${count(data.total)}` : ''}
+            .summary=${data.total ? `${count(first)}–${count(last)} of ${count(data.total)}${this.selected.size ? ` · ${count(this.selected.size)} selected` : ''}` : ''}
             @page-change=${(event: CustomEvent<number>) => this.setParams({ page: String(event.detail) })}></list-pager>` : null}
         </section>
       </div>
@@ -265,17 +436,28 @@ export class TicketListView extends LitElement {
     return t.sla.breached ? html` <span class="badge due-overdue" title=${t.sla.policy}>SLA missed</span>` : null;
   }
 
-  private row(t: TicketSummary) {
-    return html`<tr data-ticket=${t.number}>
-      <td class="number">#${t.number}</td>
-      <td class="subject"><a href="${BASE}/tickets/${t.number}">${t.subject}</a>
-        <div class="muted small">${SOURCE_LABELS[t.source]} · ${plural(t.commentCount - t.noteCount, 'message')}${t.noteCount ? ` · ${plural(t.noteCount, 'internal note')}` : ''}</div></td>
-      <td data-label="Customer">${personName(t.contact) === t.contact.email ? address(t.contact.email) : personName(t.contact)}${t.contact.email && personName(t.contact) !== t.contact.email ? html`<div class="muted small">${address(t.contact.email)}</div>` : null}</td>
-      <td data-label="Status"><span class="badge status-${t.status}">${STATUS_LABELS[t.status]}</span>${t.waitingUntil
-        ? html` <span class="small muted">until <time datetime=${t.waitingUntil} title=${fullTime(t.waitingUntil)}>${relativeTime(t.waitingUntil)}</time></span>` : null}</td>
-      <td data-label="Priority"><span class="badge priority-${t.priority}">${PRIORITY_LABELS[t.priority]}</span>${this.due(t)}</td>
-      <td data-label="Assignee">${t.assignee ? t.assignee.name : html`<span class="muted">Unassigned</span>`}</td>
-      <td data-label="Updated"><time datetime=${t.updatedAt} title=${fullTime(t.updatedAt)}>${relativeTime(t.updatedAt, this.now)}</time></td>
+  private cell(t: TicketSummary, column: TicketColumn) {
+    switch (column) {
+      case 'number': return html`<td class="number">#${t.number}</td>`;
+      case 'subject': return html`<td class="subject"><a href="${BASE}/tickets/${t.number}">${t.subject}</a>${t.unread ? html`<span class="visually-hidden"> (unread)</span>` : null}
+        <div class="muted small">${SOURCE_LABELS[t.source]} · ${plural(t.commentCount - t.noteCount, 'message')}${t.noteCount ? ` · ${plural(t.noteCount, 'internal note')}` : ''}${t.needsReply && t.status !== 'closed' ? html` · <span class="badge status-new">needs reply</span>` : null}</div></td>`;
+      case 'customer': return html`<td data-label="Customer">${personName(t.contact) === t.contact.email ? address(t.contact.email) : personName(t.contact)}${t.contact.email && personName(t.contact) !== t.contact.email ? html`<div class="muted small">${address(t.contact.email)}</div>` : null}</td>`;
+      case 'status': return html`<td data-label="Status"><span class="badge status-${t.status}">${STATUS_LABELS[t.status]}</span>${t.waitingUntil
+        ? html` <span class="small muted">until <time datetime=${t.waitingUntil} title=${fullTime(t.waitingUntil)}>${relativeTime(t.waitingUntil)}</time></span>` : null}</td>`;
+      case 'priority': return html`<td data-label="Priority"><span class="badge priority-${t.priority}">${PRIORITY_LABELS[t.priority]}</span>${this.due(t)}</td>`;
+      case 'tags': return html`<td class="tags" data-label="Tags">${t.tags.map((tag) => tagChip(tag, this.colours))}</td>`;
+      case 'assignee': return html`<td data-label="Assignee">${t.assignee ? t.assignee.name : html`<span class="muted">Unassigned</span>`}</td>`;
+      case 'updated': return html`<td data-label="Updated"><time datetime=${t.updatedAt} title=${fullTime(t.updatedAt)}>${relativeTime(t.updatedAt, this.now)}</time></td>`;
+      case 'created': return html`<td data-label="Created"><time datetime=${t.createdAt} title=${fullTime(t.createdAt)}>${relativeTime(t.createdAt, this.now)}</time></td>`;
+    }
+  }
+
+  private row(t: TicketSummary, columns: readonly TicketColumn[]) {
+    const ticked = this.selected.has(t.number);
+    return html`<tr data-ticket=${t.number} class=${[t.unread ? 'unread' : '', ticked ? 'selected' : ''].join(' ')}>
+      <td class="pick"><input type="checkbox" aria-label=${`Select #${t.number}`} .checked=${live(ticked)}
+        @click=${(e: MouseEvent) => this.pick(t.number, e)}></td>
+      ${columns.map((c) => this.cell(t, c))}
     </tr>`;
   }
 }

@@ -7,7 +7,7 @@ import { address, dueText, fullTime, historySentence, personName, PRIORITY_LABEL
 import { SLA_TARGET_LABELS } from '../../../domain/sla';
 import { onTicketChange } from '../live';
 import { operators } from '../operators';
-import { BASE } from '../router';
+import { BASE, navigate } from '../router';
 import { shared } from '../styles';
 import '../components/customer-panel';
 import '../components/ticket-thread';
@@ -16,6 +16,7 @@ import '../components/ticket-presence';
 import { INBOX_READ } from '../components/notification-bell';
 import type { TicketPresence } from '../components/ticket-presence';
 import '../components/wait-until';
+import '../components/tag-editor';
 
 const MAIL_LABELS: Record<string, string> = {
   ticket_created: 'The acknowledgement',
@@ -80,6 +81,7 @@ export class TicketView extends LitElement {
     .undelivered { border-color: #c77c00; background: #fff8e6; font-size: 0.9rem; }
     .undelivered ul { margin: 0; padding-left: 1.2rem; }
     .mine { margin: 0 0 0.5rem; }
+    .tag-row { margin-bottom: 0.75rem; }
     .confirm { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin-top: 0.5rem; font-size: 0.9rem; }
     @media (max-width: 900px) { .layout { grid-template-columns: 1fr; } }
   `];
@@ -126,17 +128,31 @@ export class TicketView extends LitElement {
       this.detail = detail;
       this.problem = null;
       document.title = `#${detail.number} ${detail.subject} · Helpdesk`;
-      if (!document.hidden) this.markSeen(detail.number);
+      if (!document.hidden) this.markSeen(detail);
     } catch (error) {
       if (id === this.requestId) this.problem = (error as Error).message;
     }
   }
 
-  /** The operator has this ticket before their eyes: what the bell said of it is read. */
-  private markSeen(number: number) {
-    api.post<{ unread: number }>('/api/inbox/read', { ticketNumber: number })
+  /**
+   * The operator has this ticket before their eyes: what the bell said of it is read, and
+   * the ticket is read up to the customer's last message shown (a newer one stays unread).
+   */
+  private markSeen(detail: TicketDetail) {
+    api.post<{ unread: number }>('/api/inbox/read', { ticketNumber: detail.number })
       .then(({ unread }) => window.dispatchEvent(new CustomEvent(INBOX_READ, { detail: unread })))
       .catch(() => undefined);
+    if (detail.unread) api.put(`/api/tickets/${detail.number}/read`, detail.lastCustomerMessageAt ? { upTo: detail.lastCustomerMessageAt } : {}).catch(() => undefined);
+  }
+
+  /** Back to the list with the ticket shown as unread, to come back to it. */
+  private async markUnread() {
+    try {
+      await api.delete(`/api/tickets/${this.number}/read`);
+      navigate(`${BASE}/tickets`);
+    } catch (error) {
+      this.actionProblem = (error as Error).message;
+    }
   }
 
   /** The ticket's SLA targets: when each is due, paused while it waits, or missed. */
@@ -227,7 +243,10 @@ export class TicketView extends LitElement {
           </p>
           <ticket-presence .number=${t.number}></ticket-presence>
         </div>
-        <a class="button" href=${t.workflow.temporalWebUrl} target="_blank" rel="noopener noreferrer">Open in Temporal Web</a>
+        <div class="row">
+          <button type="button" @click=${this.markUnread}>Mark unread</button>
+          <a class="button" href=${t.workflow.temporalWebUrl} target="_blank" rel="noopener noreferrer">Open in Temporal Web</a>
+        </div>
       </div>
       <div class="layout">
         <div class="main">
@@ -239,6 +258,10 @@ export class TicketView extends LitElement {
               ${t.assignee?.id === this.me.id
                 ? html`<p class="muted small mine">Assigned to you</p>`
                 : html`<button type="button" ?disabled=${this.busy} @click=${() => this.change({ assigneeId: this.me.id })}>Assign to me</button>`}
+            </div>
+            <div class="tag-row">
+              <tag-editor .tags=${t.tags} ?busy=${this.busy}
+                @tags-change=${(e: CustomEvent<{ add: string[] } | { remove: string[] }>) => this.change('add' in e.detail ? { addTags: e.detail.add } : { removeTags: e.detail.remove })}></tag-editor>
             </div>
             ${t.status === 'closed' ? null : html`<wait-until ?busy=${this.busy} @wait-until=${(e: CustomEvent<string>) => this.change({ waitingUntil: e.detail })}></wait-until>`}
             ${t.nextClock ? html`<p class="small muted next-clock" role="status">${CLOCK_LABELS[t.nextClock.event] ?? t.nextClock.event}
