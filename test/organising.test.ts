@@ -4,6 +4,7 @@
  * update of its workflow.
  */
 import { randomUUID } from 'node:crypto';
+import { msToTs } from '@temporalio/common/lib/time';
 import { startHarness, Harness, Session, eventually, expectError } from './support/harness';
 import { SEARCH_ATTRIBUTES, ticketWorkflowId } from '../workflows/ticket/definitions';
 import { ensureSearchAttributes } from '../workflows/ticket/search-attributes';
@@ -76,8 +77,8 @@ describe('Tags', () => {
 
   it('a namespace without TicketTags (a deployment upgraded) gets it before the worker takes tickets', async () => {
     const namespace = unique('upgraded');
-    const connection = h.temporal.connection;
-    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86_400 } });
+    const { connection } = h;
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
     const added = await eventually(() => ensureSearchAttributes(connection, namespace).catch(() => null), 30_000, 'the new namespace to answer');
     expect(added.sort()).toEqual(Object.values(SEARCH_ATTRIBUTES).map((key) => key.name).sort());
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });

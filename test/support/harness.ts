@@ -145,7 +145,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   }
 
   return {
-    config, db, temporal, commands, app, smtp, taskQueue, login, request, startWorker, stopWorker, mailboxes, parser,
+    config, db, temporal, connection, commands, app, smtp, taskQueue, login, request, startWorker, stopWorker, mailboxes, parser,
     async close() {
       for (const m of mailboxes) await temporal.workflow.getHandle(mailboxWorkflowId(m.name)).terminate('test over').catch(() => undefined);
       await stopWorker();
