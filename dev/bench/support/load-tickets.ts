@@ -8,12 +8,17 @@ const WORDS = ['printer', 'invoice', 'login', 'password', 'refund', 'shipping', 
   'upgrade', 'billing', 'crash', 'slow', 'export', 'import', 'mobile', 'desktop', 'license', 'contract', 'warranty',
   'screen', 'battery', 'network', 'update', 'backup', 'restore', 'email', 'calendar', 'report'];
 
+/** Tags on the loaded tickets (ticket n carries up to two, from position n mod their count). */
+export const TAGS = ['billing', 'vip', 'bug', 'feature request', 'refund', 'shipping', 'enterprise', 'onboarding', 'churn risk', 'api',
+  'mobile', 'security', 'outage', 'invoice', 'partner', 'gdpr', 'trial', 'upgrade', 'downgrade', 'integration'];
+
 export async function loadTickets(sequelize: Sequelize, { tickets, commentsPerTicket, operators }: { tickets: number; commentsPerTicket: number; operators: number[] }) {
   const words = `(ARRAY[${WORDS.map((w) => `'${w}'`).join(',')}])`;
   const ops = operators.length ? `ARRAY[${operators.join(',')}]` : 'ARRAY[]::int[]';
   await sequelize.query(`
     INSERT INTO tickets (number, public_token_hash, token_version, subject, status, priority, source, assignee_id,
-      contact_email, contact_first_name, contact_last_name, event_seq, comment_count, created_at, updated_at, closed_at)
+      contact_email, contact_first_name, contact_last_name, event_seq, comment_count, created_at, updated_at, closed_at,
+      tags, needs_reply, last_customer_message_at)
     SELECT n, md5(n::text), 1,
       initcap(${words}[1 + n % 30]) || ' ' || ${words}[1 + (n / 30) % 30] || ' ' || ${words}[1 + (n / 900) % 30] || ' ' || n,
       (ARRAY['new','in_progress','waiting','closed','closed','closed','closed','closed'])[1 + n % 8],
@@ -24,7 +29,11 @@ export async function loadTickets(sequelize: Sequelize, { tickets, commentsPerTi
       ${commentsPerTicket} + 1, ${commentsPerTicket},
       now() - make_interval(mins => (${tickets} - n + 1) * 3),
       now() - make_interval(mins => (${tickets} - n + 1) * 2),
-      NULL
+      NULL,
+      -- Tags as a team uses them: most tickets one or none, a few common ones, a long tail.
+      (ARRAY[${TAGS.map((t) => `'${t}'`).join(',')}])[1 + n % ${TAGS.length}:1 + n % ${TAGS.length} + (n % 3) - 1],
+      n % 3 = 0,
+      now() - make_interval(mins => (${tickets} - n + 1) * 2)
     FROM generate_series((SELECT coalesce(max(number), 0) + 1 FROM tickets), (SELECT coalesce(max(number), 0) FROM tickets) + ${tickets}) AS n
   `);
   await sequelize.query(`SELECT setval('ticket_number_seq', (SELECT max(number) FROM tickets))`);
