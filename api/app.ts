@@ -24,6 +24,7 @@ import slaPolicyRoutes from './routes/sla-policies';
 import cannedReplyRoutes from './routes/canned-replies';
 import tagRoutes from './routes/tags';
 import viewRoutes from './routes/views';
+import customFieldRoutes from './routes/custom-fields';
 import presenceRoutes from './routes/presence';
 import inboxRoutes from './routes/inbox';
 import formattingRoutes from './routes/formatting';
@@ -165,6 +166,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
   await app.register(cannedReplyRoutes, { db, secretKey: config.SECRET_KEY, publicUrl: config.PUBLIC_URL });
   await app.register(tagRoutes, { db });
   await app.register(viewRoutes, { db, queries });
+  await app.register(customFieldRoutes, { db });
   await app.register(customerRoutes, { db, queries });
   await app.register(inboundEmailRoutes, { db });
   await app.register(mailboxRoutes, { db, config, temporal });

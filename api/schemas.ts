@@ -24,6 +24,7 @@ import { WEEKDAYS } from '../domain/business-hours';
 import { INBOX_KINDS } from '../domain/inbox';
 import { MAX_TAG_LENGTH, MAX_TAGS_PER_TICKET, TAG_COLOURS } from '../domain/tags';
 import { MAX_VIEW_NAME_LENGTH, TICKET_COLUMNS, TICKET_SORTS } from '../domain/views';
+import { CUSTOM_FIELD_TYPES, MAX_FIELD_OPTIONS, MAX_FIELD_TEXT_LENGTH, MAX_OPTION_LENGTH } from '../domain/custom-fields';
 import { CANNED_REPLY_VARIABLES, MAX_CANNED_BODY_LENGTH, MAX_CANNED_TITLE_LENGTH } from '../domain/canned-reply';
 export { WEEKDAYS };
 import { WIDGET_MAX_ATTACHMENT_BYTES, WIDGET_MAX_ATTACHMENTS, WIDGET_MAX_MESSAGE_LENGTH, WIDGET_MAX_NAME_LENGTH, WIDGET_MAX_PHONE_LENGTH } from '../domain/widget';
@@ -115,6 +116,11 @@ export const CustomerView = Type.Object({
 });
 export type CustomerView = Static<typeof CustomerView>;
 
+const FieldValue = Type.Union([Type.String(), Type.Number(), Type.Array(Type.String())]);
+/** Values as sent: the API holds each to its field's definition (a number may come as text). */
+const FieldValuesInput = Type.Record(Type.String({ maxLength: 40 }), Nullable(Type.Union([Type.String({ maxLength: MAX_FIELD_TEXT_LENGTH }), Type.Number(),
+  Type.Array(Type.String({ maxLength: MAX_OPTION_LENGTH }), { maxItems: MAX_FIELD_OPTIONS })])), { maxProperties: 50 });
+
 export const TicketSummary = Type.Object({
   number: Type.Integer(),
   subject: Type.String(),
@@ -132,6 +138,7 @@ export const TicketSummary = Type.Object({
     breached: Type.Boolean({ description: 'A target of this ticket was missed.' }),
   })),
   tags: Type.Array(Type.String()),
+  fields: Type.Record(Type.String(), FieldValue, { description: 'Custom field values by key.' }),
   needsReply: Type.Boolean({ description: "The last public message is the customer's: an answer is due." }),
   unread: Type.Boolean({ description: 'The customer wrote since you last opened it (or you never did).' }),
   commentCount: Type.Integer({ description: 'Every comment: messages both ways and internal notes.' }),
@@ -229,6 +236,9 @@ const TicketFilterFields = {
     maxItems: 10, description: 'Tickets with every one of these tags (`tag=billing&tag=vip`).',
   })),
   needsReply: Type.Optional(Type.Boolean({ description: "`true`: the last public message is the customer's (an answer is due); `false`: it is not." })),
+  field: Type.Optional(Type.Array(Type.String({ minLength: 3, maxLength: 200, pattern: '^[a-z][a-z0-9_]*:.+$' }), {
+    maxItems: 10, description: 'Tickets whose custom field has this value, as `key:value` (`field=plan:pro`); a several-choices field: one of its choices.',
+  })),
   unread: Type.Optional(Type.Boolean({ description: '`true`: the customer wrote since you last opened the ticket (or you never did).' })),
   q: Type.Optional(Type.String({ maxLength: 200 })),
   due: Type.Optional(Type.Union([Type.Literal('soon'), Type.Literal('overdue')], {
@@ -281,6 +291,7 @@ export const CreateTicketBody = Type.Object({
   // The most the settings may allow; the route holds it to REPLY_MAX_ATTACHMENTS and REPLY_MAX_ATTACHMENT_SIZE.
   attachments: Type.Optional(Uploads(50, 100_000_000, 'Files of the first message (a message to the customer mails them with it).')),
   tags: Type.Optional(TagList('Tags it opens with.')),
+  fields: Type.Optional(Type.Unsafe<Record<string, string | number | string[] | null>>({ ...FieldValuesInput, description: 'Custom field values by key.' })),
 }, { additionalProperties: false });
 export type CreateTicketBody = Static<typeof CreateTicketBody>;
 
@@ -301,6 +312,7 @@ export const PatchTicketBody = Type.Object({
   tags: Type.Optional(TagList('Exactly these tags (an empty list takes all off).')),
   addTags: Type.Optional(TagList('Put these on, keeping the others.')),
   removeTags: Type.Optional(TagList('Take these off, keeping the others.')),
+  fields: Type.Optional(Type.Unsafe<Record<string, string | number | string[] | null>>({ ...FieldValuesInput, description: 'Custom field values by key; null clears one.' })),
 }, { additionalProperties: false, minProperties: 1 });
 export type PatchTicketBody = Static<typeof PatchTicketBody>;
 
@@ -309,7 +321,7 @@ export const MAX_BULK_TICKETS = 500;
 
 export const BulkChangeBody = Type.Object({
   numbers: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: MAX_BULK_TICKETS, uniqueItems: true }),
-  changes: Type.Omit(PatchTicketBody, ['customerId', 'tags'], { additionalProperties: false, minProperties: 1 }),
+  changes: Type.Omit(PatchTicketBody, ['customerId', 'tags', 'fields'], { additionalProperties: false, minProperties: 1 }),
 }, { additionalProperties: false });
 
 export const BulkChangeResult = Type.Object({
@@ -408,6 +420,10 @@ export const WidgetTicketBody = Type.Object({
     solution: Type.Object({ counter: Type.Integer({ minimum: 0 }), derivedKey: Type.String({ maxLength: 200 }), time: Type.Optional(Type.Number()) }),
   }, { additionalProperties: false, description: 'The solved challenge, when WIDGET_PROOF_OF_WORK is on' })),
   attachments: Type.Optional(Uploads(WIDGET_MAX_ATTACHMENTS, WIDGET_MAX_ATTACHMENT_BYTES)),
+  fields: Type.Optional(Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: MAX_FIELD_TEXT_LENGTH }), {
+    maxProperties: 50,
+    description: "Custom field values the website fills in (the widget's `data-field-<key>` attributes): only fields an admin let the widget set are kept, and only values they take.",
+  })),
 }, { additionalProperties: false });
 export type WidgetTicketBody = Static<typeof WidgetTicketBody>;
 
@@ -684,3 +700,32 @@ export const ViewList = Type.Object({
 export const ViewCounts = Type.Object({
   counts: Type.Record(Type.String(), Type.Integer(), { description: 'Tickets in each view: by a built-in view\'s key, or `saved:<id>`.' }),
 });
+
+export const CustomFieldView = Type.Object({
+  key: Type.String(),
+  label: Type.String(),
+  type: literals(CUSTOM_FIELD_TYPES),
+  options: Type.Array(Type.String()),
+  widget: Type.Boolean({ description: 'The website may set it through the widget (so may a visitor: never trust it for anything that matters).' }),
+  position: Type.Integer(),
+  active: Type.Boolean({ description: 'false: retired; its values stay on the tickets, it is no longer offered.' }),
+});
+export type CustomFieldView = Static<typeof CustomFieldView>;
+
+export const CreateCustomFieldBody = Type.Object({
+  key: Type.String({ minLength: 1, maxLength: 40, description: 'How the API, the widget and the list filter name it: a lower-case letter, then letters, digits or _.' }),
+  label: Type.String({ minLength: 1, maxLength: 80 }),
+  type: literals(CUSTOM_FIELD_TYPES),
+  options: Type.Optional(Type.Array(Type.String({ maxLength: MAX_OPTION_LENGTH }), { maxItems: MAX_FIELD_OPTIONS })),
+  widget: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
+
+export const PatchCustomFieldBody = Type.Object({
+  label: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+  options: Type.Optional(Type.Array(Type.String({ maxLength: MAX_OPTION_LENGTH }), { maxItems: MAX_FIELD_OPTIONS })),
+  widget: Type.Optional(Type.Boolean()),
+  active: Type.Optional(Type.Boolean()),
+  position: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+}, { additionalProperties: false, minProperties: 1 });
+
+export const FieldKeyParams = Type.Object({ key: Type.String({ minLength: 1, maxLength: 40 }) });

@@ -26,6 +26,7 @@ import * as operatorInbox from './migrations/0023-operator-inbox';
 import * as commentHtml from './migrations/0024-comment-html';
 import * as tagsAndReplies from './migrations/0025-tags-and-replies';
 import * as savedViews from './migrations/0026-saved-views';
+import * as customFields from './migrations/0027-custom-fields';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -55,6 +56,7 @@ const MIGRATIONS = [
   { name: '0024-comment-html', ...commentHtml },
   { name: '0025-tags-and-replies', ...tagsAndReplies },
   { name: '0026-saved-views', ...savedViews },
+  { name: '0027-custom-fields', ...customFields },
 ];
 
 export function migrator(sequelize: Sequelize) {

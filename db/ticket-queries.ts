@@ -15,6 +15,7 @@ import type {
 import type { TicketSort } from '../domain/views';
 import { textArray } from '.';
 import { normalizeTag } from '../domain/tags';
+import type { CustomFieldValues } from '../domain/custom-fields';
 
 interface TicketRow {
   number: number;
@@ -44,6 +45,7 @@ interface TicketRow {
   updated_at: Date;
   closed_at: Date | null;
   tags: string[];
+  custom_fields: CustomFieldValues;
   needs_reply: boolean;
   unread: boolean;
 }
@@ -58,7 +60,7 @@ const UNREAD = `(:readerId::int IS NOT NULL AND t.last_customer_message_at IS NO
 const TICKET_COLUMNS = `t.number, t.subject, t.status, t.priority, t.source, t.assignee_id, o.name AS assignee_name,
   t.customer_id, t.contact_email, t.contact_phone, t.contact_first_name, t.contact_last_name, t.external_id,
   t.contact_email_verified, t.waiting_since, t.waiting_until, t.reminded_at, t.sla, t.next_sla_due, t.follow_up_of, t.comment_count, t.token_version, t.created_at, t.updated_at, t.closed_at,
-  t.tags, t.needs_reply, ${UNREAD} AS unread,
+  t.tags, t.custom_fields, t.needs_reply, ${UNREAD} AS unread,
   (SELECT count(*)::int FROM comments c WHERE c.ticket_number = t.number AND c.visibility = 'internal') AS note_count`;
 
 const ORDER_BY: Record<TicketSort, string> = {
@@ -88,6 +90,7 @@ export function toSummary(row: TicketRow): TicketSummary {
     sla: row.sla ? { policy: row.sla.policy.name, nextDue: row.next_sla_due?.toISOString() ?? null, breached: row.sla.breached } : null,
     followUpOf: row.follow_up_of,
     tags: row.tags,
+    fields: row.custom_fields,
     needsReply: row.needs_reply,
     unread: row.unread,
     commentCount: row.comment_count,
@@ -111,8 +114,12 @@ export function toPrefixQuery(q: string): string | null {
   return words.length ? words.map((w) => `'${w}':*`).join(' & ') : null;
 }
 
-export interface ListFilter extends Omit<TicketListQuery, 'assignee'> {
+export interface ListFilter extends Omit<TicketListQuery, 'assignee' | 'field'> {
   assignee?: number | 'none';
+  /** Custom field values the tickets must have, typed by their definitions (db/custom-fields.ts). */
+  fields?: CustomFieldValues;
+  /** A filter that can match no ticket (a saved view's field that is gone). */
+  nothing?: true;
   /** The operator reading: whose "unread" the list shows and filters by. */
   readerId: number | null;
 }
@@ -130,6 +137,7 @@ function whereClause(filter: ListFilter, { skipStatus = false, prefix = '' } = {
     replacements[prefix + name] = value;
     return `:${prefix}${name}`;
   };
+  if (filter.nothing) conditions.push('false');
   if (filter.status?.length && !skipStatus) conditions.push(`t.status IN (${param('status', filter.status)})`);
   if (filter.priority) conditions.push(`t.priority = ${param('priority', filter.priority)}`);
   if (filter.source) conditions.push(`t.source = ${param('source', filter.source)}`);
@@ -138,6 +146,8 @@ function whereClause(filter: ListFilter, { skipStatus = false, prefix = '' } = {
   // Every tag given, spelled as stored; answered by the GIN index on tags.
   if (filter.tag?.length) conditions.push(`t.tags @> ${param('tags', textArray(filter.tag.map((tag) => normalizeTag(tag) ?? '')))}::text[]`);
   if (filter.needsReply !== undefined) conditions.push(filter.needsReply ? 't.needs_reply' : 'NOT t.needs_reply');
+  // Containment, answered by the GIN index on custom_fields: a choice of a several-choices field is in its list.
+  if (filter.fields && Object.keys(filter.fields).length) conditions.push(`t.custom_fields @> ${param('fields', JSON.stringify(filter.fields))}::jsonb`);
   if (filter.unread !== undefined) conditions.push(filter.unread ? UNREAD : `NOT ${UNREAD}`);
   if (filter.customer !== undefined) conditions.push(`t.customer_id = ${param('customer', filter.customer)}`);
   if (filter.due === 'overdue') conditions.push("t.next_sla_due < now() AND t.status <> 'closed'");

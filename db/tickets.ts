@@ -17,6 +17,7 @@ import {
 } from '../domain/ticket';
 import { INBOX_CHANNEL, TICKET_CHANGES_CHANNEL, type TicketChange } from '../live/events';
 import type { InboxEntry } from '../domain/inbox';
+import type { CustomFieldValues } from '../domain/custom-fields';
 import { dueOf, nextSlaDue, type SlaState } from '../domain/sla';
 import { ALL_POLICIES_SQL, type SlaPolicyRow } from './sla-policies';
 
@@ -52,7 +53,7 @@ interface TicketRow {
   mailbox: string | null; event_seq: number; comment_count: number; token_version: number;
   created_at: Date; updated_at: Date; closed_at: Date | null; message_keys: string[] | null;
   waiting_since: Date | null; waiting_until: Date | null; reminded_at: Date | null; sla: SlaState | null; follow_up_of: number | null;
-  tags: string[]; needs_reply: boolean; last_customer_message_at: Date | null;
+  tags: string[]; needs_reply: boolean; last_customer_message_at: Date | null; custom_fields: CustomFieldValues;
 }
 
 /** The contact as its five columns hold it (the read model adds whether the address is proven). */
@@ -84,6 +85,7 @@ function stateOf(row: TicketRow): TicketState {
     ...(row.sla ? { sla: row.sla } : {}),
     ...(row.follow_up_of !== null ? { followUpOf: row.follow_up_of } : {}),
     ...(row.tags.length ? { tags: row.tags } : {}),
+    ...(Object.keys(row.custom_fields).length ? { fields: row.custom_fields } : {}),
     ...(row.needs_reply ? { needsReply: true } : {}),
     ...(row.last_customer_message_at ? { lastCustomerMessageAt: row.last_customer_message_at.toISOString() } : {}),
     ...(row.status === 'waiting' && row.waiting_since ? {
@@ -149,12 +151,12 @@ export function createTicketStore(db: Database) {
              external_id, contact_email_verified, mailbox, event_seq, comment_count, created_at, updated_at, closed_at,
              waiting_since, waiting_until, reminded_at,
              sla, sla_policy_id, first_response_due, next_response_due, resolution_due, next_sla_due, sla_breached, follow_up_of,
-             tags, needs_reply, last_customer_message_at)
+             tags, needs_reply, last_customer_message_at, custom_fields)
            VALUES (:number, :tokenHash, :tokenVersion, :subject, :status, :priority, :source, :assigneeId, :customerId,
              :email, :phone, :firstName, :lastName, :externalId, :emailVerified, :mailbox, :eventSeq, :commentCount, :createdAt, :updatedAt, :closedAt,
              :waitingSince, :waitingUntil, :remindedAt,
              :sla, :slaPolicyId, :firstResponseDue, :nextResponseDue, :resolutionDue, :nextSlaDue, :slaBreached, :followUpOf,
-             :tags::text[], :needsReply, :lastCustomerMessageAt)
+             :tags::text[], :needsReply, :lastCustomerMessageAt, :customFields::jsonb)
            -- A retry or an out-of-order replay never moves the row backwards.
            ON CONFLICT (number) DO UPDATE SET
              subject = EXCLUDED.subject, status = EXCLUDED.status, priority = EXCLUDED.priority,
@@ -166,7 +168,8 @@ export function createTicketStore(db: Database) {
              next_response_due = EXCLUDED.next_response_due, resolution_due = EXCLUDED.resolution_due,
              next_sla_due = EXCLUDED.next_sla_due, sla_breached = EXCLUDED.sla_breached,
              token_version = EXCLUDED.token_version, public_token_hash = EXCLUDED.public_token_hash,
-             tags = EXCLUDED.tags, needs_reply = EXCLUDED.needs_reply, last_customer_message_at = EXCLUDED.last_customer_message_at
+             tags = EXCLUDED.tags, needs_reply = EXCLUDED.needs_reply, last_customer_message_at = EXCLUDED.last_customer_message_at,
+             custom_fields = EXCLUDED.custom_fields
            WHERE tickets.event_seq < EXCLUDED.event_seq),
          audit_row AS (
            INSERT INTO ticket_events (ticket_number, seq, type, actor_kind, actor_id, changes, created_at)
@@ -211,6 +214,7 @@ export function createTicketStore(db: Database) {
             tags: textArray(state.tags ?? []),
             needsReply: state.needsReply ?? false,
             lastCustomerMessageAt: state.lastCustomerMessageAt ?? null,
+            customFields: JSON.stringify(state.fields ?? {}),
             seq: audit.seq,
             type: audit.type,
             actorKind: audit.actor.kind,

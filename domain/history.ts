@@ -29,8 +29,11 @@ function slaPause(change: HistoryEntry['changes']): string {
 /** A time as the audit records it (ISO), to the minute, in UTC: the UIs pass their own. */
 const isoMinute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
-/** `operatorName` names an assignee by ID (the audit records IDs); `time` writes a time for the reader. */
-export function historySentence(entry: HistoryEntry, operatorName: (id: number) => string, time: (iso: string) => string = isoMinute): string {
+/**
+ * `operatorName` names an assignee by ID (the audit records IDs); `time` writes a time for
+ * the reader; `fieldLabel` names a custom field by its key.
+ */
+export function historySentence(entry: HistoryEntry, operatorName: (id: number) => string, time: (iso: string) => string = isoMinute, fieldLabel: (key: string) => string = (key) => key): string {
   const who = entry.actor.kind === 'operator' ? entry.actor.name ?? 'An operator' : entry.actor.kind === 'customer' ? 'The customer' : 'The helpdesk';
   const change = entry.changes;
   const name = (id: unknown) => (typeof id === 'number' ? operatorName(id) : 'nobody');
@@ -102,6 +105,14 @@ export function historySentence(entry: HistoryEntry, operatorName: (id: number) 
       const [added, removed] = [after.filter((tag) => !before.includes(tag)), before.filter((tag) => !after.includes(tag))];
       const parts = [added.length ? `tagged it ${quoted(added)}` : null, removed.length ? `took off ${quoted(removed)}` : null].filter(Boolean);
       return `${who} ${parts.join(' and ') || 'reordered the tags'}`;
+    }
+    case 'set_fields': {
+      const shown = (value: unknown) => (Array.isArray(value) ? value.join(', ') : String(value));
+      const parts = Object.entries(change).filter(([key]) => key.startsWith('field:')).map(([key, { to }]) => {
+        const label = fieldLabel(key.slice('field:'.length));
+        return to === null ? `cleared ${label}` : `set ${label} to ${shown(to)}`;
+      });
+      return `${who} ${parts.join(', ') || 'changed the fields'}`;
     }
     case 'rotate_public_link': return `${who} made a new public link; the old one no longer works`;
     default: return `${who}: ${entry.type.replace(/_/g, ' ')}`;

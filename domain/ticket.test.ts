@@ -322,3 +322,21 @@ describe('who is owed a reply', () => {
     expect(outbound.ok && outbound.state.needsReply).toBeUndefined();
   });
 });
+
+describe('custom fields', () => {
+  it('are set and cleared, audited per field; the same again changes nothing', () => {
+    const set = decide(ticket(), { type: 'set_fields', fields: { plan: 'pro', seats: 12 }, actor: operator, at });
+    if (!set.ok) throw new Error(set.message);
+    expect(set.state.fields).toEqual({ plan: 'pro', seats: 12 });
+    const persist = set.effects[0];
+    expect(persist?.type === 'persist' && persist.audit.changes).toEqual({ 'field:plan': { from: null, to: 'pro' }, 'field:seats': { from: null, to: 12 } });
+    expect(decide(set.state, { type: 'set_fields', fields: { plan: 'pro' }, actor: operator, at })).toMatchObject({ ok: true, effects: [] });
+    const cleared = decide(set.state, { type: 'set_fields', fields: { plan: null, seats: null }, actor: operator, at });
+    expect(cleared.ok && cleared.state.fields).toBeUndefined();
+  });
+
+  it('keep a ticket from growing without end', () => {
+    expect(decide(ticket(), { type: 'set_fields', fields: { 'Not A Key': 'x' }, actor: operator, at })).toMatchObject({ ok: false, reason: 'invalid_input' });
+    expect(decide(ticket(), { type: 'set_fields', fields: { notes: 'x'.repeat(5000) }, actor: operator, at })).toMatchObject({ ok: false, reason: 'invalid_input' });
+  });
+});

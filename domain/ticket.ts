@@ -6,6 +6,7 @@
 import { CLOCK_EVENTS, ClockEvent, validateWaitingUntil } from './clocks';
 import { inboxFor, type InboxEntry, type InboxKind } from './inbox';
 import { MAX_TAGS_PER_TICKET, normalizeTags, retag, sameTags } from './tags';
+import { CustomFieldValue, CustomFieldValues, MAX_CUSTOM_FIELDS, MAX_FIELD_TEXT_LENGTH, fieldKeyProblem, sameFieldValues, withFieldValues } from './custom-fields';
 import {
   SLA_TARGETS, SlaPolicy, SlaState, SlaTarget, breachedSla, closedSla, customerWroteSla, needsAttention, nextEscalation, pauseSla, reopenedSla,
   respondedSla, resumeSla, retarget, startSla, warnedSla, withEscalation,
@@ -129,6 +130,8 @@ export interface TicketState {
   needsReply?: boolean;
   /** When the customer last wrote (automatic mail aside): operators who have not opened it since see it unread. */
   lastCustomerMessageAt?: string;
+  /** Its custom fields' values by key (domain/custom-fields.ts); absent: none. */
+  fields?: CustomFieldValues;
 }
 
 export interface WaitingClock {
@@ -197,6 +200,8 @@ export interface NewTicket {
   followUpOf?: number;
   /** Tags it opens with (normalised, domain/tags.ts). */
   tags?: string[];
+  /** Custom field values it opens with, held to their definitions by whoever opens it. */
+  fields?: CustomFieldValues;
 }
 
 export type TicketEvent =
@@ -231,6 +236,8 @@ export type TicketEvent =
   | { type: 'rotate_public_link'; actor: Actor; at: string }
   /** Tags put on or taken off (`set`: exactly these), as typed: the rules normalise them. */
   | { type: 'tag'; set?: string[]; add?: string[]; remove?: string[]; actor: Actor; at: string }
+  /** Custom field values set (null: cleared), already held to their definitions by the API. */
+  | { type: 'set_fields'; fields: Record<string, CustomFieldValue | null>; actor: Actor; at: string }
   /** The ticket's own clocks (domain/clocks.ts): the time set with Waiting came, the reminder, the close for want of an answer. */
   | { type: 'wake_up'; at: string }
   | { type: 'follow_up_reminder'; at: string }
@@ -394,6 +401,10 @@ function diff(before: TicketState, after: TicketState): AuditRecord['changes'] {
   }
   const [tagsBefore, tagsAfter] = [before.tags ?? [], after.tags ?? []];
   if (!sameTags(tagsBefore, tagsAfter)) changes.tags = { from: tagsBefore, to: tagsAfter };
+  for (const key of new Set([...Object.keys(before.fields ?? {}), ...Object.keys(after.fields ?? {})])) {
+    const [was, is] = [before.fields?.[key] ?? null, after.fields?.[key] ?? null];
+    if (JSON.stringify(was) !== JSON.stringify(is)) changes[`field:${key}`] = { from: was, to: is };
+  }
   if ((before.linkVersion ?? 1) !== (after.linkVersion ?? 1)) changes.linkVersion = { from: before.linkVersion ?? 1, to: after.linkVersion };
   const [untilBefore, untilAfter] = [before.waiting?.until ?? null, after.waiting?.until ?? null];
   if (untilBefore !== untilAfter) changes.waitingUntil = { from: untilBefore, to: untilAfter };
@@ -523,6 +534,8 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
   const tagged = normalizeTags(t.tags ?? []);
   if ('problem' in tagged) return reject('invalid_input', tagged.problem);
   if (tagged.tags.length > MAX_TAGS_PER_TICKET) return reject('invalid_input', `A ticket has at most ${MAX_TAGS_PER_TICKET} tags.`);
+  const fieldsProblem = t.fields ? customFieldsProblem(t.fields) : null;
+  if (fieldsProblem) return reject('invalid_input', fieldsProblem);
   const actor: Actor = t.createdBy === null ? { kind: 'customer' } : { kind: 'operator', id: t.createdBy };
   const first = firstMessageOf(t, actor);
   const state: TicketState = {
@@ -546,6 +559,7 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
   state.firstAnsweredAt = first.comment.visibility === 'public' && first.comment.authorKind === 'operator' ? event.at : null;
   if (t.followUpOf !== undefined) state.followUpOf = t.followUpOf;
   if (tagged.tags.length) state.tags = tagged.tags;
+  if (t.fields && Object.keys(t.fields).length) state.fields = t.fields;
   if (first.comment.visibility === 'public' && first.comment.authorKind === 'customer') {
     state.needsReply = true;
     state.lastCustomerMessageAt = event.at;
@@ -564,6 +578,7 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
           ...(t.assigneeId !== null ? { assigneeId: { from: null, to: t.assigneeId } } : {}),
           ...(t.followUpOf !== undefined ? { followUpOf: { from: null, to: t.followUpOf } } : {}),
           ...(tagged.tags.length ? { tags: { from: [], to: tagged.tags } } : {}),
+          ...Object.fromEntries(Object.entries(state.fields ?? {}).map(([key, value]) => [`field:${key}`, { from: null, to: value }])),
         },
       },
       comment: first.comment,
@@ -741,6 +756,16 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
     case 'verify_contact':
       return emailIsVerified(state.contact) ? unchanged(state) : verifyContact(state, event.at);
 
+    case 'set_fields': {
+      const problem = customFieldsProblem(event.fields);
+      if (problem) return reject('invalid_input', problem);
+      const fields = withFieldValues(state.fields, event.fields);
+      if (sameFieldValues(fields, state.fields)) return unchanged(state);
+      if (Object.keys(fields).length > MAX_CUSTOM_FIELDS) return reject('invalid_input', `A ticket has at most ${MAX_CUSTOM_FIELDS} custom fields.`);
+      const { fields: _old, ...withoutFields } = state;
+      return commit(state, event, Object.keys(fields).length ? { ...withoutFields, fields } : withoutFields, null);
+    }
+
     case 'rotate_public_link':
       return commit(state, event, { ...state, linkVersion: (state.linkVersion ?? 1) + 1 }, null);
 
@@ -784,6 +809,22 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
       }, comment, !event.automatic && state.assigneeId !== null ? [{ kind: 'customer_replied', recipient: 'assignee' }] : []);
     }
   }
+}
+
+/**
+ * The bounds every custom field value keeps whatever its definition (the API holds each to
+ * its definition; the rules only keep a ticket's state from growing without end).
+ */
+function customFieldsProblem(fields: Record<string, CustomFieldValue | null>): string | null {
+  if (Object.keys(fields).length > MAX_CUSTOM_FIELDS) return `A ticket has at most ${MAX_CUSTOM_FIELDS} custom fields.`;
+  for (const [key, value] of Object.entries(fields)) {
+    const problem = fieldKeyProblem(key);
+    if (problem) return problem;
+    const size = value === null ? 0 : Array.isArray(value) ? value.reduce((sum, v) => sum + String(v).length, 0) : String(value).length;
+    if (size > MAX_FIELD_TEXT_LENGTH * 2) return `The value of ${key} is too long.`;
+    if (typeof value === 'number' && !Number.isFinite(value)) return `The value of ${key} is not a number.`;
+  }
+  return null;
 }
 
 /** An operator's message written on a thread that has grown since they saw it: refused, with how much is new. */

@@ -12,6 +12,8 @@ export interface TicketFilters {
   source?: TicketSource;
   assignee?: number | 'me' | 'none';
   tag?: string[];
+  /** Custom field values as `key:value` (domain/custom-fields.ts `fieldFilter`). */
+  field?: string[];
   needsReply?: boolean;
   unread?: boolean;
   due?: 'soon' | 'overdue';

@@ -243,3 +243,62 @@ describe('Bulk changes', () => {
     expect((await get(olivia, numbers[100]!)).events).toHaveLength(one.events.length);
   }, 240_000);
 });
+
+describe('Custom fields', () => {
+  const key = (what: string) => `${what}_${randomUUID().slice(0, 6).replace(/-/g, '')}`;
+
+  it('admins define them; operators set them on tickets (typed, or refused with a reason), filter by them and save views of them', async () => {
+    const [plan, seats, areas] = [key('plan'), key('seats'), key('areas')];
+    expectError(await h.request(olivia, 'POST', '/api/ticket-fields', { key: plan, label: 'Plan', type: 'select', options: ['free', 'pro'] }), 403);
+    expect((await h.request(admin, 'POST', '/api/ticket-fields', { key: plan, label: 'Plan', type: 'select', options: ['free', 'pro'], widget: true })).statusCode).toBe(201);
+    expect((await h.request(admin, 'POST', '/api/ticket-fields', { key: seats, label: 'Seats', type: 'number' })).statusCode).toBe(201);
+    expect((await h.request(admin, 'POST', '/api/ticket-fields', { key: areas, label: 'Product areas', type: 'multiselect', options: ['api', 'billing', 'mobile'] })).statusCode).toBe(201);
+    expectError(await h.request(admin, 'POST', '/api/ticket-fields', { key: plan, label: 'Again', type: 'text' }), 409, 'key_taken');
+    expectError(await h.request(admin, 'POST', '/api/ticket-fields', { key: 'Bad Key', label: 'Bad', type: 'text' }), 422);
+    expectError(await h.request(admin, 'POST', '/api/ticket-fields', { key: key('empty'), label: 'No choices', type: 'select', options: [] }), 422);
+
+    const ticket = await openTicket(olivia, { fields: { [plan]: 'pro', [seats]: '12' } });
+    expect((await get(olivia, ticket.number) as unknown as { fields: unknown }).fields).toEqual({ [plan]: 'pro', [seats]: 12 });
+    const changed = await h.request(olivia, 'PATCH', `/api/tickets/${ticket.number}`, { fields: { [areas]: ['billing', 'api'], [seats]: null } });
+    expect(changed.statusCode).toBe(200);
+    const after = changed.json() as Ticket & { fields: Record<string, unknown> };
+    expect(after.fields).toEqual({ [plan]: 'pro', [areas]: ['billing', 'api'] });
+    expect(after.events.at(-1)).toMatchObject({ type: 'set_fields', changes: { [`field:${areas}`]: { from: null, to: ['billing', 'api'] }, [`field:${seats}`]: { from: 12, to: null } } });
+    expectError(await h.request(olivia, 'PATCH', `/api/tickets/${ticket.number}`, { fields: { [plan]: 'enterprise' } }), 422);
+    expectError(await h.request(olivia, 'PATCH', `/api/tickets/${ticket.number}`, { fields: { [seats]: 'many' } }), 422);
+    expectError(await h.request(olivia, 'PATCH', `/api/tickets/${ticket.number}`, { fields: { nobody_defined: 'x' } }), 422);
+
+    await openTicket(olivia, { fields: { [plan]: 'free', [areas]: ['api'] } });
+    expect((await list(olivia, `field=${plan}:pro`)).items.map((t) => t.number)).toEqual([ticket.number]);
+    expect((await list(olivia, `field=${areas}:api`)).total).toBe(2);
+    expect((await list(olivia, `field=${areas}:api&field=${areas}:billing`)).total).toBe(1);
+    expectError(await h.request(olivia, 'GET', `/api/tickets?field=${plan}:gold`), 422);
+
+    const saved = await h.request(olivia, 'POST', '/api/views', { name: key('Pro customers'), filters: { field: [`${plan}:pro`] } });
+    expect(saved.statusCode).toBe(201);
+    const counts = (await h.request(olivia, 'GET', '/api/views/counts')).json().counts as Record<string, number>;
+    expect(counts[`saved:${(saved.json() as { id: number }).id}`]).toBe(1);
+
+    // Retired: no longer offered nor settable; the values on tickets stay.
+    expect((await h.request(admin, 'PATCH', `/api/ticket-fields/${plan}`, { active: false })).json()).toMatchObject({ active: false });
+    expectError(await h.request(olivia, 'PATCH', `/api/tickets/${ticket.number}`, { fields: { [plan]: 'free' } }), 422);
+    expect(((await get(olivia, ticket.number)) as unknown as { fields: Record<string, unknown> }).fields[plan]).toBe('pro');
+  });
+
+  it('the website sets those an admin let it, through the widget; others and values a field does not take are left out', async () => {
+    const [plan, risk, seats] = [key('wplan'), key('risk'), key('wseats')];
+    await h.request(admin, 'POST', '/api/ticket-fields', { key: plan, label: 'Plan', type: 'select', options: ['free', 'pro'], widget: true });
+    await h.request(admin, 'POST', '/api/ticket-fields', { key: risk, label: 'Churn risk', type: 'select', options: ['low', 'high'] });
+    await h.request(admin, 'POST', '/api/ticket-fields', { key: seats, label: 'Seats', type: 'number', widget: true });
+    const opened = await h.app.inject({
+      method: 'POST', url: '/api/widget/tickets', remoteAddress: '127.9.0.1',
+      payload: {
+        firstName: 'Wanda', lastName: 'Web', email: `${randomUUID().slice(0, 8)}@customer.test`, subject: 'Upgrade question', message: 'How do I add seats?',
+        fields: { [plan]: 'pro', [risk]: 'low', [seats]: 'many', unknown_field: 'x' },
+      },
+    });
+    expect(opened.statusCode).toBe(201);
+    const ticket = (await get(olivia, (opened.json() as { number: number }).number)) as unknown as { fields: Record<string, unknown> };
+    expect(ticket.fields).toEqual({ [plan]: 'pro' });
+  });
+});

@@ -39,6 +39,8 @@ import { publicToken, ticketUrl } from '../../security/public-token';
 import { FollowUpPolicy, nextClock } from '../../domain/clocks';
 import { SLA_TARGETS } from '../../domain/sla';
 import { normalizeTags } from '../../domain/tags';
+import { CustomFieldValues, fieldFilter, fieldValues } from '../../domain/custom-fields';
+import { createCustomFieldStore } from '../../db/custom-fields';
 
 export interface TicketRouteDeps {
   db: Database;
@@ -124,6 +126,20 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     return files;
   }
 
+  /** Custom field values held to their definitions (retired fields take none), or a 422 saying what is wrong. */
+  async function fieldValuesOrThrow(given: Record<string, unknown> | undefined) {
+    if (!given || Object.keys(given).length === 0) return undefined;
+    const typed = fieldValues(await customFields.list(true), given);
+    if ('problem' in typed) throw unprocessable(typed.problem);
+    return typed.values;
+  }
+
+  async function fieldFilterOrThrow(given: string[]) {
+    const typed = fieldFilter(await customFields.list(), given);
+    if ('problem' in typed) throw unprocessable(typed.problem);
+    return typed.fields;
+  }
+
   /** Tags as the rules will spell them, or a 422 saying which one is not a tag. */
   function tagsOrThrow(typed: string[] | undefined): string[] {
     const tags = normalizeTags(typed ?? []);
@@ -132,6 +148,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
   }
 
   const tickets = createTicketStore(db);
+  const customFields = createCustomFieldStore(db);
   const reads = createTicketReadStore(db);
   const operators = createOperatorStore(db);
   const customers = createCustomerStore(db);
@@ -162,8 +179,9 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
       response: { 200: TicketPage, ...errors },
     },
   }, async (request) => {
-    const { assignee, ...rest } = request.query;
-    return queries.list({ ...rest, assignee: assignee === 'me' ? request.operator!.id : assignee, readerId: request.operator!.id });
+    const { assignee, field, ...rest } = request.query;
+    const fields = field?.length ? await fieldFilterOrThrow(field) : undefined;
+    return queries.list({ ...rest, ...(fields ? { fields } : {}), assignee: assignee === 'me' ? request.operator!.id : assignee, readerId: request.operator!.id });
   });
 
   app.post('/api/tickets', {
@@ -190,6 +208,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     }
     const files = filesOf(request.body.attachments);
     const tags = tagsOrThrow(request.body.tags);
+    const fields = Object.fromEntries(Object.entries(await fieldValuesOrThrow(request.body.fields) ?? {}).filter(([, v]) => v !== null)) as CustomFieldValues;
     const ticket: Omit<NewTicket, 'number'> = {
       subject: request.body.subject,
       body: firstMessage === 'message_to_customer' ? signed(request.body.body, request.operator!) : request.body.body,
@@ -205,6 +224,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
       firstMessage,
       ...(firstMessage === 'customer_request' ? { channel: request.body.channel ?? 'phone' } : {}),
       ...(tags.length ? { tags } : {}),
+      ...(Object.keys(fields).length ? { fields } : {}),
     };
     const number = await intake.open({ ticket, files, numberFrom: { creationKey: creationKey(key ? `${request.operator!.id}:${key}` : null, request.body) } });
     // Whoever wrote the customer's request down has read it.
@@ -237,8 +257,9 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     await ensureActiveOperator(request.body.assigneeId);
     await ensureCustomer(request.body.customerId);
     for (const tags of [request.body.tags, request.body.addTags, request.body.removeTags]) tagsOrThrow(tags);
+    const fields = await fieldValuesOrThrow(request.body.fields);
     const key = request.headers['idempotency-key'];
-    await commands.update(number, changeTicketUpdate, [request.body, actorOf(request)],
+    await commands.update(number, changeTicketUpdate, [{ ...request.body, ...(fields ? { fields } : {}) }, actorOf(request)],
       key ? `change-${request.operator!.id}-${key}` : undefined);
     return detailOrThrow(number, request.operator!.id);
   });

@@ -7,6 +7,8 @@ import { ErrorBody, conflict, forbidden, notFound, unprocessable } from '../erro
 import { IdParams, PatchSavedViewBody, SavedView, SavedViewBody, ViewCounts, ViewList } from '../schemas';
 import { BUILT_IN_VIEWS, DEFAULT_COLUMNS, MAX_SAVED_VIEWS, TicketFilters, savedViewKey } from '../../domain/views';
 import { normalizeTags } from '../../domain/tags';
+import { CustomFieldDefinition, fieldFilter } from '../../domain/custom-fields';
+import { createCustomFieldStore } from '../../db/custom-fields';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
@@ -20,18 +22,26 @@ function view(row: SavedViewRow): SavedView {
   return { id: row.id, name: row.name, shared: row.owner_id === null, ownerId: row.owner_id, filters: row.filters, sort: row.sort, columns: row.columns, position: row.position };
 }
 
-/** A view's filters as stored: tags in their one spelling, nothing empty. */
-function cleanFilters(filters: TicketFilters): TicketFilters {
+/** A view's filters as stored: tags in their one spelling, fields that exist, nothing empty. */
+function cleanFilters(filters: TicketFilters, definitions: readonly CustomFieldDefinition[]): TicketFilters {
   const { tag, q, ...rest } = filters;
   const tags = normalizeTags(tag ?? []);
   if ('problem' in tags) throw unprocessable(tags.problem);
+  const fields = filters.field?.length ? fieldFilter(definitions, filters.field) : null;
+  if (fields && 'problem' in fields) throw unprocessable(fields.problem);
   return { ...rest, ...(tags.tags.length ? { tag: tags.tags } : {}), ...(q?.trim() ? { q: q.trim() } : {}) };
 }
 
-/** The list's filter for one reader: "me" is whoever reads it. */
-export function readerFilter(filters: TicketFilters, readerId: number): ListFilter {
-  const { assignee, ...rest } = filters;
-  return { ...rest, ...(assignee === undefined ? {} : { assignee: assignee === 'me' ? readerId : assignee }), readerId };
+/** The list's filter for one reader: "me" is whoever reads it; field values typed by their definitions (one gone since matches nothing). */
+export function readerFilter(filters: TicketFilters, readerId: number, definitions: readonly CustomFieldDefinition[]): ListFilter {
+  const { assignee, field, ...rest } = filters;
+  const typed = field?.length ? fieldFilter(definitions, field) : null;
+  return {
+    ...rest,
+    ...(assignee === undefined ? {} : { assignee: assignee === 'me' ? readerId : assignee }),
+    ...(typed ? ('fields' in typed ? { fields: typed.fields } : { nothing: true as const }) : {}),
+    readerId,
+  };
 }
 
 /**
@@ -40,6 +50,7 @@ export function readerFilter(filters: TicketFilters, readerId: number): ListFilt
  */
 export default async function viewRoutes(app: App, deps: { db: Database; queries: TicketQueries }) {
   const views = createSavedViewStore(deps.db);
+  const customFields = createCustomFieldStore(deps.db);
   app.addHook('preHandler', app.requireOperator);
 
   async function editableOrThrow(id: number, operator: Operator) {
@@ -69,11 +80,11 @@ export default async function viewRoutes(app: App, deps: { db: Database; queries
     },
   }, async (request) => {
     const readerId = request.operator!.id;
-    const saved = await views.visibleTo(readerId);
+    const [saved, definitions] = await Promise.all([views.visibleTo(readerId), customFields.list()]);
     return {
       counts: await deps.queries.countViews([
-        ...Object.entries(BUILT_IN_VIEWS).map(([key, v]) => ({ key, filter: readerFilter(v.filters as TicketFilters, readerId) })),
-        ...saved.map((row) => ({ key: savedViewKey(row.id), filter: readerFilter(row.filters, readerId) })),
+        ...Object.entries(BUILT_IN_VIEWS).map(([key, v]) => ({ key, filter: readerFilter(v.filters as TicketFilters, readerId, definitions) })),
+        ...saved.map((row) => ({ key: savedViewKey(row.id), filter: readerFilter(row.filters, readerId, definitions) })),
       ]),
     };
   });
@@ -87,7 +98,7 @@ export default async function viewRoutes(app: App, deps: { db: Database; queries
     if (name.trim() === '') throw unprocessable('A view needs a name.');
     if ((await views.visibleTo(operator.id)).length >= MAX_SAVED_VIEWS) throw unprocessable(`You see ${MAX_SAVED_VIEWS} saved views already: remove one first.`);
     const row = await views.create({
-      name: name.trim(), ownerId: shared ? null : operator.id, filters: cleanFilters(filters), sort: sort ?? null, columns: columns ?? DEFAULT_COLUMNS,
+      name: name.trim(), ownerId: shared ? null : operator.id, filters: cleanFilters(filters, await customFields.list()), sort: sort ?? null, columns: columns ?? DEFAULT_COLUMNS,
     }, operator.id).catch(nameTaken(name.trim()));
     return reply.code(201).send(view(row));
   });
@@ -104,7 +115,7 @@ export default async function viewRoutes(app: App, deps: { db: Database; queries
     const ownerId = shared === undefined || shared === (current.owner_id === null) ? current.owner_id : shared ? null : operator.id;
     const newName = name?.trim() ?? current.name;
     const row = await views.change(current.id, {
-      name: newName, ownerId, filters: filters ? cleanFilters(filters) : current.filters,
+      name: newName, ownerId, filters: filters ? cleanFilters(filters, await customFields.list()) : current.filters,
       sort: sort === undefined ? current.sort : sort, columns: columns ?? current.columns,
     }).catch(nameTaken(newName));
     if (!row) throw notFound(`View ${current.id} does not exist.`);

@@ -4,6 +4,8 @@ import type { App } from '../types';
 import { addressBucket, perAddress } from '../client-address';
 import type { Database } from '../../db';
 import { ErrorBody, HttpError, unprocessable } from '../errors';
+import { createCustomFieldStore } from '../../db/custom-fields';
+import { CustomFieldValues, fieldValue } from '../../domain/custom-fields';
 import { IdempotencyHeaders, WidgetIdentityHeaders, WidgetTicketBody, WidgetTicketView } from '../schemas';
 import { creationKey, isRepeatedCreation } from '../../db/ticket-numbers';
 import type { TicketIntake } from '../../intake/open-ticket';
@@ -53,6 +55,25 @@ const signatureRefusal = (check: 'expired' | 'invalid') => check === 'expired'
 export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
   const { db, intake } = deps;
   const widgetQueries = createWidgetQueries(db);
+  const customFields = createCustomFieldStore(db);
+
+  /**
+   * The values the website filled in, of the fields admins let the widget set: any other
+   * key, and a value its field does not take, is left out (a website's slip must not cost
+   * its visitor the ticket), and the log says so.
+   */
+  async function widgetFields(given: Record<string, string> | undefined): Promise<CustomFieldValues> {
+    if (!given || Object.keys(given).length === 0) return {};
+    const definitions = (await customFields.list(true)).filter((d) => d.widget);
+    const values: CustomFieldValues = {};
+    for (const [key, raw] of Object.entries(given)) {
+      const definition = definitions.find((d) => d.key === key);
+      const typed = definition ? fieldValue(definition, raw) : { problem: `no field "${key}" the widget may set` };
+      if ('problem' in typed) app.log.warn({ field: key }, `widget ticket: field left out (${typed.problem})`);
+      else if (typed.value !== null) values[key] = typed.value;
+    }
+    return values;
+  }
 
   /** The ticket's view in the widget, with the link token to follow and answer it. */
   const viewOf = (row: WidgetTicketRow) => {
@@ -159,8 +180,9 @@ export default async function widgetRoutes(app: App, deps: WidgetRouteDeps) {
       messageKey,
       suppressAcknowledgement: false,
     } as const;
+    const fields = await widgetFields(body.fields);
     const number = await intake.open({
-      ticket, numberFrom: { creationKey: creation }, files: files.map((f) => ({ filename: f.filename, contentType: f.contentType, content: f.bytes })),
+      ticket: Object.keys(fields).length ? { ...ticket, fields } : ticket, numberFrom: { creationKey: creation }, files: files.map((f) => ({ filename: f.filename, contentType: f.contentType, content: f.bytes })),
     });
     return reply.code(201).send(viewOf((await widgetQueries.ticket(number))!));
   });

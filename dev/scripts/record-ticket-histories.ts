@@ -109,6 +109,16 @@ async function main() {
         await commands.update(5, addOperatorCommentUpdate, [{ visibility: 'internal', body: '@Colin Colleague have a look', mentions: [colleague.id] }, actor]);
         return 5;
       },
+      // Tagged at creation and later, answered both ways, the tags taken off again (TicketTags set, then cleared).
+      'tagged-and-untagged': async () => {
+        await commands.create({ ...newTicket(6, 'tagged@example.com'), tags: ['billing'] });
+        await commands.update(6, changeTicketUpdate, [{ addTags: ['vip', 'refund'] }, actor]);
+        await commands.update(6, addOperatorCommentUpdate, [{ visibility: 'public', body: 'Refund is on its way.' }, actor]);
+        await commands.update(6, addCustomerMessageUpdate, [{ body: 'Thanks!', channel: 'web', messageKey: 'recorded-answer-6', automatic: false }]);
+        await commands.update(6, changeTicketUpdate, [{ removeTags: ['refund'] }, actor]);
+        await commands.update(6, changeTicketUpdate, [{ tags: [] }, actor]);
+        return 6;
+      },
     };
     const only = process.argv.slice(3);
     for (const life of Object.keys(lives)) if (only.length && !only.includes(life)) delete lives[life];

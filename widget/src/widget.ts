@@ -98,6 +98,15 @@ export class HelpdeskWidget extends LitElement {
     return publicApi((this.api || scriptOrigin).replace(/\/+$/, ''));
   }
 
+  /**
+   * Ticket fields the website fills in: `data-field-<key>` attributes on the widget (or its
+   * script tag), e.g. `data-field-plan="pro"`, `data-field-order_number="A-1042"`.
+   */
+  private get fields(): Record<string, string> {
+    return Object.fromEntries(Object.entries(this.dataset).flatMap(([name, value]) => (name.startsWith('field') && name.length > 5 && value !== undefined
+      ? [[name.charAt(5).toLowerCase() + name.slice(6), value]] : [])));
+  }
+
   private get signedIn() {
     return Boolean(this.externalId && this.externalIdSignature);
   }
@@ -147,6 +156,7 @@ export class HelpdeskWidget extends LitElement {
         ...(attachments.length ? { attachments } : {}),
         ...(this.externalId ? { externalId: this.externalId } : {}),
         ...(this.externalId && this.externalIdSignature ? { externalIdSignature: this.externalIdSignature } : {}),
+        ...(Object.keys(this.fields).length ? { fields: this.fields } : {}),
       }, this.key);
       form.reset();
       this.key = newKey();
@@ -273,6 +283,8 @@ function addWidgetIfMissing() {
   if (document.querySelector('helpdesk-widget')) return;
   const widget = document.createElement('helpdesk-widget');
   const data = scriptElement?.dataset ?? {};
+  // The website's ticket fields (data-field-plan="pro") go with the widget.
+  for (const [name, value] of Object.entries(data)) if (name.startsWith('field') && value !== undefined) widget.dataset[name] = value;
   if (data.externalId) widget.setAttribute('external-id', data.externalId);
   if (data.externalIdSignature) widget.setAttribute('external-id-signature', data.externalIdSignature);
   if (data.heading) widget.setAttribute('heading', data.heading);

@@ -18,6 +18,7 @@ import type {
   TicketStatus,
 } from '../../domain/ticket';
 import type { FollowUpPolicy } from '../../domain/clocks';
+import type { CustomFieldValue } from '../../domain/custom-fields';
 import { dueOf, type SlaPolicy, type SlaState } from '../../domain/sla';
 
 export const TICKET_WORKFLOW_TYPE = 'ticketWorkflow';
@@ -89,6 +90,8 @@ export interface TicketChanges {
   tags?: string[];
   addTags?: string[];
   removeTags?: string[];
+  /** Custom field values (null clears one), held to their definitions by the API. */
+  fields?: Record<string, CustomFieldValue | null>;
 }
 
 export type { OperatorComment, CustomerMessage } from '../../domain/ticket';

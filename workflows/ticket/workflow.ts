@@ -300,6 +300,7 @@ function changeEvents(changes: TicketChanges, actor: Actor): TicketEvent[] {
       ...(changes.tags !== undefined ? { set: changes.tags } : {}), ...(changes.addTags ? { add: changes.addTags } : {}), ...(changes.removeTags ? { remove: changes.removeTags } : {}),
     });
   }
+  if (changes.fields && Object.keys(changes.fields).length) events.push({ type: 'set_fields', fields: changes.fields, actor, at });
   // Status last: closing after the other changes lets the closing mail reflect them.
   const until = changes.waitingUntil !== undefined ? { until: changes.waitingUntil } : {};
   if (changes.status !== undefined) events.push({ type: 'set_status', status: changes.status, actor, at, ...until });

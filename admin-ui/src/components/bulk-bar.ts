@@ -10,7 +10,7 @@ import { shared } from '../styles';
 /** Tickets per request: the bar shows progress between them, and no request runs long. */
 const PART = 50;
 
-type BulkChanges = Omit<PatchTicketBody, 'customerId' | 'tags'>;
+type BulkChanges = Omit<PatchTicketBody, 'customerId' | 'tags' | 'fields'>;
 
 /**
  * What to do with the tickets selected in a list: assign, status, priority, tags, close.

@@ -8,7 +8,7 @@ const WORDS = ['printer', 'invoice', 'login', 'password', 'refund', 'shipping', 
   'upgrade', 'billing', 'crash', 'slow', 'export', 'import', 'mobile', 'desktop', 'license', 'contract', 'warranty',
   'screen', 'battery', 'network', 'update', 'backup', 'restore', 'email', 'calendar', 'report'];
 
-/** Tags on the loaded tickets (ticket n carries up to two, from position n mod their count). */
+/** Tags on the loaded tickets (each carries none, one or two, from a position its number's hash picks). */
 export const TAGS = ['billing', 'vip', 'bug', 'feature request', 'refund', 'shipping', 'enterprise', 'onboarding', 'churn risk', 'api',
   'mobile', 'security', 'outage', 'invoice', 'partner', 'gdpr', 'trial', 'upgrade', 'downgrade', 'integration'];
 
@@ -31,7 +31,8 @@ export async function loadTickets(sequelize: Sequelize, { tickets, commentsPerTi
       now() - make_interval(mins => (${tickets} - n + 1) * 2),
       NULL,
       -- Tags as a team uses them: most tickets one or none, a few common ones, a long tail.
-      (ARRAY[${TAGS.map((t) => `'${t}'`).join(',')}])[1 + n % ${TAGS.length}:1 + n % ${TAGS.length} + (n % 3) - 1],
+      -- (Positions from a hash of the number: a tag falls on tickets of any status and assignee.)
+      (ARRAY[${TAGS.map((t) => `'${t}'`).join(',')}])[1 + abs(hashint4(n)) % ${TAGS.length}:1 + abs(hashint4(n)) % ${TAGS.length} + abs(hashint4(n + 1)) % 3 - 1],
       n % 3 = 0,
       now() - make_interval(mins => (${tickets} - n + 1) * 2)
     FROM generate_series((SELECT coalesce(max(number), 0) + 1 FROM tickets), (SELECT coalesce(max(number), 0) FROM tickets) + ${tickets}) AS n
