@@ -723,6 +723,45 @@ describe('Organising the work', () => {
     expect(events.filter((e) => e.type === 'assign' && e.actor.name === 'Olivia Operator')).toHaveLength(1);
   });
 
+  it('an admin defines ticket fields on their screen; an operator sets them on a ticket and filters the list by one', async () => {
+    const suffix = randomUUID().slice(0, 4);
+    const admin = await h.login('admin', 'Ada Admin');
+    const adminPage = await newPage();
+    await logIn(adminPage.page, admin, '/admin/ticket-fields');
+    const form = adminPage.page.getByRole('form', { name: 'Add a ticket field' });
+    await form.getByLabel('Label').fill(`Plan ${suffix}`);
+    await form.getByLabel('Key (API, widget, filters)').fill(`plan_${suffix}`);
+    await form.getByLabel('Type').selectOption({ label: 'One choice' });
+    await form.getByLabel(/^Choices/).fill('free\npro\nenterprise');
+    await form.getByRole('button', { name: 'Add field' }).click();
+    await adminPage.page.getByText(`Plan ${suffix} is added.`).waitFor();
+    await adminPage.page.getByRole('form', { name: 'Add a ticket field' }).getByLabel('Label').fill(`Seats ${suffix}`);
+    await adminPage.page.getByRole('form', { name: 'Add a ticket field' }).getByLabel('Key (API, widget, filters)').fill(`seats_${suffix}`);
+    await adminPage.page.getByRole('form', { name: 'Add a ticket field' }).getByLabel('Type').selectOption({ label: 'Number' });
+    await adminPage.page.getByRole('form', { name: 'Add a ticket field' }).getByRole('button', { name: 'Add field' }).click();
+    await adminPage.page.getByText(`Seats ${suffix} is added.`).waitFor();
+
+    const number = await opened(olivia);
+    await opened(olivia);
+    const { page } = await newPage();
+    await logIn(page, olivia, `/admin/tickets/${number}`);
+    const fields = page.getByRole('region', { name: 'Ticket fields' });
+    await fields.getByLabel(`Plan ${suffix}`).selectOption('pro');
+    await waitUntil(async () => ((await h.request(olivia, 'GET', `/api/tickets/${number}`)).json().fields as Record<string, unknown>)[`plan_${suffix}`] === 'pro', 'the plan set');
+    await fields.getByLabel(`Seats ${suffix}`).fill('25');
+    await fields.getByLabel(`Seats ${suffix}`).press('Tab');
+    await waitUntil(async () => ((await h.request(olivia, 'GET', `/api/tickets/${number}`)).json().fields as Record<string, unknown>)[`seats_${suffix}`] === 25, 'the seats set');
+    await page.getByText(/^History/).click();
+    await page.locator('details ol').getByText(`Olivia Operator set Plan ${suffix} to pro`).waitFor();
+
+    await page.goto(`${baseUrl}/admin/tickets?view=all`);
+    await page.getByLabel('Field', { exact: true }).selectOption({ label: `Plan ${suffix}` });
+    await page.getByLabel(`Plan ${suffix} is`).selectOption('pro');
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    await waitUntil(async () => (await page.locator('tbody tr').count()) === 1, 'the field filter');
+    await page.locator('tbody tr', { hasText: `#${number}` }).waitFor();
+  });
+
   it("shows a ticket the customer wrote to as unread until it is opened; Mark unread brings it back", async () => {
     const subject = `Unread ${randomUUID().slice(0, 6)}`;
     const number = await customerEmailsIn(subject, 'Hello?', { email: uniqueEmail() });

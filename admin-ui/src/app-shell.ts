@@ -16,6 +16,7 @@ import './views/profile-view';
 import './views/sla-policies-view';
 import './views/canned-replies-view';
 import './views/tags-view';
+import './views/ticket-fields-view';
 import './components/notification-bell';
 import type { OperatorView } from '../../api/schemas';
 
@@ -135,7 +136,7 @@ export class HelpdeskAdmin extends LitElement {
     }
     const section = this.route.name === 'customers' || this.route.name === 'customer' || this.route.name === 'new-customer'
       ? 'customers'
-      : ['new-ticket', 'inbound-mail', 'operators', 'mailboxes', 'sla-policies', 'canned-replies', 'tags', 'profile'].includes(this.route.name) ? this.route.name : 'tickets';
+      : ['new-ticket', 'inbound-mail', 'operators', 'mailboxes', 'sla-policies', 'canned-replies', 'tags', 'ticket-fields', 'profile'].includes(this.route.name) ? this.route.name : 'tickets';
     const current = (name: string) => (section === name ? 'page' : undefined);
     return html`
       <a class="skip" href="#main">Skip to content</a>
@@ -149,6 +150,7 @@ export class HelpdeskAdmin extends LitElement {
           <a href="${BASE}/operators" aria-current=${current('operators') ?? 'false'}>Operators</a>
           <a href="${BASE}/canned-replies" aria-current=${current('canned-replies') ?? 'false'}>Canned replies</a>
           <a href="${BASE}/tags" aria-current=${current('tags') ?? 'false'}>Tags</a>
+          <a href="${BASE}/ticket-fields" aria-current=${current('ticket-fields') ?? 'false'}>Fields</a>
           <a href="${BASE}/sla-policies" aria-current=${current('sla-policies') ?? 'false'}>SLA</a>
           ${this.me.operator.role === 'admin' ? html`<a href="${BASE}/mailboxes" aria-current=${current('mailboxes') ?? 'false'}>Mailboxes</a>` : null}
         </nav>
@@ -179,6 +181,7 @@ export class HelpdeskAdmin extends LitElement {
       case 'sla-policies': return html`<sla-policies-view .me=${me}></sla-policies-view>`;
       case 'canned-replies': return html`<canned-replies-view .me=${me}></canned-replies-view>`;
       case 'tags': return html`<tags-view .me=${me}></tags-view>`;
+      case 'ticket-fields': return html`<ticket-fields-view .me=${me}></ticket-fields-view>`;
       case 'profile': return html`<profile-view .me=${me} @profile-changed=${(event: CustomEvent<OperatorView>) => {
         this.me = { ...this.me!, operator: event.detail };
       }}></profile-view>`;

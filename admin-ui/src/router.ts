@@ -17,6 +17,7 @@ export type Route =
   | { name: 'sla-policies' }
   | { name: 'canned-replies' }
   | { name: 'tags' }
+  | { name: 'ticket-fields' }
   | { name: 'profile' }
   | { name: 'not-found' };
 
@@ -40,6 +41,7 @@ export function parseRoute(location: { pathname: string; search: string }): Rout
   if (rest === '/sla-policies') return { name: 'sla-policies' };
   if (rest === '/canned-replies') return { name: 'canned-replies' };
   if (rest === '/tags') return { name: 'tags' };
+  if (rest === '/ticket-fields') return { name: 'ticket-fields' };
   if (rest === '/profile') return { name: 'profile' };
   return { name: 'not-found' };
 }

@@ -38,8 +38,9 @@ export class ManagedList<T> implements ReactiveController {
     try {
       await action();
       this.afterChange();
-      this.notice = done;
       await this.load();
+      // Said once the list shows it (and the screen's form is cleared in the same update).
+      this.notice = done;
       return true;
     } catch (error) {
       this.problem = error instanceof ApiError ? error.message : String(error);

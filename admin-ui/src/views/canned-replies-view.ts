@@ -36,6 +36,8 @@ export class CannedRepliesView extends LitElement {
   private edit(reply: CannedReplyView | null) {
     this.editing = reply;
     this.formGeneration++;
+    // The form is made anew (keyed): a counter Lit does not watch, so ask for the render.
+    this.requestUpdate();
   }
 
   private async save(event: SubmitEvent) {

@@ -90,6 +90,8 @@ export class SlaPoliciesView extends LitElement {
     // A fresh form each time: resetting one in place would blank the fields whose value
     // is the same for the policy as for the last form (Lit sets a property only when it changes).
     this.formGeneration++;
+    // The form is made anew (keyed): a counter Lit does not watch, so ask for the render.
+    this.requestUpdate();
   }
 
   private bodyOf(data: FormData) {

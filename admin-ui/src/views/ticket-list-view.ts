@@ -1,6 +1,6 @@
 import { LitElement, html, css, PropertyValues } from 'lit';
 import { live } from 'lit/directives/live.js';
-import type { OperatorView, SavedView, TagView, TicketSummary } from '../../../api/schemas';
+import type { CustomFieldView, OperatorView, SavedView, TagView, TicketSummary } from '../../../api/schemas';
 import { TICKET_PRIORITIES, TICKET_SOURCES, TICKET_STATUSES } from '../../../domain/ticket';
 import {
   BUILT_IN_VIEWS, BuiltInView, COLUMN_LABELS, DEFAULT_COLUMNS, SORT_LABELS, TicketColumn, TicketFilters, savedViewKey,
@@ -15,6 +15,7 @@ import '../components/list-pager';
 import '../components/bulk-bar';
 import '../components/save-view-form';
 import { tagChip, tagColours } from '../tags';
+import { customFields } from '../custom-fields';
 
 interface TicketPage {
   items: TicketSummary[];
@@ -42,7 +43,7 @@ const builtIn = (key: BuiltInView): ActiveView => {
 const PAGE_SIZE = 25;
 /** A filter set to "any" over a view's preset (My tickets, Assignee: Anyone). */
 const ANY = 'any';
-const FILTER_KEYS = ['view', 'q', 'status', 'priority', 'assignee', 'source', 'sort', 'page', 'tag', 'needsReply', 'unread'] as const;
+const FILTER_KEYS = ['view', 'q', 'status', 'priority', 'assignee', 'source', 'sort', 'page', 'tag', 'field', 'needsReply', 'unread'] as const;
 /** How soon the sidebar's counts follow a change (many changes at once are counted once). */
 const COUNTS_AFTER_MS = 1500;
 
@@ -60,6 +61,8 @@ export class TicketListView extends LitElement {
     selected: { state: true },
     savingView: { state: true },
     bulkOpen: { state: true },
+    fieldList: { state: true },
+    filterField: { state: true },
   };
   declare me: OperatorView;
   declare params: URLSearchParams;
@@ -76,6 +79,9 @@ export class TicketListView extends LitElement {
   declare savingView: 'new' | SavedView | null;
   /** The bulk bar stays, with what it did, until the list shows other tickets. */
   declare bulkOpen: boolean;
+  declare fieldList: CustomFieldView[];
+  /** The field picked in the field filter, whose value is asked for next. */
+  declare filterField: string;
   private unsubscribe: (() => void) | null = null;
   private refetchTimer: number | null = null;
   private countsTimer: number | null = null;
@@ -136,6 +142,8 @@ export class TicketListView extends LitElement {
     this.selected = new Set();
     this.savingView = null;
     this.bulkOpen = false;
+    this.fieldList = [];
+    this.filterField = '';
   }
 
   override connectedCallback() {
@@ -158,6 +166,7 @@ export class TicketListView extends LitElement {
     this.clock = window.setInterval(() => { this.now = Date.now(); }, 30_000);
     operators().then((list) => { this.operatorList = list; }).catch(() => undefined);
     tagColours().then((colours) => { this.colours = colours; }).catch(() => undefined);
+    customFields().then((list) => { this.fieldList = list; }).catch(() => undefined);
     void this.loadViews();
   }
 
@@ -224,6 +233,7 @@ export class TicketListView extends LitElement {
       return value === 'true' ? true : value === 'false' ? false : value === ANY ? undefined : preset[key];
     };
     const tags = [...new Set([...(preset.tag ?? []), ...this.params.getAll('tag')])];
+    const fields = [...new Set([...(preset.field ?? []), ...this.params.getAll('field')])];
     const picked: Record<string, unknown> = {
       status: status === ANY ? undefined : status ? [status] : preset.status,
       assignee: assignee === ANY || assignee === null ? undefined : /^\d+$/.test(assignee) ? Number(assignee) : assignee,
@@ -231,6 +241,7 @@ export class TicketListView extends LitElement {
       source: this.params.get('source') ?? preset.source,
       q: this.params.get('q') ?? preset.q,
       tag: tags.length ? tags : undefined,
+      field: fields.length ? fields : undefined,
       needsReply: flag('needsReply'),
       unread: flag('unread'),
       due: preset.due,
@@ -240,11 +251,12 @@ export class TicketListView extends LitElement {
   }
 
   private apiQuery() {
-    const { tag, status, needsReply, unread, ...rest } = this.filters();
+    const { tag, field, status, needsReply, unread, ...rest } = this.filters();
     return query({
       ...rest as Record<string, string>,
       status: status ?? null,
       tag: tag ?? null,
+      field: field ?? null,
       needsReply: needsReply === undefined ? null : String(needsReply),
       unread: unread === undefined ? null : String(unread),
       page: this.params.get('page'),
@@ -288,6 +300,41 @@ export class TicketListView extends LitElement {
     const tag = input.value.trim().toLowerCase();
     input.value = '';
     if (tag && !this.params.getAll('tag').includes(tag)) this.setParams({ tag: [...this.params.getAll('tag'), tag] });
+  }
+
+  private addFieldFilter(event: SubmitEvent) {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const value = String(data.get('value') ?? '').trim();
+    const key = this.filterField;
+    if (!key || !value) return;
+    const item = `${key}:${value}`;
+    this.filterField = '';
+    if (!this.params.getAll('field').includes(item)) this.setParams({ field: [...this.params.getAll('field'), item] });
+  }
+
+  private fieldFilterForm() {
+    const offered = this.fieldList.filter((f) => f.active);
+    if (offered.length === 0) return null;
+    const picked = offered.find((f) => f.key === this.filterField);
+    return html`<form class="row field-filter" @submit=${this.addFieldFilter}>
+      <div class="field"><label for="filter-field">Field</label>
+        <select id="filter-field" @change=${(e: Event) => { this.filterField = (e.target as HTMLSelectElement).value; }}>
+          <option value="" ?selected=${!picked}>Any field</option>
+          ${offered.map((f) => html`<option value=${f.key} ?selected=${picked?.key === f.key}>${f.label}</option>`)}
+        </select></div>
+      ${picked ? html`<div class="field"><label for="filter-value">${picked.label} is</label>
+        ${picked.options.length
+          ? html`<select id="filter-value" name="value">${picked.options.map((o) => html`<option value=${o}>${o}</option>`)}</select>`
+          : html`<input id="filter-value" name="value" required type=${picked.type === 'number' ? 'number' : picked.type === 'date' ? 'date' : 'text'} step="any">`}
+      </div><button type="submit">Filter</button>` : null}
+    </form>`;
+  }
+
+  private fieldLabel(item: string) {
+    const colon = item.indexOf(':');
+    const field = this.fieldList.find((f) => f.key === item.slice(0, colon));
+    return `${field?.label ?? item.slice(0, colon)}: ${item.slice(colon + 1)}`;
   }
 
   /** A filter shows what the list is filtered by, the view's preset included ("My tickets": Assignee Me). */
@@ -373,7 +420,7 @@ export class TicketListView extends LitElement {
           </div>
           ${this.savingView ? html`<save-view-form .me=${this.me} .view=${this.savingView === 'new' ? null : this.savingView}
             .filters=${this.filters()} .columns=${columns}
-            @view-saved=${(e: CustomEvent<SavedView>) => { this.savingView = null; void this.loadViews().then(() => this.setParams({ view: savedViewKey(e.detail.id), status: null, priority: null, assignee: null, source: null, sort: null, q: null, tag: null, needsReply: null, unread: null })); }}
+            @view-saved=${(e: CustomEvent<SavedView>) => { this.savingView = null; void this.loadViews().then(() => this.setParams({ view: savedViewKey(e.detail.id), status: null, priority: null, assignee: null, source: null, sort: null, q: null, tag: null, field: null, needsReply: null, unread: null })); }}
             @cancel=${() => { this.savingView = null; }}></save-view-form>` : null}
           <div class="filters" role="search">
             <div class="field search">
@@ -393,7 +440,13 @@ export class TicketListView extends LitElement {
               <datalist id="tag-names">${[...this.colours.keys()].map((t) => html`<option value=${t}></option>`)}</datalist>
             </form>
             ${this.select('sort', 'Sort', 'sort', Object.entries(SORT_LABELS), null)}
+            ${this.fieldFilterForm()}
           </div>
+          ${(view.filters.field?.length || this.params.getAll('field').length) ? html`<div class="active-tags" aria-label="Fields filtered by">
+            ${(view.filters.field ?? []).map((f) => html`<span class="tag tag-gray">${this.fieldLabel(f)}</span>`)}
+            ${this.params.getAll('field').map((f) => html`<span><span class="tag tag-gray">${this.fieldLabel(f)}</span><button type="button" aria-label=${`Stop filtering by ${this.fieldLabel(f)}`}
+              @click=${() => this.setParams({ field: this.params.getAll('field').filter((x) => x !== f) })}>×</button></span>`)}
+          </div>` : null}
           ${(view.filters.tag?.length || this.params.getAll('tag').length) ? html`<div class="active-tags" aria-label="Tags filtered by">
             <span class="small muted">Tagged:</span>
             ${(view.filters.tag ?? []).map((t) => tagChip(t, this.colours))}

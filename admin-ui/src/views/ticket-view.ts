@@ -17,6 +17,8 @@ import { INBOX_READ } from '../components/notification-bell';
 import type { TicketPresence } from '../components/ticket-presence';
 import '../components/wait-until';
 import '../components/tag-editor';
+import { customFields, fieldControl, shownValue } from '../custom-fields';
+import type { CustomFieldView } from '../../../api/schemas';
 
 const MAIL_LABELS: Record<string, string> = {
   ticket_created: 'The acknowledgement',
@@ -50,6 +52,7 @@ export class TicketView extends LitElement {
     operatorList: { state: true },
     copied: { state: true },
     confirmingRotation: { state: true },
+    fieldList: { state: true },
   };
   declare me: OperatorView;
   declare number: number;
@@ -60,6 +63,7 @@ export class TicketView extends LitElement {
   declare operatorList: OperatorView[];
   declare copied: string | null;
   declare confirmingRotation: boolean;
+  declare fieldList: CustomFieldView[];
   private unsubscribe: (() => void) | null = null;
   private copiedTimer: number | null = null;
   private requestId = 0;
@@ -82,6 +86,9 @@ export class TicketView extends LitElement {
     .undelivered ul { margin: 0; padding-left: 1.2rem; }
     .mine { margin: 0 0 0.5rem; }
     .tag-row { margin-bottom: 0.75rem; }
+    fieldset.choices { border: none; padding: 0; margin: 0; }
+    fieldset.choices legend { font-weight: 600; font-size: 0.85rem; color: #3a4356; padding: 0; }
+    fieldset.choices .check { display: inline-flex; gap: 0.25rem; margin-right: 0.6rem; align-items: center; }
     .confirm { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin-top: 0.5rem; font-size: 0.9rem; }
     @media (max-width: 900px) { .layout { grid-template-columns: 1fr; } }
   `];
@@ -95,6 +102,7 @@ export class TicketView extends LitElement {
     this.operatorList = [];
     this.copied = null;
     this.confirmingRotation = false;
+    this.fieldList = [];
   }
 
   override connectedCallback() {
@@ -105,6 +113,7 @@ export class TicketView extends LitElement {
       if (change === null || (change.number === this.number && change.seq > shown)) void this.load();
     });
     operators().then((list) => { this.operatorList = list; }).catch(() => undefined);
+    customFields().then((list) => { this.fieldList = list; }).catch(() => undefined);
   }
 
   override disconnectedCallback() {
@@ -153,6 +162,17 @@ export class TicketView extends LitElement {
     } catch (error) {
       this.actionProblem = (error as Error).message;
     }
+  }
+
+  /** The custom fields: each offered one to set, and a retired one's value still on the ticket, as it is. */
+  private fieldsCard(t: TicketDetail) {
+    const offered = this.fieldList.filter((f) => f.active);
+    const retired = this.fieldList.filter((f) => !f.active && t.fields[f.key] !== undefined);
+    if (offered.length === 0 && retired.length === 0) return null;
+    return html`<section class="card" aria-label="Ticket fields">
+      <div class="controls">${offered.map((f) => fieldControl(f, t.fields[f.key], this.busy, (value) => this.change({ fields: { [f.key]: value } })))}</div>
+      ${retired.length ? html`<p class="small muted">${retired.map((f) => html`${f.label}: ${shownValue(t.fields[f.key])} (retired field) `)}</p>` : null}
+    </section>`;
   }
 
   /** The ticket's SLA targets: when each is due, paused while it waits, or missed. */
@@ -282,6 +302,7 @@ export class TicketView extends LitElement {
               ${this.copied ? html`<span class="small muted" role="status">${this.copied}</span>` : null}
             </div>
           </div>
+          ${this.fieldsCard(t)}
           ${t.sla ? this.slaCard(t) : null}
           ${t.undeliveredMail.length ? html`<div class="card undelivered" role="note" aria-label="Mail not delivered">
             <ul>${t.undeliveredMail.map((m) => html`<li>
@@ -300,7 +321,8 @@ export class TicketView extends LitElement {
             <summary>History (${t.events.length})</summary>
             <ol>${t.events.map((e) => html`<li>
               <time datetime=${e.at} title=${fullTime(e.at)}>${relativeTime(e.at)}</time>:
-              ${historySentence(e, (id) => this.operatorList.find((o) => o.id === id)?.name ?? `operator ${id}`, fullTime)}
+              ${historySentence(e, (id) => this.operatorList.find((o) => o.id === id)?.name ?? `operator ${id}`, fullTime,
+                (key) => this.fieldList.find((f) => f.key === key)?.label ?? key)}
             </li>`)}</ol>
           </details>
         </div>
