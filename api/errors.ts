@@ -33,6 +33,7 @@ const REJECTION_STATUS: Record<RejectionReason, number> = {
   not_created: 404,
   already_created: 409,
   follow_up_needed: 409,
+  merged: 409,
   thread_moved: 409,
 };
 

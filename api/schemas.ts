@@ -138,6 +138,8 @@ export const TicketSummary = Type.Object({
     breached: Type.Boolean({ description: 'A target of this ticket was missed.' }),
   })),
   tags: Type.Array(Type.String()),
+  mergedInto: Nullable(Type.Integer({ description: 'Merged into that ticket: closed, its thread reads there, its customer\'s words go there.' })),
+  splitFrom: Nullable(Type.Integer({ description: 'Its first message was split off that ticket.' })),
   fields: Type.Record(Type.String(), FieldValue, { description: 'Custom field values by key.' }),
   needsReply: Type.Boolean({ description: "The last public message is the customer's: an answer is due." }),
   unread: Type.Boolean({ description: 'The customer wrote since you last opened it (or you never did).' }),
@@ -174,6 +176,8 @@ export const CommentView = Type.Object({
   bodyHtml: Nullable(Type.String({ description: "An operator's message as formatted (sanitised HTML from its Markdown); null: show `body` as text." })),
   channel: Channel,
   attachments: Type.Array(AttachmentView),
+  mergedFrom: Nullable(Type.Integer({ description: 'Written on that ticket, which was merged into this one.' })),
+  movedTo: Nullable(Type.Integer({ description: 'Split off into that ticket.' })),
   createdAt: DateTime,
 });
 export type CommentView = Static<typeof CommentView>;
@@ -336,6 +340,15 @@ export const BulkChangeResult = Type.Object({
   }), { description: 'One per ticket, in the order asked.' }),
 });
 export type BulkChangeResult = Static<typeof BulkChangeResult>;
+
+export const MergeTicketBody = Type.Object({
+  into: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'The ticket this one goes into (the same customer\'s).' }),
+}, { additionalProperties: false });
+
+export const SplitTicketBody = Type.Object({
+  commentId: Type.String({ pattern: '^[0-9]{1,18}$', description: "The customer's message that becomes a ticket of its own." }),
+  subject: Type.String({ minLength: 1, maxLength: MAX_SUBJECT_LENGTH }),
+}, { additionalProperties: false });
 
 export const MarkTicketReadBody = Type.Object({
   upTo: Type.Optional(Type.String({ format: 'date-time', description: "The customer's last message you were shown (`lastCustomerMessageAt`); default: now." })),

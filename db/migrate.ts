@@ -27,6 +27,7 @@ import * as commentHtml from './migrations/0024-comment-html';
 import * as tagsAndReplies from './migrations/0025-tags-and-replies';
 import * as savedViews from './migrations/0026-saved-views';
 import * as customFields from './migrations/0027-custom-fields';
+import * as mergeAndSplit from './migrations/0028-merge-and-split';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -57,6 +58,7 @@ const MIGRATIONS = [
   { name: '0025-tags-and-replies', ...tagsAndReplies },
   { name: '0026-saved-views', ...savedViews },
   { name: '0027-custom-fields', ...customFields },
+  { name: '0028-merge-and-split', ...mergeAndSplit },
 ];
 
 export function migrator(sequelize: Sequelize) {

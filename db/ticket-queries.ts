@@ -46,9 +46,14 @@ interface TicketRow {
   closed_at: Date | null;
   tags: string[];
   custom_fields: CustomFieldValues;
+  merged_into: number | null;
+  split_from: number | null;
   needs_reply: boolean;
   unread: boolean;
 }
+
+/** A ticket's own number and those of the tickets merged into it (needs the replacement `number`). */
+const THREAD_TICKETS = 'SELECT :number::int UNION SELECT m.number FROM tickets m WHERE m.merged_into = :number';
 
 /**
  * `unread` is the reader's (`:readerId`; NULL: nobody's, never unread): the customer wrote
@@ -60,7 +65,7 @@ const UNREAD = `(:readerId::int IS NOT NULL AND t.last_customer_message_at IS NO
 const TICKET_COLUMNS = `t.number, t.subject, t.status, t.priority, t.source, t.assignee_id, o.name AS assignee_name,
   t.customer_id, t.contact_email, t.contact_phone, t.contact_first_name, t.contact_last_name, t.external_id,
   t.contact_email_verified, t.waiting_since, t.waiting_until, t.reminded_at, t.sla, t.next_sla_due, t.follow_up_of, t.comment_count, t.token_version, t.created_at, t.updated_at, t.closed_at,
-  t.tags, t.custom_fields, t.needs_reply, ${UNREAD} AS unread,
+  t.tags, t.custom_fields, t.merged_into, t.split_from, t.needs_reply, ${UNREAD} AS unread,
   (SELECT count(*)::int FROM comments c WHERE c.ticket_number = t.number AND c.visibility = 'internal') AS note_count`;
 
 const ORDER_BY: Record<TicketSort, string> = {
@@ -91,6 +96,8 @@ export function toSummary(row: TicketRow): TicketSummary {
     followUpOf: row.follow_up_of,
     tags: row.tags,
     fields: row.custom_fields,
+    mergedInto: row.merged_into,
+    splitFrom: row.split_from,
     needsReply: row.needs_reply,
     unread: row.unread,
     commentCount: row.comment_count,
@@ -365,10 +372,10 @@ export function createTicketQueries(db: Database) {
     async attachmentsByMessage(number: number): Promise<Map<string, AttachmentView[]>> {
       const rows = await sequelize.query<{ id: string; filename: string | null; content_type: string; size: number; stored: boolean; message_key: string }>(
         `SELECT a.id::text AS id, a.filename, a.content_type, a.size, a.content IS NOT NULL AS stored, e.message_key, a.id AS sort
-         FROM attachments a JOIN inbound_emails e ON e.id = a.inbound_email_id WHERE e.ticket_number = :number
+         FROM attachments a JOIN inbound_emails e ON e.id = a.inbound_email_id WHERE e.ticket_number IN (${THREAD_TICKETS})
          UNION ALL
          SELECT a.id::text, a.filename, a.content_type, a.size, a.content IS NOT NULL, a.message_key, a.id
-         FROM attachments a WHERE a.ticket_number = :number
+         FROM attachments a WHERE a.ticket_number IN (${THREAD_TICKETS})
          ORDER BY sort`,
         { type: QueryTypes.SELECT, replacements: { number } },
       );
@@ -381,13 +388,18 @@ export function createTicketQueries(db: Database) {
       return byMessage;
     },
 
+    /**
+     * The thread: this ticket's comments and those of tickets merged into it (marked), in
+     * the order they were written; a message split off is marked as moved (and left out of
+     * the customer's view). `onlySeq`: this ticket's comment of that change only.
+     */
     async comments(number: number, which: 'all' | 'public', onlySeq?: number): Promise<CommentView[]> {
-      const [attachments, rows] = await Promise.all([this.attachmentsByMessage(number), sequelize.query<{ id: string; visibility: CommentView['visibility']; author_kind: CommentView['author']['kind']; author_id: number | null; author_name: string | null; body: string; body_html: string | null; channel: CommentView['channel']; message_key: string | null; created_at: Date }>(
-        `SELECT c.id::text AS id, c.visibility, c.author_kind, c.author_id, o.name AS author_name, c.body, c.body_html, c.channel, c.message_key, c.created_at
+      const [attachments, rows] = await Promise.all([this.attachmentsByMessage(number), sequelize.query<{ id: string; ticket_number: number; visibility: CommentView['visibility']; author_kind: CommentView['author']['kind']; author_id: number | null; author_name: string | null; body: string; body_html: string | null; channel: CommentView['channel']; message_key: string | null; moved_to: number | null; created_at: Date }>(
+        `SELECT c.id::text AS id, c.ticket_number, c.visibility, c.author_kind, c.author_id, o.name AS author_name, c.body, c.body_html, c.channel, c.message_key, c.moved_to, c.created_at
          FROM comments c LEFT JOIN operators o ON o.id = c.author_id AND c.author_kind = 'operator'
-         WHERE c.ticket_number = :number ${which === 'public' ? "AND c.visibility = 'public'" : ''}
-         ${onlySeq === undefined ? '' : 'AND c.event_seq = :onlySeq'}
-         ORDER BY c.event_seq`,
+         WHERE c.ticket_number IN (${THREAD_TICKETS}) ${which === 'public' ? "AND c.visibility = 'public' AND c.moved_to IS NULL" : ''}
+         ${onlySeq === undefined ? '' : 'AND c.ticket_number = :number AND c.event_seq = :onlySeq'}
+         ORDER BY c.created_at, c.ticket_number, c.event_seq`,
         { type: QueryTypes.SELECT, replacements: { number, onlySeq } },
       )]);
       return rows.map((c) => ({
@@ -398,6 +410,8 @@ export function createTicketQueries(db: Database) {
         bodyHtml: c.body_html,
         channel: c.channel,
         attachments: c.message_key === null ? [] : attachments.get(c.message_key) ?? [],
+        mergedFrom: c.ticket_number === number ? null : c.ticket_number,
+        movedTo: c.moved_to,
         createdAt: c.created_at.toISOString(),
       }));
     },
@@ -453,14 +467,16 @@ export type TicketQueries = ReturnType<typeof createTicketQueries>;
  * note's file never reaches the customer, whatever id they try).
  */
 export async function attachmentContent(db: Database, publicOf: number | null, id: number) {
-  const [row] = await db.sequelize.query<{ filename: string | null; content_type: string; content: Buffer | null; ticket_number: number | null; public: boolean }>(
+  const [row] = await db.sequelize.query<{ filename: string | null; content_type: string; content: Buffer | null; ticket_number: number | null; merged_into: number | null; public: boolean }>(
     `SELECT a.filename, a.content_type, a.content, coalesce(a.ticket_number, e.ticket_number) AS ticket_number,
+       (SELECT t.merged_into FROM tickets t WHERE t.number = coalesce(a.ticket_number, e.ticket_number)) AS merged_into,
        EXISTS (SELECT 1 FROM comments c WHERE c.ticket_number = coalesce(a.ticket_number, e.ticket_number)
          AND c.message_key = coalesce(a.message_key, e.message_key) AND c.visibility = 'public') AS public
      FROM attachments a LEFT JOIN inbound_emails e ON e.id = a.inbound_email_id WHERE a.id = :id`,
     { type: QueryTypes.SELECT, replacements: { id } },
   );
-  if (!row?.content || (publicOf !== null && (row.ticket_number !== publicOf || !row.public))) return null;
+  // Through a link: a file of its ticket's public messages, or of a ticket merged into it (the same customer's).
+  if (!row?.content || (publicOf !== null && ((row.ticket_number !== publicOf && row.merged_into !== publicOf) || !row.public))) return null;
   return row;
 }
 

@@ -54,6 +54,7 @@ interface TicketRow {
   created_at: Date; updated_at: Date; closed_at: Date | null; message_keys: string[] | null;
   waiting_since: Date | null; waiting_until: Date | null; reminded_at: Date | null; sla: SlaState | null; follow_up_of: number | null;
   tags: string[]; needs_reply: boolean; last_customer_message_at: Date | null; custom_fields: CustomFieldValues;
+  merged_into: number | null; merged_from: number[]; split_from: number | null;
 }
 
 /** The contact as its five columns hold it (the read model adds whether the address is proven). */
@@ -86,6 +87,9 @@ function stateOf(row: TicketRow): TicketState {
     ...(row.follow_up_of !== null ? { followUpOf: row.follow_up_of } : {}),
     ...(row.tags.length ? { tags: row.tags } : {}),
     ...(Object.keys(row.custom_fields).length ? { fields: row.custom_fields } : {}),
+    ...(row.merged_into !== null ? { mergedInto: row.merged_into } : {}),
+    ...(row.merged_from.length ? { mergedFrom: row.merged_from } : {}),
+    ...(row.split_from !== null ? { splitFrom: row.split_from } : {}),
     ...(row.needs_reply ? { needsReply: true } : {}),
     ...(row.last_customer_message_at ? { lastCustomerMessageAt: row.last_customer_message_at.toISOString() } : {}),
     ...(row.status === 'waiting' && row.waiting_since ? {
@@ -142,6 +146,12 @@ export function createTicketStore(db: Database) {
              RETURNING operator_id),
            inbox_rung AS (SELECT pg_notify('${INBOX_CHANNEL}', operator_id::text) FROM inbox_rows)`
         : '';
+      // A message split off into a ticket of its own is shown as moved here, by the same write.
+      const split = audit.type === 'split_off' ? audit.changes.splitOff : undefined;
+      const movedComment = split && typeof split.from === 'string' && typeof split.to === 'number' && /^\d{1,18}$/.test(split.from) ? { id: split.from, to: split.to } : null;
+      const movePart = movedComment
+        ? `, moved_comment AS (UPDATE comments SET moved_to = :movedTo WHERE id = :movedComment::bigint AND ticket_number = :number)`
+        : '';
       const crm = findCrmCustomer ? crmLookup(state.contact) : null;
       const change: TicketChange = { number: state.number, seq: audit.seq, type: audit.type };
       const [row] = await sequelize.query<{ crm_customer_id: number | null; sla_policies: SlaPolicyRow[] | null }>(
@@ -151,12 +161,12 @@ export function createTicketStore(db: Database) {
              external_id, contact_email_verified, mailbox, event_seq, comment_count, created_at, updated_at, closed_at,
              waiting_since, waiting_until, reminded_at,
              sla, sla_policy_id, first_response_due, next_response_due, resolution_due, next_sla_due, sla_breached, follow_up_of,
-             tags, needs_reply, last_customer_message_at, custom_fields)
+             tags, needs_reply, last_customer_message_at, custom_fields, merged_into, merged_from, split_from)
            VALUES (:number, :tokenHash, :tokenVersion, :subject, :status, :priority, :source, :assigneeId, :customerId,
              :email, :phone, :firstName, :lastName, :externalId, :emailVerified, :mailbox, :eventSeq, :commentCount, :createdAt, :updatedAt, :closedAt,
              :waitingSince, :waitingUntil, :remindedAt,
              :sla, :slaPolicyId, :firstResponseDue, :nextResponseDue, :resolutionDue, :nextSlaDue, :slaBreached, :followUpOf,
-             :tags::text[], :needsReply, :lastCustomerMessageAt, :customFields::jsonb)
+             :tags::text[], :needsReply, :lastCustomerMessageAt, :customFields::jsonb, :mergedInto, :mergedFrom::int[], :splitFrom)
            -- A retry or an out-of-order replay never moves the row backwards.
            ON CONFLICT (number) DO UPDATE SET
              subject = EXCLUDED.subject, status = EXCLUDED.status, priority = EXCLUDED.priority,
@@ -169,12 +179,12 @@ export function createTicketStore(db: Database) {
              next_sla_due = EXCLUDED.next_sla_due, sla_breached = EXCLUDED.sla_breached,
              token_version = EXCLUDED.token_version, public_token_hash = EXCLUDED.public_token_hash,
              tags = EXCLUDED.tags, needs_reply = EXCLUDED.needs_reply, last_customer_message_at = EXCLUDED.last_customer_message_at,
-             custom_fields = EXCLUDED.custom_fields
+             custom_fields = EXCLUDED.custom_fields, merged_into = EXCLUDED.merged_into, merged_from = EXCLUDED.merged_from
            WHERE tickets.event_seq < EXCLUDED.event_seq),
          audit_row AS (
            INSERT INTO ticket_events (ticket_number, seq, type, actor_kind, actor_id, changes, created_at)
            VALUES (:number, :seq, :type, :actorKind, :actorId, :changes, :at)
-           ON CONFLICT (ticket_number, seq) DO NOTHING)${commentPart}${inboxPart}
+           ON CONFLICT (ticket_number, seq) DO NOTHING)${commentPart}${inboxPart}${movePart}
          SELECT pg_notify('${TICKET_CHANGES_CHANNEL}', :ticketChange), ${crm ? crm.sql : 'NULL'} AS crm_customer_id,
            ${inbox.length ? '(SELECT count(*) FROM inbox_rung)' : '0'} AS told,
            ${readSlaPolicies ? ALL_POLICIES_SQL : 'NULL'} AS sla_policies`,
@@ -215,6 +225,11 @@ export function createTicketStore(db: Database) {
             needsReply: state.needsReply ?? false,
             lastCustomerMessageAt: state.lastCustomerMessageAt ?? null,
             customFields: JSON.stringify(state.fields ?? {}),
+            mergedInto: state.mergedInto ?? null,
+            mergedFrom: `{${(state.mergedFrom ?? []).join(',')}}`,
+            splitFrom: state.splitFrom ?? null,
+            movedComment: movedComment?.id ?? null,
+            movedTo: movedComment?.to ?? null,
             seq: audit.seq,
             type: audit.type,
             actorKind: audit.actor.kind,
@@ -242,6 +257,21 @@ export function createTicketStore(db: Database) {
         { type: QueryTypes.SELECT, replacements: { ticketNumber, remembered: REMEMBERED_MESSAGE_KEYS } },
       );
       return row ? stateOf(row) : null;
+    },
+
+    /**
+     * The ticket a customer's words for this one go to: itself, or the ticket it was merged
+     * into (and so on, a few hops at most). Null when there is no such ticket.
+     */
+    async mergedTarget(ticketNumber: number): Promise<number | null> {
+      const [row] = await sequelize.query<{ number: number }>(
+        `WITH RECURSIVE chain(number, merged_into, hops) AS (
+           SELECT number, merged_into, 0 FROM tickets WHERE number = :ticketNumber
+           UNION ALL SELECT t.number, t.merged_into, c.hops + 1 FROM tickets t JOIN chain c ON t.number = c.merged_into WHERE c.hops < 5)
+         SELECT number FROM chain ORDER BY hops DESC LIMIT 1`,
+        { type: QueryTypes.SELECT, replacements: { ticketNumber } },
+      );
+      return row?.number ?? null;
     },
 
     /** Of these numbers, the tickets there are, with the sequence number of each one's last change. */

@@ -132,6 +132,12 @@ export interface TicketState {
   lastCustomerMessageAt?: string;
   /** Its custom fields' values by key (domain/custom-fields.ts); absent: none. */
   fields?: CustomFieldValues;
+  /** Merged into that ticket: closed for good, its thread shown there, its customer's words go there. */
+  mergedInto?: number;
+  /** Tickets merged into this one. */
+  mergedFrom?: number[];
+  /** The ticket a message of which this one was split from. */
+  splitFrom?: number;
 }
 
 export interface WaitingClock {
@@ -202,6 +208,8 @@ export interface NewTicket {
   tags?: string[];
   /** Custom field values it opens with, held to their definitions by whoever opens it. */
   fields?: CustomFieldValues;
+  /** The ticket its first message was split from. */
+  splitFrom?: number;
 }
 
 export type TicketEvent =
@@ -236,6 +244,12 @@ export type TicketEvent =
   | { type: 'rotate_public_link'; actor: Actor; at: string }
   /** Tags put on or taken off (`set`: exactly these), as typed: the rules normalise them. */
   | { type: 'tag'; set?: string[]; add?: string[]; remove?: string[]; actor: Actor; at: string }
+  /** This ticket goes into `target` (same customer): closed as merged, quietly (its thread now reads on the target). */
+  | { type: 'merge_into'; target: number; actor: Actor; at: string }
+  /** `source` was merged into this ticket. */
+  | { type: 'merged_from'; source: number; actor: Actor; at: string }
+  /** A message of this ticket became ticket `into` of its own: here it is shown as moved. */
+  | { type: 'split_off'; commentId: string; into: number; actor: Actor; at: string }
   /** Custom field values set (null: cleared), already held to their definitions by the API. */
   | { type: 'set_fields'; fields: Record<string, CustomFieldValue | null>; actor: Actor; at: string }
   /** The ticket's own clocks (domain/clocks.ts): the time set with Waiting came, the reminder, the close for want of an answer. */
@@ -338,6 +352,8 @@ export const REJECTION_REASONS = [
   'already_created',
   /** Closed longer than its policy lets it reopen: the customer's word opens a follow-up ticket instead. */
   'follow_up_needed',
+  /** The ticket was merged into another: changes and words go to that one. */
+  'merged',
   /** Someone wrote on the ticket after the thread the operator's message answers was shown to them. */
   'thread_moved',
 ] as const;
@@ -558,6 +574,7 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
   if (state.status === 'waiting') state.waiting = { since: event.at, until: null, remindedAt: null };
   state.firstAnsweredAt = first.comment.visibility === 'public' && first.comment.authorKind === 'operator' ? event.at : null;
   if (t.followUpOf !== undefined) state.followUpOf = t.followUpOf;
+  if (t.splitFrom !== undefined) state.splitFrom = t.splitFrom;
   if (tagged.tags.length) state.tags = tagged.tags;
   if (t.fields && Object.keys(t.fields).length) state.fields = t.fields;
   if (first.comment.visibility === 'public' && first.comment.authorKind === 'customer') {
@@ -577,6 +594,7 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
           priority: { from: null, to: state.priority },
           ...(t.assigneeId !== null ? { assigneeId: { from: null, to: t.assigneeId } } : {}),
           ...(t.followUpOf !== undefined ? { followUpOf: { from: null, to: t.followUpOf } } : {}),
+          ...(t.splitFrom !== undefined ? { splitFrom: { from: null, to: t.splitFrom } } : {}),
           ...(tagged.tags.length ? { tags: { from: [], to: tagged.tags } } : {}),
           ...Object.fromEntries(Object.entries(state.fields ?? {}).map(([key, value]) => [`field:${key}`, { from: null, to: value }])),
         },
@@ -601,6 +619,11 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
   }
   if (state === null) return reject('not_created', 'The ticket does not exist yet.');
   const label = ticketLabel(state.number);
+  if (state.mergedInto !== undefined) {
+    // Its clocks and policies have nothing left to do; anyone else is sent to the ticket it went into.
+    if (SYSTEM_EVENTS.includes(event.type) || event.type === 'verify_contact' || event.type === 'escalate') return unchanged(state);
+    return reject('merged', `Ticket ${label} was merged into ${ticketLabel(state.mergedInto)}: work on that one.`);
+  }
 
   switch (event.type) {
     case 'assign':
@@ -755,6 +778,19 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
 
     case 'verify_contact':
       return emailIsVerified(state.contact) ? unchanged(state) : verifyContact(state, event.at);
+
+    case 'merge_into': {
+      if (event.target === state.number) return reject('invalid_input', `Ticket ${label} cannot be merged into itself.`);
+      const merged = { ...toClosed(state, event.at), closedAt: state.closedAt ?? event.at, mergedInto: event.target, needsReply: false };
+      return commit(state, event, merged, null, [], { mergedInto: { from: null, to: event.target } });
+    }
+
+    case 'merged_from':
+      if (state.mergedFrom?.includes(event.source)) return unchanged(state);
+      return commit(state, event, { ...state, mergedFrom: [...(state.mergedFrom ?? []), event.source] }, null, [], { mergedFrom: { from: null, to: event.source } });
+
+    case 'split_off':
+      return commit(state, event, state, null, [], { splitOff: { from: event.commentId, to: event.into } });
 
     case 'set_fields': {
       const problem = customFieldsProblem(event.fields);

@@ -762,6 +762,34 @@ describe('Organising the work', () => {
     await page.locator('tbody tr', { hasText: `#${number}` }).waitFor();
   });
 
+  it("merges a ticket into the customer's other one, whose thread then shows it; splits a customer's message off into a new ticket", async () => {
+    const email = uniqueEmail('merge');
+    const target = await opened(olivia, { subject: `Order late ${randomUUID().slice(0, 4)}`, body: 'Where is order 7?', customer: { email } });
+    const source = await opened(colleague, { subject: `Order late again ${randomUUID().slice(0, 4)}`, body: 'Still nothing. Also, can I change my address?', customer: { email } });
+    const { page } = await newPage();
+    await logIn(page, olivia, `/admin/tickets/${source}`);
+    await page.getByRole('button', { name: 'Merge into…' }).click();
+    await page.getByLabel(`Merge #${source} into ticket number`).fill(String(target));
+    await page.getByRole('button', { name: 'Merge', exact: true }).click();
+    await page.waitForURL(`**/admin/tickets/${target}`);
+    const merged = page.getByRole('article', { name: /Public message by/ }).filter({ hasText: 'Still nothing.' });
+    await merged.getByRole('link', { name: `#${source}` }).waitFor();
+
+    await merged.getByRole('button', { name: 'Split this message off into a new ticket' }).waitFor({ state: 'detached' });
+    const own = page.getByRole('article', { name: /Public message by/ }).filter({ hasText: 'Where is order 7?' });
+    await own.getByRole('button', { name: 'Split this message off into a new ticket' }).click();
+    await page.getByLabel('Subject of the new ticket').fill('Order 7 address');
+    await page.getByRole('button', { name: 'Split off', exact: true }).click();
+    await page.getByRole('heading', { name: /Order 7 address/ }).waitFor();
+    await page.getByText(`split off #${target}`).waitFor();
+    await page.getByRole('link', { name: `#${target}` }).first().click();
+    await page.getByRole('article', { name: /Message moved to/ }).waitFor();
+
+    await page.goto(`${baseUrl}/admin/tickets/${source}`);
+    await page.getByRole('status').filter({ hasText: `Merged into #${target}` }).waitFor();
+    expect(await page.getByRole('button', { name: 'Send' }).count()).toBe(0);
+  });
+
   it("shows a ticket the customer wrote to as unread until it is opened; Mark unread brings it back", async () => {
     const subject = `Unread ${randomUUID().slice(0, 6)}`;
     const number = await customerEmailsIn(subject, 'Hello?', { email: uniqueEmail() });

@@ -302,3 +302,80 @@ describe('Custom fields', () => {
     expect(ticket.fields).toEqual({ [plan]: 'pro' });
   });
 });
+
+describe('Merge and split', () => {
+  interface Comment { id: string; body: string; author: { kind: string }; mergedFrom: number | null; movedTo: number | null }
+  interface Detail extends Ticket { comments: Comment[]; publicUrl: string; mergedInto: number | null; splitFrom: number | null; commentCount: number }
+  const detail = async (number: number) => (await h.request(olivia, 'GET', `/api/tickets/${number}`)).json() as Detail;
+  const tokenOf = (publicUrl: string) => publicUrl.split('/t/')[1]!;
+
+  it("merges a ticket into another of the same customer: its thread reads there, marked; its link shows that one; the customer's answer lands there", async () => {
+    const email = `${randomUUID().slice(0, 8)}@customer.test`;
+    const target = await openTicket(olivia, { subject: 'Invoice 1042 is wrong', body: 'The VAT is wrong.', customer: { email } });
+    const source = await openTicket(sam, { subject: 'Re: invoice', body: 'Also the address is wrong.', customer: { email: email.toUpperCase() } });
+    await h.request(sam, 'POST', `/api/tickets/${source.number}/comments`, { visibility: 'public', body: 'We are on it.' });
+    const sourceLink = (await detail(source.number)).publicUrl;
+
+    const merged = await h.request(olivia, 'POST', `/api/tickets/${source.number}/merge`, { into: target.number });
+    expect(merged.statusCode).toBe(200);
+    const onTarget = merged.json() as Detail;
+    expect(onTarget.number).toBe(target.number);
+    expect(onTarget.comments.map((c) => [c.body, c.mergedFrom])).toEqual([
+      ['The VAT is wrong.', null], ['Also the address is wrong.', source.number], [expect.stringContaining('We are on it.'), source.number],
+    ]);
+    expect(onTarget.events.at(-1)).toMatchObject({ type: 'merged_from', changes: { mergedFrom: { to: source.number } } });
+    const gone = await detail(source.number);
+    expect(gone).toMatchObject({ status: 'closed', mergedInto: target.number });
+
+    // Nothing more happens to the merged one: it says where to go.
+    expectError(await h.request(olivia, 'PATCH', `/api/tickets/${source.number}`, { priority: 'high' }), 409, 'merged');
+    expectError(await h.request(olivia, 'POST', `/api/tickets/${source.number}/merge`, { into: target.number }), 409, 'merged');
+
+    // The old link shows the ticket it went into, with its thread; an answer through it lands there.
+    const page = (await h.request(null, 'GET', `/api/public/tickets/${tokenOf(sourceLink)}`)).json() as { number: number; comments: Array<{ body: string }> };
+    expect(page.number).toBe(target.number);
+    expect(page.comments.map((c) => c.body)).toEqual(expect.arrayContaining(['The VAT is wrong.', 'Also the address is wrong.']));
+    const answer = await h.request(null, 'POST', `/api/public/tickets/${tokenOf(sourceLink)}/comments`, { body: 'Any news?' });
+    expect(answer.statusCode).toBe(201);
+    const after = await detail(target.number);
+    expect(after.comments.at(-1)).toMatchObject({ body: 'Any news?', mergedFrom: null });
+    expect(after.needsReply).toBe(true);
+  });
+
+  it("refuses to merge one customer's ticket into another's, a ticket into itself, or into one merged away", async () => {
+    const a = await openTicket(olivia);
+    const b = await openTicket(olivia);
+    expectError(await h.request(olivia, 'POST', `/api/tickets/${a.number}/merge`, { into: b.number }), 422);
+    expectError(await h.request(olivia, 'POST', `/api/tickets/${a.number}/merge`, { into: a.number }), 422);
+    expectError(await h.request(olivia, 'POST', `/api/tickets/${a.number}/merge`, { into: 99_999_999 }), 422);
+    // An address typed into the widget by someone who never showed it is theirs proves no sameness.
+    const email = `${randomUUID().slice(0, 8)}@customer.test`;
+    const real = await openTicket(olivia, { customer: { email } });
+    const typed = await h.app.inject({ method: 'POST', url: '/api/widget/tickets', remoteAddress: '127.9.0.2', payload: { firstName: 'Mal', lastName: 'Lory', email, subject: 'Me too', message: 'Show me theirs' } });
+    expectError(await h.request(olivia, 'POST', `/api/tickets/${(typed.json() as { number: number }).number}/merge`, { into: real.number }), 422);
+  });
+
+  it("splits a customer's message off into a ticket of its own, linked both ways; the same split again answers the same ticket", async () => {
+    const ticket = await openTicket(olivia, { body: 'My invoice is wrong.' });
+    const publicUrl = (await detail(ticket.number)).publicUrl;
+    await h.request(null, 'POST', `/api/public/tickets/${tokenOf(publicUrl)}/comments`, { body: 'Also: how do I change my password?' });
+    const question = (await detail(ticket.number)).comments.at(-1)!;
+    expectError(await h.request(olivia, 'POST', `/api/tickets/${ticket.number}/split`, { commentId: question.id, subject: '' }), 400);
+    const response = await h.request(olivia, 'POST', `/api/tickets/${ticket.number}/split`, { commentId: question.id, subject: 'Changing the password' });
+    expect(response.statusCode).toBe(201);
+    const split = response.json() as Detail;
+    expect(split).toMatchObject({ subject: 'Changing the password', splitFrom: ticket.number, assignee: { id: olivia.operator.id } });
+    expect(split.comments).toEqual([expect.objectContaining({ body: 'Also: how do I change my password?', author: expect.objectContaining({ kind: 'customer' }) })]);
+    expect(h.smtp.mails.filter((m) => m.parsed.subject?.includes('Changing the password'))).toEqual([]);
+
+    const original = await detail(ticket.number);
+    expect(original.comments.find((c) => c.id === question.id)).toMatchObject({ movedTo: split.number });
+    expect(original.events.at(-1)).toMatchObject({ type: 'split_off' });
+    const page = (await h.request(null, 'GET', `/api/public/tickets/${tokenOf(publicUrl)}`)).json() as { comments: Array<{ body: string }> };
+    expect(page.comments.map((c) => c.body)).not.toContain('Also: how do I change my password?');
+    const again = await h.request(olivia, 'POST', `/api/tickets/${ticket.number}/split`, { commentId: question.id, subject: 'Changing the password' });
+    expect((again.json() as Detail).number).toBe(split.number);
+    const reply = (await h.request(olivia, 'POST', `/api/tickets/${ticket.number}/comments`, { visibility: 'public', body: 'We will look at the invoice.' })).json() as { comment: Comment };
+    expectError(await h.request(olivia, 'POST', `/api/tickets/${ticket.number}/split`, { commentId: reply.comment.id, subject: 'Not the customer\'s' }), 422);
+  });
+});

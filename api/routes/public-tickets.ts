@@ -42,7 +42,14 @@ export default async function publicTicketRoutes(app: App, { db, commands, intak
   const tickets = createTicketStore(db);
   const limited = { rateLimit: { max: rateLimit, timeWindow: '1 minute', keyGenerator: perAddress } };
 
+  /** The ticket a link shows: its own, or the one it was merged into (where its thread and answers now are). */
   async function ticketNumberFor(token: string): Promise<number> {
+    const own = await linkedTicketFor(token);
+    return (await tickets.mergedTarget(own)) ?? own;
+  }
+
+  /** The ticket the link was made for. */
+  async function linkedTicketFor(token: string): Promise<number> {
     const number = await ticketNumberForToken(db, token);
     if (number === null) throw notFound('This ticket link is not valid.');
     return number;
@@ -108,12 +115,15 @@ export default async function publicTicketRoutes(app: App, { db, commands, intak
     },
     config: limited,
   }, async (request) => {
-    const number = await ticketNumberFor(request.params.token);
-    const ticket = await tickets.parties(number);
-    if (!ticket?.contactEmail || !isEmailVerificationCode(secretKey, number, ticket.contactEmail, request.body.code)) {
+    const linked = await linkedTicketFor(request.params.token);
+    const ticket = await tickets.parties(linked);
+    if (!ticket?.contactEmail || !isEmailVerificationCode(secretKey, linked, ticket.contactEmail, request.body.code)) {
       throw unprocessable('This confirmation link is not valid; open the link from our most recent email.');
     }
-    if (!ticket.contactEmailVerified) await commands.update(number, verifyContactUpdate, [], `verify-contact-${number}`);
+    // A merged ticket's address is the one it went into's (merging keeps to one customer).
+    const number = (await tickets.mergedTarget(linked)) ?? linked;
+    const shown = await tickets.parties(number);
+    if (shown && !shown.contactEmailVerified) await commands.update(number, verifyContactUpdate, [], `verify-contact-${number}`);
     return (await queries.publicView(number))!;
   });
 

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import type { App } from '../types';
 import type { Database } from '../../db';
-import type { Actor, Contact, NewTicket } from '../../domain/ticket';
-import { validateBody, validateContact, validateSubject } from '../../domain/ticket';
-import { ErrorBody, fromWorkflowRejection, notFound, unprocessable } from '../errors';
+import type { Actor, Contact, NewTicket, TicketState } from '../../domain/ticket';
+import { emailIsVerified, validateBody, validateContact, validateSubject } from '../../domain/ticket';
+import { ErrorBody, conflict, fromWorkflowRejection, notFound, unprocessable } from '../errors';
 import { attachmentProblem, bodyLimitFor, type AttachmentLimits } from '../../domain/attachments';
 import { storeUploads } from '../../db/attachments';
 import {
@@ -14,6 +14,8 @@ import {
   BulkChangeBody,
   BulkChangeResult,
   MarkTicketReadBody,
+  MergeTicketBody,
+  SplitTicketBody,
   CommentRefusedBody,
   CommentView,
   CreateTicketBody,
@@ -55,6 +57,17 @@ export interface TicketRouteDeps {
   followUp: FollowUpPolicy;
   /** What an operator may attach to a reply or note (REPLY_MAX_ATTACHMENTS, REPLY_MAX_ATTACHMENT_SIZE). */
   replyAttachments: AttachmentLimits;
+}
+
+/**
+ * Whether two tickets are one customer's: the same CRM record, or the same address proven
+ * on both. Merging shows each link the other's thread, so an address typed into the widget
+ * by someone who never showed it is theirs counts for nothing.
+ */
+function sameCustomer(a: TicketState, b: TicketState): boolean {
+  if (a.customerId !== null && a.customerId === b.customerId) return true;
+  const proven = (t: TicketState) => (t.contact.email !== null && emailIsVerified(t.contact) ? t.contact.email.toLowerCase() : null);
+  return proven(a) !== null && proven(a) === proven(b);
 }
 
 /** Tickets a bulk request changes at a time: enough to keep the worker busy, few enough to leave room for everyone else's changes. */
@@ -296,6 +309,75 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     return { applied: results.length - refused, refused, results };
   });
 
+  app.post('/api/tickets/:number/merge', {
+    schema: {
+      tags: ['tickets'],
+      summary: 'Merge this ticket into another of the same customer',
+      description: 'This ticket is closed as merged (no mail); its thread reads on the other one, marked; its public link shows the other one; '
+        + "the customer's later mail and answers to it land there. Answers the ticket it went into.",
+      params: TicketNumberParams,
+      body: MergeTicketBody,
+      response: { 200: TicketDetail, ...errors },
+    },
+  }, async (request) => {
+    const { number } = request.params;
+    const into = request.body.into;
+    if (into === number) throw unprocessable(`Ticket #${number} cannot be merged into itself.`);
+    const [source, target] = await Promise.all([tickets.state(number), tickets.state(into)]);
+    if (!source) throw notFound(`Ticket #${number} does not exist.`);
+    if (!target) throw unprocessable(`There is no ticket #${into} to merge into.`);
+    if (source.mergedInto !== undefined) throw conflict('merged', `Ticket #${number} was merged into #${source.mergedInto} already.`);
+    if (target.mergedInto !== undefined) throw unprocessable(`Ticket #${into} was merged into #${target.mergedInto} itself: merge into that one.`);
+    if (!sameCustomer(source, target)) {
+      throw unprocessable(`Tickets #${number} and #${into} are not the same customer's: merging would show one customer the other's messages.`);
+    }
+    const actor = actorOf(request);
+    // The source first: from then on its customer's words go to the target; the target's own
+    // record of it follows (both idempotent, so a retry finishes a merge cut short).
+    await commands.update(number, changeTicketUpdate, [{ mergeInto: into }, actor], `merge-${number}-into-${into}`);
+    await commands.update(into, changeTicketUpdate, [{ mergedFrom: number }, actor], `merged-${number}-into-${into}`);
+    return detailOrThrow(into, request.operator!.id);
+  });
+
+  app.post('/api/tickets/:number/split', {
+    schema: {
+      tags: ['tickets'],
+      summary: "Split a customer's message off into a ticket of its own (same customer, linked both ways)",
+      description: 'The new ticket starts with that message as the customer\'s (no acknowledgement); here the message is shown as moved. '
+        + 'Splitting the same message again answers the same new ticket.',
+      params: TicketNumberParams,
+      body: SplitTicketBody,
+      response: { 201: TicketDetail, ...errors },
+    },
+  }, async (request, reply) => {
+    const { number } = request.params;
+    const state = await tickets.state(number);
+    if (!state) throw notFound(`Ticket #${number} does not exist.`);
+    if (state.mergedInto !== undefined) throw conflict('merged', `Ticket #${number} was merged into #${state.mergedInto}: split there.`);
+    const comment = (await queries.comments(number, 'all')).find((c) => c.id === request.body.commentId && c.mergedFrom === null);
+    if (!comment) throw unprocessable(`Ticket #${number} has no message ${request.body.commentId}.`);
+    if (comment.author.kind !== 'customer') throw unprocessable("Only a customer's message can be split off into a ticket of its own.");
+    if (comment.movedTo !== null) return reply.code(201).send(await detailOrThrow(comment.movedTo, request.operator!.id));
+    const subject = request.body.subject.trim();
+    const problem = validateSubject(subject);
+    if (problem) throw unprocessable(problem);
+    const { emailVerified: _unproven, ...contact } = state.contact;
+    const split = await intake.open({
+      ticket: {
+        subject, body: comment.body, priority: state.priority, source: state.source,
+        // Whoever could be told before can be now: the same customer, as the ticket knew them.
+        contact: state.contact.emailVerified === false ? { ...contact, emailVerified: false } : contact,
+        mailbox: state.mailbox, createdBy: request.operator!.id, assigneeId: request.operator!.id, messageKey: null,
+        suppressAcknowledgement: true, firstMessage: 'customer_request', channel: comment.channel, splitFrom: number,
+      },
+      files: [],
+      numberFrom: { creationKey: creationKey(`split:${number}:${comment.id}`, request.body) },
+    });
+    await commands.update(number, changeTicketUpdate, [{ splitOff: { commentId: comment.id, into: split } }, actorOf(request)], `split-${number}-${comment.id}`);
+    await reads.markRead(request.operator!.id, split, new Date().toISOString());
+    return reply.code(201).send(await detailOrThrow(split, request.operator!.id));
+  });
+
   app.put('/api/tickets/:number/read', {
     schema: {
       tags: ['tickets'],
@@ -385,7 +467,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
       const refusal = fromWorkflowRejection(error);
       if (refusal?.code !== 'thread_moved') throw error;
       // What the operator did not see, so the box can show it beside their draft.
-      const newComments = (await queries.comments(number, 'all')).slice(request.body.seenComments ?? 0);
+      const newComments = (await queries.comments(number, 'all')).filter((c) => c.mergedFrom === null).slice(request.body.seenComments ?? 0);
       return reply.code(409).send({ error: refusal.code, message: refusal.message, newComments });
     }
     const [comment] = result.seq === null ? [] : await queries.comments(number, 'all', result.seq);

@@ -214,7 +214,9 @@ export function createMailIngestion({
     }
     // An operator's answer names its ticket by its reply address: no other reference is looked up.
     const referenced = fromOperator ? null : await referencedTicket(parsed, message.raw);
-    const ticketNumber = fromOperator?.ticketNumber ?? referenced?.number ?? null;
+    const named = fromOperator?.ticketNumber ?? referenced?.number ?? null;
+    // A ticket merged into another: the answer goes where its thread now is.
+    const ticketNumber = named === null ? null : (await tickets.mergedTarget(named)) ?? named;
     const body = commentBody(parsed.visibleText);
     const automatic = parsed.automatic !== null;
     // The same mail taken again (a retry after a crash) is the same update: applied once.
@@ -222,8 +224,8 @@ export function createMailIngestion({
 
     try {
       if (fromOperator) {
-        await commands.addOperatorComment(fromOperator.ticketNumber, { visibility: 'public', body }, { kind: 'operator', id: fromOperator.operatorId }, updateId);
-        return await finish(row.id, 'appended', { ticketNumber: fromOperator.ticketNumber, reason: 'public reply by the assigned operator, by email' });
+        await commands.addOperatorComment(ticketNumber ?? fromOperator.ticketNumber, { visibility: 'public', body }, { kind: 'operator', id: fromOperator.operatorId }, updateId);
+        return await finish(row.id, 'appended', { ticketNumber: ticketNumber ?? fromOperator.ticketNumber, reason: 'public reply by the assigned operator, by email' });
       }
       let followUpOf: number | null = null;
       if (ticketNumber !== null) {

@@ -92,6 +92,12 @@ export interface TicketChanges {
   removeTags?: string[];
   /** Custom field values (null clears one), held to their definitions by the API. */
   fields?: Record<string, CustomFieldValue | null>;
+  /** Merge this ticket into that one (the API checked it is the same customer's and not merged itself). */
+  mergeInto?: number;
+  /** That ticket was merged into this one. */
+  mergedFrom?: number;
+  /** That message of this ticket became the ticket `into`. */
+  splitOff?: { commentId: string; into: number };
 }
 
 export type { OperatorComment, CustomerMessage } from '../../domain/ticket';

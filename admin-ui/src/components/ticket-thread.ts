@@ -4,17 +4,23 @@ import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import type { CommentView } from '../../../api/schemas';
 import { fileSize, fullTime, relativeTime } from '../format';
 import { shared } from '../styles';
+import { BASE } from '../router';
 
 const CHANNEL_LABELS: Record<CommentView['channel'], string> = {
   email: 'by email', widget: 'from the widget', web: 'on the ticket page', admin: '', phone: 'by phone', in_person: 'in person',
 };
 
 
-/** The conversation: public messages and internal notes, told apart by colour and label. */
+/**
+ * The conversation: public messages and internal notes, told apart by colour and label;
+ * those of a ticket merged in say so, one split off says where it went. With `canSplit`,
+ * a customer's message offers to become a ticket of its own (`split-comment`: its id).
+ */
 export class TicketThread extends LitElement {
-  static override properties = { comments: { attribute: false }, customerName: { type: String } };
+  static override properties = { comments: { attribute: false }, customerName: { type: String }, canSplit: { type: Boolean } };
   declare comments: CommentView[];
   declare customerName: string;
+  declare canSplit: boolean;
 
   static override styles = [shared, css`
     ol { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 0.75rem; }
@@ -35,12 +41,15 @@ export class TicketThread extends LitElement {
     .body.formatted pre { background: #f3f5f9; padding: 0.5rem; border-radius: 4px; overflow-x: auto; }
     .body { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; font: inherit; }
     .attachments { margin-top: 0.5rem; display: flex; gap: 0.5rem; flex-wrap: wrap; font-size: 0.85rem; }
+    article.moved { opacity: 0.7; }
+    .meta button { margin-left: auto; font-size: 0.8rem; padding: 0.1rem 0.5rem; }
   `];
 
   constructor() {
     super();
     this.comments = [];
     this.customerName = 'Customer';
+    this.canSplit = false;
   }
 
   override render() {
@@ -51,6 +60,11 @@ export class TicketThread extends LitElement {
   private comment(c: CommentView) {
     const internal = c.visibility === 'internal';
     const author = c.author.kind === 'customer' ? this.customerName : c.author.kind === 'system' ? 'System' : c.author.name ?? 'Operator';
+    if (c.movedTo !== null) {
+      return html`<li><article class="${c.author.kind} moved" aria-label="Message moved to #${c.movedTo}">
+        <p class="small muted">A message by ${author} (<time datetime=${c.createdAt}>${relativeTime(c.createdAt)}</time>) was split off into
+          <a href="${BASE}/tickets/${c.movedTo}">#${c.movedTo}</a>.</p></article></li>`;
+    }
     return html`<li>
       <article class="${c.author.kind} ${internal ? 'internal' : 'public'}" aria-label="${internal ? 'Internal note' : 'Public message'} by ${author}">
         <div class="meta">
@@ -58,6 +72,9 @@ export class TicketThread extends LitElement {
           <span class="author">${author}</span>
           <span class="muted">${CHANNEL_LABELS[c.channel]}</span>
           <time class="muted" datetime=${c.createdAt} title=${fullTime(c.createdAt)}>${relativeTime(c.createdAt)}</time>
+          ${c.mergedFrom !== null ? html`<span class="badge status-closed">from <a href="${BASE}/tickets/${c.mergedFrom}">#${c.mergedFrom}</a> (merged)</span>` : null}
+          ${this.canSplit && c.author.kind === 'customer' && c.mergedFrom === null ? html`<button type="button" aria-label="Split this message off into a new ticket"
+            @click=${() => this.dispatchEvent(new CustomEvent('split-comment', { detail: c.id, bubbles: true, composed: true }))}>Split off…</button>` : null}
         </div>
         ${c.bodyHtml ? html`<div class="body formatted">${unsafeHTML(c.bodyHtml)}</div>` : html`<p class="body">${c.body}</p>`}
         ${c.attachments.length ? html`<div class="attachments">

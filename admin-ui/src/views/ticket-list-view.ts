@@ -495,7 +495,8 @@ export class TicketListView extends LitElement {
       case 'subject': return html`<td class="subject"><a href="${BASE}/tickets/${t.number}">${t.subject}</a>${t.unread ? html`<span class="visually-hidden"> (unread)</span>` : null}
         <div class="muted small">${SOURCE_LABELS[t.source]} · ${plural(t.commentCount - t.noteCount, 'message')}${t.noteCount ? ` · ${plural(t.noteCount, 'internal note')}` : ''}${t.needsReply && t.status !== 'closed' ? html` · <span class="badge status-new">needs reply</span>` : null}</div></td>`;
       case 'customer': return html`<td data-label="Customer">${personName(t.contact) === t.contact.email ? address(t.contact.email) : personName(t.contact)}${t.contact.email && personName(t.contact) !== t.contact.email ? html`<div class="muted small">${address(t.contact.email)}</div>` : null}</td>`;
-      case 'status': return html`<td data-label="Status"><span class="badge status-${t.status}">${STATUS_LABELS[t.status]}</span>${t.waitingUntil
+      case 'status': return html`<td data-label="Status"><span class="badge status-${t.status}">${STATUS_LABELS[t.status]}</span>${t.mergedInto !== null
+        ? html` <span class="small muted">merged into <a href="${BASE}/tickets/${t.mergedInto}">#${t.mergedInto}</a></span>` : null}${t.waitingUntil
         ? html` <span class="small muted">until <time datetime=${t.waitingUntil} title=${fullTime(t.waitingUntil)}>${relativeTime(t.waitingUntil)}</time></span>` : null}</td>`;
       case 'priority': return html`<td data-label="Priority"><span class="badge priority-${t.priority}">${PRIORITY_LABELS[t.priority]}</span>${this.due(t)}</td>`;
       case 'tags': return html`<td class="tags" data-label="Tags">${t.tags.map((tag) => tagChip(tag, this.colours))}</td>`;

@@ -53,6 +53,8 @@ export class TicketView extends LitElement {
     copied: { state: true },
     confirmingRotation: { state: true },
     fieldList: { state: true },
+    merging: { state: true },
+    splitting: { state: true },
   };
   declare me: OperatorView;
   declare number: number;
@@ -64,6 +66,10 @@ export class TicketView extends LitElement {
   declare copied: string | null;
   declare confirmingRotation: boolean;
   declare fieldList: CustomFieldView[];
+  /** The Merge into… form is open. */
+  declare merging: boolean;
+  /** The customer's message being split off (the form asks for the new ticket's subject). */
+  declare splitting: string | null;
   private unsubscribe: (() => void) | null = null;
   private copiedTimer: number | null = null;
   private requestId = 0;
@@ -103,6 +109,8 @@ export class TicketView extends LitElement {
     this.copied = null;
     this.confirmingRotation = false;
     this.fieldList = [];
+    this.merging = false;
+    this.splitting = null;
   }
 
   override connectedCallback() {
@@ -152,6 +160,38 @@ export class TicketView extends LitElement {
       .then(({ unread }) => window.dispatchEvent(new CustomEvent(INBOX_READ, { detail: unread })))
       .catch(() => undefined);
     if (detail.unread) api.put(`/api/tickets/${detail.number}/read`, detail.lastCustomerMessageAt ? { upTo: detail.lastCustomerMessageAt } : {}).catch(() => undefined);
+  }
+
+  private async merge(event: SubmitEvent) {
+    event.preventDefault();
+    const into = Number(new FormData(event.target as HTMLFormElement).get('into'));
+    this.busy = true;
+    this.actionProblem = null;
+    try {
+      const target = await api.post<TicketDetail>(`/api/tickets/${this.number}/merge`, { into });
+      this.merging = false;
+      navigate(`${BASE}/tickets/${target.number}`);
+    } catch (error) {
+      this.actionProblem = (error as Error).message;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async split(event: SubmitEvent) {
+    event.preventDefault();
+    const subject = String(new FormData(event.target as HTMLFormElement).get('subject') ?? '').trim();
+    this.busy = true;
+    this.actionProblem = null;
+    try {
+      const created = await api.post<TicketDetail>(`/api/tickets/${this.number}/split`, { commentId: this.splitting, subject });
+      this.splitting = null;
+      navigate(`${BASE}/tickets/${created.number}`);
+    } catch (error) {
+      this.actionProblem = (error as Error).message;
+    } finally {
+      this.busy = false;
+    }
   }
 
   /** Back to the list with the ticket shown as unread, to come back to it. */
@@ -260,14 +300,34 @@ export class TicketView extends LitElement {
             ${SOURCE_LABELS[t.source]} · opened <time datetime=${t.createdAt} title=${fullTime(t.createdAt)}>${relativeTime(t.createdAt)}</time>
             · updated <time datetime=${t.updatedAt} title=${fullTime(t.updatedAt)}>${relativeTime(t.updatedAt)}</time>
             ${t.followUpOf ? html`· a follow-up of <a href="${BASE}/tickets/${t.followUpOf}">#${t.followUpOf}</a>` : null}
+            ${t.splitFrom ? html`· split off <a href="${BASE}/tickets/${t.splitFrom}">#${t.splitFrom}</a>` : null}
           </p>
           <ticket-presence .number=${t.number}></ticket-presence>
         </div>
         <div class="row">
+          ${t.mergedInto === null ? html`<button type="button" ?disabled=${this.busy} @click=${() => { this.merging = !this.merging; }}>Merge into…</button>` : null}
           <button type="button" @click=${this.markUnread}>Mark unread</button>
           <a class="button" href=${t.workflow.temporalWebUrl} target="_blank" rel="noopener noreferrer">Open in Temporal Web</a>
         </div>
       </div>
+      ${t.mergedInto !== null ? html`<p class="notice" role="status">Merged into <a href="${BASE}/tickets/${t.mergedInto}">#${t.mergedInto}</a>:
+        its messages read there, and the customer's answers to it go there.</p>` : null}
+      ${this.merging ? html`<form class="card row merge" @submit=${this.merge} aria-label="Merge into another ticket">
+        <div class="field"><label for="merge-into">Merge #${t.number} into ticket number</label>
+          <input id="merge-into" name="into" type="number" min="1" required inputmode="numeric"></div>
+        <p class="small muted">The same customer's only. This ticket closes without a mail; its messages show on the other one.</p>
+        <button type="submit" class="primary" ?disabled=${this.busy}>Merge</button>
+        <button type="button" @click=${() => { this.merging = false; }}>Cancel</button>
+        ${this.actionProblem ? html`<p class="error" role="alert">${this.actionProblem}</p>` : null}
+      </form>` : null}
+      ${this.splitting ? html`<form class="card row" @submit=${this.split} aria-label="Split off into a new ticket">
+        <div class="field"><label for="split-subject">Subject of the new ticket</label>
+          <input id="split-subject" name="subject" required maxlength="255" .value=${`${t.subject}`}></div>
+        <p class="small muted">The message becomes the customer's request of a new ticket, assigned to you; here it shows as moved.</p>
+        <button type="submit" class="primary" ?disabled=${this.busy}>Split off</button>
+        <button type="button" @click=${() => { this.splitting = null; }}>Cancel</button>
+        ${this.actionProblem ? html`<p class="error" role="alert">${this.actionProblem}</p>` : null}
+      </form>` : null}
       <div class="layout">
         <div class="main">
           <div class="card">
@@ -313,10 +373,11 @@ export class TicketView extends LitElement {
           </div>` : null}
           <section aria-labelledby="thread-title">
             <h2 id="thread-title">Conversation</h2>
-            <ticket-thread .comments=${t.comments} .customerName=${personName(t.contact)}></ticket-thread>
+            <ticket-thread .comments=${t.comments} .customerName=${personName(t.contact)} ?canSplit=${t.mergedInto === null}
+              @split-comment=${(e: CustomEvent<string>) => { this.splitting = e.detail; this.actionProblem = null; }}></ticket-thread>
           </section>
-          <reply-box .number=${t.number} .customerEmail=${t.contact.email} .status=${t.status} .seenComments=${t.commentCount} @comment-added=${() => this.load()}
-            @draft-input=${() => this.renderRoot.querySelector<TicketPresence>('ticket-presence')?.typingNow()}></reply-box>
+          ${t.mergedInto !== null ? null : html`<reply-box .number=${t.number} .customerEmail=${t.contact.email} .status=${t.status} .seenComments=${t.commentCount} @comment-added=${() => this.load()}
+            @draft-input=${() => this.renderRoot.querySelector<TicketPresence>('ticket-presence')?.typingNow()}></reply-box>`}
           <details class="card">
             <summary>History (${t.events.length})</summary>
             <ol>${t.events.map((e) => html`<li>
