@@ -119,6 +119,16 @@ async function main() {
         await commands.update(6, changeTicketUpdate, [{ tags: [] }, actor]);
         return 6;
       },
+      // Merged into the same customer's other ticket: closed quietly, then refusing the customer's word.
+      'merged-away': async () => {
+        await commands.create(newTicket(7, 'merged@example.com'));
+        await commands.create(newTicket(8, 'merged@example.com'));
+        await commands.update(8, addOperatorCommentUpdate, [{ visibility: 'public', body: 'Looking into it.' }, actor]);
+        await commands.update(8, changeTicketUpdate, [{ mergeInto: 7 }, actor]);
+        await commands.update(7, changeTicketUpdate, [{ mergedFrom: 8 }, actor]);
+        await commands.update(8, addCustomerMessageUpdate, [{ body: 'Hello?', channel: 'web', messageKey: 'recorded-answer-8', automatic: false }]).catch(() => undefined);
+        return 8;
+      },
     };
     const only = process.argv.slice(3);
     for (const life of Object.keys(lives)) if (only.length && !only.includes(life)) delete lives[life];
