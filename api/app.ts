@@ -22,6 +22,8 @@ import inboundEmailRoutes from './routes/inbound-emails';
 import mailboxRoutes from './routes/mailboxes';
 import slaPolicyRoutes from './routes/sla-policies';
 import cannedReplyRoutes from './routes/canned-replies';
+import teamRoutes from './routes/teams';
+import { teamDispatchFor } from '../workflows/team-dispatcher/client';
 import tagRoutes from './routes/tags';
 import viewRoutes from './routes/views';
 import customFieldRoutes from './routes/custom-fields';
@@ -68,7 +70,8 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
 
   const secureCookies = config.PUBLIC_URL.startsWith('https:');
   const commands = ticketCommandsFor(temporal, config, workflowTimeoutMs);
-  const intake = createTicketIntake({ db, commands });
+  const dispatch = teamDispatchFor(temporal, config.TEMPORAL_TASK_QUEUE);
+  const intake = createTicketIntake({ db, commands, dispatch });
   const queries = createTicketQueries(db);
 
   const changes = ticketChangeHub(config.DATABASE_URL, (line) => app.log.warn(line));
@@ -159,6 +162,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
     namespace: config.TEMPORAL_NAMESPACE,
     followUp: followUpPolicy(config),
     replyAttachments: { maxCount: config.REPLY_MAX_ATTACHMENTS, maxBytes: config.REPLY_MAX_ATTACHMENT_SIZE },
+    dispatch,
   });
   await app.register(presenceRoutes, { db });
   await app.register(inboxRoutes, { db });
@@ -167,6 +171,7 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
   await app.register(tagRoutes, { db });
   await app.register(viewRoutes, { db, queries });
   await app.register(customFieldRoutes, { db });
+  await app.register(teamRoutes, { db, dispatch });
   await app.register(customerRoutes, { db, queries });
   await app.register(inboundEmailRoutes, { db });
   await app.register(mailboxRoutes, { db, config, temporal });

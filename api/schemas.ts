@@ -24,6 +24,7 @@ import { WEEKDAYS } from '../domain/business-hours';
 import { INBOX_KINDS } from '../domain/inbox';
 import { MAX_TAG_LENGTH, MAX_TAGS_PER_TICKET, TAG_COLOURS } from '../domain/tags';
 import { MAX_VIEW_NAME_LENGTH, TICKET_COLUMNS, TICKET_SORTS } from '../domain/views';
+import { TEAM_ASSIGNMENTS } from '../domain/teams';
 import { CUSTOM_FIELD_TYPES, MAX_FIELD_OPTIONS, MAX_FIELD_TEXT_LENGTH, MAX_OPTION_LENGTH } from '../domain/custom-fields';
 import { CANNED_REPLY_VARIABLES, MAX_CANNED_BODY_LENGTH, MAX_CANNED_TITLE_LENGTH } from '../domain/canned-reply';
 export { WEEKDAYS };
@@ -54,6 +55,7 @@ export const OperatorView = Type.Object({
   role: Role,
   active: Type.Boolean(),
   signature: Nullable(Type.String({ description: 'Added under their public replies.' })),
+  available: Type.Boolean({ description: "Takes new tickets from their teams' round-robin now." }),
 });
 export type OperatorView = Static<typeof OperatorView>;
 
@@ -140,6 +142,7 @@ export const TicketSummary = Type.Object({
   tags: Type.Array(Type.String()),
   mergedInto: Nullable(Type.Integer({ description: 'Merged into that ticket: closed, its thread reads there, its customer\'s words go there.' })),
   splitFrom: Nullable(Type.Integer({ description: 'Its first message was split off that ticket.' })),
+  team: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() }, { description: 'The team it is with.' })),
   fields: Type.Record(Type.String(), FieldValue, { description: 'Custom field values by key.' }),
   needsReply: Type.Boolean({ description: "The last public message is the customer's: an answer is due." }),
   unread: Type.Boolean({ description: 'The customer wrote since you last opened it (or you never did).' }),
@@ -244,6 +247,7 @@ const TicketFilterFields = {
     maxItems: 10, description: 'Tickets whose custom field has this value, as `key:value` (`field=plan:pro`); a several-choices field: one of its choices.',
   })),
   unread: Type.Optional(Type.Boolean({ description: '`true`: the customer wrote since you last opened the ticket (or you never did).' })),
+  team: Type.Optional(Type.Integer({ minimum: 1, description: 'Tickets of this team.' })),
   q: Type.Optional(Type.String({ maxLength: 200 })),
   due: Type.Optional(Type.Union([Type.Literal('soon'), Type.Literal('overdue')], {
     description: '`soon`: an SLA target is due within the hour; `overdue`: one is past its due time. `sort=due_asc` puts the next due first.',
@@ -296,6 +300,7 @@ export const CreateTicketBody = Type.Object({
   attachments: Type.Optional(Uploads(50, 100_000_000, 'Files of the first message (a message to the customer mails them with it).')),
   tags: Type.Optional(TagList('Tags it opens with.')),
   fields: Type.Optional(Type.Unsafe<Record<string, string | number | string[] | null>>({ ...FieldValuesInput, description: 'Custom field values by key.' })),
+  teamId: Type.Optional(Type.Integer({ minimum: 1, description: "The team it goes to (default: the first whose channels take operators' tickets); with nobody assigned, its dispatcher finds someone." })),
 }, { additionalProperties: false });
 export type CreateTicketBody = Static<typeof CreateTicketBody>;
 
@@ -313,6 +318,7 @@ export const PatchTicketBody = Type.Object({
     format: 'date-time',
     description: 'Waiting until this time (snooze): then it comes back to In Progress and its assignee hears of it; a customer message wakes it earlier. Alone it sets the ticket Waiting; null: waiting with no time set.',
   }))),
+  teamId: Type.Optional(Nullable(Type.Integer({ minimum: 1, description: 'Move it to this team (null: no team); if nobody has it, the team\'s dispatcher finds someone.' }))),
   tags: Type.Optional(TagList('Exactly these tags (an empty list takes all off).')),
   addTags: Type.Optional(TagList('Put these on, keeping the others.')),
   removeTags: Type.Optional(TagList('Take these off, keeping the others.')),
@@ -325,7 +331,7 @@ export const MAX_BULK_TICKETS = 500;
 
 export const BulkChangeBody = Type.Object({
   numbers: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: MAX_BULK_TICKETS, uniqueItems: true }),
-  changes: Type.Omit(PatchTicketBody, ['customerId', 'tags', 'fields'], { additionalProperties: false, minProperties: 1 }),
+  changes: Type.Omit(PatchTicketBody, ['customerId', 'tags', 'fields', 'teamId'], { additionalProperties: false, minProperties: 1 }),
 }, { additionalProperties: false });
 
 export const BulkChangeResult = Type.Object({
@@ -742,3 +748,29 @@ export const PatchCustomFieldBody = Type.Object({
 }, { additionalProperties: false, minProperties: 1 });
 
 export const FieldKeyParams = Type.Object({ key: Type.String({ minLength: 1, maxLength: 40 }) });
+
+const TeamFields = {
+  name: Type.String({ minLength: 1, maxLength: 80 }),
+  sources: Type.Optional(Nullable(Type.Array(Source, { uniqueItems: true, description: 'The channels whose new tickets it takes (null: any).' }))),
+  mailboxes: Type.Optional(Nullable(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { uniqueItems: true, description: 'The mailboxes whose mail it takes (null: any).' }))),
+  assignment: Type.Optional(literals(TEAM_ASSIGNMENTS)),
+  acceptWithin: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]{1,7}(s|m|h)$', description: 'An offered ticket not opened within this goes to the next available member (null: it stays).' }))),
+  members: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { uniqueItems: true, maxItems: 500 })),
+};
+export const CreateTeamBody = Type.Object(TeamFields, { additionalProperties: false });
+export type CreateTeamBody = Static<typeof CreateTeamBody>;
+export const PatchTeamBody = Type.Partial(Type.Object(TeamFields), { additionalProperties: false, minProperties: 1 });
+
+export const TeamView = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  sources: Nullable(Type.Array(Source)),
+  mailboxes: Nullable(Type.Array(Type.String())),
+  assignment: literals(TEAM_ASSIGNMENTS),
+  acceptWithin: Nullable(Type.String()),
+  members: Type.Array(Type.Integer()),
+  position: Type.Integer(),
+});
+export type TeamView = Static<typeof TeamView>;
+
+export const AvailabilityBody = Type.Object({ available: Type.Boolean() }, { additionalProperties: false });

@@ -18,6 +18,8 @@ export class Operator extends Model<InferAttributes<Operator>, InferCreationAttr
   declare active: CreationOptional<boolean>;
   /** Added under their public replies. */
   declare signature: CreationOptional<string | null>;
+  /** Takes tickets from their teams' dispatchers now. */
+  declare available: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -146,6 +148,7 @@ export function connectDatabase(url: string, options: { logging?: (sql: string) 
     role: { type: text, allowNull: false },
     active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
     signature: { type: text, allowNull: true },
+    available: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
     createdAt: DataTypes.DATE,
     updatedAt: DataTypes.DATE,
   }, { sequelize, tableName: 'operators', ...common });

@@ -28,6 +28,7 @@ import * as tagsAndReplies from './migrations/0025-tags-and-replies';
 import * as savedViews from './migrations/0026-saved-views';
 import * as customFields from './migrations/0027-custom-fields';
 import * as mergeAndSplit from './migrations/0028-merge-and-split';
+import * as teams from './migrations/0029-teams';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -59,6 +60,7 @@ const MIGRATIONS = [
   { name: '0026-saved-views', ...savedViews },
   { name: '0027-custom-fields', ...customFields },
   { name: '0028-merge-and-split', ...mergeAndSplit },
+  { name: '0029-teams', ...teams },
 ];
 
 export function migrator(sequelize: Sequelize) {

@@ -48,6 +48,8 @@ interface TicketRow {
   custom_fields: CustomFieldValues;
   merged_into: number | null;
   split_from: number | null;
+  team_id: number | null;
+  team_name: string | null;
   needs_reply: boolean;
   unread: boolean;
 }
@@ -65,7 +67,8 @@ const UNREAD = `(:readerId::int IS NOT NULL AND t.last_customer_message_at IS NO
 const TICKET_COLUMNS = `t.number, t.subject, t.status, t.priority, t.source, t.assignee_id, o.name AS assignee_name,
   t.customer_id, t.contact_email, t.contact_phone, t.contact_first_name, t.contact_last_name, t.external_id,
   t.contact_email_verified, t.waiting_since, t.waiting_until, t.reminded_at, t.sla, t.next_sla_due, t.follow_up_of, t.comment_count, t.token_version, t.created_at, t.updated_at, t.closed_at,
-  t.tags, t.custom_fields, t.merged_into, t.split_from, t.needs_reply, ${UNREAD} AS unread,
+  t.tags, t.custom_fields, t.merged_into, t.split_from, t.team_id, (SELECT tm.name FROM teams tm WHERE tm.id = t.team_id) AS team_name,
+  t.needs_reply, ${UNREAD} AS unread,
   (SELECT count(*)::int FROM comments c WHERE c.ticket_number = t.number AND c.visibility = 'internal') AS note_count`;
 
 const ORDER_BY: Record<TicketSort, string> = {
@@ -98,6 +101,7 @@ export function toSummary(row: TicketRow): TicketSummary {
     fields: row.custom_fields,
     mergedInto: row.merged_into,
     splitFrom: row.split_from,
+    team: row.team_id === null ? null : { id: row.team_id, name: row.team_name ?? `team ${row.team_id}` },
     needsReply: row.needs_reply,
     unread: row.unread,
     commentCount: row.comment_count,
@@ -157,6 +161,7 @@ function whereClause(filter: ListFilter, { skipStatus = false, prefix = '' } = {
   if (filter.fields && Object.keys(filter.fields).length) conditions.push(`t.custom_fields @> ${param('fields', JSON.stringify(filter.fields))}::jsonb`);
   if (filter.unread !== undefined) conditions.push(filter.unread ? UNREAD : `NOT ${UNREAD}`);
   if (filter.customer !== undefined) conditions.push(`t.customer_id = ${param('customer', filter.customer)}`);
+  if (filter.team !== undefined) conditions.push(`t.team_id = ${param('team', filter.team)}`);
   if (filter.due === 'overdue') conditions.push("t.next_sla_due < now() AND t.status <> 'closed'");
   else if (filter.due === 'soon') {
     conditions.push(`t.next_sla_due >= now() AND t.next_sla_due < now() + interval '${DUE_SOON_MINUTES} minutes' AND t.status <> 'closed'`);

@@ -54,7 +54,7 @@ interface TicketRow {
   created_at: Date; updated_at: Date; closed_at: Date | null; message_keys: string[] | null;
   waiting_since: Date | null; waiting_until: Date | null; reminded_at: Date | null; sla: SlaState | null; follow_up_of: number | null;
   tags: string[]; needs_reply: boolean; last_customer_message_at: Date | null; custom_fields: CustomFieldValues;
-  merged_into: number | null; merged_from: number[]; split_from: number | null;
+  merged_into: number | null; merged_from: number[]; split_from: number | null; team_id: number | null;
 }
 
 /** The contact as its five columns hold it (the read model adds whether the address is proven). */
@@ -90,6 +90,7 @@ function stateOf(row: TicketRow): TicketState {
     ...(row.merged_into !== null ? { mergedInto: row.merged_into } : {}),
     ...(row.merged_from.length ? { mergedFrom: row.merged_from } : {}),
     ...(row.split_from !== null ? { splitFrom: row.split_from } : {}),
+    ...(row.team_id !== null ? { teamId: row.team_id } : {}),
     ...(row.needs_reply ? { needsReply: true } : {}),
     ...(row.last_customer_message_at ? { lastCustomerMessageAt: row.last_customer_message_at.toISOString() } : {}),
     ...(row.status === 'waiting' && row.waiting_since ? {
@@ -161,12 +162,12 @@ export function createTicketStore(db: Database) {
              external_id, contact_email_verified, mailbox, event_seq, comment_count, created_at, updated_at, closed_at,
              waiting_since, waiting_until, reminded_at,
              sla, sla_policy_id, first_response_due, next_response_due, resolution_due, next_sla_due, sla_breached, follow_up_of,
-             tags, needs_reply, last_customer_message_at, custom_fields, merged_into, merged_from, split_from)
+             tags, needs_reply, last_customer_message_at, custom_fields, merged_into, merged_from, split_from, team_id)
            VALUES (:number, :tokenHash, :tokenVersion, :subject, :status, :priority, :source, :assigneeId, :customerId,
              :email, :phone, :firstName, :lastName, :externalId, :emailVerified, :mailbox, :eventSeq, :commentCount, :createdAt, :updatedAt, :closedAt,
              :waitingSince, :waitingUntil, :remindedAt,
              :sla, :slaPolicyId, :firstResponseDue, :nextResponseDue, :resolutionDue, :nextSlaDue, :slaBreached, :followUpOf,
-             :tags::text[], :needsReply, :lastCustomerMessageAt, :customFields::jsonb, :mergedInto, :mergedFrom::int[], :splitFrom)
+             :tags::text[], :needsReply, :lastCustomerMessageAt, :customFields::jsonb, :mergedInto, :mergedFrom::int[], :splitFrom, :teamId)
            -- A retry or an out-of-order replay never moves the row backwards.
            ON CONFLICT (number) DO UPDATE SET
              subject = EXCLUDED.subject, status = EXCLUDED.status, priority = EXCLUDED.priority,
@@ -179,7 +180,8 @@ export function createTicketStore(db: Database) {
              next_sla_due = EXCLUDED.next_sla_due, sla_breached = EXCLUDED.sla_breached,
              token_version = EXCLUDED.token_version, public_token_hash = EXCLUDED.public_token_hash,
              tags = EXCLUDED.tags, needs_reply = EXCLUDED.needs_reply, last_customer_message_at = EXCLUDED.last_customer_message_at,
-             custom_fields = EXCLUDED.custom_fields, merged_into = EXCLUDED.merged_into, merged_from = EXCLUDED.merged_from
+             custom_fields = EXCLUDED.custom_fields, merged_into = EXCLUDED.merged_into, merged_from = EXCLUDED.merged_from,
+             team_id = EXCLUDED.team_id
            WHERE tickets.event_seq < EXCLUDED.event_seq),
          audit_row AS (
            INSERT INTO ticket_events (ticket_number, seq, type, actor_kind, actor_id, changes, created_at)
@@ -228,6 +230,7 @@ export function createTicketStore(db: Database) {
             mergedInto: state.mergedInto ?? null,
             mergedFrom: `{${(state.mergedFrom ?? []).join(',')}}`,
             splitFrom: state.splitFrom ?? null,
+            teamId: state.teamId ?? null,
             movedComment: movedComment?.id ?? null,
             movedTo: movedComment?.to ?? null,
             seq: audit.seq,

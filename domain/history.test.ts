@@ -25,6 +25,7 @@ describe('history sentences', () => {
     ['a tagged new ticket', { type: 'create', actor: olivia, changes: { status: { from: null, to: 'new' }, tags: { from: [], to: ['phone'] } } }, 'Olivia opened the ticket (New, tagged "phone")'],
     ['fields set and cleared', { type: 'set_fields', actor: olivia, changes: { 'field:plan': { from: null, to: 'Pro' }, 'field:areas': { from: null, to: ['Billing', 'API'] }, 'field:order_number': { from: '123', to: null } } },
       'Olivia set plan to Pro, set areas to Billing, API, cleared order_number'],
+    ['another team', { type: 'set_team', actor: olivia, changes: { teamId: { from: 1, to: 2 } } }, 'Olivia moved it to team 2'],
     ['a new link', { type: 'rotate_public_link', actor: olivia, changes: { linkVersion: { from: 1, to: 2 } } }, 'Olivia made a new public link; the old one no longer works'],
     ['set aside until a time', { type: 'set_status', actor: olivia, changes: { status: { from: 'in_progress', to: 'waiting' }, waitingUntil: { from: null, to: '2026-12-03T09:00:00.000Z' } } },
       'Olivia set the status from In Progress to Waiting until 2026-12-03 09:00 UTC'],

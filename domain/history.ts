@@ -31,9 +31,12 @@ const isoMinute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 /**
  * `operatorName` names an assignee by ID (the audit records IDs); `time` writes a time for
- * the reader; `fieldLabel` names a custom field by its key.
+ * the reader; `names` names a custom field by its key and a team by its ID.
  */
-export function historySentence(entry: HistoryEntry, operatorName: (id: number) => string, time: (iso: string) => string = isoMinute, fieldLabel: (key: string) => string = (key) => key): string {
+export function historySentence(entry: HistoryEntry, operatorName: (id: number) => string, time: (iso: string) => string = isoMinute,
+  names: { field?: (key: string) => string; team?: (id: number) => string } = {}): string {
+  const fieldLabel = names.field ?? ((key: string) => key);
+  const teamName = (id: unknown) => (typeof id === 'number' ? names.team?.(id) ?? `team ${id}` : 'no team');
   const who = entry.actor.kind === 'operator' ? entry.actor.name ?? 'An operator' : entry.actor.kind === 'customer' ? 'The customer' : 'The helpdesk';
   const change = entry.changes;
   const name = (id: unknown) => (typeof id === 'number' ? operatorName(id) : 'nobody');
@@ -43,6 +46,7 @@ export function historySentence(entry: HistoryEntry, operatorName: (id: number) 
         change.status ? statusLabel(change.status.to) : null,
         change.priority ? `${priorityLabel(change.priority.to)} priority` : null,
         change.assigneeId ? `assigned to ${name(change.assigneeId.to)}` : null,
+        change.teamId ? `for ${teamName(change.teamId.to)}` : null,
       ].filter(Boolean);
       const followUp = typeof change.followUpOf?.to === 'number' ? ` as a follow-up of #${change.followUpOf.to}` : '';
       if (Array.isArray(change.tags?.to) && change.tags.to.length) parts.push(`tagged ${(change.tags.to as string[]).map((tag) => `"${tag}"`).join(', ')}`);
@@ -106,6 +110,7 @@ export function historySentence(entry: HistoryEntry, operatorName: (id: number) 
       const parts = [added.length ? `tagged it ${quoted(added)}` : null, removed.length ? `took off ${quoted(removed)}` : null].filter(Boolean);
       return `${who} ${parts.join(' and ') || 'reordered the tags'}`;
     }
+    case 'set_team': return change.teamId?.to === null ? `${who} took it off ${teamName(change.teamId.from)}` : `${who} moved it to ${teamName(change.teamId?.to)}`;
     case 'set_fields': {
       const shown = (value: unknown) => (Array.isArray(value) ? value.join(', ') : String(value));
       const parts = Object.entries(change).filter(([key]) => key.startsWith('field:')).map(([key, { to }]) => {

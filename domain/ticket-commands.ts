@@ -13,6 +13,8 @@ export interface TicketCommandPort {
   addCustomerMessage(ticketNumber: number, message: CustomerMessage, updateId: string): Promise<unknown>;
   /** The same `updateId` again takes effect once. Rejects with a TicketRefusal when the ticket's rules refuse. */
   addOperatorComment(ticketNumber: number, comment: OperatorComment, actor: Actor, updateId: string): Promise<unknown>;
+  /** Assigns the ticket on the helpdesk's behalf (a team's dispatcher). Rejects with a TicketRefusal when the ticket's rules refuse. */
+  assign(ticketNumber: number, assigneeId: number, updateId: string): Promise<unknown>;
   /** The SLA policy that applies to the ticket now (null: none). Rejects with a TicketRefusal when the ticket's rules refuse. */
   applySlaPolicy(ticketNumber: number, policy: SlaPolicy | null, updateId: string): Promise<unknown>;
 }
@@ -24,4 +26,12 @@ export class TicketRefusal extends Error {
     super(message);
     this.name = 'TicketRefusal';
   }
+}
+
+/** What tells a team's dispatcher (workflows/team-dispatcher) that it has work: wired by the worker and the API. */
+export interface TeamDispatchPort {
+  /** A new ticket of the team that nobody has. */
+  ticketWaiting(teamId: number, ticketNumber: number): Promise<void>;
+  /** Members, availability or settings of these teams changed. */
+  teamsChanged(teamIds: readonly number[]): Promise<void>;
 }

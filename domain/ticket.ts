@@ -138,6 +138,8 @@ export interface TicketState {
   mergedFrom?: number[];
   /** The ticket a message of which this one was split from. */
   splitFrom?: number;
+  /** The team it is with (domain/teams.ts); absent: none. */
+  teamId?: number;
 }
 
 export interface WaitingClock {
@@ -210,6 +212,8 @@ export interface NewTicket {
   fields?: CustomFieldValues;
   /** The ticket its first message was split from. */
   splitFrom?: number;
+  /** The team whose channels it came by (its dispatcher finds it someone). */
+  teamId?: number;
 }
 
 export type TicketEvent =
@@ -250,6 +254,8 @@ export type TicketEvent =
   | { type: 'merged_from'; source: number; actor: Actor; at: string }
   /** A message of this ticket became ticket `into` of its own: here it is shown as moved. */
   | { type: 'split_off'; commentId: string; into: number; actor: Actor; at: string }
+  /** Moved to another team (null: none), whose dispatcher then finds it someone if nobody has it. */
+  | { type: 'set_team'; teamId: number | null; actor: Actor; at: string }
   /** Custom field values set (null: cleared), already held to their definitions by the API. */
   | { type: 'set_fields'; fields: Record<string, CustomFieldValue | null>; actor: Actor; at: string }
   /** The ticket's own clocks (domain/clocks.ts): the time set with Waiting came, the reminder, the close for want of an answer. */
@@ -412,8 +418,8 @@ export function statusAfterCustomerMessage(state: TicketState): TicketStatus {
 
 function diff(before: TicketState, after: TicketState): AuditRecord['changes'] {
   const changes: AuditRecord['changes'] = {};
-  for (const key of ['status', 'priority', 'assigneeId', 'customerId', 'subject'] as const) {
-    if (before[key] !== after[key]) changes[key] = { from: before[key], to: after[key] };
+  for (const key of ['status', 'priority', 'assigneeId', 'customerId', 'subject', 'teamId'] as const) {
+    if ((before[key] ?? null) !== (after[key] ?? null)) changes[key] = { from: before[key] ?? null, to: after[key] ?? null };
   }
   const [tagsBefore, tagsAfter] = [before.tags ?? [], after.tags ?? []];
   if (!sameTags(tagsBefore, tagsAfter)) changes.tags = { from: tagsBefore, to: tagsAfter };
@@ -575,6 +581,7 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
   state.firstAnsweredAt = first.comment.visibility === 'public' && first.comment.authorKind === 'operator' ? event.at : null;
   if (t.followUpOf !== undefined) state.followUpOf = t.followUpOf;
   if (t.splitFrom !== undefined) state.splitFrom = t.splitFrom;
+  if (t.teamId !== undefined) state.teamId = t.teamId;
   if (tagged.tags.length) state.tags = tagged.tags;
   if (t.fields && Object.keys(t.fields).length) state.fields = t.fields;
   if (first.comment.visibility === 'public' && first.comment.authorKind === 'customer') {
@@ -595,6 +602,7 @@ export function createTicket(event: Extract<TicketEvent, { type: 'create' }>): D
           ...(t.assigneeId !== null ? { assigneeId: { from: null, to: t.assigneeId } } : {}),
           ...(t.followUpOf !== undefined ? { followUpOf: { from: null, to: t.followUpOf } } : {}),
           ...(t.splitFrom !== undefined ? { splitFrom: { from: null, to: t.splitFrom } } : {}),
+          ...(t.teamId !== undefined ? { teamId: { from: null, to: t.teamId } } : {}),
           ...(tagged.tags.length ? { tags: { from: [], to: tagged.tags } } : {}),
           ...Object.fromEntries(Object.entries(state.fields ?? {}).map(([key, value]) => [`field:${key}`, { from: null, to: value }])),
         },
@@ -783,6 +791,12 @@ export function decide(state: TicketState | null, event: TicketEvent): Decision 
       if (event.target === state.number) return reject('invalid_input', `Ticket ${label} cannot be merged into itself.`);
       const merged = { ...toClosed(state, event.at), closedAt: state.closedAt ?? event.at, mergedInto: event.target, needsReply: false };
       return commit(state, event, merged, null, [], { mergedInto: { from: null, to: event.target } });
+    }
+
+    case 'set_team': {
+      if ((state.teamId ?? null) === event.teamId) return unchanged(state);
+      const { teamId: _old, ...withoutTeam } = state;
+      return commit(state, event, event.teamId === null ? withoutTeam : { ...withoutTeam, teamId: event.teamId }, null);
     }
 
     case 'merged_from':

@@ -16,6 +16,7 @@ export interface TicketFilters {
   field?: string[];
   needsReply?: boolean;
   unread?: boolean;
+  team?: number;
   due?: 'soon' | 'overdue';
   q?: string;
 }

@@ -8,7 +8,9 @@ import type { Database } from '../db';
 import { allocateTicketNumber, NumberSource } from '../db/ticket-numbers';
 import { storeUploads } from '../db/attachments';
 import type { NewTicket } from '../domain/ticket';
-import type { TicketCommandPort } from '../domain/ticket-commands';
+import type { TeamDispatchPort, TicketCommandPort } from '../domain/ticket-commands';
+import { createTeamStore } from '../db/teams';
+import { teamFor } from '../domain/teams';
 
 export interface OpeningRequest {
   ticket: Omit<NewTicket, 'number'>;
@@ -20,7 +22,12 @@ export interface OpeningRequest {
 
 export type TicketIntake = ReturnType<typeof createTicketIntake>;
 
-export function createTicketIntake({ db, commands }: { db: Database; commands: TicketCommandPort }) {
+/**
+ * `dispatch`: tells the team a new ticket nobody has goes to (absent: teams are not told,
+ * their dispatchers still find it in their backlog when someone becomes available).
+ */
+export function createTicketIntake({ db, commands, dispatch }: { db: Database; commands: TicketCommandPort; dispatch?: TeamDispatchPort }) {
+  const teams = createTeamStore(db);
   return {
     /** The ticket's number once its workflow has taken it (durable in Temporal). */
     async open({ ticket, numberFrom, files = [] }: OpeningRequest): Promise<number> {
@@ -29,7 +36,10 @@ export function createTicketIntake({ db, commands }: { db: Database; commands: T
         if (!ticket.messageKey) throw new Error('Files of a first message need its message key');
         await storeUploads(db, number, ticket.messageKey, files);
       }
-      await commands.create({ ...ticket, number });
+      // The team whose channels it came by, unless the opener named one.
+      const team = ticket.teamId ?? teamFor(await teams.list(), ticket)?.id;
+      await commands.create({ ...ticket, number, ...(team !== undefined ? { teamId: team } : {}) });
+      if (team !== undefined && ticket.assigneeId === null && dispatch) await dispatch.ticketWaiting(team, number);
       return number;
     },
   };

@@ -698,7 +698,7 @@ describe('Organising the work', () => {
 
   it('changes many tickets at once: shift-click selects a range, each change is its own, a refusal is listed with its reason', async () => {
     const tag = `bulk-${randomUUID().slice(0, 4)}`;
-    const numbers = [];
+    const numbers: number[] = [];
     for (let i = 0; i < 4; i++) numbers.push(await opened(colleague, { tags: [tag] }));
     // One is being handled already: it cannot go back to New.
     await h.request(colleague, 'PATCH', `/api/tickets/${numbers[0]}`, { status: 'in_progress' });

@@ -202,12 +202,13 @@ it('OpenAPI describes every route', async () => {
   expect(Object.keys(spec.paths).sort()).toEqual([
     '/api/attachments/{id}', '/api/auth/login', '/api/auth/logout', '/api/auth/session', '/api/canned-replies', '/api/canned-replies/{id}',
     '/api/customers', '/api/customers/{id}', '/api/events', '/api/formatting/preview', '/api/inbound-emails', '/api/inbound-emails/{id}/raw',
-    '/api/inbox', '/api/inbox/read', '/api/mailboxes', '/api/mailboxes/{id}', '/api/me', '/api/me/notifications', '/api/me/password',
-    '/api/operators', '/api/operators/{id}', '/api/public/tickets/{token}', '/api/public/tickets/{token}/attachments/{id}',
+    '/api/inbox', '/api/inbox/read', '/api/mailboxes', '/api/mailboxes/{id}', '/api/me', '/api/me/availability', '/api/me/notifications',
+    '/api/me/password', '/api/operators', '/api/operators/{id}', '/api/public/tickets/{token}', '/api/public/tickets/{token}/attachments/{id}',
     '/api/public/tickets/{token}/comments', '/api/public/tickets/{token}/events', '/api/public/tickets/{token}/verify', '/api/sla-policies',
-    '/api/sla-policies/{id}', '/api/tags', '/api/tags/{name}', '/api/temporal-codec/decode', '/api/temporal-codec/encode', '/api/ticket-fields',
-    '/api/ticket-fields/{key}', '/api/tickets', '/api/tickets/bulk', '/api/tickets/{number}', '/api/tickets/{number}/canned-replies/{id}/fill',
-    '/api/tickets/{number}/comments', '/api/tickets/{number}/presence', '/api/tickets/{number}/public-link', '/api/tickets/{number}/read',
-    '/api/views', '/api/views/counts', '/api/views/{id}', '/api/widget/challenge', '/api/widget/tickets', '/healthz',
+    '/api/sla-policies/{id}', '/api/tags', '/api/tags/{name}', '/api/teams', '/api/teams/{id}', '/api/temporal-codec/decode',
+    '/api/temporal-codec/encode', '/api/ticket-fields', '/api/ticket-fields/{key}', '/api/tickets', '/api/tickets/bulk', '/api/tickets/{number}',
+    '/api/tickets/{number}/canned-replies/{id}/fill', '/api/tickets/{number}/comments', '/api/tickets/{number}/merge',
+    '/api/tickets/{number}/presence', '/api/tickets/{number}/public-link', '/api/tickets/{number}/read', '/api/tickets/{number}/split', '/api/views',
+    '/api/views/counts', '/api/views/{id}', '/api/widget/challenge', '/api/widget/tickets', '/healthz',
   ]);
 });

@@ -3,6 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import { createTicketActivities, TicketActivityDeps } from '../activities/ticket';
 import { createMailboxActivities, MailboxActivityDeps, MailboxConfig } from '../activities/mailbox';
 import { createSlaActivities, SlaActivityDeps } from '../activities/sla';
+import { createTeamActivities } from '../activities/teams';
 import type { Config } from '../config';
 import { parseImapUrl } from '../mail/inbound/imap';
 import { mailboxAddress, messageIdDomain } from '../mail/threading';
@@ -39,6 +40,8 @@ export async function createTicketWorker(options: TicketWorkerOptions): Promise<
       ...createTicketActivities(options.activities),
       ...(options.mailboxes ? createMailboxActivities({ ...options.mailboxes, stopping: stopping.signal }) : {}),
       ...(options.sla ? createSlaActivities(options.sla) : {}),
+      // A team's dispatcher assigns through the same ticket commands as the SLA rollout.
+      ...(options.sla ? createTeamActivities(options.sla) : {}),
     },
     maxCachedWorkflows: options.maxCachedWorkflows,
     dataConverter: options.dataConverter,

@@ -14,6 +14,7 @@ import { createTicketWorker, mailboxesFromConfig } from './index';
 import { startMailboxWorkflows } from '../workflows/mailbox/client';
 import { ticketCommandsFor } from '../workflows/ticket/client';
 import { ensureSearchAttributes } from '../workflows/ticket/search-attributes';
+import { teamDispatchFor } from '../workflows/team-dispatcher/client';
 
 export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_KEY: string }, signal?: AbortSignal, onReady?: () => void): Promise<void> {
   const db = connectDatabase(config.DATABASE_URL);
@@ -39,7 +40,7 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
       stickyTimeoutMs: config.WORKER_STICKY_TIMEOUT,
       dataConverter,
       activities: { db, ...mail, ...ticketActivitySettings(config) },
-      mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 1000 },
+      mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 1000, dispatch: teamDispatchFor(client, config.TEMPORAL_TASK_QUEUE) },
       sla: { db, commands },
     });
     const stored = await createMailboxStore(db).activeNames();

@@ -3,7 +3,7 @@ import { createTicketIntake } from '../../intake/open-ticket';
 import { createMailboxStore } from '../../db/mailboxes';
 import { Context } from '@temporalio/activity';
 import type { Database } from '../../db';
-import type { TicketCommandPort } from '../../domain/ticket-commands';
+import type { TeamDispatchPort, TicketCommandPort } from '../../domain/ticket-commands';
 import { createMailIngestion } from '../../mail/inbound/ingest';
 import { ImapSettings, parseImapUrl, watchMailbox } from '../../mail/inbound/imap';
 import { open } from '../../security/secret-box';
@@ -40,6 +40,8 @@ export interface MailboxActivityDeps {
   log?: (line: string) => void;
   /** Aborted when the worker starts to stop: watching a mailbox ends then. */
   stopping?: AbortSignal;
+  /** Tells a team's dispatcher of its new tickets. */
+  dispatch?: TeamDispatchPort;
 }
 
 /** The mailbox activities' settings, as the configuration gives them. */
@@ -57,7 +59,7 @@ export function mailboxActivitySettings(config: Config & { SECRET_KEY: string })
 export function createMailboxActivities(deps: MailboxActivityDeps) {
   const passesDmarc = dmarcVerifier(deps.dnsResolver);
   const byName = new Map(deps.mailboxes.map((m) => [m.name, m]));
-  const intake = createTicketIntake({ db: deps.db, commands: deps.commands });
+  const intake = createTicketIntake({ db: deps.db, commands: deps.commands, ...(deps.dispatch ? { dispatch: deps.dispatch } : {}) });
   const stored = createMailboxStore(deps.db);
 
   /** A mailbox by name: from the environment, else an active one from the database. */

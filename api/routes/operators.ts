@@ -7,8 +7,8 @@ import { CreateOperatorBody, IdParams, OperatorView, UpdateOperatorBody } from '
 import { hashPassword, passwordProblem } from '../../security/passwords';
 import { SESSION_COOKIE } from '../plugins/auth';
 
-export function operatorView(o: { id: number; email: string; name: string; role: OperatorView['role']; active: boolean; signature: string | null }): OperatorView {
-  return { id: o.id, email: o.email, name: o.name, role: o.role, active: o.active, signature: o.signature };
+export function operatorView(o: { id: number; email: string; name: string; role: OperatorView['role']; active: boolean; signature: string | null; available?: boolean }): OperatorView {
+  return { id: o.id, email: o.email, name: o.name, role: o.role, active: o.active, signature: o.signature, available: o.available ?? false };
 }
 
 export default async function operatorRoutes(app: App, { db }: { db: Database }) {

@@ -36,6 +36,7 @@ import type { TicketCommands } from '../../workflows/ticket/client';
 import { attachmentContent, sendAttachment, TicketQueries } from '../../db/ticket-queries';
 import { creationKey } from '../../db/ticket-numbers';
 import type { TicketIntake } from '../../intake/open-ticket';
+import type { TeamDispatchPort } from '../../domain/ticket-commands';
 import { addOperatorCommentUpdate, changeTicketUpdate, type CommentResult, ticketWorkflowId } from '../../workflows/ticket/definitions';
 import { publicToken, ticketUrl } from '../../security/public-token';
 import { FollowUpPolicy, nextClock } from '../../domain/clocks';
@@ -43,6 +44,7 @@ import { SLA_TARGETS } from '../../domain/sla';
 import { normalizeTags } from '../../domain/tags';
 import { CustomFieldValues, fieldFilter, fieldValues } from '../../domain/custom-fields';
 import { createCustomFieldStore } from '../../db/custom-fields';
+import { createTeamStore } from '../../db/teams';
 
 export interface TicketRouteDeps {
   db: Database;
@@ -57,6 +59,8 @@ export interface TicketRouteDeps {
   followUp: FollowUpPolicy;
   /** What an operator may attach to a reply or note (REPLY_MAX_ATTACHMENTS, REPLY_MAX_ATTACHMENT_SIZE). */
   replyAttachments: AttachmentLimits;
+  /** Tells a team's dispatcher of a ticket moved to it with nobody assigned. */
+  dispatch?: TeamDispatchPort;
 }
 
 /**
@@ -153,6 +157,11 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     return typed.fields;
   }
 
+  async function teamOrThrow(id: number): Promise<number> {
+    if (!(await teams.byId(id))) throw unprocessable(`There is no team with ID ${id}.`);
+    return id;
+  }
+
   /** Tags as the rules will spell them, or a 422 saying which one is not a tag. */
   function tagsOrThrow(typed: string[] | undefined): string[] {
     const tags = normalizeTags(typed ?? []);
@@ -162,6 +171,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
 
   const tickets = createTicketStore(db);
   const customFields = createCustomFieldStore(db);
+  const teams = createTeamStore(db);
   const reads = createTicketReadStore(db);
   const operators = createOperatorStore(db);
   const customers = createCustomerStore(db);
@@ -238,6 +248,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
       ...(firstMessage === 'customer_request' ? { channel: request.body.channel ?? 'phone' } : {}),
       ...(tags.length ? { tags } : {}),
       ...(Object.keys(fields).length ? { fields } : {}),
+      ...(request.body.teamId !== undefined ? { teamId: await teamOrThrow(request.body.teamId) } : {}),
     };
     const number = await intake.open({ ticket, files, numberFrom: { creationKey: creationKey(key ? `${request.operator!.id}:${key}` : null, request.body) } });
     // Whoever wrote the customer's request down has read it.
@@ -271,9 +282,11 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     await ensureCustomer(request.body.customerId);
     for (const tags of [request.body.tags, request.body.addTags, request.body.removeTags]) tagsOrThrow(tags);
     const fields = await fieldValuesOrThrow(request.body.fields);
+    if (request.body.teamId) await teamOrThrow(request.body.teamId);
     const key = request.headers['idempotency-key'];
-    await commands.update(number, changeTicketUpdate, [{ ...request.body, ...(fields ? { fields } : {}) }, actorOf(request)],
+    const changed = await commands.update(number, changeTicketUpdate, [{ ...request.body, ...(fields ? { fields } : {}) }, actorOf(request)],
       key ? `change-${request.operator!.id}-${key}` : undefined);
+    if (request.body.teamId && changed.assigneeId === null && changed.status !== 'closed') await deps.dispatch?.ticketWaiting(request.body.teamId, number);
     return detailOrThrow(number, request.operator!.id);
   });
 

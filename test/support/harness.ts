@@ -13,6 +13,7 @@ import { mailboxActivitySettings } from '../../activities/mailbox';
 import { threadedMailParser } from '../../mail/inbound/threaded-parser';
 import { helpdeskDataConverter } from '../../security/payload-codec';
 import { ticketCommandsFor } from '../../workflows/ticket/client';
+import { teamDispatchFor } from '../../workflows/team-dispatcher/client';
 import type { MailboxConfig } from '../../activities/mailbox';
 import type { ImapSettings } from '../../mail/inbound/imap';
 import { messageIdDomain } from '../../mail/threading';
@@ -92,7 +93,10 @@ export async function startHarness(options: HarnessOptions = {}) {
       dataConverter,
       workflowBundle: { codePath: testEnv('workflowBundle') },
       activities: { db, mailer, render: createRenderer(), ...ticketActivitySettings(config), log: () => undefined },
-      mailboxes: { db, commands, mailboxes, parser, dnsResolver: zone(options.dns ?? {}), ...mailboxActivitySettings(config), autoIdleDelayMs: 200, log: () => undefined },
+      mailboxes: {
+        db, commands, mailboxes, parser, dnsResolver: zone(options.dns ?? {}), ...mailboxActivitySettings(config), autoIdleDelayMs: 200, log: () => undefined,
+        dispatch: teamDispatchFor(temporal, taskQueue),
+      },
       sla: { db, commands },
     });
     workerRun = worker.run();

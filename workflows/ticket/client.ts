@@ -10,6 +10,7 @@ import {
   SEARCH_ATTRIBUTES,
   RUN_ENDING,
   addCustomerMessageUpdate,
+  changeTicketUpdate,
   addOperatorCommentUpdate,
   applySlaPolicyUpdate,
   TICKET_WORKFLOW_TYPE,
@@ -99,6 +100,10 @@ export class TicketCommands implements TicketCommandPort {
 
   addOperatorComment(ticketNumber: number, comment: OperatorComment, actor: Actor, updateId: string) {
     return refusalsAsTicketRefusal(this.update(ticketNumber, addOperatorCommentUpdate, [comment, actor], updateId));
+  }
+
+  assign(ticketNumber: number, assigneeId: number, updateId: string) {
+    return refusalsAsTicketRefusal(this.update(ticketNumber, changeTicketUpdate, [{ assigneeId }, { kind: 'system' }], updateId));
   }
 
   applySlaPolicy(ticketNumber: number, policy: SlaPolicy | null, updateId: string) {

@@ -92,6 +92,8 @@ export interface TicketChanges {
   removeTags?: string[];
   /** Custom field values (null clears one), held to their definitions by the API. */
   fields?: Record<string, CustomFieldValue | null>;
+  /** Another team (null: none). */
+  teamId?: number | null;
   /** Merge this ticket into that one (the API checked it is the same customer's and not merged itself). */
   mergeInto?: number;
   /** That ticket was merged into this one. */

@@ -301,6 +301,7 @@ function changeEvents(changes: TicketChanges, actor: Actor): TicketEvent[] {
     });
   }
   if (changes.fields && Object.keys(changes.fields).length) events.push({ type: 'set_fields', fields: changes.fields, actor, at });
+  if (changes.teamId !== undefined) events.push({ type: 'set_team', teamId: changes.teamId, actor, at });
   if (changes.mergedFrom !== undefined) events.push({ type: 'merged_from', source: changes.mergedFrom, actor, at });
   if (changes.splitOff) events.push({ type: 'split_off', ...changes.splitOff, actor, at });
   if (changes.mergeInto !== undefined) events.push({ type: 'merge_into', target: changes.mergeInto, actor, at });

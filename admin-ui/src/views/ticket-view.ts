@@ -159,7 +159,8 @@ export class TicketView extends LitElement {
     api.post<{ unread: number }>('/api/inbox/read', { ticketNumber: detail.number })
       .then(({ unread }) => window.dispatchEvent(new CustomEvent(INBOX_READ, { detail: unread })))
       .catch(() => undefined);
-    if (detail.unread) api.put(`/api/tickets/${detail.number}/read`, detail.lastCustomerMessageAt ? { upTo: detail.lastCustomerMessageAt } : {}).catch(() => undefined);
+    // Always: opening it is also what takes up a ticket a team's dispatcher offered.
+    api.put(`/api/tickets/${detail.number}/read`, detail.lastCustomerMessageAt ? { upTo: detail.lastCustomerMessageAt } : {}).catch(() => undefined);
   }
 
   private async merge(event: SubmitEvent) {
@@ -382,8 +383,10 @@ export class TicketView extends LitElement {
             <summary>History (${t.events.length})</summary>
             <ol>${t.events.map((e) => html`<li>
               <time datetime=${e.at} title=${fullTime(e.at)}>${relativeTime(e.at)}</time>:
-              ${historySentence(e, (id) => this.operatorList.find((o) => o.id === id)?.name ?? `operator ${id}`, fullTime,
-                (key) => this.fieldList.find((f) => f.key === key)?.label ?? key)}
+              ${historySentence(e, (id) => this.operatorList.find((o) => o.id === id)?.name ?? `operator ${id}`, fullTime, {
+                field: (key) => this.fieldList.find((f) => f.key === key)?.label ?? key,
+                team: (id) => (t.team?.id === id ? t.team.name : `team ${id}`),
+              })}
             </li>`)}</ol>
           </details>
         </div>
