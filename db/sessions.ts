@@ -10,7 +10,7 @@ const SESSION_ENDS = "least(s.expires_at, s.created_at + :maxAgeMs * interval '1
 
 export interface SessionWithOperator {
   operator_id: number; csrf_token: string; expires_at: Date; created_at: Date;
-  email: string; name: string; role: Operator['role']; active: boolean; signature: string | null;
+  email: string; name: string; role: Operator['role']; active: boolean; signature: string | null; available: boolean;
 }
 
 export function createSessionStore(db: Database, maxAgeMs: number) {
@@ -34,7 +34,7 @@ export function createSessionStore(db: Database, maxAgeMs: number) {
     /** The session and its operator in one round trip: every operator request starts here. */
     async withOperator(tokenHash: string): Promise<SessionWithOperator | null> {
       const [session] = await sequelize.query<SessionWithOperator>(
-        `SELECT s.operator_id, s.csrf_token, ${SESSION_ENDS} AS expires_at, s.created_at, o.email, o.name, o.role, o.active, o.signature
+        `SELECT s.operator_id, s.csrf_token, ${SESSION_ENDS} AS expires_at, s.created_at, o.email, o.name, o.role, o.active, o.signature, o.available
          FROM sessions s JOIN operators o ON o.id = s.operator_id WHERE s.token_hash = :tokenHash`,
         { type: QueryTypes.SELECT, replacements: { tokenHash, maxAgeMs } },
       );

@@ -12,6 +12,7 @@ import { launchBrowser, openPage, screenshot, WatchedPage } from './support/brow
 import { ticketCommandsFor } from '../workflows/ticket/client';
 import { createMailIngestion } from '../mail/inbound/ingest';
 import { createTicketIntake } from '../intake/open-ticket';
+import { teamDispatchFor } from '../workflows/team-dispatcher/client';
 
 let h: Harness;
 let browser: Browser;
@@ -788,6 +789,40 @@ describe('Organising the work', () => {
     await page.goto(`${baseUrl}/admin/tickets/${source}`);
     await page.getByRole('status').filter({ hasText: `Merged into #${target}` }).waitFor();
     expect(await page.getByRole('button', { name: 'Send' }).count()).toBe(0);
+  });
+
+  it('an admin sets up a team on its screen; a member marks themselves available and the team\'s next mail is theirs', async () => {
+    const suffix = randomUUID().slice(0, 4);
+    const admin = await h.login('admin', `Ada ${suffix}`);
+    const member = await h.login('agent', `Max ${suffix}`);
+    const mailbox = `sales-${suffix}`;
+    const adminPage = await newPage();
+    await logIn(adminPage.page, admin, '/admin/teams');
+    const form = adminPage.page.getByRole('form', { name: 'Add a team' });
+    await form.getByLabel('Name').fill(`Sales ${suffix}`);
+    await form.getByLabel(/^Only these mailboxes/).fill(mailbox);
+    await form.getByLabel(`Max ${suffix}`).check();
+    await form.getByRole('button', { name: 'Add team' }).click();
+    await adminPage.page.getByRole('cell', { name: `Sales ${suffix}`, exact: true }).waitFor();
+
+    const { page } = await newPage();
+    await logIn(page, member);
+    await page.getByLabel('Available').check();
+    await waitUntil(async () => ((await h.request(member, 'GET', '/api/auth/session')).json().operator.available as boolean), 'available');
+    const intake = createTicketIntake({ db: h.db, commands: ticketCommandsFor(h.temporal, h.config), dispatch: teamDispatchFor(h.temporal, h.taskQueue) });
+    const number = await intake.open({
+      ticket: {
+        subject: `Quote please ${suffix}`, body: 'How much for 10?', priority: 'normal', source: 'email',
+        contact: { email: uniqueEmail(), phone: null, firstName: null, lastName: null, externalId: null },
+        mailbox, createdBy: null, assigneeId: null, messageKey: `<${randomUUID()}@example.com>`, suppressAcknowledgement: true,
+      },
+      numberFrom: { creationKey: null },
+    });
+    await page.goto(`${baseUrl}/admin/tickets?view=mine`);
+    await page.getByRole('link', { name: `Quote please ${suffix}` }).waitFor();
+    await page.getByRole('link', { name: `Quote please ${suffix}` }).click();
+    expect(await page.getByLabel('Team', { exact: true }).locator('option:checked').textContent()).toBe(`Sales ${suffix}`);
+    expect(number).toBeGreaterThan(0);
   });
 
   it("shows a ticket the customer wrote to as unread until it is opened; Mark unread brings it back", async () => {

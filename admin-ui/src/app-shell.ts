@@ -17,6 +17,7 @@ import './views/sla-policies-view';
 import './views/canned-replies-view';
 import './views/tags-view';
 import './views/ticket-fields-view';
+import './views/teams-view';
 import './components/notification-bell';
 import type { OperatorView } from '../../api/schemas';
 
@@ -46,6 +47,7 @@ export class HelpdeskAdmin extends LitElement {
     header nav a:hover { background: #2c3547; color: #fff; }
     header .who { margin-left: auto; display: flex; align-items: center; gap: 0.6rem; font-size: 0.9rem; }
     header .who button { background: transparent; color: #fff; border-color: #5b6578; }
+    header .availability { color: #d7deea; display: inline-flex; gap: 0.3rem; align-items: center; font-weight: 400; }
     header .who a { color: #d7deea; text-decoration: none; padding: 0.35rem 0.6rem; border-radius: 6px; }
     header .who a[aria-current='page'], header .who a:hover { background: #38435a; color: #fff; }
     main { padding: 1rem; max-width: 1400px; margin: 0 auto; }
@@ -117,6 +119,16 @@ export class HelpdeskAdmin extends LitElement {
     }
   }
 
+  private async setAvailable(available: boolean) {
+    try {
+      await api.put('/api/me/availability', { available });
+      this.me = { ...this.me!, operator: { ...this.me!.operator, available } };
+    } catch (error) {
+      this.problem = (error as Error).message;
+      this.requestUpdate();
+    }
+  }
+
   private async logout() {
     try {
       await api.post('/api/auth/logout');
@@ -136,7 +148,7 @@ export class HelpdeskAdmin extends LitElement {
     }
     const section = this.route.name === 'customers' || this.route.name === 'customer' || this.route.name === 'new-customer'
       ? 'customers'
-      : ['new-ticket', 'inbound-mail', 'operators', 'mailboxes', 'sla-policies', 'canned-replies', 'tags', 'ticket-fields', 'profile'].includes(this.route.name) ? this.route.name : 'tickets';
+      : ['new-ticket', 'inbound-mail', 'operators', 'mailboxes', 'sla-policies', 'canned-replies', 'tags', 'ticket-fields', 'teams', 'profile'].includes(this.route.name) ? this.route.name : 'tickets';
     const current = (name: string) => (section === name ? 'page' : undefined);
     return html`
       <a class="skip" href="#main">Skip to content</a>
@@ -148,6 +160,7 @@ export class HelpdeskAdmin extends LitElement {
           <a href="${BASE}/customers" aria-current=${current('customers') ?? 'false'}>Customers</a>
           <a href="${BASE}/inbound-mail" aria-current=${current('inbound-mail') ?? 'false'}>Inbound mail</a>
           <a href="${BASE}/operators" aria-current=${current('operators') ?? 'false'}>Operators</a>
+          <a href="${BASE}/teams" aria-current=${current('teams') ?? 'false'}>Teams</a>
           <a href="${BASE}/canned-replies" aria-current=${current('canned-replies') ?? 'false'}>Canned replies</a>
           <a href="${BASE}/tags" aria-current=${current('tags') ?? 'false'}>Tags</a>
           <a href="${BASE}/ticket-fields" aria-current=${current('ticket-fields') ?? 'false'}>Fields</a>
@@ -155,6 +168,8 @@ export class HelpdeskAdmin extends LitElement {
           ${this.me.operator.role === 'admin' ? html`<a href="${BASE}/mailboxes" aria-current=${current('mailboxes') ?? 'false'}>Mailboxes</a>` : null}
         </nav>
         <div class="who">
+          <label class="availability" title="Take new tickets from your teams' round-robin">
+            <input type="checkbox" .checked=${this.me.operator.available} @change=${(e: Event) => this.setAvailable((e.target as HTMLInputElement).checked)}> Available</label>
           <notification-bell></notification-bell>
           <a href="${BASE}/profile" aria-current=${current('profile') ?? 'false'} title="Your profile: name, signature, password">${this.me.operator.name}</a>
           <button type="button" @click=${() => this.logout()}>Log out</button>
@@ -182,6 +197,7 @@ export class HelpdeskAdmin extends LitElement {
       case 'canned-replies': return html`<canned-replies-view .me=${me}></canned-replies-view>`;
       case 'tags': return html`<tags-view .me=${me}></tags-view>`;
       case 'ticket-fields': return html`<ticket-fields-view .me=${me}></ticket-fields-view>`;
+      case 'teams': return html`<teams-view .me=${me}></teams-view>`;
       case 'profile': return html`<profile-view .me=${me} @profile-changed=${(event: CustomEvent<OperatorView>) => {
         this.me = { ...this.me!, operator: event.detail };
       }}></profile-view>`;

@@ -18,6 +18,7 @@ export type Route =
   | { name: 'canned-replies' }
   | { name: 'tags' }
   | { name: 'ticket-fields' }
+  | { name: 'teams' }
   | { name: 'profile' }
   | { name: 'not-found' };
 
@@ -42,6 +43,7 @@ export function parseRoute(location: { pathname: string; search: string }): Rout
   if (rest === '/canned-replies') return { name: 'canned-replies' };
   if (rest === '/tags') return { name: 'tags' };
   if (rest === '/ticket-fields') return { name: 'ticket-fields' };
+  if (rest === '/teams') return { name: 'teams' };
   if (rest === '/profile') return { name: 'profile' };
   return { name: 'not-found' };
 }

@@ -16,6 +16,8 @@ export interface AuthenticatedOperator {
   role: Operator['role'];
   active: boolean;
   signature: string | null;
+  /** Takes new tickets from their teams now. */
+  available: boolean;
   csrfToken: string;
 }
 
@@ -123,6 +125,7 @@ export default fp<{ db: Database; sessionTtlMs: number; sessionMaxAgeMs: number;
       role: session.role,
       active: session.active,
       signature: session.signature,
+      available: session.available,
       csrfToken: session.csrf_token,
     };
   });

@@ -1,6 +1,6 @@
 import { LitElement, html, css, PropertyValues } from 'lit';
 import { live } from 'lit/directives/live.js';
-import type { CustomFieldView, OperatorView, SavedView, TagView, TicketSummary } from '../../../api/schemas';
+import type { CustomFieldView, OperatorView, SavedView, TagView, TeamView, TicketSummary } from '../../../api/schemas';
 import { TICKET_PRIORITIES, TICKET_SOURCES, TICKET_STATUSES } from '../../../domain/ticket';
 import {
   BUILT_IN_VIEWS, BuiltInView, COLUMN_LABELS, DEFAULT_COLUMNS, SORT_LABELS, TicketColumn, TicketFilters, savedViewKey,
@@ -16,6 +16,7 @@ import '../components/bulk-bar';
 import '../components/save-view-form';
 import { tagChip, tagColours } from '../tags';
 import { customFields } from '../custom-fields';
+import { teams } from '../teams';
 
 interface TicketPage {
   items: TicketSummary[];
@@ -43,7 +44,7 @@ const builtIn = (key: BuiltInView): ActiveView => {
 const PAGE_SIZE = 25;
 /** A filter set to "any" over a view's preset (My tickets, Assignee: Anyone). */
 const ANY = 'any';
-const FILTER_KEYS = ['view', 'q', 'status', 'priority', 'assignee', 'source', 'sort', 'page', 'tag', 'field', 'needsReply', 'unread'] as const;
+const FILTER_KEYS = ['view', 'q', 'status', 'priority', 'assignee', 'source', 'team', 'sort', 'page', 'tag', 'field', 'needsReply', 'unread'] as const;
 /** How soon the sidebar's counts follow a change (many changes at once are counted once). */
 const COUNTS_AFTER_MS = 1500;
 
@@ -63,6 +64,7 @@ export class TicketListView extends LitElement {
     bulkOpen: { state: true },
     fieldList: { state: true },
     filterField: { state: true },
+    teamList: { state: true },
   };
   declare me: OperatorView;
   declare params: URLSearchParams;
@@ -80,6 +82,7 @@ export class TicketListView extends LitElement {
   /** The bulk bar stays, with what it did, until the list shows other tickets. */
   declare bulkOpen: boolean;
   declare fieldList: CustomFieldView[];
+  declare teamList: TeamView[];
   /** The field picked in the field filter, whose value is asked for next. */
   declare filterField: string;
   private unsubscribe: (() => void) | null = null;
@@ -144,6 +147,7 @@ export class TicketListView extends LitElement {
     this.bulkOpen = false;
     this.fieldList = [];
     this.filterField = '';
+    this.teamList = [];
   }
 
   override connectedCallback() {
@@ -167,6 +171,7 @@ export class TicketListView extends LitElement {
     operators().then((list) => { this.operatorList = list; }).catch(() => undefined);
     tagColours().then((colours) => { this.colours = colours; }).catch(() => undefined);
     customFields().then((list) => { this.fieldList = list; }).catch(() => undefined);
+    teams().then((list) => { this.teamList = list; }).catch(() => undefined);
     void this.loadViews();
   }
 
@@ -239,6 +244,7 @@ export class TicketListView extends LitElement {
       assignee: assignee === ANY || assignee === null ? undefined : /^\d+$/.test(assignee) ? Number(assignee) : assignee,
       priority: this.params.get('priority') ?? preset.priority,
       source: this.params.get('source') ?? preset.source,
+      team: this.params.get('team') ? Number(this.params.get('team')) : preset.team,
       q: this.params.get('q') ?? preset.q,
       tag: tags.length ? tags : undefined,
       field: fields.length ? fields : undefined,
@@ -420,7 +426,7 @@ export class TicketListView extends LitElement {
           </div>
           ${this.savingView ? html`<save-view-form .me=${this.me} .view=${this.savingView === 'new' ? null : this.savingView}
             .filters=${this.filters()} .columns=${columns}
-            @view-saved=${(e: CustomEvent<SavedView>) => { this.savingView = null; void this.loadViews().then(() => this.setParams({ view: savedViewKey(e.detail.id), status: null, priority: null, assignee: null, source: null, sort: null, q: null, tag: null, field: null, needsReply: null, unread: null })); }}
+            @view-saved=${(e: CustomEvent<SavedView>) => { this.savingView = null; void this.loadViews().then(() => this.setParams({ view: savedViewKey(e.detail.id), status: null, priority: null, assignee: null, source: null, team: null, sort: null, q: null, tag: null, field: null, needsReply: null, unread: null })); }}
             @cancel=${() => { this.savingView = null; }}></save-view-form>` : null}
           <div class="filters" role="search">
             <div class="field search">
@@ -432,6 +438,7 @@ export class TicketListView extends LitElement {
             ${this.select('priority', 'Priority', 'priority', TICKET_PRIORITIES.map((p) => [p, PRIORITY_LABELS[p]]), 'Any priority')}
             ${this.select('assignee', 'Assignee', 'assignee', [['me', 'Me'], ['none', 'Unassigned'], ...this.operatorList.map((o): [string, string] => [String(o.id), o.name])], 'Anyone')}
             ${this.select('source', 'Source', 'source', TICKET_SOURCES.map((s) => [s, SOURCE_LABELS[s]]), 'Any source')}
+            ${this.teamList.length ? this.select('team', 'Team', 'team', this.teamList.map((t) => [String(t.id), t.name]), 'Any team') : null}
             ${this.select('needsReply', 'Reply', 'needsReply', [['true', 'Needs reply'], ['false', 'Answered']], 'Either')}
             ${this.select('unread', 'Read', 'unread', [['true', 'Unread'], ['false', 'Read']], 'Either')}
             <form class="field tag-filter" @submit=${this.addTagFilter}>

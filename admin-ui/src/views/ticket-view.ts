@@ -18,7 +18,8 @@ import type { TicketPresence } from '../components/ticket-presence';
 import '../components/wait-until';
 import '../components/tag-editor';
 import { customFields, fieldControl, shownValue } from '../custom-fields';
-import type { CustomFieldView } from '../../../api/schemas';
+import type { CustomFieldView, TeamView } from '../../../api/schemas';
+import { teams } from '../teams';
 
 const MAIL_LABELS: Record<string, string> = {
   ticket_created: 'The acknowledgement',
@@ -54,6 +55,7 @@ export class TicketView extends LitElement {
     confirmingRotation: { state: true },
     fieldList: { state: true },
     merging: { state: true },
+    teamList: { state: true },
     splitting: { state: true },
   };
   declare me: OperatorView;
@@ -66,6 +68,7 @@ export class TicketView extends LitElement {
   declare copied: string | null;
   declare confirmingRotation: boolean;
   declare fieldList: CustomFieldView[];
+  declare teamList: TeamView[];
   /** The Merge into… form is open. */
   declare merging: boolean;
   /** The customer's message being split off (the form asks for the new ticket's subject). */
@@ -111,6 +114,7 @@ export class TicketView extends LitElement {
     this.fieldList = [];
     this.merging = false;
     this.splitting = null;
+    this.teamList = [];
   }
 
   override connectedCallback() {
@@ -122,6 +126,7 @@ export class TicketView extends LitElement {
     });
     operators().then((list) => { this.operatorList = list; }).catch(() => undefined);
     customFields().then((list) => { this.fieldList = list; }).catch(() => undefined);
+    teams().then((list) => { this.teamList = list; }).catch(() => undefined);
   }
 
   override disconnectedCallback() {
@@ -336,6 +341,8 @@ export class TicketView extends LitElement {
               ${selectOf('status', 'Status', t.status, TICKET_STATUSES.map((s) => [s, STATUS_LABELS[s]]), (status) => this.change({ status: status as PatchTicketBody['status'] }))}
               ${selectOf('priority', 'Priority', t.priority, TICKET_PRIORITIES.map((p) => [p, PRIORITY_LABELS[p]]), (priority) => this.change({ priority: priority as PatchTicketBody['priority'] }))}
               ${selectOf('assignee', 'Assignee', assignee, [['', 'Unassigned'], ...assignable.map((o): [string, string] => [String(o.id), o.name])], (id) => this.change({ assigneeId: id ? Number(id) : null }))}
+              ${this.teamList.length || t.team ? selectOf('team', 'Team', t.team ? String(t.team.id) : '', [['', 'No team'], ...this.teamList.map((team): [string, string] => [String(team.id), team.name])],
+                (id) => this.change({ teamId: id ? Number(id) : null })) : null}
               ${t.assignee?.id === this.me.id
                 ? html`<p class="muted small mine">Assigned to you</p>`
                 : html`<button type="button" ?disabled=${this.busy} @click=${() => this.change({ assigneeId: this.me.id })}>Assign to me</button>`}
@@ -385,7 +392,7 @@ export class TicketView extends LitElement {
               <time datetime=${e.at} title=${fullTime(e.at)}>${relativeTime(e.at)}</time>:
               ${historySentence(e, (id) => this.operatorList.find((o) => o.id === id)?.name ?? `operator ${id}`, fullTime, {
                 field: (key) => this.fieldList.find((f) => f.key === key)?.label ?? key,
-                team: (id) => (t.team?.id === id ? t.team.name : `team ${id}`),
+                team: (id) => this.teamList.find((team) => team.id === id)?.name ?? `team ${id}`,
               })}
             </li>`)}</ol>
           </details>
