@@ -133,14 +133,16 @@ export function createTicketStore(db: Database) {
              VALUES (:number, :seq, :visibility, :authorKind, :authorId, :body, :bodyHtml, :channel, :messageKey, :at)
              ON CONFLICT DO NOTHING)`
         : '';
-      // One row per operator told (active, wanting it in the app, not who made the change);
+      // One row per operator told (active, wanting it in the app, not who made the change; a
+      // team's ticket tells its members, not every agent);
       // a retried write adds none, and each new row rings that operator's bell.
       const inboxPart = inbox.length
         ? `, inbox_rows AS (
              INSERT INTO operator_notifications (operator_id, ticket_number, event_seq, kind, actor_kind, actor_id, created_at)
              SELECT o.id, :number, :seq, entry.kind, :actorKind, :actorId, :at
-             FROM jsonb_to_recordset(:inbox::jsonb) AS entry(kind text, operators int[], agents boolean)
-             JOIN operators o ON o.active AND (entry.agents OR o.id = ANY(entry.operators))
+             FROM jsonb_to_recordset(:inbox::jsonb) AS entry(kind text, operators int[], agents boolean, team int)
+             JOIN operators o ON o.active AND (entry.agents OR o.id = ANY(entry.operators)
+               OR o.id IN (SELECT m.operator_id FROM team_members m WHERE m.team_id = entry.team))
              WHERE (:actorKind <> 'operator' OR o.id <> :actorId::int)
                AND coalesce((o.notification_preferences -> entry.kind ->> 'inApp')::boolean, true)
              ON CONFLICT DO NOTHING

@@ -41,30 +41,36 @@ export function inboxPreferences(stored: Partial<Record<string, Partial<InboxPre
   return Object.fromEntries(INBOX_KINDS.map((kind) => [kind, { ...DEFAULT_INBOX_PREFERENCES[kind], ...stored?.[kind] }])) as InboxPreferences;
 }
 
-/** Who hears of a change: named operators, or every active agent. Whoever made the change never hears of it. */
+/**
+ * Who hears of a change: named operators, the members of a team, or every active agent.
+ * Whoever made the change never hears of it.
+ */
 export interface InboxEntry {
   kind: InboxKind;
   operators: number[];
   agents: boolean;
+  /** The team whose members hear of it (instead of every agent). */
+  team?: number;
 }
 
 const to = (kind: InboxKind, operators: Array<number | null>): InboxEntry[] => {
   const named = operators.filter((id): id is number => id !== null);
   return named.length ? [{ kind, operators: [...new Set(named)], agents: false }] : [];
 };
-const toAgents = (kind: InboxKind): InboxEntry[] => [{ kind, operators: [], agents: true }];
+/** Every agent, or the ticket's team when it has one. */
+const toAgents = (kind: InboxKind, team: number | undefined): InboxEntry[] => [team === undefined ? { kind, operators: [], agents: true } : { kind, operators: [], agents: false, team }];
 
 /** What a change tells whom. */
 export function inboxFor(before: TicketState | null, event: TicketEvent, after: TicketState): InboxEntry[] {
   const entries: InboxEntry[] = [];
   if (event.type === 'create') {
-    entries.push(...(after.assigneeId === null ? toAgents('new_ticket') : to('assigned', [after.assigneeId])));
+    entries.push(...(after.assigneeId === null ? toAgents('new_ticket', after.teamId) : to('assigned', [after.assigneeId])));
     return entries;
   }
   if (after.assigneeId !== null && after.assigneeId !== before?.assigneeId) entries.push(...to('assigned', [after.assigneeId]));
   if (event.type === 'customer_message' && !event.automatic) entries.push(...to('customer_replied', [after.assigneeId]));
   if (event.type === 'internal_note' && event.mentions?.length) entries.push(...to('mention', event.mentions));
-  if (event.type === 'sla_warning') entries.push(...(after.assigneeId === null ? toAgents('sla_warning') : to('sla_warning', [after.assigneeId])));
+  if (event.type === 'sla_warning') entries.push(...(after.assigneeId === null ? toAgents('sla_warning', after.teamId) : to('sla_warning', [after.assigneeId])));
   return entries;
 }
 
@@ -76,7 +82,7 @@ export function inboxSentence(entry: { kind: InboxKind; ticketNumber: number; ac
     case 'new_ticket': return `New ticket ${ticket}, nobody assigned`;
     case 'assigned':
       if (entry.actorKind === 'operator') return `${who} assigned ${ticket} to you`;
-      return entry.actorKind === 'system' ? `${ticket} was assigned to you by an escalation` : `${ticket} is assigned to you`;
+      return entry.actorKind === 'system' ? `${ticket} was assigned to you (your team's turn, or an escalation)` : `${ticket} is assigned to you`;
     case 'customer_replied': return `The customer answered ${ticket}`;
     case 'mention': return `${who} mentioned you on ${ticket}`;
     case 'sla_warning': return `${ticket} is about to miss an SLA target`;

@@ -76,13 +76,17 @@ describe('Teams', () => {
   });
 
   it('nobody available: the tickets wait; the first to become available gets them, oldest first, and the rest follow the rotation', async () => {
-    const [dan, eve] = [await h.login('agent', 'Dan'), await h.login('agent', 'Eve')];
+    const [dan, eve, outsider] = [await h.login('agent', 'Dan'), await h.login('agent', 'Eve'), await h.login('agent', 'Olaf')];
     const mailbox = unique('night');
     await team({ sources: ['email'], mailboxes: [mailbox], members: [dan.operator.id, eve.operator.id] });
     const first = await mailArrives(mailbox);
     const second = await mailArrives(mailbox);
     await new Promise((r) => setTimeout(r, 1500));
     expect([await assigneeOf(first), await assigneeOf(second)]).toEqual([null, null]);
+    // The bell of the team's members rings for a new ticket nobody has; nobody else's does.
+    const told = async (session: Session) => ((await h.request(session, 'GET', '/api/inbox')).json() as { items: Array<{ kind: string; ticket: { number: number } }> })
+      .items.filter((i) => i.kind === 'new_ticket' && i.ticket.number === first).length;
+    expect([await told(dan), await told(eve), await told(outsider)]).toEqual([1, 1, 0]);
     await available(eve, true);
     await eventually(async () => (await assigneeOf(second)) === eve.operator.id, 20_000, 'the backlog placed');
     expect(await assigneeOf(first)).toBe(eve.operator.id);
