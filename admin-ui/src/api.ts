@@ -86,3 +86,23 @@ export function query(params: Record<string, string | number | readonly string[]
 export function idempotencyKey(): Record<string, string> {
   return { 'idempotency-key': crypto.randomUUID() };
 }
+
+/**
+ * What rarely changes (operators, teams, fields, tag colours): fetched once per page load
+ * and shared by every screen; `forget` after a change, and a failed fetch is tried again next time.
+ */
+export function fetchedOnce<T>(path: string): { get(): Promise<T>; forget(): void } {
+  let cached: Promise<T> | null = null;
+  return {
+    get() {
+      cached ??= api.get<T>(path).catch((error: unknown) => {
+        cached = null;
+        throw error;
+      });
+      return cached;
+    },
+    forget() {
+      cached = null;
+    },
+  };
+}

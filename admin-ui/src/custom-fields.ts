@@ -1,22 +1,14 @@
-/** The custom ticket fields as the admin UI shows them: fetched once per page load. */
+/** The custom ticket fields as the admin UI shows them, and the control that sets each. */
 import { html } from 'lit';
 import type { CustomFieldView } from '../../api/schemas';
-import { api } from './api';
+import { fetchedOnce } from './api';
 
-let cached: Promise<CustomFieldView[]> | null = null;
+const list = fetchedOnce<CustomFieldView[]>('/api/ticket-fields');
 
-export function customFields(): Promise<CustomFieldView[]> {
-  cached ??= api.get<CustomFieldView[]>('/api/ticket-fields').catch((error) => {
-    cached = null;
-    throw error;
-  });
-  return cached;
-}
+export const customFields = () => list.get();
 
 /** After an admin changed the fields: fetched afresh next time. */
-export function forgetCustomFields() {
-  cached = null;
-}
+export const forgetCustomFields = () => list.forget();
 
 /** A value as an operator reads it. */
 export const shownValue = (value: unknown) => (Array.isArray(value) ? value.join(', ') : String(value));

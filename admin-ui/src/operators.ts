@@ -1,18 +1,10 @@
 import type { OperatorView } from '../../api/schemas';
-import { api } from './api';
+import { fetchedOnce } from './api';
 
-let cached: Promise<OperatorView[]> | null = null;
+const list = fetchedOnce<OperatorView[]>('/api/operators');
 
-/** The operators to assign to; fetched once per page load, they rarely change. */
-export function operators(): Promise<OperatorView[]> {
-  cached ??= api.get<OperatorView[]>('/api/operators').catch((error) => {
-    cached = null;
-    throw error;
-  });
-  return cached;
-}
+/** The operators to assign to. */
+export const operators = () => list.get();
 
 /** After operators were added or changed: the next assignee list is fetched afresh. */
-export function forgetOperators() {
-  cached = null;
-}
+export const forgetOperators = () => list.forget();

@@ -1,17 +1,8 @@
-/** The teams as the admin UI shows them: fetched once per page load. */
+/** The teams as the admin UI shows them. */
 import type { TeamView } from '../../api/schemas';
-import { api } from './api';
+import { fetchedOnce } from './api';
 
-let cached: Promise<TeamView[]> | null = null;
+const list = fetchedOnce<TeamView[]>('/api/teams');
 
-export function teams(): Promise<TeamView[]> {
-  cached ??= api.get<TeamView[]>('/api/teams').catch((error) => {
-    cached = null;
-    throw error;
-  });
-  return cached;
-}
-
-export function forgetTeams() {
-  cached = null;
-}
+export const teams = () => list.get();
+export const forgetTeams = () => list.forget();

@@ -168,31 +168,26 @@ export class TicketView extends LitElement {
     api.put(`/api/tickets/${detail.number}/read`, detail.lastCustomerMessageAt ? { upTo: detail.lastCustomerMessageAt } : {}).catch(() => undefined);
   }
 
-  private async merge(event: SubmitEvent) {
+  private merge(event: SubmitEvent) {
     event.preventDefault();
     const into = Number(new FormData(event.target as HTMLFormElement).get('into'));
-    this.busy = true;
-    this.actionProblem = null;
-    try {
-      const target = await api.post<TicketDetail>(`/api/tickets/${this.number}/merge`, { into });
-      this.merging = false;
-      navigate(`${BASE}/tickets/${target.number}`);
-    } catch (error) {
-      this.actionProblem = (error as Error).message;
-    } finally {
-      this.busy = false;
-    }
+    void this.goTo(() => api.post<TicketDetail>(`/api/tickets/${this.number}/merge`, { into }), () => { this.merging = false; });
   }
 
-  private async split(event: SubmitEvent) {
+  private split(event: SubmitEvent) {
     event.preventDefault();
     const subject = String(new FormData(event.target as HTMLFormElement).get('subject') ?? '').trim();
+    void this.goTo(() => api.post<TicketDetail>(`/api/tickets/${this.number}/split`, { commentId: this.splitting, subject }), () => { this.splitting = null; });
+  }
+
+  /** A change that answers with another ticket (merged into, split off): it opens; a refusal is shown where the form is. */
+  private async goTo(request: () => Promise<TicketDetail>, done: () => void) {
     this.busy = true;
     this.actionProblem = null;
     try {
-      const created = await api.post<TicketDetail>(`/api/tickets/${this.number}/split`, { commentId: this.splitting, subject });
-      this.splitting = null;
-      navigate(`${BASE}/tickets/${created.number}`);
+      const other = await request();
+      done();
+      navigate(`${BASE}/tickets/${other.number}`);
     } catch (error) {
       this.actionProblem = (error as Error).message;
     } finally {
