@@ -30,7 +30,7 @@ function shopPage(query: URLSearchParams) {
   const attributes = ['externalId', 'externalIdSignature']
     .filter((name) => query.has(name))
     .map((name) => ` data-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}="${query.get(name)}"`)
-    .join('');
+    .join('') + [...query.keys()].filter((name) => /^field-[a-z0-9_]+$/.test(name)).map((name) => ` data-${name}="${query.get(name)}"`).join('');
   const script = `<script src="${helpdesk}/widget.js" async${attributes}></script>`;
   // The shop's own CSS is hostile on purpose: it must not reach into the widget.
   return `<!doctype html><html><head><title>Example Shop</title>
@@ -162,6 +162,19 @@ describe('The widget on another website', () => {
     expect(await (await fetch(publicFile!)).text()).toBe('Order 42, paid');
     await h.smtp.waitFor(() => h.smtp.to(email).length === 1);
     expect(h.smtp.to(email)[0]!.parsed.text).toContain(link!);
+  });
+
+  it("fills in the ticket fields the website names on the widget's script tag (data-field-<key>), those an admin let it set", async () => {
+    const admin = await h.login('admin');
+    const plan = `plan_${randomUUID().slice(0, 6).replace(/-/g, '')}`;
+    expect((await h.request(admin, 'POST', '/api/ticket-fields', { key: plan, label: 'Plan', type: 'select', options: ['free', 'pro'], widget: true })).statusCode).toBe(201);
+    const { page } = await newPage();
+    await openShop(page, { [`field-${plan}`]: 'pro' });
+    await fillForm(page, { firstName: 'Fay', lastName: 'Fields', email: uniqueEmail(), subject: 'Upgrade', message: 'How do I add seats?' });
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('Thank you!').waitFor();
+    const number = Number(/#(\d+)/.exec((await page.getByRole('status').textContent())!)![1]);
+    expect((await ticket(number)).fields).toEqual({ [plan]: 'pro' });
   });
 
   it('ignores an unsigned external ID and refuses a forged signature with a clear message', async () => {

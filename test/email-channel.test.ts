@@ -104,6 +104,18 @@ describe('answers land on their ticket', () => {
     expect((await ticket(number)).comments.map((c: { body: string }) => c.body)).not.toContain('Let me in.');
   });
 
+  it('an answer to a ticket merged into another lands on that one', async () => {
+    const second = (await deliver(mail({ From: customer, Subject: 'Broken login again' }, 'It happened again.'))).ticket_number!;
+    await h.smtp.waitFor(() => h.smtp.to(customer).length === 2);
+    const secondAck = h.smtp.to(customer)[1]!.parsed.messageId!;
+    const merged = await h.request(agent, 'POST', `/api/tickets/${second}/merge`, { into: number });
+    expect(merged.statusCode).toBe(200);
+    const result = await deliver(mail({ From: customer, Subject: 'Re: Broken login again', 'In-Reply-To': secondAck, References: secondAck }, 'Any progress?'));
+    expect(result).toMatchObject({ outcome: 'appended', ticket_number: number });
+    expect((await ticket(number)).comments.at(-1)).toMatchObject({ body: 'Any progress?', mergedFrom: null });
+    expect((await ticket(second)).status).toBe('closed');
+  });
+
   it('the same message delivered twice leaves one comment, and its copy is recorded as a duplicate of the first', async () => {
     const raw = mail({ From: customer, 'In-Reply-To': ackMessageId }, 'Delivered twice.');
     expect((await deliver(raw)).outcome).toBe('appended');
