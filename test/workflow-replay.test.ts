@@ -1,6 +1,6 @@
 /**
- * Ticket workflows live for months, so a new release must replay the histories the old
- * ones wrote. Each file in test/fixtures/ticket-histories was recorded with an earlier
+ * Ticket workflows (and each team's dispatcher) live for months, so a new release must
+ * replay the histories the old ones wrote. Each file in test/fixtures/ticket-histories was recorded with an earlier
  * release (dev/scripts/record-ticket-histories.ts); replaying it with today's workflow code must
  * meet no nondeterminism: every change since then is behind patched().
  */

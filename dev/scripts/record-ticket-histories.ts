@@ -27,6 +27,9 @@ import { helpdeskDataConverter } from '../../security/payload-codec';
 import { ticketCommandsFor } from '../../workflows/ticket/client';
 import { addCustomerMessageUpdate, addOperatorCommentUpdate, changeTicketUpdate, ticketWorkflowId } from '../../workflows/ticket/definitions';
 import type { NewTicket } from '../../domain/ticket';
+import { createTeamStore } from '../../db/teams';
+import { teamDispatchFor } from '../../workflows/team-dispatcher/client';
+import { teamDispatcherId } from '../../workflows/team-dispatcher/definitions';
 
 const OUT = join(__dirname, '..', '..', 'test', 'fixtures', 'ticket-histories');
 /** Recordings' payloads are encrypted under the key this secret gives: the replay test decrypts them with it. */
@@ -60,6 +63,7 @@ async function main() {
     const worker = await createTicketWorker({
       connection: workerConnection, namespace: 'default', taskQueue: 'histories', maxCachedWorkflows: 100, shutdownGraceMs: 0, stickyTimeoutMs: config.WORKER_STICKY_TIMEOUT, dataConverter,
       activities: { db, mailer, render: createRenderer(), ...ticketActivitySettings(config), log: () => undefined },
+      sla: { db, commands: ticketCommandsFor(client, config) },
     });
     const commands = ticketCommandsFor(client, config);
     const followingUp = ticketCommandsFor(client, { ...config, WAITING_REMINDER_AFTER: 1000, WAITING_CLOSE_AFTER: 1000 });
@@ -70,7 +74,8 @@ async function main() {
       mailbox: null, createdBy: operator.id, assigneeId, messageKey: null, suppressAcknowledgement: false,
     });
 
-    const lives: Record<string, () => Promise<number>> = {
+    /** Each life answers the ticket whose workflow it records, or another workflow's ID. */
+    const lives: Record<string, () => Promise<number | string>> = {
       // A customer the CRM knows, worked on, answered, noted, answered back, closed.
       'crm-customer-full-life': async () => {
         await commands.create(newTicket(1, 'known@example.com'));
@@ -129,19 +134,34 @@ async function main() {
         await commands.update(8, addCustomerMessageUpdate, [{ body: 'Hello?', channel: 'web', messageKey: 'recorded-answer-8', automatic: false }]).catch(() => undefined);
         return 8;
       },
+      // A team's dispatcher: two tickets placed in turn, one offer not opened in time passed on.
+      'team-dispatcher': async () => {
+        const teams = createTeamStore(db);
+        const team = await teams.create({ name: 'Recorded team', sources: ['admin'], mailboxes: null, assignment: 'round_robin', acceptWithinMs: 1000, members: [operator.id, colleague.id] });
+        await teams.setAvailable(operator.id, true);
+        await teams.setAvailable(colleague.id, true);
+        const dispatch = teamDispatchFor(client, 'histories');
+        await commands.create({ ...newTicket(9, 'team-a@example.com'), teamId: team.id });
+        await commands.create({ ...newTicket(10, 'team-b@example.com'), teamId: team.id });
+        await dispatch.ticketWaiting(team.id, 9);
+        await dispatch.ticketWaiting(team.id, 10);
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        await dispatch.teamsChanged([team.id]);
+        return teamDispatcherId('histories', team.id);
+      },
     };
     const only = process.argv.slice(3);
     for (const life of Object.keys(lives)) if (only.length && !only.includes(life)) delete lives[life];
     mkdirSync(OUT, { recursive: true });
     await worker.runUntil(async () => {
       for (const [life, run] of Object.entries(lives)) {
-        const number = await run();
+        const ran = await run();
         // Let the notifications finish, so their activities are in the history too.
         await new Promise((resolve) => setTimeout(resolve, 3000));
         // The CLI writes the JSON form every Temporal tool reads (the SDK's own converter
         // trips over two copies of protobufjs here).
         const { stdout } = await promisify(execFile)(cli, [
-          'workflow', 'show', '--workflow-id', ticketWorkflowId(number), '--address', devServer.address, '--output', 'json',
+          'workflow', 'show', '--workflow-id', typeof ran === 'string' ? ran : ticketWorkflowId(ran), '--address', devServer.address, '--output', 'json',
         ], { maxBuffer: 64 * 1024 * 1024 });
         const file = join(OUT, `${label}-${life}.json`);
         writeFileSync(file, stdout.endsWith('\n') ? stdout : `${stdout}\n`);
