@@ -62,6 +62,14 @@ export async function flagBouncingAddress(db: Database, bounce: { address: strin
   );
 }
 
+/**
+ * Whether operator `o` is of the team `team` (an SQL expression), as an SQL condition: true
+ * for no team, and for a team with nobody active (someone must hear of its tickets).
+ */
+export const IN_TEAM = (team: string, o: string) => `(${team} IS NULL
+  OR ${o}.id IN (SELECT m.operator_id FROM team_members m WHERE m.team_id = ${team})
+  OR NOT EXISTS (SELECT 1 FROM team_members m JOIN operators x ON x.id = m.operator_id AND x.active WHERE m.team_id = ${team}))`;
+
 export function createNotificationStore(db: Database) {
   const { sequelize } = db;
   return {
@@ -73,8 +81,9 @@ export function createNotificationStore(db: Database) {
            c.visibility AS comment_visibility, c.body AS comment_body, c.body_html AS comment_html, coalesce(author.name, actor.name) AS author_name,
            m.address AS mailbox_address, m.smtp_sealed,
            CASE WHEN :recipient = 'customer' THEN t.contact_email
+             -- "Every agent" of a team's ticket is its team (every agent when it has nobody active).
              WHEN :recipient = 'agents' THEN (SELECT string_agg(o.email, ', ' ORDER BY o.id) FROM operators o
-               WHERE o.active AND ${WANTS_IT('o')} AND NOT ${MADE_IT('o')})
+               WHERE o.active AND ${WANTS_IT('o')} AND NOT ${MADE_IT('o')} AND ${IN_TEAM('t.team_id', 'o')})
              WHEN :recipient = 'mentioned' THEN (SELECT string_agg(o.email, ', ' ORDER BY o.id) FROM operators o
                WHERE o.active AND ${WANTS_IT('o')} AND NOT ${MADE_IT('o')}
                  AND o.id IN (SELECT jsonb_array_elements_text(e.changes -> 'mentions' -> 'to')::int))

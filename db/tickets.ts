@@ -20,6 +20,7 @@ import type { InboxEntry } from '../domain/inbox';
 import type { CustomFieldValues } from '../domain/custom-fields';
 import { dueOf, nextSlaDue, type SlaState } from '../domain/sla';
 import { ALL_POLICIES_SQL, type SlaPolicyRow } from './sla-policies';
+import { IN_TEAM } from './notifications';
 
 export interface TicketChangeWrite {
   state: TicketState;
@@ -142,7 +143,7 @@ export function createTicketStore(db: Database) {
              SELECT o.id, :number, :seq, entry.kind, :actorKind, :actorId, :at
              FROM jsonb_to_recordset(:inbox::jsonb) AS entry(kind text, operators int[], agents boolean, team int)
              JOIN operators o ON o.active AND (entry.agents OR o.id = ANY(entry.operators)
-               OR o.id IN (SELECT m.operator_id FROM team_members m WHERE m.team_id = entry.team))
+               OR (entry.team IS NOT NULL AND ${IN_TEAM('entry.team', 'o')}))
              WHERE (:actorKind <> 'operator' OR o.id <> :actorId::int)
                AND coalesce((o.notification_preferences -> entry.kind ->> 'inApp')::boolean, true)
              ON CONFLICT DO NOTHING

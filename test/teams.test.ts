@@ -87,6 +87,11 @@ describe('Teams', () => {
     const told = async (session: Session) => ((await h.request(session, 'GET', '/api/inbox')).json() as { items: Array<{ kind: string; ticket: { number: number } }> })
       .items.filter((i) => i.kind === 'new_ticket' && i.ticket.number === first).length;
     expect([await told(dan), await told(eve), await told(outsider)]).toEqual([1, 1, 0]);
+    // A team with nobody in it: everyone hears of its tickets, or nobody would.
+    const empty = unique('empty');
+    await team({ sources: ['email'], mailboxes: [empty], members: [] });
+    const orphan = await mailArrives(empty);
+    expect(((await h.request(outsider, 'GET', '/api/inbox')).json() as { items: Array<{ ticket: { number: number } }> }).items.some((i) => i.ticket.number === orphan)).toBe(true);
     await available(eve, true);
     await eventually(async () => (await assigneeOf(second)) === eve.operator.id, 20_000, 'the backlog placed');
     expect(await assigneeOf(first)).toBe(eve.operator.id);
