@@ -15,7 +15,6 @@ const presenceListeners = new Set<(ticketNumber: number | null) => void>();
 /** Told when this operator's bell has something new (or may have: after a reconnect). */
 const inboxListeners = new Set<() => void>();
 let source: EventSource | null = null;
-let opened = false;
 
 function emit(change: TicketChange | null) {
   for (const listener of listeners) listener(change);
@@ -45,16 +44,14 @@ export function connectLive() {
   });
   source.addEventListener(LIVE_EVENTS.inbox, () => { for (const listener of inboxListeners) listener(); });
   source.addEventListener(LIVE_EVENTS.resync, () => emit(null));
-  source.addEventListener('open', () => {
-    if (opened) emit(null);
-    opened = true;
-  });
+  // Every opening, the first too: a change committed between a screen's first fetch and the
+  // stream's opening was announced to nobody, and would stay unseen until the next one.
+  source.addEventListener('open', () => emit(null));
 }
 
 export function disconnectLive() {
   source?.close();
   source = null;
-  opened = false;
 }
 
 /** `change` is null when everything should be fetched again. Returns the unsubscribe. */
