@@ -12,11 +12,13 @@ import { ManagedList } from '../components/managed-list';
  * the shared ones.
  */
 export class CannedRepliesView extends LitElement {
-  static override properties = { me: { attribute: false }, editing: { state: true } };
+  static override properties = {
+    formGeneration: { state: true }, me: { attribute: false }, editing: { state: true } };
   declare me: OperatorView;
   /** The reply in the form (null: a new one). */
   declare editing: CannedReplyView | null;
-  private formGeneration = 0;
+  /** Bumped to make the form anew (keyed) after a save or for another item. */
+  declare formGeneration: number;
   private readonly replies = new ManagedList<CannedReplyView>(this, '/api/canned-replies');
 
   static override styles = [shared, css`
@@ -30,14 +32,13 @@ export class CannedRepliesView extends LitElement {
 
   constructor() {
     super();
+    this.formGeneration = 0;
     this.editing = null;
   }
 
   private edit(reply: CannedReplyView | null) {
     this.editing = reply;
     this.formGeneration++;
-    // The form is made anew (keyed): a counter Lit does not watch, so ask for the render.
-    this.requestUpdate();
   }
 
   private async save(event: SubmitEvent) {

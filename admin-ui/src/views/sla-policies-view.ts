@@ -43,6 +43,7 @@ function appliesTo(p: SlaPolicyView): string {
  */
 export class SlaPoliciesView extends LitElement {
   static override properties = {
+    formGeneration: { state: true },
     me: { attribute: false }, editing: { state: true }, hoursOn: { state: true }, week: { state: true }, warnBy: { state: true },
     operatorList: { state: true },
   };
@@ -54,7 +55,8 @@ export class SlaPoliciesView extends LitElement {
   /** The opening hours in the form: any number of spans a day (a lunch break is two). */
   declare week: Week;
   declare warnBy: 'percent' | 'before';
-  private formGeneration = 0;
+  /** Bumped to make the form anew (keyed) after a save or for another item. */
+  declare formGeneration: number;
   private readonly policies = new ManagedList<SlaPolicyView>(this, '/api/sla-policies');
 
   static override styles = [shared, css`
@@ -69,6 +71,7 @@ export class SlaPoliciesView extends LitElement {
 
   constructor() {
     super();
+    this.formGeneration = 0;
     this.editing = null;
     this.hoursOn = false;
     this.week = officeWeek();
@@ -90,8 +93,6 @@ export class SlaPoliciesView extends LitElement {
     // A fresh form each time: resetting one in place would blank the fields whose value
     // is the same for the policy as for the last form (Lit sets a property only when it changes).
     this.formGeneration++;
-    // The form is made anew (keyed): a counter Lit does not watch, so ask for the render.
-    this.requestUpdate();
   }
 
   private bodyOf(data: FormData) {

@@ -16,11 +16,13 @@ import { forgetTeams } from '../teams';
  * available (the switch in the header).
  */
 export class TeamsView extends LitElement {
-  static override properties = { me: { attribute: false }, editing: { state: true }, operatorList: { state: true } };
+  static override properties = {
+    formGeneration: { state: true }, me: { attribute: false }, editing: { state: true }, operatorList: { state: true } };
   declare me: OperatorView;
   declare editing: TeamView | null;
   declare operatorList: OperatorView[];
-  private formGeneration = 0;
+  /** Bumped to make the form anew (keyed) after a save or for another item. */
+  declare formGeneration: number;
   private readonly teams = new ManagedList<TeamView>(this, '/api/teams', forgetTeams);
 
   static override styles = [shared, css`
@@ -30,6 +32,7 @@ export class TeamsView extends LitElement {
 
   constructor() {
     super();
+    this.formGeneration = 0;
     this.editing = null;
     this.operatorList = [];
   }
@@ -42,8 +45,6 @@ export class TeamsView extends LitElement {
   private edit(team: TeamView | null) {
     this.editing = team;
     this.formGeneration++;
-    // The form is made anew (keyed): a counter Lit does not watch, so ask for the render.
-    this.requestUpdate();
   }
 
   private async save(event: SubmitEvent) {

@@ -13,10 +13,12 @@ import { forgetCustomFields } from '../custom-fields';
  * what is no longer needed (its values stay on the tickets).
  */
 export class TicketFieldsView extends LitElement {
-  static override properties = { me: { attribute: false }, editing: { state: true } };
+  static override properties = {
+    formGeneration: { state: true }, me: { attribute: false }, editing: { state: true } };
   declare me: OperatorView;
   declare editing: CustomFieldView | null;
-  private formGeneration = 0;
+  /** Bumped to make the form anew (keyed) after a save or for another item. */
+  declare formGeneration: number;
   private readonly fields = new ManagedList<CustomFieldView>(this, '/api/ticket-fields', forgetCustomFields);
 
   static override styles = [shared, css`
@@ -27,14 +29,13 @@ export class TicketFieldsView extends LitElement {
 
   constructor() {
     super();
+    this.formGeneration = 0;
     this.editing = null;
   }
 
   private edit(field: CustomFieldView | null) {
     this.editing = field;
     this.formGeneration++;
-    // The form is made anew (keyed): a counter Lit does not watch, so ask for the render.
-    this.requestUpdate();
   }
 
   private async save(event: SubmitEvent) {
