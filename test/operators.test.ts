@@ -30,7 +30,7 @@ it('an admin renames, promotes, disables and re-enables an operator; disabling a
 
   expectError(await h.request(agent, 'PATCH', `/api/operators/${created.id}`, { role: 'admin' }), 403, 'forbidden');
   let changed = await h.request(admin, 'PATCH', `/api/operators/${created.id}`, { name: 'Colleague Renamed', role: 'admin' });
-  expect(changed.json()).toEqual({ id: created.id, email, name: 'Colleague Renamed', role: 'admin', active: true, signature: null });
+  expect(changed.json()).toEqual({ id: created.id, email, name: 'Colleague Renamed', role: 'admin', active: true, signature: null, available: false });
   expect((await asColleague()).statusCode).toBe(200);
 
   changed = await h.request(admin, 'PATCH', `/api/operators/${created.id}`, { active: false });
