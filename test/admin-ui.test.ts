@@ -730,13 +730,13 @@ describe('Organising the work', () => {
     const adminPage = await newPage();
     await logIn(adminPage.page, admin, '/admin/ticket-fields');
     const form = adminPage.page.getByRole('form', { name: 'Add a ticket field' });
-    await form.getByLabel('Label').fill(`Plan ${suffix}`);
+    await form.getByLabel('Label', { exact: true }).fill(`Plan ${suffix}`);
     await form.getByLabel('Key (API, widget, filters)').fill(`plan_${suffix}`);
     await form.getByLabel('Type').selectOption({ label: 'One choice' });
     await form.getByLabel(/^Choices/).fill('free\npro\nenterprise');
     await form.getByRole('button', { name: 'Add field' }).click();
     await adminPage.page.getByText(`Plan ${suffix} is added.`).waitFor();
-    await adminPage.page.getByRole('form', { name: 'Add a ticket field' }).getByLabel('Label').fill(`Seats ${suffix}`);
+    await adminPage.page.getByRole('form', { name: 'Add a ticket field' }).getByLabel('Label', { exact: true }).fill(`Seats ${suffix}`);
     await adminPage.page.getByRole('form', { name: 'Add a ticket field' }).getByLabel('Key (API, widget, filters)').fill(`seats_${suffix}`);
     await adminPage.page.getByRole('form', { name: 'Add a ticket field' }).getByLabel('Type').selectOption({ label: 'Number' });
     await adminPage.page.getByRole('form', { name: 'Add a ticket field' }).getByRole('button', { name: 'Add field' }).click();
@@ -799,7 +799,8 @@ describe('Organising the work', () => {
     const adminPage = await newPage();
     await logIn(adminPage.page, admin, '/admin/teams');
     const form = adminPage.page.getByRole('form', { name: 'Add a team' });
-    await form.getByLabel('Name').fill(`Sales ${suffix}`);
+    // Exact labels: the shared database holds operators of other test files, one "Colleague Renamed".
+    await form.getByLabel('Name', { exact: true }).fill(`Sales ${suffix}`);
     await form.getByLabel(/^Only these mailboxes/).fill(mailbox);
     await form.getByLabel(`Max ${suffix}`).check();
     await form.getByRole('button', { name: 'Add team' }).click();
