@@ -249,3 +249,8 @@ export async function databaseAnswers(db: Database): Promise<boolean> {
 export function textArray(values: readonly string[]): string {
   return `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }
+
+/** An int[] literal for a `:name::int[]` replacement (whole numbers only, so nothing else can reach the SQL). */
+export function intArray(values: readonly number[]): string {
+  return `{${values.map((value) => Math.trunc(value)).join(',')}}`;
+}

@@ -3,7 +3,7 @@
  * with their open tickets, its backlog of unassigned tickets in arrival order).
  */
 import { QueryTypes, UniqueConstraintError } from 'sequelize';
-import { textArray, type Database } from './index';
+import { intArray, textArray, type Database } from './index';
 import type { TicketSource } from '../domain/ticket';
 import type { TeamAssignment, TeamMember } from '../domain/teams';
 
@@ -43,7 +43,7 @@ export function createTeamStore(db: Database) {
   const replacementsOf = (fields: TeamFields) => ({
     name: fields.name, assignment: fields.assignment, acceptWithinMs: fields.acceptWithinMs,
     sources: fields.sources === null ? null : textArray(fields.sources), mailboxes: fields.mailboxes === null ? null : textArray(fields.mailboxes),
-    members: `{${fields.members.map((id) => Math.trunc(id)).join(',')}}`,
+    members: intArray(fields.members),
   });
   return {
     /** In the admins' order: the first whose channels a new ticket came by takes it. */

@@ -5,7 +5,7 @@
  * operators read are in ticket-queries.ts.
  */
 import { QueryTypes } from 'sequelize';
-import { textArray, type Database } from './index';
+import { intArray, textArray, type Database } from './index';
 import {
   AuditRecord,
   CommentRecord,
@@ -231,7 +231,7 @@ export function createTicketStore(db: Database) {
             lastCustomerMessageAt: state.lastCustomerMessageAt ?? null,
             customFields: JSON.stringify(state.fields ?? {}),
             mergedInto: state.mergedInto ?? null,
-            mergedFrom: `{${(state.mergedFrom ?? []).join(',')}}`,
+            mergedFrom: intArray(state.mergedFrom ?? []),
             splitFrom: state.splitFrom ?? null,
             teamId: state.teamId ?? null,
             movedComment: movedComment?.id ?? null,
@@ -284,7 +284,7 @@ export function createTicketStore(db: Database) {
     async existing(numbers: readonly number[]): Promise<Map<number, number>> {
       const rows = await sequelize.query<{ number: number; event_seq: number }>(
         'SELECT number, event_seq FROM tickets WHERE number = ANY(:numbers::int[])',
-        { type: QueryTypes.SELECT, replacements: { numbers: `{${numbers.map((n) => Math.trunc(n)).join(',')}}` } },
+        { type: QueryTypes.SELECT, replacements: { numbers: intArray(numbers) } },
       );
       return new Map(rows.map((row) => [row.number, row.event_seq]));
     },
