@@ -29,6 +29,7 @@ import * as savedViews from './migrations/0026-saved-views';
 import * as customFields from './migrations/0027-custom-fields';
 import * as mergeAndSplit from './migrations/0028-merge-and-split';
 import * as teams from './migrations/0029-teams';
+import * as mailOutbox from './migrations/0030-mail-outbox';
 
 /** Listed here rather than globbed so they load the same under tsx, jest and a bundle. */
 const MIGRATIONS = [
@@ -61,6 +62,7 @@ const MIGRATIONS = [
   { name: '0027-custom-fields', ...customFields },
   { name: '0028-merge-and-split', ...mergeAndSplit },
   { name: '0029-teams', ...teams },
+  { name: '0030-mail-outbox', ...mailOutbox },
 ];
 
 export function migrator(sequelize: Sequelize) {

@@ -29,7 +29,7 @@ export interface NotificationContext {
   token_version: number;
   contact_email_verified: boolean;
   assignee_id: number | null;
-  notification_status: 'sending' | 'sent' | 'skipped' | 'failed' | null;
+  notification_status: 'queued' | 'sending' | 'sent' | 'skipped' | 'failed' | null;
   attempts: number | null;
   /** Null when the event wrote no comment (a status change). */
   comment_visibility: string | null;
@@ -45,6 +45,34 @@ export interface NotificationContext {
   /** What the event that asked for the mail changed (an SLA warning says which target, due when). */
   event_changes: Record<string, { from: unknown; to: unknown }> | null;
 }
+
+/** A mail the write of a change queued (db/tickets.ts), as its sender takes it. */
+export interface QueuedMail {
+  key: string;
+  ticketNumber: number;
+  seq: number;
+  kind: NotificationKind;
+  recipient: NotificationRecipient;
+  /** Attempts so far. */
+  attempts: number;
+  queuedAt: Date;
+}
+
+/** The channel the write of a change announces queued mail on; the payload is the task queue whose sender sends it. */
+export const MAIL_QUEUED_CHANNEL = 'mail_queued';
+
+/**
+ * The part of a change's write (db/tickets.ts) that queues its mail: one row per mail,
+ * none twice (a retried write queues nothing new), and a NOTIFY that wakes the sender
+ * once committed. `:mail` is a JSON array of {key, seq, kind, recipient}.
+ */
+export const QUEUE_MAIL_SQL = `, queued_mail AS (
+    INSERT INTO notifications (key, ticket_number, seq, kind, recipient_role, recipient, message_id, status, task_queue, next_attempt_at)
+    SELECT m.key, :number, m.seq, m.kind, m.recipient, '', '', 'queued', :taskQueue, now()
+    FROM jsonb_to_recordset(:mail::jsonb) AS m(key text, seq int, kind text, recipient text)
+    ON CONFLICT (key) DO NOTHING
+    RETURNING 1),
+  mail_rung AS (SELECT pg_notify('${MAIL_QUEUED_CHANNEL}', :taskQueue) WHERE EXISTS (SELECT 1 FROM queued_mail))`;
 
 export type NotificationClaim = {
   key: string; ticketNumber: number; kind: string; recipient: string; messageId: string; status: 'sending' | 'skipped'; attempts: number;
@@ -111,14 +139,55 @@ export function createNotificationStore(db: Database) {
       return row ?? null;
     },
 
-    /** Claims (status "sending") or settles ("skipped") a notification; a retry overwrites its own row. */
+    /**
+     * Claims (status "sending") or settles ("skipped") a notification; a retry overwrites its
+     * own row. A queued row being sent stays due and held by its sender until it is settled.
+     */
     async claim(row: NotificationClaim): Promise<void> {
       await sequelize.query(
         `INSERT INTO notifications (key, ticket_number, kind, recipient, message_id, status, attempts, sent_at)
          VALUES (:key, :ticketNumber, :kind, :recipient, :messageId, :status, :attempts, NULL)
          ON CONFLICT (key) DO UPDATE SET recipient = EXCLUDED.recipient, message_id = EXCLUDED.message_id,
-           status = EXCLUDED.status, attempts = EXCLUDED.attempts, sent_at = NULL`,
+           status = EXCLUDED.status, attempts = EXCLUDED.attempts, sent_at = NULL,
+           next_attempt_at = CASE WHEN EXCLUDED.status = 'sending' THEN notifications.next_attempt_at END,
+           claimed_until = CASE WHEN EXCLUDED.status = 'sending' THEN notifications.claimed_until END`,
         { replacements: row },
+      );
+    },
+
+    /**
+     * Takes up to `limit` queued mails that are due for this sender's helpdesk, each held for
+     * `leaseMs`: a sender that dies with one leaves it to the next once the hold runs out.
+     * Oldest first; another sender's held rows are skipped, not waited for.
+     */
+    async claimDue(taskQueue: string, limit: number, leaseMs: number): Promise<QueuedMail[]> {
+      return sequelize.query<QueuedMail>(
+        `UPDATE notifications n SET claimed_until = now() + make_interval(secs => :leaseSeconds)
+         FROM (SELECT key FROM notifications
+               WHERE task_queue = :taskQueue AND next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
+               ORDER BY next_attempt_at LIMIT :limit FOR UPDATE SKIP LOCKED) due
+         WHERE n.key = due.key
+         RETURNING n.key, n.ticket_number AS "ticketNumber", n.seq, n.kind, n.recipient_role AS recipient, n.attempts,
+           n.created_at AS "queuedAt"`,
+        { type: QueryTypes.SELECT, replacements: { taskQueue, limit, leaseSeconds: leaseMs / 1000 } },
+      );
+    },
+
+    /** When this sender's next queued mail falls due (a retry's time, a dead sender's hold running out); null: none is queued. */
+    async nextDueAt(taskQueue: string): Promise<Date | null> {
+      const [row] = await sequelize.query<{ due: Date | null }>(
+        `SELECT min(greatest(next_attempt_at, coalesce(claimed_until, next_attempt_at))) AS due
+         FROM notifications WHERE task_queue = :taskQueue AND next_attempt_at IS NOT NULL`,
+        { type: QueryTypes.SELECT, replacements: { taskQueue } },
+      );
+      return row?.due ?? null;
+    },
+
+    /** Refused for now: due again at `at`, for whichever sender is then running. */
+    async retryAt(key: string, at: Date): Promise<void> {
+      await sequelize.query(
+        'UPDATE notifications SET next_attempt_at = :at, claimed_until = NULL WHERE key = :key AND next_attempt_at IS NOT NULL',
+        { replacements: { key, at } },
       );
     },
 
@@ -129,18 +198,24 @@ export function createNotificationStore(db: Database) {
 
     /** Refused for good, with the server's answer. */
     async refused(key: string, failure: string): Promise<void> {
-      await sequelize.query("UPDATE notifications SET status = 'failed', failure = :failure WHERE key = :key", { replacements: { key, failure } });
+      await sequelize.query(
+        "UPDATE notifications SET status = 'failed', failure = :failure, next_attempt_at = NULL, claimed_until = NULL WHERE key = :key",
+        { replacements: { key, failure } },
+      );
     },
 
     async sent(key: string): Promise<void> {
-      await sequelize.query("UPDATE notifications SET status = 'sent', sent_at = now(), failure = NULL WHERE key = :key", { replacements: { key } });
+      await sequelize.query(
+        "UPDATE notifications SET status = 'sent', sent_at = now(), failure = NULL, next_attempt_at = NULL, claimed_until = NULL WHERE key = :key",
+        { replacements: { key } },
+      );
     },
 
     /** Tried for as long as the settings allow: failed, with why and the last refusal. */
     async givenUp(key: string, reason: string): Promise<void> {
       await sequelize.query(
-        `UPDATE notifications SET status = 'failed', failure = :reason || coalesce(': ' || failure, '')
-         WHERE key = :key AND status = 'sending'`,
+        `UPDATE notifications SET status = 'failed', failure = :reason || coalesce(': ' || failure, ''), next_attempt_at = NULL, claimed_until = NULL
+         WHERE key = :key AND status IN ('queued', 'sending')`,
         { replacements: { key, reason } },
       );
     },

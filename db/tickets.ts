@@ -20,7 +20,7 @@ import type { InboxEntry } from '../domain/inbox';
 import type { CustomFieldValues } from '../domain/custom-fields';
 import { dueOf, nextSlaDue, type SlaState } from '../domain/sla';
 import { ALL_POLICIES_SQL, type SlaPolicyRow } from './sla-policies';
-import { IN_TEAM } from './notifications';
+import { IN_TEAM, QUEUE_MAIL_SQL } from './notifications';
 
 export interface TicketChangeWrite {
   state: TicketState;
@@ -36,6 +36,16 @@ export interface TicketChangeWrite {
   findCrmCustomer: boolean;
   /** Also read the SLA policies (a new ticket), in the same round trip. */
   readSlaPolicies?: boolean;
+  /** The mail the change asks for, queued with it for the mail sender of `taskQueue` (db/notifications.ts). */
+  mail?: { queue: QueuedMailWrite[]; taskQueue: string };
+}
+
+/** One mail queued by a change's write. */
+export interface QueuedMailWrite {
+  key: string;
+  seq: number;
+  kind: string;
+  recipient: string;
 }
 
 /** Who a ticket is with, as a channel checks a sender or a reader against it. */
@@ -127,7 +137,7 @@ export function createTicketStore(db: Database) {
      * data-modifying WITH part exactly once, and the NOTIFY is delivered only on commit).
      * Returns the CRM customer matching the contact, when asked for and found.
      */
-    async persistChange({ state, audit, comment, inbox = [], commentHtml = null, publicTokenHash, findCrmCustomer, readSlaPolicies = false }: TicketChangeWrite): Promise<{ crmCustomerId: number | null; slaPolicies: SlaPolicyRow[] | null }> {
+    async persistChange({ state, audit, comment, inbox = [], commentHtml = null, publicTokenHash, findCrmCustomer, readSlaPolicies = false, mail }: TicketChangeWrite): Promise<{ crmCustomerId: number | null; slaPolicies: SlaPolicyRow[] | null }> {
       const commentPart = comment
         ? `, added_comment AS (
              INSERT INTO comments (ticket_number, event_seq, visibility, author_kind, author_id, body, body_html, channel, message_key, created_at)
@@ -156,6 +166,7 @@ export function createTicketStore(db: Database) {
       const movePart = movedComment
         ? `, moved_comment AS (UPDATE comments SET moved_to = :movedTo WHERE id = :movedComment::bigint AND ticket_number = :number)`
         : '';
+      const mailPart = mail?.queue.length ? QUEUE_MAIL_SQL : '';
       const crm = findCrmCustomer ? crmLookup(state.contact) : null;
       const change: TicketChange = { number: state.number, seq: audit.seq, type: audit.type };
       const [row] = await sequelize.query<{ crm_customer_id: number | null; sla_policies: SlaPolicyRow[] | null }>(
@@ -189,9 +200,10 @@ export function createTicketStore(db: Database) {
          audit_row AS (
            INSERT INTO ticket_events (ticket_number, seq, type, actor_kind, actor_id, changes, created_at)
            VALUES (:number, :seq, :type, :actorKind, :actorId, :changes, :at)
-           ON CONFLICT (ticket_number, seq) DO NOTHING)${commentPart}${inboxPart}${movePart}
+           ON CONFLICT (ticket_number, seq) DO NOTHING)${commentPart}${inboxPart}${movePart}${mailPart}
          SELECT pg_notify('${TICKET_CHANGES_CHANNEL}', :ticketChange), ${crm ? crm.sql : 'NULL'} AS crm_customer_id,
            ${inbox.length ? '(SELECT count(*) FROM inbox_rung)' : '0'} AS told,
+           ${mailPart ? '(SELECT count(*) FROM mail_rung)' : '0'} AS woken,
            ${readSlaPolicies ? ALL_POLICIES_SQL : 'NULL'} AS sla_policies`,
         {
           type: QueryTypes.SELECT,
@@ -246,6 +258,8 @@ export function createTicketStore(db: Database) {
             bodyHtml: commentHtml,
             ticketChange: JSON.stringify(change),
             inbox: JSON.stringify(inbox),
+            mail: JSON.stringify(mail?.queue ?? []),
+            taskQueue: mail?.taskQueue ?? null,
           },
         },
       );

@@ -4,6 +4,7 @@ import { createTicketActivities, TicketActivityDeps } from '../activities/ticket
 import { createMailboxActivities, MailboxActivityDeps, MailboxConfig } from '../activities/mailbox';
 import { createSlaActivities, SlaActivityDeps } from '../activities/sla';
 import { createTeamActivities } from '../activities/teams';
+import { createMailSenderActivities } from '../activities/mail-sender';
 import type { Config } from '../config';
 import { parseImapUrl } from '../mail/inbound/imap';
 import { mailboxAddress, messageIdDomain } from '../mail/threading';
@@ -13,6 +14,8 @@ export interface TicketWorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: TicketActivityDeps;
+  /** Sending the mail ticket changes queue (workflows/mail-sender). */
+  mailSender: { databaseUrl: string; giveUpAfterMs: number };
   /** Inbound email, when a mailbox is configured. */
   mailboxes?: MailboxActivityDeps;
   /** Bringing SLA policy changes to the open tickets. */
@@ -32,12 +35,17 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 export async function createTicketWorker(options: TicketWorkerOptions): Promise<Worker> {
   const stopping = new AbortController();
+  const ticketActivities = createTicketActivities(options.activities);
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: {
-      ...createTicketActivities(options.activities),
+      ...ticketActivities,
+      ...createMailSenderActivities({
+        db: options.activities.db, send: ticketActivities.sendNotification, stopping: stopping.signal, ...options.mailSender,
+        ...(options.activities.log ? { log: options.activities.log } : {}),
+      }),
       ...(options.mailboxes ? createMailboxActivities({ ...options.mailboxes, stopping: stopping.signal }) : {}),
       ...(options.sla ? createSlaActivities(options.sla) : {}),
       // A team's dispatcher assigns through the same ticket commands as the SLA rollout.
@@ -54,8 +62,8 @@ export async function createTicketWorker(options: TicketWorkerOptions): Promise<
     stickyQueueScheduleToStartTimeout: options.stickyTimeoutMs,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
-  // Watching a mailbox never finishes by itself: it stops when the worker does, not after
-  // the grace time (the SDK calls this for SIGINT/SIGTERM too).
+  // Watching a mailbox and sending queued mail never finish by themselves: they stop when
+  // the worker does (mail being sent within the grace time; the SDK calls this for SIGINT/SIGTERM too).
   const shutdown = worker.shutdown.bind(worker);
   worker.shutdown = () => {
     stopping.abort();

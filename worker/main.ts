@@ -12,6 +12,7 @@ import { threadedMailParser } from '../mail/inbound/threaded-parser';
 import { helpdeskDataConverter } from '../security/payload-codec';
 import { createTicketWorker, mailboxesFromConfig } from './index';
 import { startMailboxWorkflows } from '../workflows/mailbox/client';
+import { startMailSender } from '../workflows/mail-sender/client';
 import { ticketCommandsFor } from '../workflows/ticket/client';
 import { ensureSearchAttributes } from '../workflows/ticket/search-attributes';
 import { teamDispatchFor } from '../workflows/team-dispatcher/client';
@@ -40,9 +41,11 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
       stickyTimeoutMs: config.WORKER_STICKY_TIMEOUT,
       dataConverter,
       activities: { db, ...mail, ...ticketActivitySettings(config) },
+      mailSender: { databaseUrl: config.DATABASE_URL, giveUpAfterMs: config.MAIL_GIVE_UP_AFTER },
       mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 1000, dispatch: teamDispatchFor(client, config.TEMPORAL_TASK_QUEUE) },
       sla: { db, commands },
     });
+    await startMailSender(client, config.TEMPORAL_TASK_QUEUE);
     const stored = await createMailboxStore(db).activeNames();
     await startMailboxWorkflows(client, config.TEMPORAL_TASK_QUEUE, [...mailboxes.map((m) => m.name), ...stored]);
     for (const m of mailboxes) console.log(`worker: taking mail from ${m.identity.address} (${m.imap.host}:${m.imap.port}/${m.imap.folder})`);

@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Config } from '../../config';
 import type { Database } from '../../db';
 import { createTicketStore } from '../../db/tickets';
@@ -51,6 +51,12 @@ export interface PersistInput {
   findCrmCustomer?: boolean;
   /** Also find the SLA policy that applies (a new ticket), in the same round trip. */
   findSlaPolicy?: boolean;
+  /**
+   * The mail the change asks for, queued in the same write for the mail sender
+   * (workflows/mail-sender) of this worker's task queue. Runs from before the outbox send
+   * each as an activity of their own instead.
+   */
+  mail?: TicketNotification[];
 }
 
 export interface PersistResult {
@@ -92,10 +98,14 @@ export function createTicketActivities({ db, mailer, render, secretKey, publicUr
 
   return {
     /** Writes the ticket row, its audit record and its comment in one transaction, and announces the change. */
-    async persistTicketChange({ state, audit, comment, inbox = [], findCrmCustomer = false, findSlaPolicy = false }: PersistInput): Promise<PersistResult> {
+    async persistTicketChange({ state, audit, comment, inbox = [], findCrmCustomer = false, findSlaPolicy = false, mail = [] }: PersistInput): Promise<PersistResult> {
       const publicTokenHash = hashPublicToken(publicToken(secretKey, state.number, state.linkVersion ?? 1));
       const commentHtml = comment && isOperatorMarkdown(comment) ? markdownToHtml(comment.body) : null;
-      const written = await tickets.persistChange({ state, audit, comment, inbox, commentHtml, publicTokenHash, findCrmCustomer, readSlaPolicies: findSlaPolicy });
+      const queue = mail.map(({ ticketNumber, seq, kind, recipient }) => ({ key: notificationKey(ticketNumber, seq, kind, recipient), seq, kind, recipient }));
+      const written = await tickets.persistChange({
+        state, audit, comment, inbox, commentHtml, publicTokenHash, findCrmCustomer, readSlaPolicies: findSlaPolicy,
+        ...(queue.length ? { mail: { queue, taskQueue: Context.current().info.taskQueue } } : {}),
+      });
       if (!findSlaPolicy) return { crmCustomerId: written.crmCustomerId };
       return { crmCustomerId: written.crmCustomerId, slaPolicy: matchingPolicy((written.slaPolicies ?? []).map(policyOf), state) };
     },
@@ -122,7 +132,7 @@ export function createTicketActivities({ db, mailer, render, secretKey, publicUr
     async sendNotification({ ticketNumber, seq, kind, recipient }: NotificationInput): Promise<'sent' | 'already_sent' | 'skipped' | 'failed'> {
       const key = notificationKey(ticketNumber, seq, kind, recipient);
       const row = await notifications.context({ key, ticketNumber, seq, kind, recipient });
-      if (row?.notification_status && row.notification_status !== 'sending') {
+      if (row?.notification_status && row.notification_status !== 'sending' && row.notification_status !== 'queued') {
         return row.notification_status === 'sent' ? 'already_sent' : row.notification_status;
       }
       if (!row) throw ApplicationFailure.nonRetryable(`Ticket #${ticketNumber} is not in the database`, TICKET_NOT_FOUND);

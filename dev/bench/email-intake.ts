@@ -31,6 +31,7 @@ import { threadedMailParser } from '../../mail/inbound/threaded-parser';
 import { helpdeskDataConverter } from '../../security/payload-codec';
 import { createTicketWorker } from '../../worker';
 import { startMailboxWorkflows } from '../../workflows/mailbox/client';
+import { startMailSender } from '../../workflows/mail-sender/client';
 import { ticketCommandsFor } from '../../workflows/ticket/client';
 import { messageIdDomain } from '../../mail/threading';
 import { INGEST_CONCURRENCY } from '../../mail/inbound/imap';
@@ -164,12 +165,14 @@ export async function emailIntake() {
       stickyTimeoutMs: config.WORKER_STICKY_TIMEOUT,
       dataConverter,
       activities: { db, mailer, render: createRenderer(), ...ticketActivitySettings(config), log: () => undefined },
+      mailSender: { databaseUrl: config.DATABASE_URL, giveUpAfterMs: config.MAIL_GIVE_UP_AFTER },
       mailboxes: { db, commands, mailboxes, parser, ...mailboxActivitySettings(config), autoIdleDelayMs: 200, log: () => undefined },
     });
     const running = worker.run();
     stops.push(async () => { worker.shutdown(); await running; await workerConnection.close(); mailer.close(); await parser.close(); });
 
     const start = performance.now();
+    await startMailSender(helpdeskClient, taskQueue);
     await startMailboxWorkflows(helpdeskClient, taskQueue, mailboxes.map((m) => m.name), 10 * 60_000);
     let persisted = 0;
     while (persisted < MESSAGES) {

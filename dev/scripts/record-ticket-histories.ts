@@ -63,6 +63,7 @@ async function main() {
     const worker = await createTicketWorker({
       connection: workerConnection, namespace: 'default', taskQueue: 'histories', maxCachedWorkflows: 100, shutdownGraceMs: 0, stickyTimeoutMs: config.WORKER_STICKY_TIMEOUT, dataConverter,
       activities: { db, mailer, render: createRenderer(), ...ticketActivitySettings(config), log: () => undefined },
+      mailSender: { databaseUrl: config.DATABASE_URL, giveUpAfterMs: config.MAIL_GIVE_UP_AFTER },
       sla: { db, commands: ticketCommandsFor(client, config) },
     });
     const commands = ticketCommandsFor(client, config);

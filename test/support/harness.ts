@@ -8,6 +8,7 @@ import { smtpMailer } from '../../mail/outbound/mailer';
 import { createRenderer } from '../../mail/outbound/render';
 import { createTicketWorker } from '../../worker';
 import { startMailboxWorkflows } from '../../workflows/mailbox/client';
+import { startMailSender } from '../../workflows/mail-sender/client';
 import { ticketActivitySettings } from '../../activities/ticket';
 import { mailboxActivitySettings } from '../../activities/mailbox';
 import { threadedMailParser } from '../../mail/inbound/threaded-parser';
@@ -93,6 +94,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       dataConverter,
       workflowBundle: { codePath: testEnv('workflowBundle') },
       activities: { db, mailer, render: createRenderer(), ...ticketActivitySettings(config), log: () => undefined },
+      mailSender: { databaseUrl: config.DATABASE_URL, giveUpAfterMs: config.MAIL_GIVE_UP_AFTER },
       mailboxes: {
         db, commands, mailboxes, parser, dnsResolver: zone(options.dns ?? {}), ...mailboxActivitySettings(config), autoIdleDelayMs: 200, log: () => undefined,
         dispatch: teamDispatchFor(temporal, taskQueue),
@@ -110,6 +112,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   }
   if (options.worker !== false) await startWorker();
   await startMailboxWorkflows(temporal, taskQueue, mailboxes.map((m) => m.name), 20_000);
+  await startMailSender(temporal, taskQueue);
 
   const app: App = await buildApp({ config, db, temporal, workflowTimeoutMs: 60_000, logger: { level: 'error' } });
   // Rate limits are counted in the database, which every test file shares: each harness is

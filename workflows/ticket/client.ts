@@ -13,6 +13,7 @@ import {
   changeTicketUpdate,
   addOperatorCommentUpdate,
   applySlaPolicyUpdate,
+  TICKET_CODE_VERSION,
   TICKET_WORKFLOW_TYPE,
   TicketWorkflowInput,
   TicketWorkflowSettings,
@@ -116,7 +117,7 @@ export class TicketCommands implements TicketCommandPort {
    * completes the creation if the first call did not and is a no-op if it did.
    */
   async create(ticket: NewTicket): Promise<TicketState> {
-    const input: TicketWorkflowInput = { ticketNumber: ticket.number, settings: this.options.settings };
+    const input: TicketWorkflowInput = { ticketNumber: ticket.number, settings: this.options.settings, codeVersion: TICKET_CODE_VERSION };
     const start = new WithStartWorkflowOperation(TICKET_WORKFLOW_TYPE, {
       workflowId: ticketWorkflowId(ticket.number),
       taskQueue: this.options.taskQueue,
@@ -144,7 +145,7 @@ export class TicketCommands implements TicketCommandPort {
     args: Args,
     updateId?: string,
   ): Promise<Ret> {
-    const input: TicketWorkflowInput = { ticketNumber, settings: this.options.settings, resume: true };
+    const input: TicketWorkflowInput = { ticketNumber, settings: this.options.settings, resume: true, codeVersion: TICKET_CODE_VERSION };
     const start = new WithStartWorkflowOperation(TICKET_WORKFLOW_TYPE, {
       workflowId: ticketWorkflowId(ticketNumber),
       taskQueue: this.options.taskQueue,

@@ -65,9 +65,21 @@ export interface MailDue {
   attempts: number;
 }
 
+/**
+ * The ticket workflow's code version, carried in the input of every run started since and
+ * through continue-as-new. A run with a version takes every change up to it as it is, with
+ * no `patched()` marker (each is a history event and a search-attribute upsert, on every
+ * new ticket); runs recorded without one replay through the markers they wrote.
+ * 1: everything behind `patched()` until then, and mail queued with the change's write
+ * (the outbox) instead of an activity of the ticket's own.
+ */
+export const TICKET_CODE_VERSION = 1;
+
 export interface TicketWorkflowInput {
   ticketNumber: number;
   settings: TicketWorkflowSettings;
+  /** TICKET_CODE_VERSION of the code that started the run (absent: started before versions). */
+  codeVersion?: number;
   /** Carried over by continue-as-new. */
   state?: TicketState;
   /** A new run of an existing ticket (its earlier run ended): load the state from the database. */

@@ -14,6 +14,7 @@ import {
 import type { TicketActivities } from '../../activities/ticket';
 import { Actor, Effect, TICKET_NOT_FOUND, TicketEvent, TicketState, decide } from '../../domain/ticket';
 import { clockEvent, nextClock } from '../../domain/clocks';
+import { givenUpReason, mailRetryWait } from '../../domain/mail-delivery';
 import type { SlaPolicy } from '../../domain/sla';
 import {
   CommentResult,
@@ -24,6 +25,7 @@ import {
   TicketChanges,
   TicketNotification,
   TicketWorkflowInput,
+  TICKET_CODE_VERSION,
   addCustomerMessageUpdate,
   verifyContactUpdate,
   addOperatorCommentUpdate,
@@ -52,15 +54,9 @@ const queued = proxyActivities<TicketActivities>(databaseActivityOptions);
 // Each is a short idempotent transaction, which is what local activities are for.
 const local = proxyLocalActivities<TicketActivities>(databaseActivityOptions);
 
-/**
- * Runs recorded before local activities keep replaying as they ran; the marker makes every
- * later step of the same run, and every new run, local.
- */
 /** Mail kinds added with operators' notification choices (domain/inbox.ts). */
 const OPERATOR_CHOICE_MAIL = new Set<string>(['ticket_assigned', 'mentioned']);
 
-const database = (): Pick<TicketActivities, 'persistTicketChange' | 'loadTicketState' | 'findCrmCustomer' | 'giveUpNotification'> =>
-  (patched('database-work-as-local-activities') ? local : queued);
 
 // Runs started before mail was given up on: the server retries each mail for ever.
 const { sendNotification } = proxyActivities<TicketActivities>({
@@ -75,8 +71,6 @@ const sendNotificationOnce = proxyActivities<TicketActivities>({
   retry: { maximumAttempts: 1 },
 }).sendNotification;
 
-/** Waits between attempts at a mail the server refused for now, like an MTA's queue. */
-const MAIL_RETRY_WAITS_MS = [5_000, 30_000, 120_000, 300_000, 900_000, 1_800_000, 3_600_000];
 
 /**
  * Holds one ticket's state; the only writer of it. Changes are serialised: a handler
@@ -101,8 +95,27 @@ class TicketEntity {
     state: TicketState | null,
     private readonly publishCustomerEmail: boolean,
     private readonly mailGiveUpAfterMs: number | undefined,
+    /** The run's TICKET_CODE_VERSION (0: started before versions). */
+    private readonly codeVersion: number,
   ) {
     this.state = state;
+  }
+
+  /**
+   * Whether the run takes a change made since runs were recorded: always in a run started
+   * with a code version (no marker), else from the marker `patched()` writes, so that
+   * histories recorded before the change replay as they ran.
+   */
+  has(patch: string): boolean {
+    return this.codeVersion >= 1 || patched(patch);
+  }
+
+  /**
+   * Runs recorded before local activities keep replaying as they ran; the marker makes every
+   * later step of the same run local.
+   */
+  database(): Pick<TicketActivities, 'persistTicketChange' | 'loadTicketState' | 'findCrmCustomer' | 'giveUpNotification'> {
+    return this.has('database-work-as-local-activities') ? local : queued;
   }
 
   /** Throws the rejection that applying these events now would meet (for update validators). */
@@ -188,32 +201,37 @@ class TicketEntity {
       due.attempts += 1;
       const left = giveUpAt - Date.now();
       if (left <= 0) {
-        const hours = Math.round((this.mailGiveUpAfterMs as number) / 360_000) / 10;
-        await database().giveUpNotification({
-          notification: due.notification,
-          reason: `given up after ${due.attempts} attempts in ${hours < 1 ? `${Math.round((this.mailGiveUpAfterMs as number) / 60_000)} min` : `${hours} h`} (${failure.slice(0, 200)})`,
+        await this.database().giveUpNotification({
+          notification: due.notification, reason: givenUpReason(due.attempts, this.mailGiveUpAfterMs as number, failure),
         }).catch(() => undefined);
         this.mailDue.delete(key);
         return;
       }
-      await sleep(Math.min(MAIL_RETRY_WAITS_MS[Math.min(due.attempts - 1, MAIL_RETRY_WAITS_MS.length - 1)] as number, left));
+      await sleep(Math.min(mailRetryWait(due.attempts), left));
     }
   }
 
   private async runEffects(effects: Effect[]): Promise<void> {
     // A new ticket's CRM lookup rides on the write of its creation: one local activity less.
-    const crmLookupWithWrite = effects.some((effect) => effect.type === 'link_crm') && patched('crm-lookup-with-creation-write');
+    const crmLookupWithWrite = effects.some((effect) => effect.type === 'link_crm') && this.has('crm-lookup-with-creation-write');
     // So does its SLA policy; runs recorded before either replay without it.
     const slaLookupWithWrite = crmLookupWithWrite && effects.some((effect) => effect.type === 'find_sla_policy');
+    // And its mail: queued by the same write for the mail sender (workflows/mail-sender), not
+    // an activity of this workflow with a workflow task of its own to hear it finish.
+    const mailWithWrite = effects.some((effect) => effect.type === 'notify') && this.has('mail-outbox');
+    const mail: TicketNotification[] = mailWithWrite ? effects.flatMap((effect) =>
+      (effect.type === 'notify' && (!OPERATOR_CHOICE_MAIL.has(effect.kind) || this.has('operator-mail'))
+        ? [{ ticketNumber: (this.state as TicketState).number, seq: effect.seq, kind: effect.kind, recipient: effect.recipient }] : [])) : [];
     let crmMatch: number | null = null;
     let slaMatch: SlaPolicy | null = null;
     for (const effect of effects) {
       const state = this.state as TicketState;
       switch (effect.type) {
         case 'persist': {
-          const written = await database().persistTicketChange({
+          const written = await this.database().persistTicketChange({
             state, audit: effect.audit, comment: effect.comment, ...(effect.inbox ? { inbox: effect.inbox } : {}),
             ...(crmLookupWithWrite ? { findCrmCustomer: true } : {}), ...(slaLookupWithWrite ? { findSlaPolicy: true } : {}),
+            ...(mail.length ? { mail } : {}),
           });
           if (crmLookupWithWrite) crmMatch = written.crmCustomerId;
           // Histories recorded before SLA policies have no such answer: none applied.
@@ -222,7 +240,7 @@ class TicketEntity {
           break;
         }
         case 'link_crm': {
-          const customerId = crmLookupWithWrite ? crmMatch : await database().findCrmCustomer(state.contact);
+          const customerId = crmLookupWithWrite ? crmMatch : await this.database().findCrmCustomer(state.contact);
           if (customerId !== null) await this.applyNow({ type: 'link_customer', customerId, actor: { kind: 'system' }, at: now() });
           break;
         }
@@ -231,9 +249,10 @@ class TicketEntity {
           break;
         }
         case 'notify': {
+          if (mailWithWrite) break;
           // Mail to operators of assignments and mentions came after runs that
           // were recorded without it: those replay without the activity.
-          if (OPERATOR_CHOICE_MAIL.has(effect.kind) && !patched('operator-mail')) break;
+          if (OPERATOR_CHOICE_MAIL.has(effect.kind) && !this.has('operator-mail')) break;
           // Mail must not hold up the operator's answer; the run waits for it before it ends.
           const notification: TicketNotification = { ticketNumber: state.number, seq: effect.seq, kind: effect.kind, recipient: effect.recipient };
           if (this.mailGiveUpAfterMs !== undefined) {
@@ -266,7 +285,7 @@ class TicketEntity {
     const state = this.state;
     if (!state) return;
     const wanted = searchAttributesOf(state, this.publishCustomerEmail);
-    if (!patched('publish-only-changed-search-attributes')) {
+    if (!this.has('publish-only-changed-search-attributes')) {
       upsertSearchAttributes(wanted);
       return;
     }
@@ -325,7 +344,7 @@ const MAX_UPDATES_PER_RUN = 1000;
 
 /** One ticket, from its creation for as long as it lives; see README "How a ticket lives". */
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> {
-  const ticket = new TicketEntity(input.state ?? null, input.settings.publishCustomerEmail !== false, input.settings.mailGiveUpAfterMs);
+  const ticket = new TicketEntity(input.state ?? null, input.settings.publishCustomerEmail !== false, input.settings.mailGiveUpAfterMs, input.codeVersion ?? 0);
   const givesMailUp = input.settings.mailGiveUpAfterMs !== undefined;
   let loaded = !input.resume || input.state !== undefined;
   let ending = false;
@@ -405,7 +424,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
   });
 
   if (input.resume && input.state === undefined) {
-    ticket.state = await database().loadTicketState(input.ticketNumber);
+    ticket.state = await ticket.database().loadTicketState(input.ticketNumber);
     loaded = true;
   }
   ticket.publishSearchAttributes();
@@ -472,7 +491,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<void> 
       if (givesMailUp) ticket.stopMailAttempts();
       await finishRun();
       await continueAsNew<typeof ticketWorkflow>({
-        ...input, state: ticket.state ?? undefined, resume: false, ...(givesMailUp ? { mailDue: ticket.mailStillDue() } : {}),
+        // The next run is new code's from its start: it takes every change without markers.
+        ...input, codeVersion: TICKET_CODE_VERSION, state: ticket.state ?? undefined, resume: false, ...(givesMailUp ? { mailDue: ticket.mailStillDue() } : {}),
       });
     }
   }
