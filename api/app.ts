@@ -38,6 +38,7 @@ import temporalCodecRoutes from './routes/temporal-codec';
 import { helpdeskPayloadCodec } from '../security/payload-codec';
 import { proofOfWork } from '../security/proof-of-work';
 import { followUpPolicy, ticketCommandsFor } from '../workflows/ticket/client';
+import { createTicketStore } from '../db/tickets';
 import { createTicketQueries } from '../db/ticket-queries';
 import type { App } from './types';
 import { eventStreams } from './event-streams';
@@ -69,7 +70,8 @@ export async function buildApp({ config, db, temporal, workflowTimeoutMs = 20_00
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const secureCookies = config.PUBLIC_URL.startsWith('https:');
-  const commands = ticketCommandsFor(temporal, config, workflowTimeoutMs);
+  const ticketStore = createTicketStore(db);
+  const commands = ticketCommandsFor(temporal, config, { timeoutMs: workflowTimeoutMs, ticketExists: (n) => ticketStore.exists(n) });
   const dispatch = teamDispatchFor(temporal, config.TEMPORAL_TASK_QUEUE);
   const intake = createTicketIntake({ db, commands, dispatch });
   const queries = createTicketQueries(db);

@@ -4,7 +4,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { RejectionReason } from '../domain/ticket';
 import { TicketWorkflowUnavailable } from '../workflows/ticket/client';
-import { TicketRefusal } from '../domain/ticket-commands';
+import { TicketNotFound, TicketRefusal } from '../domain/ticket-commands';
 import { CreationKeyReused } from '../db/ticket-numbers';
 
 /** Every error the API answers with: a stable code for programs, a sentence for people. */
@@ -39,6 +39,7 @@ const REJECTION_STATUS: Record<RejectionReason, number> = {
 
 /** A ticket workflow's refusal (a domain rejection) as the HTTP error it means. */
 export function fromWorkflowRejection(error: unknown): HttpError | null {
+  if (error instanceof TicketNotFound) return notFound(error.message);
   if (error instanceof TicketRefusal && error.reason && error.reason in REJECTION_STATUS) {
     return new HttpError(REJECTION_STATUS[error.reason as RejectionReason], error.reason, error.message);
   }

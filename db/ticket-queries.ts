@@ -57,6 +57,76 @@ interface TicketRow {
 /** A ticket's own number and those of the tickets merged into it (needs the replacement `number`). */
 const THREAD_TICKETS = 'SELECT :number::int UNION SELECT m.number FROM tickets m WHERE m.merged_into = :number';
 
+/** The files of a ticket's thread, with the message key of the comment each came with (needs `number`). */
+const THREAD_ATTACHMENTS = `SELECT a.id::text AS id, a.filename, a.content_type, a.size, a.content IS NOT NULL AS stored, e.message_key, a.id AS sort
+  FROM attachments a JOIN inbound_emails e ON e.id = a.inbound_email_id WHERE e.ticket_number IN (${THREAD_TICKETS})
+  UNION ALL
+  SELECT a.id::text, a.filename, a.content_type, a.size, a.content IS NOT NULL, a.message_key, a.id
+  FROM attachments a WHERE a.ticket_number IN (${THREAD_TICKETS})`;
+
+/** The thread's comments (needs `number`; `onlySeq` with `only`), in the order they were written. */
+const threadComments = (which: 'all' | 'public', only: boolean) => `SELECT c.id::text AS id, c.ticket_number, c.visibility, c.author_kind, c.author_id,
+    o.name AS author_name, c.body, c.body_html, c.channel, c.message_key, c.moved_to, c.created_at, c.event_seq
+  FROM comments c LEFT JOIN operators o ON o.id = c.author_id AND c.author_kind = 'operator'
+  WHERE c.ticket_number IN (${THREAD_TICKETS}) ${which === 'public' ? "AND c.visibility = 'public' AND c.moved_to IS NULL" : ''}
+  ${only ? 'AND c.ticket_number = :number AND c.event_seq = :onlySeq' : ''}`;
+/** The order of the thread, as the JSON of `threadComments` has it. */
+const THREAD_ORDER = 'x.created_at, x.ticket_number, x.event_seq';
+
+/**
+ * The earlier tickets of a ticket's customer (`:number`): of its linked CRM record and of the
+ * same address, since older tickets may come from before the record was linked; an address
+ * nobody has proven is theirs shows no one else's.
+ */
+const EARLIER_TICKETS_OF = `(t.customer_id = (SELECT customer_id FROM tickets WHERE number = :number)
+    OR lower(t.contact_email) = (SELECT lower(contact_email) FROM tickets WHERE number = :number AND contact_email_verified))
+  AND t.number <> :number`;
+
+interface CommentRow {
+  id: string; ticket_number: number; visibility: CommentView['visibility']; author_kind: CommentView['author']['kind']; author_id: number | null;
+  author_name: string | null; body: string; body_html: string | null; channel: CommentView['channel']; message_key: string | null;
+  moved_to: number | null; created_at: Date | string;
+}
+interface AttachmentRow { id: string; filename: string | null; content_type: string; size: number; stored: boolean; message_key: string }
+
+/** A timestamp as the API writes it; JSON built in SQL carries it as text. */
+const iso = (value: Date | string) => (value instanceof Date ? value : new Date(value)).toISOString();
+const dateOf = (value: Date | string | null) => (value === null ? null : value instanceof Date ? value : new Date(value));
+
+function attachmentsByKey(rows: AttachmentRow[]): Map<string, AttachmentView[]> {
+  const byMessage = new Map<string, AttachmentView[]>();
+  for (const r of rows) {
+    const list = byMessage.get(r.message_key) ?? [];
+    list.push({ id: r.id, filename: r.filename, contentType: r.content_type, size: r.size, stored: r.stored });
+    byMessage.set(r.message_key, list);
+  }
+  return byMessage;
+}
+
+function commentViews(rows: CommentRow[], attachments: Map<string, AttachmentView[]>, number: number): CommentView[] {
+  return rows.map((c) => ({
+    id: c.id,
+    visibility: c.visibility,
+    author: { kind: c.author_kind, id: c.author_id, name: c.author_name },
+    body: c.body,
+    bodyHtml: c.body_html,
+    channel: c.channel,
+    attachments: c.message_key === null ? [] : attachments.get(c.message_key) ?? [],
+    mergedFrom: c.ticket_number === number ? null : c.ticket_number,
+    movedTo: c.moved_to,
+    createdAt: iso(c.created_at),
+  }));
+}
+
+/** A ticket row read as JSON (inside a larger statement): its timestamps back as dates. */
+function ticketRowOfJson(row: Record<string, unknown>): TicketRow {
+  const dated = row as unknown as TicketRow & Record<string, Date | string | null>;
+  for (const key of ['waiting_since', 'next_sla_due', 'waiting_until', 'reminded_at', 'created_at', 'updated_at', 'closed_at'] as const) {
+    (dated as Record<string, unknown>)[key] = dateOf(dated[key] as Date | string | null);
+  }
+  return dated;
+}
+
 /**
  * `unread` is the reader's (`:readerId`; NULL: nobody's, never unread): the customer wrote
  * after they last opened it.
@@ -300,11 +370,7 @@ export function createTicketQueries(db: Database) {
      * the record was linked; an address nobody has proven is theirs shows no one else's.
      */
     async summaries(of: { customerId: number } | { earlierThan: number }, limit = 50, readerId: number | null = null): Promise<TicketSummary[]> {
-      const where = 'customerId' in of
-        ? 't.customer_id = :customerId'
-        : `(t.customer_id = (SELECT customer_id FROM tickets WHERE number = :number)
-            OR lower(t.contact_email) = (SELECT lower(contact_email) FROM tickets WHERE number = :number AND contact_email_verified))
-           AND t.number <> :number`;
+      const where = 'customerId' in of ? 't.customer_id = :customerId' : EARLIER_TICKETS_OF;
       const rows = await sequelize.query<TicketRow>(
         `SELECT ${TICKET_COLUMNS} FROM tickets t LEFT JOIN operators o ON o.id = t.assignee_id
          WHERE ${where} ORDER BY t.created_at DESC LIMIT :limit`,
@@ -313,84 +379,85 @@ export function createTicketQueries(db: Database) {
       return rows.map(toSummary);
     },
 
-    /** Everything the operator's ticket view shows, internal notes included. */
+    /**
+     * Everything the operator's ticket view shows, internal notes included, in one statement:
+     * an operator's change is answered with this view, so it is one round trip and one
+     * connection of the pool, however many parts the view has.
+     */
     async detail(number: number, readerId: number | null): Promise<Omit<TicketDetail, 'publicUrl' | 'workflow' | 'nextClock' | 'slaTargets'> & { tokenVersion: number; waiting: WaitingClock | null; slaState: SlaState | null } | null> {
-      // All at once, each part finding the ticket's customer and address by its number: an
-      // operator's change is answered with this view, so its wait is one round trip.
-      const [ticket, comments, events, [crm], previousTickets, [bounce], undelivered] = await Promise.all([
-        this.summary(number, readerId),
-        this.comments(number, 'all'),
-        sequelize.query<{ seq: number; type: string; actor_kind: string; actor_id: number | null; actor_name: string | null; changes: Record<string, { from: unknown; to: unknown }>; created_at: Date }>(
-          `SELECT e.seq, e.type, e.actor_kind, e.actor_id, o.name AS actor_name, e.changes, e.created_at
-           FROM ticket_events e LEFT JOIN operators o ON o.id = e.actor_id WHERE e.ticket_number = :number ORDER BY e.seq`,
-          { type: QueryTypes.SELECT, replacements: { number } },
-        ),
-        sequelize.query<Parameters<typeof customerView>[0]>(
-          `SELECT c.id, c.email, c.phone, c.first_name AS "firstName", c.last_name AS "lastName", c.external_id AS "externalId",
-             c.company, c.created_at AS "createdAt", c.updated_at AS "updatedAt"
-           FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.number = :number`,
-          { type: QueryTypes.SELECT, replacements: { number } },
-        ),
-        this.summaries({ earlierThan: number }, 20, readerId),
-        sequelize.query<{ bounced_at: Date; status: string | null; ticket_number: number | null }>(
-          `SELECT b.bounced_at, b.status, b.ticket_number
-           FROM tickets t JOIN bounced_addresses b ON b.address = lower(t.contact_email) WHERE t.number = :number`,
-          { type: QueryTypes.SELECT, replacements: { number } },
-        ),
-        sequelize.query<{ kind: string; recipient: string; status: 'sending' | 'failed'; failure: string; key: string; created_at: Date }>(
-          `SELECT kind, recipient, status, failure, key, created_at FROM notifications
-           WHERE ticket_number = :number AND failure IS NOT NULL AND status IN ('sending', 'failed')
-           ORDER BY created_at DESC LIMIT 20`,
-          { type: QueryTypes.SELECT, replacements: { number } },
-        ),
-      ]);
-      if (!ticket) return null;
+      const [row] = await sequelize.query<TicketRow & {
+        last_customer_message_at: Date | null; comments_json: CommentRow[]; attachments_json: AttachmentRow[];
+        events_json: Array<{ seq: number; type: string; actor_kind: string; actor_id: number | null; actor_name: string | null; changes: Record<string, { from: unknown; to: unknown }>; created_at: string }>;
+        crm_json: { id: number; email: string | null; phone: string | null; firstName: string | null; lastName: string | null; externalId: string | null; company: string | null; createdAt: string; updatedAt: string } | null;
+        earlier_json: Array<Record<string, unknown>>;
+        bounce_json: { bounced_at: string; status: string | null; ticket_number: number | null } | null;
+        undelivered_json: Array<{ kind: string; recipient: string; status: 'sending' | 'failed'; failure: string; key: string; created_at: string }>;
+      }>(
+        `SELECT ${TICKET_COLUMNS}, t.last_customer_message_at,
+           (SELECT coalesce(json_agg(x ORDER BY ${THREAD_ORDER}), '[]') FROM (${threadComments('all', false)}) x) AS comments_json,
+           (SELECT coalesce(json_agg(a ORDER BY a.sort), '[]') FROM (${THREAD_ATTACHMENTS}) a) AS attachments_json,
+           (SELECT coalesce(json_agg(e ORDER BY e.seq), '[]') FROM (
+              SELECT e.seq, e.type, e.actor_kind, e.actor_id, o.name AS actor_name, e.changes, e.created_at
+              FROM ticket_events e LEFT JOIN operators o ON o.id = e.actor_id WHERE e.ticket_number = :number) e) AS events_json,
+           (SELECT row_to_json(c) FROM (
+              SELECT c.id, c.email, c.phone, c.first_name AS "firstName", c.last_name AS "lastName", c.external_id AS "externalId",
+                c.company, c.created_at AS "createdAt", c.updated_at AS "updatedAt"
+              FROM customers c WHERE c.id = t.customer_id) c) AS crm_json,
+           (SELECT coalesce(json_agg(p ORDER BY p.created_at DESC), '[]') FROM (
+              SELECT ${TICKET_COLUMNS} FROM tickets t LEFT JOIN operators o ON o.id = t.assignee_id
+              WHERE ${EARLIER_TICKETS_OF} ORDER BY t.created_at DESC LIMIT 20) p) AS earlier_json,
+           (SELECT row_to_json(b) FROM (SELECT b.bounced_at, b.status, b.ticket_number FROM bounced_addresses b
+              WHERE b.address = lower(t.contact_email)) b) AS bounce_json,
+           (SELECT coalesce(json_agg(n ORDER BY n.created_at DESC), '[]') FROM (
+              SELECT kind, recipient, status, failure, key, created_at FROM notifications
+              WHERE ticket_number = :number AND failure IS NOT NULL AND status IN ('sending', 'failed')
+              ORDER BY created_at DESC LIMIT 20) n) AS undelivered_json
+         FROM tickets t LEFT JOIN operators o ON o.id = t.assignee_id WHERE t.number = :number`,
+        { type: QueryTypes.SELECT, replacements: { number, readerId } },
+      );
+      if (!row) return null;
+      const waiting = row.status === 'waiting' && row.waiting_since
+        ? { since: row.waiting_since.toISOString(), until: row.waiting_until?.toISOString() ?? null, remindedAt: row.reminded_at?.toISOString() ?? null }
+        : null;
+      const summary = toSummary(row);
+      const bounce = row.bounce_json;
+      const crm = row.crm_json;
       return {
-        ...ticket,
+        ...summary,
+        tokenVersion: row.token_version,
+        waiting,
+        slaState: row.sla,
+        lastCustomerMessageAt: row.last_customer_message_at?.toISOString() ?? null,
         customerPanel: {
-          contact: ticket.contact,
-          externalId: ticket.contact.externalId,
-          emailBounce: bounce ? { at: bounce.bounced_at.toISOString(), status: bounce.status, ticketNumber: bounce.ticket_number } : null,
-          crm: crm ? customerView(crm) : null,
-          previousTickets,
+          contact: summary.contact,
+          externalId: summary.contact.externalId,
+          emailBounce: bounce ? { at: iso(bounce.bounced_at), status: bounce.status, ticketNumber: bounce.ticket_number } : null,
+          crm: crm ? customerView({ ...crm, createdAt: new Date(crm.createdAt), updatedAt: new Date(crm.updatedAt) }) : null,
+          previousTickets: row.earlier_json.map((earlier) => toSummary(ticketRowOfJson(earlier))),
         },
-        comments,
-        events: events.map((e) => ({
+        comments: commentViews(row.comments_json, attachmentsByKey(row.attachments_json), number),
+        events: row.events_json.map((e) => ({
           seq: e.seq,
           type: e.type,
           actor: { kind: e.actor_kind, id: e.actor_id, name: e.actor_name },
           changes: e.changes,
-          at: e.created_at.toISOString(),
+          at: iso(e.created_at),
         })),
-        undeliveredMail: undelivered.map((n) => ({
+        undeliveredMail: row.undelivered_json.map((n) => ({
           kind: n.kind,
           recipient: n.recipient,
           status: n.status === 'failed' ? 'failed' as const : 'retrying' as const,
           failure: n.failure,
           seq: eventOfNotification(n.key),
-          at: n.created_at.toISOString(),
+          at: iso(n.created_at),
         })),
       };
     },
 
     /** A ticket's attachments, by the message key of the comment they came with. */
     async attachmentsByMessage(number: number): Promise<Map<string, AttachmentView[]>> {
-      const rows = await sequelize.query<{ id: string; filename: string | null; content_type: string; size: number; stored: boolean; message_key: string }>(
-        `SELECT a.id::text AS id, a.filename, a.content_type, a.size, a.content IS NOT NULL AS stored, e.message_key, a.id AS sort
-         FROM attachments a JOIN inbound_emails e ON e.id = a.inbound_email_id WHERE e.ticket_number IN (${THREAD_TICKETS})
-         UNION ALL
-         SELECT a.id::text, a.filename, a.content_type, a.size, a.content IS NOT NULL, a.message_key, a.id
-         FROM attachments a WHERE a.ticket_number IN (${THREAD_TICKETS})
-         ORDER BY sort`,
-        { type: QueryTypes.SELECT, replacements: { number } },
-      );
-      const byMessage = new Map<string, AttachmentView[]>();
-      for (const r of rows) {
-        const list = byMessage.get(r.message_key) ?? [];
-        list.push({ id: r.id, filename: r.filename, contentType: r.content_type, size: r.size, stored: r.stored });
-        byMessage.set(r.message_key, list);
-      }
-      return byMessage;
+      const rows = await sequelize.query<AttachmentRow>(`${THREAD_ATTACHMENTS} ORDER BY sort`, { type: QueryTypes.SELECT, replacements: { number } });
+      return attachmentsByKey(rows);
     },
 
     /**
@@ -399,26 +466,13 @@ export function createTicketQueries(db: Database) {
      * the customer's view). `onlySeq`: this ticket's comment of that change only.
      */
     async comments(number: number, which: 'all' | 'public', onlySeq?: number): Promise<CommentView[]> {
-      const [attachments, rows] = await Promise.all([this.attachmentsByMessage(number), sequelize.query<{ id: string; ticket_number: number; visibility: CommentView['visibility']; author_kind: CommentView['author']['kind']; author_id: number | null; author_name: string | null; body: string; body_html: string | null; channel: CommentView['channel']; message_key: string | null; moved_to: number | null; created_at: Date }>(
-        `SELECT c.id::text AS id, c.ticket_number, c.visibility, c.author_kind, c.author_id, o.name AS author_name, c.body, c.body_html, c.channel, c.message_key, c.moved_to, c.created_at
-         FROM comments c LEFT JOIN operators o ON o.id = c.author_id AND c.author_kind = 'operator'
-         WHERE c.ticket_number IN (${THREAD_TICKETS}) ${which === 'public' ? "AND c.visibility = 'public' AND c.moved_to IS NULL" : ''}
-         ${onlySeq === undefined ? '' : 'AND c.ticket_number = :number AND c.event_seq = :onlySeq'}
-         ORDER BY c.created_at, c.ticket_number, c.event_seq`,
-        { type: QueryTypes.SELECT, replacements: { number, onlySeq } },
-      )]);
-      return rows.map((c) => ({
-        id: c.id,
-        visibility: c.visibility,
-        author: { kind: c.author_kind, id: c.author_id, name: c.author_name },
-        body: c.body,
-        bodyHtml: c.body_html,
-        channel: c.channel,
-        attachments: c.message_key === null ? [] : attachments.get(c.message_key) ?? [],
-        mergedFrom: c.ticket_number === number ? null : c.ticket_number,
-        movedTo: c.moved_to,
-        createdAt: c.created_at.toISOString(),
-      }));
+      const [attachments, rows] = await Promise.all([
+        this.attachmentsByMessage(number),
+        sequelize.query<CommentRow>(`${threadComments(which, onlySeq !== undefined)} ORDER BY c.created_at, c.ticket_number, c.event_seq`, {
+          type: QueryTypes.SELECT, replacements: { number, onlySeq },
+        }),
+      ]);
+      return commentViews(rows, attachments, number);
     },
 
     /** What a customer with the link may see: public comments only, no operator details. */

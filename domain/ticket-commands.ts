@@ -28,6 +28,14 @@ export class TicketRefusal extends Error {
   }
 }
 
+/** There is no such ticket: a change to it starts nothing. */
+export class TicketNotFound extends TicketRefusal {
+  constructor(readonly ticketNumber: number) {
+    super(`Ticket #${ticketNumber} does not exist.`, 'not_found');
+    this.name = 'TicketNotFound';
+  }
+}
+
 /** What tells a team's dispatcher (workflows/team-dispatcher) that it has work: wired by the worker and the API. */
 export interface TeamDispatchPort {
   /** A new ticket of the team that nobody has. */

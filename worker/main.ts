@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfig, requireForServer, temporalAddress, Config } from '../config';
 import { connectDatabase } from '../db';
 import { createMailboxStore } from '../db/mailboxes';
+import { createTicketStore } from '../db/tickets';
 import { migrate } from '../db/migrate';
 import { createMailDeps } from '../mail/outbound';
 import { ticketActivitySettings } from '../activities/ticket';
@@ -31,7 +32,8 @@ export async function runWorker(config: Config & { DATABASE_URL: string; SECRET_
   try {
     const added = await ensureSearchAttributes(clientConnection, config.TEMPORAL_NAMESPACE);
     if (added.length) console.log(`worker: added the search attributes ${added.join(', ')} to namespace "${config.TEMPORAL_NAMESPACE}"`);
-    const commands = ticketCommandsFor(client, config);
+    const ticketStore = createTicketStore(db);
+    const commands = ticketCommandsFor(client, config, { ticketExists: (n) => ticketStore.exists(n) });
     const worker = await createTicketWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,

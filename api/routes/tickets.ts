@@ -277,7 +277,7 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     },
   }, async (request) => {
     const { number } = request.params;
-    await ensureExists(number);
+    // A ticket that never was is refused by the ticket commands (404), without a query here.
     await ensureActiveOperator(request.body.assigneeId);
     await ensureCustomer(request.body.customerId);
     for (const tags of [request.body.tags, request.body.addTags, request.body.removeTags]) tagsOrThrow(tags);
@@ -423,7 +423,6 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     },
   }, async (request) => {
     const { number } = request.params;
-    await ensureExists(number);
     const key = request.headers['idempotency-key'];
     await commands.update(number, changeTicketUpdate, [{ rotatePublicLink: true }, actorOf(request)],
       key ? `rotate-${request.operator!.id}-${key}` : undefined);
@@ -457,7 +456,8 @@ export default async function ticketRoutes(app: App, deps: TicketRouteDeps) {
     const { number } = request.params;
     const problem = validateBody(request.body.body);
     if (problem) throw unprocessable(problem);
-    await ensureExists(number);
+    // Files are stored under the ticket before the change that shows them.
+    if (request.body.attachments?.length) await ensureExists(number);
     if (request.body.mentions?.length) {
       if (request.body.visibility !== 'internal') throw unprocessable('Mention colleagues in an internal note: a public reply goes to the customer.');
       for (const id of request.body.mentions) await ensureActiveOperator(id);

@@ -76,7 +76,7 @@ export async function clocks() {
   const baselineRun = baselineWorker.run();
   try {
     const client = new Client({ connection, dataConverter: helpdeskDataConverter({ ...config, SECRET_KEY: env.SECRET_KEY! }) });
-    const commands = ticketCommandsFor(client, config, 120_000);
+    const commands = ticketCommandsFor(client, config, { timeoutMs: 120_000 });
     // The baseline's own worker has no payload codec: its workflows are started without one.
     const plain = new Client({ connection });
     // Every ticket's first answer is due this long after it opens: long enough that all are

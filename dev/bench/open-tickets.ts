@@ -45,7 +45,7 @@ export async function openTickets() {
   const connection = await Connection.connect({ address: devServer.address });
   try {
     const client = new Client({ connection, dataConverter: helpdeskDataConverter({ ...config, SECRET_KEY: env.SECRET_KEY! }) });
-    const commands = ticketCommandsFor(client, config, 120_000);
+    const commands = ticketCommandsFor(client, config, { timeoutMs: 120_000 });
     const open = () => openTicketDirectly(db, commands, {
       subject: 'Open ticket', body: 'Still open.', source: 'admin', email: (n) => `open-${n % 1000}@example.com`,
     });

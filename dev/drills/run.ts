@@ -333,7 +333,7 @@ async function openClockTickets(stack: Stack, run: string, dueInMs: number): Pro
     name: `${run} clocks`, position: 0, sources: ['widget'], mailboxes: null, businessHours: null, pauseWhileWaiting: true, warnBefore: { percent: 50 },
     targets: { low: none, high: none, urgent: none, normal: { first_response: dueInMs, next_response: null, resolution: null } },
   });
-  const commands = ticketCommandsFor(stack.client, loadConfig(stack.env), 120_000);
+  const commands = ticketCommandsFor(stack.client, loadConfig(stack.env), { timeoutMs: 120_000 });
   const numbers: number[] = [];
   let next = 0;
   await Promise.all(Array.from({ length: 16 }, async () => {

@@ -9,6 +9,7 @@ import { createRenderer } from '../../mail/outbound/render';
 import { createTicketWorker } from '../../worker';
 import { startMailboxWorkflows } from '../../workflows/mailbox/client';
 import { startMailSender } from '../../workflows/mail-sender/client';
+import { createTicketStore } from '../../db/tickets';
 import { ticketActivitySettings } from '../../activities/ticket';
 import { mailboxActivitySettings } from '../../activities/mailbox';
 import { threadedMailParser } from '../../mail/inbound/threaded-parser';
@@ -71,7 +72,8 @@ export async function startHarness(options: HarnessOptions = {}) {
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const mailer = smtpMailer(smtpUrl);
 
-  const commands = ticketCommandsFor(temporal, config);
+  const ticketStore = createTicketStore(db);
+  const commands = ticketCommandsFor(temporal, config, { ticketExists: (n) => ticketStore.exists(n) });
   const parser = threadedMailParser({ timeoutMs: config.MAIL_PARSE_TIMEOUT });
   const mailboxes: MailboxConfig[] = options.mailbox ? [{
     name: `test-${randomUUID()}`,

@@ -1,8 +1,8 @@
-import { Client, WithStartWorkflowOperation, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
 import { Actor, createTicket, CustomerMessage, NewTicket, OperatorComment, TicketState } from '../../domain/ticket';
-import { TicketCommandPort, TicketRefusal } from '../../domain/ticket-commands';
+import { TicketCommandPort, TicketNotFound, TicketRefusal } from '../../domain/ticket-commands';
 import type { FollowUpPolicy } from '../../domain/clocks';
 import type { SlaPolicy } from '../../domain/sla';
 import type { Config } from '../../config';
@@ -69,13 +69,14 @@ export function followUpPolicy(config: Config): FollowUpPolicy {
 }
 
 /** Ticket commands as configured: the task queue and the workflow's timings. */
-export function ticketCommandsFor(client: Client, config: Config, timeoutMs = 60_000): TicketCommands {
+export function ticketCommandsFor(client: Client, config: Config, options: { timeoutMs?: number; ticketExists?: (ticketNumber: number) => Promise<boolean> } = {}): TicketCommands {
   return new TicketCommands({
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     settings: { reopenWindowMs: config.REOPEN_WINDOW, maxHistoryEvents: config.MAX_HISTORY_EVENTS, publishCustomerEmail: config.TEMPORAL_SEARCH_CUSTOMER_EMAIL,
       mailGiveUpAfterMs: config.MAIL_GIVE_UP_AFTER, followUp: followUpPolicy(config) },
-    timeoutMs,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    ...(options.ticketExists ? { ticketExists: options.ticketExists } : {}),
   });
 }
 
@@ -85,6 +86,11 @@ export interface TicketCommandsOptions {
   settings: TicketWorkflowSettings;
   /** How long an HTTP request waits for the ticket's workflow to answer. */
   timeoutMs: number;
+  /**
+   * Whether the database has the ticket: asked only when its workflow is not running, before
+   * a new run is started for it, so that a change to a ticket that never was starts nothing.
+   */
+  ticketExists?: (ticketNumber: number) => Promise<boolean>;
 }
 
 /**
@@ -138,8 +144,34 @@ export class TicketCommands implements TicketCommandPort {
   /**
    * Sends an update to an existing ticket. `updateId` makes a repeated request (a
    * double click, a client retry with the same Idempotency-Key) take effect once.
+   * Most tickets changed are open, their workflow running: a plain update reaches it. One
+   * whose run has ended (closed past its reopen window) gets a new run with the update.
    */
   async update<Ret, Args extends unknown[]>(
+    ticketNumber: number,
+    definition: UpdateDefinition<Ret, Args>,
+    args: Args,
+    updateId?: string,
+  ): Promise<Ret> {
+    const handle = this.options.client.workflow.getHandle(ticketWorkflowId(ticketNumber));
+    const running = await this.withTimeout(async () => {
+      try {
+        // The SDK's overloads cannot tell an empty argument list from a non-empty one here.
+        const plainUpdate = handle.executeUpdate as (def: UpdateDefinition<Ret, Args>, options: { args: Args; updateId?: string }) => Promise<Ret>;
+        return { answer: await plainUpdate.call(handle, definition, { args, ...(updateId ? { updateId } : {}) }) };
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError || isBetweenRuns(error)) return null;
+        throw error;
+      }
+    });
+    if (running) return running.answer;
+    if (this.options.ticketExists && !(await this.options.ticketExists(ticketNumber))) {
+      throw new TicketNotFound(ticketNumber);
+    }
+    return this.updateWithStart(ticketNumber, definition, args, updateId);
+  }
+
+  private async updateWithStart<Ret, Args extends unknown[]>(
     ticketNumber: number,
     definition: UpdateDefinition<Ret, Args>,
     args: Args,
