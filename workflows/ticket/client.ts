@@ -46,7 +46,7 @@ export class TicketWorkflowUnavailable extends Error {
 }
 
 /** The search attributes a new ticket's workflow starts with: those of the state its creation makes. */
-function startingSearchAttributes(ticket: NewTicket, publishCustomerEmail: boolean): SearchAttributePair[] {
+export function startingSearchAttributes(ticket: NewTicket, publishCustomerEmail: boolean): SearchAttributePair[] {
   const created = createTicket({ type: 'create', ticket, at: new Date().toISOString() });
   // A creation the rules refuse starts nothing that lasts: its number is enough.
   if (!created.ok) return [{ key: SEARCH_ATTRIBUTES.number, value: ticket.number }];
