@@ -30,10 +30,40 @@ export function parseImapUrl(url: string): ImapSettings {
 export const PROCESSED_FLAG = '$HelpdeskProcessed';
 
 /**
- * Messages taken at once. Ingestion is idempotent per message (its record, its ticket
- * number and its Update ID), so messages of one chunk need no order among themselves.
+ * Messages being ingested at once. Ingestion is idempotent per message (its record, its
+ * ticket number and its Update ID), so messages of one batch need no order among themselves.
  */
 export const INGEST_CONCURRENCY = 8;
+/** Messages fetched in one round: one FETCH of their sizes, then of their contents. */
+const FETCH_BATCH = 64;
+/** The contents held in memory at once, at most (one larger message alone goes too). */
+const FETCH_BATCH_BYTES = 16 * 1024 * 1024;
+
+/** Runs `work` on every item, `limit` at a time, each starting as soon as one finishes. */
+async function slidingWindow<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++] as T);
+  }));
+}
+
+/** Parts of `sized` whose sizes add up to at most `maxBytes` each (a larger one alone). */
+function byteCappedParts<T extends { size: number }>(sized: T[], maxBytes: number): T[][] {
+  const parts: T[][] = [];
+  let part: T[] = [];
+  let bytes = 0;
+  for (const item of sized) {
+    if (part.length && bytes + item.size > maxBytes) {
+      parts.push(part);
+      part = [];
+      bytes = 0;
+    }
+    part.push(item);
+    bytes += item.size;
+  }
+  if (part.length) parts.push(part);
+  return parts;
+}
 
 export interface WatchOptions {
   name: string;
@@ -95,31 +125,37 @@ export async function watchMailbox(options: WatchOptions): Promise<{ processed: 
       newMail = false;
       const found = await client.search({ uid: `${lastUid + 1}:*` }, { uid: true });
       const uids = (found || []).filter((uid) => uid > lastUid).sort((a, b) => a - b);
-      for (let i = 0; i < uids.length && !options.signal.aborted; i += INGEST_CONCURRENCY) {
-        const chunk = uids.slice(i, i + INGEST_CONCURRENCY);
-        // IMAP commands go one at a time over the connection; the ingestion, which waits
-        // on PostgreSQL and on ticket workflows, runs for the whole chunk at once.
+      for (let i = 0; i < uids.length && !options.signal.aborted; i += FETCH_BATCH) {
+        const batch = uids.slice(i, i + FETCH_BATCH);
+        // One FETCH for the sizes of the whole batch, then one per part of its contents:
+        // IMAP commands go one at a time over the connection, so each is a round trip.
+        const meta = await client.fetchAll(batch.join(','), { uid: true, size: true, flags: true }, { uid: true });
+        const waiting = meta
+          .filter((m) => !m.flags?.has(PROCESSED_FLAG))
+          .map((m) => ({ uid: m.uid, size: m.size ?? 0 }))
+          .sort((a, b) => a.uid - b.uid);
+        const fitting = waiting.filter((m) => m.size <= options.maxMessageBytes);
+        const tooLarge = waiting.filter((m) => m.size > options.maxMessageBytes);
         const received: ReceivedMessage[] = [];
-        for (const uid of chunk) {
-          const meta = await client.fetchOne(String(uid), { size: true, flags: true }, { uid: true });
-          if (!meta || meta.flags?.has(PROCESSED_FLAG)) continue;
-          const size = meta.size ?? 0;
-          const tooLarge = size > options.maxMessageBytes;
-          const content = await client.fetchOne(String(uid), tooLarge ? { headers: true } : { source: true }, { uid: true });
-          received.push({
-            uidValidity,
-            uid,
-            size,
-            raw: tooLarge || !content ? null : content.source ?? null,
-            headers: tooLarge && content ? content.headers ?? null : null,
-          });
+        for (const part of byteCappedParts(fitting, FETCH_BATCH_BYTES)) {
+          const contents = new Map((await client.fetchAll(part.map((m) => m.uid).join(','), { uid: true, source: true }, { uid: true })).map((m) => [m.uid, m]));
+          for (const m of part) received.push({ uidValidity, uid: m.uid, size: m.size, raw: contents.get(m.uid)?.source ?? null, headers: null });
         }
-        await Promise.all(received.map((message) => options.ingest(message)));
+        if (tooLarge.length) {
+          const heads = new Map((await client.fetchAll(tooLarge.map((m) => m.uid).join(','), { uid: true, headers: true }, { uid: true })).map((m) => [m.uid, m]));
+          for (const m of tooLarge) received.push({ uidValidity, uid: m.uid, size: m.size, raw: null, headers: heads.get(m.uid)?.headers ?? null });
+        }
+        // The ingestion waits on PostgreSQL and on ticket workflows: INGEST_CONCURRENCY at a
+        // time, the next starting as one finishes.
+        await slidingWindow(received, INGEST_CONCURRENCY, async (message) => {
+          await options.ingest(message);
+          options.heartbeat({ lastUid });
+        });
         if (received.length > 0) {
           await client.messageFlagsAdd(received.map((m) => m.uid).join(','), ['\\Seen', PROCESSED_FLAG], { uid: true });
           processed += received.length;
         }
-        lastUid = chunk[chunk.length - 1]!;
+        lastUid = batch[batch.length - 1]!;
         await checkpoints.save(name, uidValidity, lastUid);
         options.heartbeat({ lastUid });
       }
