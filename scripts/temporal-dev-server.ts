@@ -109,7 +109,9 @@ async function startTemporalDevServerOnce(options: DevServerOptions): Promise<De
     '--ui-port', String(options.uiPort),
     '--namespace', options.namespace,
     '--log-level', 'warn',
-    ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
+    // Write-ahead log: a commit appends to one file instead of rewriting pages through a
+    // rollback journal (synchronous stays FULL, so a commit survives a power cut).
+    ...(options.dbFile ? ['--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal'] : []),
     ...(options.headless ? ['--headless'] : []),
     ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
     ...SEARCH_ATTRIBUTE_DECLARATIONS.flatMap((declaration) => ['--search-attribute', declaration]),
