@@ -51,6 +51,10 @@ interface Stack {
   api: ChildProcess;
   startWorker(): Promise<void>;
   startApi(): Promise<void>;
+  /** Every API the load spreads over: the first, and a second one once scaled out. */
+  bases: string[];
+  /** A second worker and a second API on the same Temporal and PostgreSQL. */
+  scaleOut(): Promise<{ worker: ChildProcess; api: ChildProcess; base: string }>;
   db: Database;
   client: Client;
   stop(): Promise<void>;
@@ -132,8 +136,8 @@ async function startStack(): Promise<Stack> {
       LOG_LEVEL: 'warn',
     };
 
-    const spawnProcess = (name: string, script: string) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const spawnProcess = (name: string, script: string, extraEnv: Record<string, string> = {}) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], { env: { ...env, ...extraEnv }, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       const out = createWriteStream(join(dir, `${name}.log`), { flags: 'a' });
       child.stdout!.pipe(out);
       child.stderr!.pipe(out);
@@ -141,6 +145,7 @@ async function startStack(): Promise<Stack> {
     };
 
     const connection = await Connection.connect({ address: temporal.address });
+    const extra: ChildProcess[] = [];
     const stack: Stack = {
       dir, env, base, temporal, dovecot, smtp,
       worker: spawnProcess('worker', 'worker/main.ts'),
@@ -151,6 +156,17 @@ async function startStack(): Promise<Stack> {
       async startApi() {
         stack.api = spawnProcess('api', 'api/server.ts');
         await waitFor(async () => (await fetch(`${base}/healthz`)).status === 200, 60_000, 'the API');
+      },
+      bases: [base],
+      async scaleOut() {
+        const secondPort = await freePort();
+        const second = `http://127.0.0.1:${secondPort}`;
+        const worker = spawnProcess('worker-2', 'worker/main.ts');
+        const api = spawnProcess('api-2', 'api/server.ts', { PORT: String(secondPort) });
+        extra.push(worker, api);
+        await waitFor(async () => (await fetch(`${second}/healthz`)).status === 200, 90_000, 'the second API');
+        stack.bases = [base, second];
+        return { worker, api, base: second };
       },
       async restartTemporal() {
         await temporal.stop();
@@ -164,7 +180,7 @@ async function startStack(): Promise<Stack> {
       db: connectDatabase(databaseUrl),
       client: new Client({ connection, dataConverter: helpdeskDataConverter({ SECRET_KEY: env.SECRET_KEY!, PAYLOAD_ENCRYPTION_KEYS: null }) }),
       async stop() {
-        for (const child of [stack.worker, stack.api]) child.kill('SIGKILL');
+        for (const child of [stack.worker, stack.api, ...extra]) child.kill('SIGKILL');
         await stack.db.sequelize.close();
         await connection.close();
         await temporal.stop();
@@ -186,6 +202,8 @@ interface Accepted {
   tickets: Map<string, number>;
   replies: string[];
   mails: string[];
+  /** When each accepted request was first sent and how long until it was accepted (retries included). */
+  timings: Array<{ at: number; ms: number }>;
 }
 
 /**
@@ -195,26 +213,33 @@ interface Accepted {
 function startLoad(stack: Stack, run: string, accepted: Accepted) {
   let stopped = false;
   let session: { cookie: string; csrf: string } | null = null;
-  const login = async () => {
-    const response = await fetch(`${stack.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  // Requests take turns over the APIs; one that fails goes to the next, as behind a load balancer.
+  let turn = 0;
+  const login = async (base: string) => {
+    const response = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
     if (response.status !== 200) throw new Error(`login ${response.status}`);
     session = { cookie: response.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await response.json()) as { csrfToken: string }).csrfToken };
   };
   const send = async (method: string, path: string, body: unknown, key: string): Promise<Response> => {
+    const started = Date.now();
     for (;;) {
+      const base = stack.bases[turn++ % stack.bases.length]!;
       try {
-        if (!session) await login();
-        const response = await fetch(`${stack.base}${path}`, {
+        if (!session) await login(base);
+        const response = await fetch(`${base}${path}`, {
           method, body: JSON.stringify(body),
           headers: { 'content-type': 'application/json', cookie: session!.cookie, 'x-csrf-token': session!.csrf, 'idempotency-key': key },
           signal: AbortSignal.timeout(30_000),
         });
-        if (response.status === 201 || response.status === 200) return response;
+        if (response.status === 201 || response.status === 200) {
+          accepted.timings.push({ at: started, ms: Date.now() - started });
+          return response;
+        }
         if (response.status === 401) session = null;
       } catch {
-        // The API is down or timed out: the same request again, shortly.
+        // That API is down or timed out: the same request again, shortly, to the next.
       }
-      await sleep(500);
+      await sleep(stack.bases.length > 1 ? 50 : 500);
     }
   };
   let i = 0;
@@ -277,7 +302,7 @@ async function verify(stack: Stack, run: string, accepted: Accepted): Promise<Ch
   // Settled: every mail ingested and every notification out of "sending".
   await waitFor(async () => {
     const [mail] = await q<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE subject LIKE :like`, { like: `${run} mail %` });
-    const [pending] = await q<{ n: number }>("SELECT count(*)::int AS n FROM notifications WHERE status = 'sending'");
+    const [pending] = await q<{ n: number }>("SELECT count(*)::int AS n FROM notifications WHERE status IN ('queued', 'sending')");
     return mail!.n >= accepted.mails.length && pending!.n === 0;
   }, 6 * 60_000, 'mail and notifications to settle').catch((error) => check('settled', false, String(error)));
 
@@ -304,7 +329,7 @@ async function verify(stack: Stack, run: string, accepted: Accepted): Promise<Ch
   for (const m of stack.smtp.received) sentIds.set(m.messageId, (sentIds.get(m.messageId) ?? 0) + 1);
   const notSent = notifications.filter((n) => n.status === 'sent' && !sentIds.has(n.message_id));
   const doubled = notifications.filter((n) => (sentIds.get(n.message_id) ?? 0) > 1);
-  const stuck = notifications.filter((n) => n.status === 'sending');
+  const stuck = notifications.filter((n) => n.status === 'sending' || n.status === 'queued');
   check('notifications sent exactly once', notSent.length === 0 && doubled.length === 0 && stuck.length === 0,
     `${notifications.length} notifications: ${notSent.length} marked sent but not received, ${doubled.length} received twice, ${stuck.length} still sending`);
 
@@ -316,8 +341,8 @@ async function verify(stack: Stack, run: string, accepted: Accepted): Promise<Ch
   }
   check('no workflow stuck', behind === 0, `${numbers.length} ticket workflows queried, ${behind} not at the state the database holds`);
 
-  const health = await fetch(`${stack.base}/healthz`).then((r) => r.status).catch(() => 0);
-  check('admin API answers', health === 200, `GET /healthz answered ${health}`);
+  const health = await Promise.all(stack.bases.map((base) => fetch(`${base}/healthz`).then((r) => r.status).catch(() => 0)));
+  check('admin API answers', health.length > 0 && health.every((status) => status === 200), `GET /healthz answered ${health.join(', ')}`);
   return checks;
 }
 
@@ -383,6 +408,129 @@ async function verifyClocks(stack: Stack, numbers: number[], fault: { from: numb
   ];
 }
 
+/** Operators' live events heard on one API: the ticket numbers each `ticket` event named. */
+function listenLive(base: string, cookie: string): { heard: Set<number>; close(): void } {
+  const heard = new Set<number>();
+  const aborted = new AbortController();
+  void (async () => {
+    const response = await fetch(`${base}/api/events`, { headers: { cookie, accept: 'text/event-stream' }, signal: aborted.signal });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffered = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffered += decoder.decode(value, { stream: true });
+      let end: number;
+      while ((end = buffered.indexOf('\n\n')) >= 0) {
+        const message = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        const data = /^event: ticket\ndata: (.*)$/m.exec(message)?.[1];
+        if (data) heard.add((JSON.parse(data) as { number: number }).number);
+      }
+    }
+  })().catch(() => undefined);
+  return { heard, close: () => aborted.abort() };
+}
+
+async function loginTo(base: string): Promise<{ cookie: string; csrf: string }> {
+  const response = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  if (response.status !== 200) throw new Error(`login to ${base} answered ${response.status}`);
+  return { cookie: response.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await response.json()) as { csrfToken: string }).csrfToken };
+}
+
+/** The worker process (its pid) running a workflow's pending activity, from its worker identity ("pid@host"). */
+async function activityWorkerPid(stack: Stack, workflowId: string): Promise<number | null> {
+  const description = await stack.client.workflow.getHandle(workflowId).describe();
+  const identity = description.raw.pendingActivities?.[0]?.lastWorkerIdentity ?? '';
+  const pid = Number(/^(\d+)@/.exec(identity)?.[1]);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+const percentileOf = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : 0);
+
+/**
+ * Two APIs and two workers, as users run the helpdesk once one of each is not enough; one of
+ * each is killed. Before: a change made through either API is heard live on both, and the
+ * login and public rate limits count the requests of both together. The worker killed is
+ * the one watching the mailbox, so that the watcher must move.
+ */
+async function scaleOut(stack: Stack, run: string): Promise<{ fault: () => Promise<void>; checks: (accepted: Accepted, fault: { from: number; to: number }) => Promise<Check[]> }> {
+  const second = await stack.scaleOut();
+  const [firstBase, secondBase] = stack.bases as [string, string];
+  const before: Check[] = [];
+  const sessions = [await loginTo(firstBase), await loginTo(secondBase)] as const;
+  const streams = [listenLive(firstBase, sessions[0].cookie), listenLive(secondBase, sessions[1].cookie)] as const;
+  await sleep(1000);
+  const open = async (base: string, session: { cookie: string; csrf: string }, subject: string) => {
+    const response = await fetch(`${base}/api/tickets`, {
+      method: 'POST', headers: { 'content-type': 'application/json', cookie: session.cookie, 'x-csrf-token': session.csrf },
+      body: JSON.stringify({ subject, body: 'Heard on both?', customer: { email: 'live@example.com' } }),
+    });
+    return ((await response.json()) as { number: number }).number;
+  };
+  const throughFirst = await open(firstBase, sessions[0], `${run} live via the first API`);
+  const throughSecond = await open(secondBase, sessions[1], `${run} live via the second API`);
+  const heardOnBoth = await waitFor(async () => [throughFirst, throughSecond].every((n) => streams[0].heard.has(n) && streams[1].heard.has(n)), 10_000, 'live events')
+    .then(() => true, () => false);
+  before.push({ name: 'live events reach operators on both APIs', ok: heardOnBoth,
+    detail: `ticket #${throughFirst} opened through the first API, #${throughSecond} through the second: the first heard ${[throughFirst, throughSecond].filter((n) => streams[0].heard.has(n)).length} of 2, the second ${[throughFirst, throughSecond].filter((n) => streams[1].heard.has(n)).length} of 2` });
+
+  // Failed logins for one account (RATE_LIMIT_LOGIN_ACCOUNT, 10 per 15 minutes by default),
+  // alternating between the APIs; and the public pages (RATE_LIMIT_PUBLIC, 60 a minute).
+  const statuses = async (count: number, request: (base: string) => Promise<number>) => {
+    const answers: number[] = [];
+    for (let i = 0; i < count; i++) answers.push(await request(stack.bases[i % 2]!));
+    return answers;
+  };
+  const logins = await statuses(16, (base) => fetch(`${base}/api/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `${run}-probe@drill.test`, password: 'not the password' }),
+  }).then((r) => r.status));
+  const publicPages = await statuses(80, (base) => fetch(`${base}/api/public/tickets/not-a-token-${run}`).then((r) => r.status));
+  const limited = (answers: number[]) => answers.filter((status) => status === 429).length;
+  before.push({ name: 'rate limits hold across API processes', ok: limited(logins) >= 6 && limited(publicPages) >= 20,
+    detail: `16 failed logins of one account over both APIs (limit 10): ${limited(logins)} refused with 429; 80 public page requests (limit 60 a minute): ${limited(publicPages)} refused` });
+
+  const mailboxWorkflow = 'mailbox-default';
+  const senderWorkflow = `mail-sender-${stack.env.TEMPORAL_TASK_QUEUE ?? 'helpdesk-tickets'}`;
+  let killedWorker = 0;
+  let survivor = 0;
+  return {
+    fault: async () => {
+      const watcher = await activityWorkerPid(stack, mailboxWorkflow);
+      const victim = watcher === second.worker.pid ? second.worker : stack.worker;
+      const survivingWorker = victim === second.worker ? stack.worker : second.worker;
+      killedWorker = victim.pid!;
+      survivor = survivingWorker.pid!;
+      log(`scale-out: the mailbox watcher runs in worker ${watcher ?? 'unknown'}; kill -9 worker ${victim.pid} and the first API`);
+      victim.kill('SIGKILL');
+      stack.api.kill('SIGKILL');
+      stack.worker = survivingWorker;
+      stack.api = second.api;
+    },
+    checks: async (accepted, fault) => {
+      stack.bases = [secondBase];
+      stack.base = secondBase;
+      const checks = [...before];
+      const moved = await waitFor(async () => (await activityWorkerPid(stack, mailboxWorkflow)) === survivor, 90_000, 'the watcher to move').then(() => true, () => false);
+      const sender = await activityWorkerPid(stack, senderWorkflow).catch(() => null);
+      checks.push({ name: 'the mailbox watcher moves to the surviving worker', ok: moved,
+        detail: `killed worker ${killedWorker}; the watcher now runs in ${await activityWorkerPid(stack, mailboxWorkflow).catch(() => null)}, the mail sender in ${sender} (survivor ${survivor})` });
+      const afterKill = [...accepted.tickets.values()].filter((n) => n > Math.max(throughFirst, throughSecond)).slice(-5);
+      checks.push({ name: 'live events go on on the surviving API', ok: afterKill.length > 0 && afterKill.every((n) => streams[1].heard.has(n)),
+        detail: `${afterKill.filter((n) => streams[1].heard.has(n)).length} of the last ${afterKill.length} tickets heard` });
+      streams[0].close();
+      streams[1].close();
+      const during = accepted.timings.filter((t) => t.at >= fault.from - 2_000 && t.at <= fault.to + 30_000).map((t) => t.ms).sort((a, b) => a - b);
+      const calm = accepted.timings.filter((t) => t.at < fault.from - 2_000).map((t) => t.ms).sort((a, b) => a - b);
+      // A figure, not a check: what the kill cost the operations in flight.
+      log(`scale-out: stall the kill caused: operations sent within 30 s of it ${during.length}, p50 ${percentileOf(during, 50)} ms, p99 ${percentileOf(during, 99)} ms, `
+        + `max ${during.at(-1) ?? 0} ms; before it p50 ${percentileOf(calm, 50)} ms, p99 ${percentileOf(calm, 99)} ms`);
+      return checks;
+    },
+  };
+}
+
 const DRILLS: Record<string, { what: string; fault: (stack: Stack) => Promise<void>; clocks?: true }> = {
   'timers-worker-kill': {
     what: 'kill -9 the worker while hundreds of SLA timers fall due, start it again 5 s later',
@@ -434,6 +582,11 @@ const DRILLS: Record<string, { what: string; fault: (stack: Stack) => Promise<vo
     what: 'drop every IMAP connection (Dovecot restarted)',
     fault: async (stack) => stack.dovecot.restart(),
   },
+  'scale-out': {
+    what: 'with a second API and a second worker, kill -9 the worker watching the mailbox and the first API',
+    // The faults and the checks of its own are in scaleOut().
+    fault: async () => undefined,
+  },
 };
 
 async function main() {
@@ -448,7 +601,8 @@ async function main() {
     for (const name of names) {
       const drill = DRILLS[name]!;
       const run = `drill-${name}-${randomUUID().slice(0, 6)}`;
-      const accepted: Accepted = { tickets: new Map(), replies: [], mails: [] };
+      const accepted: Accepted = { tickets: new Map(), replies: [], mails: [], timings: [] };
+      const scaled = name === 'scale-out' ? await scaleOut(stack, run) : null;
       // Opened before the load, on a quiet machine: their warnings (half the target) fall due
       // around the fault, their breaches after it, while the load still runs.
       const opened = Date.now();
@@ -459,7 +613,7 @@ async function main() {
       const stopLoad = startLoad(stack, run, accepted);
       await sleep((LOAD_SECONDS * 1000) / 3);
       const fault = { from: Date.now(), to: 0 };
-      await drill.fault(stack);
+      await (scaled ? scaled.fault() : drill.fault(stack));
       fault.to = Date.now();
       log(`${name}: ${drill.what}: done`);
       await sleep((LOAD_SECONDS * 2000) / 3);
@@ -467,7 +621,8 @@ async function main() {
       log(`${name}: load stopped (${accepted.tickets.size} tickets, ${accepted.replies.length} replies, ${accepted.mails.length} mails accepted); checking`);
       // The clocks first: they wait for the last breach, so nothing is in flight when the rest is compared.
       const clockChecks = drill.clocks ? await verifyClocks(stack, clockTickets, fault) : [];
-      const checks = [...await verify(stack, run, accepted), ...clockChecks];
+      const scaledChecks = scaled ? await scaled.checks(accepted, fault) : [];
+      const checks = [...scaledChecks, ...await verify(stack, run, accepted), ...clockChecks];
       for (const c of checks) log(`  ${c.ok ? 'PASS' : 'FAIL'} ${c.name}: ${c.detail}`);
       results.push({ drill: name, checks });
     }
