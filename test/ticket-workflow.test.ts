@@ -9,6 +9,8 @@ import { QueryTypes } from 'sequelize';
 import { startHarness, Harness, Session, eventually } from './support/harness';
 import { testEnv } from './support/env';
 import { customerMessageSignal, ticketStateQuery, ticketWorkflowId } from '../workflows/ticket/definitions';
+import { mailSenderWorkflowId, type MailSenderProgress } from '../workflows/mail-sender/definitions';
+import { notificationKey } from '../domain/ticket';
 import { ticketActivitySettings, createTicketActivities } from '../activities/ticket';
 import { smtpMailer, Mailer } from '../mail/outbound/mailer';
 import { createRenderer } from '../mail/outbound/render';
@@ -37,6 +39,28 @@ async function temporalList(query: string): Promise<string[]> {
   const rows = stdout.trim() ? JSON.parse(stdout) as Array<{ execution: { workflowId: string } }> : [];
   return rows.map((r) => r.execution.workflowId).sort();
 }
+
+it('a new ticket is 7 history events with no activity of its own; its acknowledgement goes out through the mail sender, whose activity shows it in Temporal Web', async () => {
+  const ticket = await openTicket();
+  const history = await h.temporal.workflow.getHandle(ticketWorkflowId(ticket.number)).fetchHistory();
+  expect(history.events).toHaveLength(7);
+  expect(history.events!.filter((e) => e.activityTaskScheduledEventAttributes || e.markerRecordedEventAttributes?.markerName === 'core_patch')).toEqual([]);
+  await h.smtp.waitFor(() => h.smtp.to(ticket.contact.email).length === 1, 20_000);
+
+  // The running sender's heartbeat, as Temporal Web shows it under Pending Activities (decrypted as its codec server would).
+  const key = notificationKey(ticket.number, 1, 'ticket_created', 'customer');
+  const { loadedDataConverter } = h.temporal.options;
+  const latest = await eventually(async () => {
+    const described = await h.temporal.workflow.getHandle(mailSenderWorkflowId(h.taskQueue)).describe();
+    const details = described.raw.pendingActivities?.[0]?.heartbeatDetails?.payloads;
+    if (!details?.length) return null;
+    let payloads = details;
+    for (const codec of [...loadedDataConverter.payloadCodecs].reverse()) payloads = await codec.decode(payloads);
+    const progress = loadedDataConverter.payloadConverter.fromPayload<MailSenderProgress>(payloads[0]!);
+    return progress.latest.find((mail) => mail.key === key) ?? null;
+  }, 40_000, 'the mail in the sender\'s heartbeat');
+  expect(latest).toMatchObject({ ticketNumber: ticket.number, kind: 'ticket_created', recipient: 'customer', outcome: 'sent' });
+});
 
 it('search attributes: `temporal workflow list --query "TicketStatus=\'waiting\'"` lists exactly the waiting tickets', async () => {
   const tickets = await Promise.all([openTicket(), openTicket(), openTicket(), openTicket()]);

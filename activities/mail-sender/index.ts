@@ -3,7 +3,7 @@ import { Client as PgClient } from 'pg';
 import type { Database } from '../../db';
 import { createNotificationStore, MAIL_QUEUED_CHANNEL, type QueuedMail } from '../../db/notifications';
 import { givenUpReason, nextMailAttempt } from '../../domain/mail-delivery';
-import type { MailOutcome, MailSenderBatch, MailSenderInput } from '../../workflows/mail-sender/definitions';
+import type { MailOutcome, MailSenderBatch, MailSenderInput, MailSenderProgress } from '../../workflows/mail-sender/definitions';
 import type { TicketNotification } from '../../workflows/ticket/definitions';
 
 export interface MailSenderDeps {
@@ -26,6 +26,7 @@ const HOLD_MS = 120_000;
 /** A send that has not finished in this long counts as refused for now (the relay hangs). */
 const SEND_TIMEOUT_MS = 60_000;
 const HEARTBEAT_MS = 5_000;
+const RECENT_IN_HEARTBEAT = 20;
 
 export function createMailSenderActivities({ db, databaseUrl, send, giveUpAfterMs, stopping, log = console.warn }: MailSenderDeps) {
   const notifications = createNotificationStore(db);
@@ -70,6 +71,8 @@ export function createMailSenderActivities({ db, databaseUrl, send, giveUpAfterM
       const signal = stopping ? AbortSignal.any([context.cancellationSignal, stopping]) : context.cancellationSignal;
       const deadline = Date.now() + runForMs;
       const settled: MailOutcome[] = [];
+      // Temporal Web shows a running activity's last heartbeat: what became of the latest mails.
+      const progress = (): MailSenderProgress => ({ settled: settled.length, sending: inFlight.size, latest: settled.slice(-RECENT_IN_HEARTBEAT) });
       const inFlight = new Set<Promise<void>>();
       let wake: () => void = () => undefined;
       let woken = true;
@@ -87,8 +90,8 @@ export function createMailSenderActivities({ db, databaseUrl, send, giveUpAfterM
         poke();
       });
       signal.addEventListener('abort', poke, { once: true });
-      await listener.connect();
       try {
+        await listener.connect();
         await listener.query(`LISTEN ${MAIL_QUEUED_CHANNEL}`);
         while (!signal.aborted && Date.now() < deadline && settled.length < maxMails) {
           // A sender that cannot hear of new mail fails, and Temporal starts it again.
@@ -111,7 +114,7 @@ export function createMailSenderActivities({ db, databaseUrl, send, giveUpAfterM
               });
               inFlight.add(sending);
             }
-            context.heartbeat({ settled: settled.length, sending: inFlight.size });
+            context.heartbeat(progress());
             continue;
           }
           // Nothing more to take now: wait for new mail, a send to finish, or the next retry's time.
@@ -130,12 +133,12 @@ export function createMailSenderActivities({ db, databaseUrl, send, giveUpAfterM
             };
           });
           wake = () => undefined;
-          context.heartbeat({ settled: settled.length, sending: inFlight.size });
+          context.heartbeat(progress());
         }
         // What is being sent finishes (a stopping worker lets it, WORKER_SHUTDOWN_GRACE).
         while (inFlight.size) {
           await Promise.race([...inFlight]);
-          context.heartbeat({ settled: settled.length, sending: inFlight.size });
+          context.heartbeat(progress());
         }
         return { mails: settled };
       } finally {

@@ -23,6 +23,7 @@ import { outboxMailer } from '../../mail/outbound/mailer';
 import { createRenderer } from '../../mail/outbound/render';
 import { ticketActivitySettings } from '../../activities/ticket';
 import { createTicketWorker } from '../../worker';
+import { startMailSender } from '../../workflows/mail-sender/client';
 import { helpdeskDataConverter } from '../../security/payload-codec';
 import { ticketCommandsFor } from '../../workflows/ticket/client';
 import { addCustomerMessageUpdate, addOperatorCommentUpdate, changeTicketUpdate, ticketWorkflowId } from '../../workflows/ticket/definitions';
@@ -67,6 +68,8 @@ async function main() {
       sla: { db, commands: ticketCommandsFor(client, config) },
     });
     const commands = ticketCommandsFor(client, config);
+    // The mail changes queue goes out through the mail sender, as in production.
+    await startMailSender(client, 'histories');
     const followingUp = ticketCommandsFor(client, { ...config, WAITING_REMINDER_AFTER: 1000, WAITING_CLOSE_AFTER: 1000 });
     const actor = { kind: 'operator', id: operator.id } as const;
     const newTicket = (number: number, email: string, assigneeId: number | null = null): NewTicket => ({

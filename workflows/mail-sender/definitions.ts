@@ -28,3 +28,10 @@ export interface MailOutcome {
 export interface MailSenderBatch {
   mails: MailOutcome[];
 }
+
+/** The sending activity's heartbeat: how far it is, and the latest mails it settled. */
+export interface MailSenderProgress {
+  settled: number;
+  sending: number;
+  latest: MailOutcome[];
+}

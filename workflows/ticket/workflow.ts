@@ -57,7 +57,6 @@ const local = proxyLocalActivities<TicketActivities>(databaseActivityOptions);
 /** Mail kinds added with operators' notification choices (domain/inbox.ts). */
 const OPERATOR_CHOICE_MAIL = new Set<string>(['ticket_assigned', 'mentioned']);
 
-
 // Runs started before mail was given up on: the server retries each mail for ever.
 const { sendNotification } = proxyActivities<TicketActivities>({
   startToCloseTimeout: '30s',
@@ -70,7 +69,6 @@ const sendNotificationOnce = proxyActivities<TicketActivities>({
   startToCloseTimeout: '30s',
   retry: { maximumAttempts: 1 },
 }).sendNotification;
-
 
 /**
  * Holds one ticket's state; the only writer of it. Changes are serialised: a handler
