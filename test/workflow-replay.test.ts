@@ -21,6 +21,8 @@ beforeAll(() => {
 test('there are recorded histories from before each change to the ticket workflow', () => {
   expect(recorded.some((file) => file.startsWith('queued-activities-'))).toBe(true);
   expect(recorded.some((file) => file.startsWith('local-activities-'))).toBe(true);
+  // Runs with a code version in their input (no patch markers, mail through the outbox).
+  expect(recorded.some((file) => file.startsWith('code-version-1-'))).toBe(true);
 });
 
 test.each(recorded)('%s replays with the current workflow code', async (file) => {
