@@ -54,7 +54,9 @@ export class PermanentRefusal extends Error {
 }
 
 export function smtpMailer(smtpUrl: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  // Pooled: the connection (and its TLS handshake and login) is kept for the next mail
+  // instead of one conversation per mail; the mail sender sends several at once.
+  const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 4 });
   return {
     describe: `SMTP ${new URL(smtpUrl).host}`,
     async send(mail) {
