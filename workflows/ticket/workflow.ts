@@ -79,6 +79,8 @@ class TicketEntity {
   state: TicketState | null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly notifications = new Set<Promise<unknown>>();
+  /** Mail the change being applied asks for, not yet queued (runs with the outbox). */
+  private mailOfChange: TicketNotification[] = [];
   /** Mail not yet out or given up on, by key (runs that give mail up only). */
   private readonly mailDue = new Map<string, MailDue>();
   private mailBeingSent = 0;
@@ -130,16 +132,18 @@ class TicketEntity {
     const run = this.queue.then(async () => {
       const events = makeEvents(this.state);
       this.check(events);
+      this.mailOfChange = [];
+      const lastWrite = lastWritingEvent(this.state, events);
       let seq: number | null = null;
       let commentSeq: number | null = null;
-      for (const event of events) {
+      for (const [i, event] of events.entries()) {
         const decision = decide(this.state, event);
         if (!decision.ok) throw ApplicationFailure.create({ type: decision.reason, message: decision.message, nonRetryable: true });
         const changed = decision.state !== this.state;
         this.state = decision.state;
         if (changed) seq = decision.state.eventSeq;
         if (decision.effects.some((effect) => effect.type === 'persist' && effect.comment !== null)) commentSeq = decision.state.eventSeq;
-        await this.runEffects(decision.effects);
+        await this.runEffects(decision.effects, i === lastWrite);
       }
       // A comment's caller wants the comment, also when a status change came with it.
       return { state: this.state as TicketState, seq: commentSeq ?? seq };
@@ -209,7 +213,12 @@ class TicketEntity {
     }
   }
 
-  private async runEffects(effects: Effect[]): Promise<void> {
+  /**
+   * `lastWriteOfChange`: whether this is the last write of the change being applied. Mail
+   * goes with that one (the outbox), so the sender reads the ticket as the whole change left
+   * it: a reply sent with "and close" says Closed.
+   */
+  private async runEffects(effects: Effect[], lastWriteOfChange = true): Promise<void> {
     // A new ticket's CRM lookup rides on the write of its creation: one local activity less.
     const crmLookupWithWrite = effects.some((effect) => effect.type === 'link_crm') && this.has('crm-lookup-with-creation-write');
     // So does its SLA policy; runs recorded before either replay without it.
@@ -217,15 +226,22 @@ class TicketEntity {
     // And its mail: queued by the same write for the mail sender (workflows/mail-sender), not
     // an activity of this workflow with a workflow task of its own to hear it finish.
     const mailWithWrite = effects.some((effect) => effect.type === 'notify') && this.has('mail-outbox');
-    const mail: TicketNotification[] = mailWithWrite ? effects.flatMap((effect) =>
-      (effect.type === 'notify' && (!OPERATOR_CHOICE_MAIL.has(effect.kind) || this.has('operator-mail'))
-        ? [{ ticketNumber: (this.state as TicketState).number, seq: effect.seq, kind: effect.kind, recipient: effect.recipient }] : [])) : [];
+    if (mailWithWrite) {
+      for (const effect of effects) {
+        if (effect.type === 'notify' && (!OPERATOR_CHOICE_MAIL.has(effect.kind) || this.has('operator-mail'))) {
+          this.mailOfChange.push({ ticketNumber: (this.state as TicketState).number, seq: effect.seq, kind: effect.kind, recipient: effect.recipient });
+        }
+      }
+    }
+    const writesMail = lastWriteOfChange && this.mailOfChange.length > 0;
     let crmMatch: number | null = null;
     let slaMatch: SlaPolicy | null = null;
     for (const effect of effects) {
       const state = this.state as TicketState;
       switch (effect.type) {
         case 'persist': {
+          const mail = writesMail ? this.mailOfChange : [];
+          if (writesMail) this.mailOfChange = [];
           const written = await this.database().persistTicketChange({
             state, audit: effect.audit, comment: effect.comment, ...(effect.inbox ? { inbox: effect.inbox } : {}),
             ...(crmLookupWithWrite ? { findCrmCustomer: true } : {}), ...(slaLookupWithWrite ? { findSlaPolicy: true } : {}),
@@ -299,6 +315,22 @@ class TicketEntity {
     const changed = [...wanted, ...cleared].filter(({ key, value }) => !same(current.get(key) ?? null, value));
     if (changed.length) upsertSearchAttributes(changed);
   }
+}
+
+/**
+ * The index of the last of `events` that writes (a change that changes nothing writes
+ * nothing), found by deciding them in turn: the rules are a pure function.
+ */
+function lastWritingEvent(state: TicketState | null, events: TicketEvent[]): number {
+  let last = events.length - 1;
+  let current = state;
+  events.forEach((event, i) => {
+    const decision = decide(current, event);
+    if (!decision.ok) return;
+    if (decision.effects.some((effect) => effect.type === 'persist')) last = i;
+    current = decision.state;
+  });
+  return last;
 }
 
 /** Workflow time: deterministic on replay. */
