@@ -173,6 +173,18 @@ export function createNotificationStore(db: Database) {
       );
     },
 
+    /**
+     * Lets go of every hold on this helpdesk's queued mail: the sender starting now is the
+     * only one (one activity at a time), so any hold left is a dead sender's.
+     */
+    async releaseHolds(taskQueue: string): Promise<number> {
+      const [, affected] = await sequelize.query(
+        'UPDATE notifications SET claimed_until = NULL WHERE task_queue = :taskQueue AND next_attempt_at IS NOT NULL AND claimed_until IS NOT NULL',
+        { replacements: { taskQueue } },
+      );
+      return typeof affected === 'number' ? affected : (affected as { rowCount?: number })?.rowCount ?? 0;
+    },
+
     /** When this sender's next queued mail falls due (a retry's time, a dead sender's hold running out); null: none is queued. */
     async nextDueAt(taskQueue: string): Promise<Date | null> {
       const [row] = await sequelize.query<{ due: Date | null }>(

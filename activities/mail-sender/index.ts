@@ -21,7 +21,7 @@ export interface MailSenderDeps {
 
 /** Mails sent at once: an SMTP relay answers each in tens of milliseconds to seconds. */
 const PARALLEL_MAILS = 8;
-/** How long a sender holds a mail it took: longer than one send may take (SEND_TIMEOUT_MS). */
+/** How long a sender holds a mail it took: longer than one send may take (SEND_TIMEOUT_MS); the next sender lets go of a dead one's at its start. */
 const HOLD_MS = 120_000;
 /** A send that has not finished in this long counts as refused for now (the relay hangs). */
 const SEND_TIMEOUT_MS = 60_000;
@@ -93,6 +93,12 @@ export function createMailSenderActivities({ db, databaseUrl, send, giveUpAfterM
       try {
         await listener.connect();
         await listener.query(`LISTEN ${MAIL_QUEUED_CHANNEL}`);
+        // The mail a killed sender held is sent now, not when its hold runs out: Temporal
+        // starts this activity again only once the last one stopped heartbeating. (Should
+        // that one still be sending, cut off from Temporal, a mail may go twice, with the
+        // same Message-ID, which mail clients fold.)
+        const released = await notifications.releaseHolds(taskQueue);
+        if (released) log(`mail sender: took over ${released} mail(s) a stopped sender held`);
         while (!signal.aborted && Date.now() < deadline && settled.length < maxMails) {
           // A sender that cannot hear of new mail fails, and Temporal starts it again.
           if (listenerFailed) throw listenerFailed;
