@@ -100,8 +100,9 @@ export function createMailSenderActivities({ db, databaseUrl, send, giveUpAfterM
         const released = await notifications.releaseHolds(taskQueue);
         if (released) log(`mail sender: took over ${released} mail(s) a stopped sender held`);
         while (!signal.aborted && Date.now() < deadline && settled.length < maxMails) {
-          // A sender that cannot hear of new mail fails, and Temporal starts it again.
-          if (listenerFailed) throw listenerFailed;
+          // A sender that cannot hear of new mail fails (once what it sends is settled), and
+          // Temporal starts it again.
+          if (listenerFailed) break;
           const room = Math.min(PARALLEL_MAILS - inFlight.size, maxMails - settled.length - inFlight.size);
           if (woken && room > 0) {
             woken = false;
@@ -127,7 +128,8 @@ export function createMailSenderActivities({ db, databaseUrl, send, giveUpAfterM
           const nextDue = room > 0 ? await notifications.nextDueAt(taskQueue) : null;
           // Poked meanwhile; with no room, only a send finishing makes some.
           if (woken && room > 0) continue;
-          const waitMs = Math.max(0, Math.min(HEARTBEAT_MS, deadline - Date.now(), nextDue ? nextDue.getTime() - Date.now() + 5 : Infinity));
+          // At least a moment: a database clock a little behind this one must not make it spin.
+          const waitMs = Math.max(50, Math.min(HEARTBEAT_MS, deadline - Date.now(), nextDue ? nextDue.getTime() - Date.now() + 5 : Infinity));
           await new Promise<void>((resolve) => {
             const timer = setTimeout(() => {
               if (nextDue && Date.now() >= nextDue.getTime()) woken = true;
@@ -146,6 +148,7 @@ export function createMailSenderActivities({ db, databaseUrl, send, giveUpAfterM
           await Promise.race([...inFlight]);
           context.heartbeat(progress());
         }
+        if (listenerFailed) throw listenerFailed;
         return { mails: settled };
       } finally {
         signal.removeEventListener('abort', poke);
