@@ -118,6 +118,13 @@ function commentViews(rows: CommentRow[], attachments: Map<string, AttachmentVie
   }));
 }
 
+/** A Waiting ticket's clock, as its row holds it. */
+function waitingOf(row: TicketRow): WaitingClock | null {
+  return row.status === 'waiting' && row.waiting_since
+    ? { since: row.waiting_since.toISOString(), until: row.waiting_until?.toISOString() ?? null, remindedAt: row.reminded_at?.toISOString() ?? null }
+    : null;
+}
+
 /** A ticket row read as JSON (inside a larger statement): its timestamps back as dates. */
 function ticketRowOfJson(row: Record<string, unknown>): TicketRow {
   const dated = row as unknown as TicketRow & Record<string, Date | string | null>;
@@ -358,23 +365,16 @@ export function createTicketQueries(db: Database) {
         { type: QueryTypes.SELECT, replacements: { number, readerId } },
       );
       if (!row) return null;
-      const waiting = row.status === 'waiting' && row.waiting_since
-        ? { since: row.waiting_since.toISOString(), until: row.waiting_until?.toISOString() ?? null, remindedAt: row.reminded_at?.toISOString() ?? null }
-        : null;
+      const waiting = waitingOf(row);
       return { ...toSummary(row), tokenVersion: row.token_version, waiting, slaState: row.sla, lastCustomerMessageAt: row.last_customer_message_at?.toISOString() ?? null };
     },
 
-    /**
-     * Tickets of one CRM customer, or the earlier tickets of a ticket's customer: of its
-     * linked CRM record and of the same address, since older tickets may come from before
-     * the record was linked; an address nobody has proven is theirs shows no one else's.
-     */
-    async summaries(of: { customerId: number } | { earlierThan: number }, limit = 50, readerId: number | null = null): Promise<TicketSummary[]> {
-      const where = 'customerId' in of ? 't.customer_id = :customerId' : EARLIER_TICKETS_OF;
+    /** The tickets of one CRM customer, newest first (a ticket's earlier ones are in its view: `detail`). */
+    async summaries(of: { customerId: number }, limit = 50, readerId: number | null = null): Promise<TicketSummary[]> {
       const rows = await sequelize.query<TicketRow>(
         `SELECT ${TICKET_COLUMNS} FROM tickets t LEFT JOIN operators o ON o.id = t.assignee_id
-         WHERE ${where} ORDER BY t.created_at DESC LIMIT :limit`,
-        { type: QueryTypes.SELECT, replacements: { ...('customerId' in of ? { customerId: of.customerId } : { number: of.earlierThan }), limit, readerId } },
+         WHERE t.customer_id = :customerId ORDER BY t.created_at DESC LIMIT :limit`,
+        { type: QueryTypes.SELECT, replacements: { customerId: of.customerId, limit, readerId } },
       );
       return rows.map(toSummary);
     },
@@ -416,9 +416,7 @@ export function createTicketQueries(db: Database) {
         { type: QueryTypes.SELECT, replacements: { number, readerId } },
       );
       if (!row) return null;
-      const waiting = row.status === 'waiting' && row.waiting_since
-        ? { since: row.waiting_since.toISOString(), until: row.waiting_until?.toISOString() ?? null, remindedAt: row.reminded_at?.toISOString() ?? null }
-        : null;
+      const waiting = waitingOf(row);
       const summary = toSummary(row);
       const bounce = row.bounce_json;
       const crm = row.crm_json;
